@@ -1,0 +1,100 @@
+package dev.muster.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muster.core.Json;
+import dev.muster.core.sas.ConnectionString;
+import dev.muster.core.sas.SasSigner;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+
+/** The service REST API as the CLI uses it: SAS-signed calls, Azure error bodies turned into one-line errors. */
+final class ApiClient {
+    private final ConnectionString cs;
+    private final String base;
+    private final HttpClient http;
+
+    ApiClient(ConnectionString cs, int port, SSLContext ssl) {
+        this.cs = cs;
+        this.base = "https://" + cs.hostName() + (port == 443 ? "" : ":" + port);
+        this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    static ApiClient of(Target t) {
+        return new ApiClient(t.service(), t.httpsPort(), t.ssl());
+    }
+
+    /** A response that was not an error. */
+    record Reply(int status, JsonNode body, Map<String, java.util.List<String>> headers) {
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    Reply call(String method, String path, Object body, Map<String, String> headers) {
+        String token = SasSigner.sign(cs.hostName(), cs.key(), cs.keyName(), Instant.now().getEpochSecond() + 300);
+        String json = body == null ? null : body instanceof String s ? s : Json.write(body);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path + (path.contains("?") ? "&" : "?")
+                        + "api-version=2021-10-01"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", token)
+                .header("Accept", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (json != null) {
+            b.header("Content-Type", "application/json; charset=utf-8");
+        }
+        headers.forEach(b::header);
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new ApiError(3, "Cannot connect to " + base + ": is Muster running there?");
+        } catch (IOException e) {
+            throw new ApiError(3, "Request to " + base + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(3, "interrupted");
+        }
+        JsonNode node = r.body() == null || r.body().isBlank() ? null : parse(r.body());
+        if (r.statusCode() >= 300) {
+            String message = node != null && node.has("message") ? node.get("message").asText() : r.body();
+            String code = node != null && node.has("errorCode") ? " (" + node.get("errorCode").asText() + ")" : "";
+            throw new ApiError(r.statusCode() == 404 ? 4 : r.statusCode() == 412 ? 5 : 1,
+                    "HTTP " + r.statusCode() + code + ": " + message);
+        }
+        return new Reply(r.statusCode(), node, r.headers().map());
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            return Json.MAPPER.getNodeFactory().textNode(text);
+        }
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A failed API call; exit code 3 = unreachable, 4 = not found, 5 = etag conflict, 1 = other. */
+    static final class ApiError extends RuntimeException {
+        final int exitCode;
+
+        ApiError(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+}

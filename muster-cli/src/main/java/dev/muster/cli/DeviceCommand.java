@@ -1,0 +1,130 @@
+package dev.muster.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muster.core.Json;
+import dev.muster.core.sas.DerivedKey;
+import dev.muster.core.sas.Hmac;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "device", mixinStandardHelpOptions = true,
+        description = "Act as a device, for trying Muster without writing code.",
+        subcommands = {DeviceCommand.Register.class})
+final class DeviceCommand {
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = {"Register like an Azure SDK device does (DPS over HTTPS, symmetric key):",
+                    "register, poll until done, print the assigned hub and a device connection string."},
+            footer = {"", "Examples:", "  ./muster device register sensor-17 --key <enrollment primary key>",
+                    "  ./muster device register line3-unit-9 --group-key <group primary key>"})
+    static final class Register implements Callable<Integer> {
+        @Mixin Target target;
+        @Mixin Output output;
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "REGISTRATION_ID") String registrationId;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Credential credential;
+
+        static final class Credential {
+            @Option(names = "--key", description = "The device's own symmetric key (base64).") String key;
+            @Option(names = "--group-key", description = "An enrollment group key; the device key is derived from it.")
+            String groupKey;
+        }
+
+        @Option(names = "--id-scope", description = "ID scope (default: from connection-info.json).") String idScope;
+        @Option(names = "--global-endpoint", description = "host[:port] (default: from connection-info.json).")
+        String globalEndpoint;
+        @Option(names = "--payload", paramLabel = "JSON", description = "Custom payload sent with the registration.")
+        String payload;
+
+        @Override
+        public Integer call() throws Exception {
+            String scope = idScope != null ? idScope : target.connectionInfo().path("idScope").asText();
+            String endpoint = globalEndpoint != null ? globalEndpoint : target.connectionInfo().path("globalEndpoint").asText();
+            String key = credential.key != null ? credential.key : derive(credential.groupKey);
+            long se = Instant.now().getEpochSecond() + 3600;
+            String sr = scope + "/registrations/" + registrationId;
+            byte[] sig;
+            try {
+                sig = Hmac.sha256(Base64.getDecoder().decode(key), (sr + "\n" + se).getBytes(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("The key is not valid base64.");
+            }
+            String token = "SharedAccessSignature sr=" + sr + "&sig="
+                    + URLEncoder.encode(Base64.getEncoder().encodeToString(sig), StandardCharsets.UTF_8) + "&se=" + se
+                    + "&skn=registration";
+            var body = Json.object().put("registrationId", registrationId);
+            if (payload != null) {
+                try {
+                    body.set("payload", Json.MAPPER.readTree(payload));
+                } catch (IOException e) {
+                    throw new UsageError("--payload is not valid JSON: " + e.getMessage());
+                }
+            }
+            HttpClient http = HttpClient.newBuilder().sslContext(target.ssl()).connectTimeout(Duration.ofSeconds(10)).build();
+            String base = "https://" + endpoint + "/" + scope + "/registrations/" + URLEncoder.encode(registrationId,
+                    StandardCharsets.UTF_8);
+            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(base + "/register?api-version=2021-06-01"))
+                    .header("Authorization", token).header("Content-Type", "application/json; charset=utf-8")
+                    .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (r.statusCode() == 202 && System.nanoTime() < deadline) {
+                JsonNode op = Json.tree(r.body());
+                long wait = r.headers().firstValue("retry-after").map(Long::parseLong).orElse(2L);
+                Thread.sleep(Math.max(1, Math.min(wait, 10)) * 1000);
+                r = send(http, HttpRequest.newBuilder(URI.create(base + "/operations/"
+                        + URLEncoder.encode(op.path("operationId").asText(), StandardCharsets.UTF_8)
+                        + "?api-version=2021-06-01")).header("Authorization", token).GET());
+            }
+            JsonNode result = r.body() == null || r.body().isBlank() ? Json.object() : Json.tree(r.body());
+            if (r.statusCode() >= 300) {
+                System.err.println("Registration refused: HTTP " + r.statusCode() + " " + result.path("errorCode").asText()
+                        + " " + result.path("message").asText());
+                return 6;
+            }
+            JsonNode state = result.path("registrationState");
+            String status = result.path("status").asText();
+            if (output.json()) {
+                output.print(System.out, result);
+            } else if (status.equals("assigned")) {
+                System.out.println("Assigned to " + state.path("assignedHub").asText() + " as device "
+                        + state.path("deviceId").asText() + " (" + state.path("substatus").asText() + ").");
+                System.out.println("Device connection string: HostName=" + state.path("assignedHub").asText()
+                        + ";DeviceId=" + state.path("deviceId").asText() + ";SharedAccessKey=" + key);
+            } else {
+                System.out.println("Registration " + status + ": " + state.path("errorMessage").asText(""));
+            }
+            return status.equals("assigned") ? 0 : 6;
+        }
+
+        private String derive(String groupKey) {
+            try {
+                return DerivedKey.of(groupKey, registrationId);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("The group key is not valid base64.");
+            }
+        }
+
+        private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder b) throws Exception {
+            try {
+                return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                throw new ApiClient.ApiError(3, "Cannot connect to the global endpoint: is Muster running?");
+            }
+        }
+    }
+}

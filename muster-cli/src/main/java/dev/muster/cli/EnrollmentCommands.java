@@ -1,0 +1,200 @@
+package dev.muster.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code muster enrollment …} and {@code muster enrollment-group …}: the same verbs on two kinds. */
+final class EnrollmentCommands {
+    private EnrollmentCommands() {}
+
+    abstract static class Base implements Callable<Integer> {
+        @Mixin Target target;
+        @Mixin Output output;
+
+        abstract EnrollmentKind kind();
+
+        EnrollmentOps ops() {
+            return new EnrollmentOps(kind(), ApiClient.of(target), System.out);
+        }
+    }
+
+    abstract static class CreateBase extends Base {
+        @Parameters(index = "0", paramLabel = "ID", description = "Registration ID (individual) or enrollment group ID.")
+        String id;
+        @Option(names = "--primary-key", description = "Base64 key (16-64 bytes); generated when omitted.")
+        String primaryKey;
+        @Option(names = "--secondary-key", description = "Base64 key (16-64 bytes); generated when omitted.")
+        String secondaryKey;
+        @Option(names = "--disabled", description = "Create it disabled (devices are refused).")
+        boolean disabled;
+        @Option(names = "--tags", paramLabel = "JSON", description = "Initial twin tags, a JSON object.")
+        String tags;
+        @Option(names = "--desired", paramLabel = "JSON", description = "Initial desired properties, a JSON object.")
+        String desired;
+        @Option(names = "--iot-edge", description = "Devices are IoT Edge devices.")
+        boolean iotEdge;
+        @Option(names = "--hub", description = "Restrict to these linked hubs (repeatable).")
+        List<String> hubs;
+        @Option(names = "--allocation-policy", description = "hashed, geoLatency, static or custom.")
+        String allocationPolicy;
+
+        String deviceId() {
+            return null;
+        }
+
+        @Override
+        public Integer call() {
+            JsonNode e = ops().create(new EnrollmentOps.CreateSpec(id, deviceId(), primaryKey, secondaryKey, disabled,
+                    tags, desired, iotEdge, hubs, allocationPolicy));
+            if (output.json()) {
+                output.print(System.out, e);
+            } else {
+                ops().printSummary(e);
+            }
+            return 0;
+        }
+    }
+
+    abstract static class ShowBase extends Base {
+        @Parameters(index = "0", paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            JsonNode e = ops().show(id);
+            if (output.json()) {
+                output.print(System.out, e);
+            } else {
+                ops().printSummary(e);
+            }
+            return 0;
+        }
+    }
+
+    abstract static class ListBase extends Base {
+        @Option(names = "--top", defaultValue = "1000", description = "Show at most this many. Default: ${DEFAULT-VALUE}")
+        int top;
+
+        @Override
+        public Integer call() {
+            List<JsonNode> items = ops().list(top);
+            if (output.json()) {
+                output.print(System.out, dev.muster.core.Json.MAPPER.valueToTree(items));
+            } else {
+                ops().printList(items);
+            }
+            return 0;
+        }
+    }
+
+    abstract static class DeleteBase extends Base {
+        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Option(names = "--etag", description = "Only delete if the etag still matches.") String etag;
+
+        @Override
+        public Integer call() {
+            ops().delete(id, etag);
+            System.out.println("Deleted " + kind().noun + " " + id + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "enrollment", mixinStandardHelpOptions = true,
+            description = "Manage individual enrollments (symmetric key).",
+            subcommands = {Individual.Create.class, Individual.Show.class, Individual.ListAll.class, Individual.Delete.class},
+            footer = {"", "Examples:", "  ./muster enrollment create my-device --desired '{\"interval\":30}'",
+                    "  ./muster enrollment list", "  ./muster enrollment delete my-device"})
+    static final class Individual {
+        @Command(name = "create", mixinStandardHelpOptions = true, description = "Create or update an individual enrollment.",
+                footer = {"", "Example:", "  ./muster enrollment create sensor-17 --device-id sensor17 --tags '{\"site\":\"lab\"}'"})
+        static final class Create extends CreateBase {
+            @Option(names = "--device-id", description = "Hub device ID (default: the registration ID).")
+            String deviceId;
+
+            @Override
+            String deviceId() {
+                return deviceId;
+            }
+
+            @Override
+            EnrollmentKind kind() {
+                return EnrollmentKind.INDIVIDUAL;
+            }
+        }
+
+        @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an enrollment (with its keys).",
+                footer = {"", "Example:", "  ./muster enrollment show sensor-17 -o json"})
+        static final class Show extends ShowBase {
+            @Override
+            EnrollmentKind kind() {
+                return EnrollmentKind.INDIVIDUAL;
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List enrollments.",
+                footer = {"", "Example:", "  ./muster enrollment list --top 50"})
+        static final class ListAll extends ListBase {
+            @Override
+            EnrollmentKind kind() {
+                return EnrollmentKind.INDIVIDUAL;
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true,
+                description = "Delete an enrollment and its registration record (the hub device stays).",
+                footer = {"", "Example:", "  ./muster enrollment delete sensor-17"})
+        static final class Delete extends DeleteBase {
+            @Override
+            EnrollmentKind kind() {
+                return EnrollmentKind.INDIVIDUAL;
+            }
+        }
+    }
+
+    @Command(name = "enrollment-group", mixinStandardHelpOptions = true,
+            description = "Manage enrollment groups (symmetric key; devices use keys derived from the group key).",
+            subcommands = {Group.Create.class, Group.Show.class, Group.ListAll.class, Group.Delete.class},
+            footer = {"", "Examples:", "  ./muster enrollment-group create line-3", "  ./muster enrollment-group list"})
+    static final class Group {
+        @Command(name = "create", mixinStandardHelpOptions = true, description = "Create or update an enrollment group.",
+                footer = {"", "Example:", "  ./muster enrollment-group create line-3 --desired '{\"mode\":\"eco\"}'"})
+        static final class Create extends CreateBase {
+            @Override
+            EnrollmentKind kind() {
+                return EnrollmentKind.GROUP;
+            }
+        }
+
+        @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an enrollment group.",
+                footer = {"", "Example:", "  ./muster enrollment-group show line-3"})
+        static final class Show extends ShowBase {
+            @Override
+            EnrollmentKind kind() {
+                return EnrollmentKind.GROUP;
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List enrollment groups.",
+                footer = {"", "Example:", "  ./muster enrollment-group list -o json"})
+        static final class ListAll extends ListBase {
+            @Override
+            EnrollmentKind kind() {
+                return EnrollmentKind.GROUP;
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true,
+                description = "Delete a group and its devices' registration records (hub devices stay).",
+                footer = {"", "Example:", "  ./muster enrollment-group delete line-3"})
+        static final class Delete extends DeleteBase {
+            @Override
+            EnrollmentKind kind() {
+                return EnrollmentKind.GROUP;
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.muster.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muster.core.Json;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the enrollment and enrollment-group commands do, over the service REST API. */
+final class EnrollmentOps {
+    private final EnrollmentKind kind;
+    private final ApiClient api;
+    private final PrintStream out;
+
+    EnrollmentOps(EnrollmentKind kind, ApiClient api, PrintStream out) {
+        this.kind = kind;
+        this.api = api;
+        this.out = out;
+    }
+
+    /** Options of {@code create}, already checked by the command. */
+    record CreateSpec(String id, String deviceId, String primaryKey, String secondaryKey, boolean disabled,
+                      String tagsJson, String desiredJson, boolean iotEdge, List<String> hubs, String allocationPolicy) {}
+
+    JsonNode create(CreateSpec spec) {
+        ObjectNode doc = Json.object();
+        doc.put(kind.idField, spec.id());
+        if (spec.deviceId() != null) {
+            doc.put("deviceId", spec.deviceId());
+        }
+        ObjectNode attestation = doc.putObject("attestation").put("type", "symmetricKey");
+        ObjectNode keys = attestation.putObject("symmetricKey");
+        if (spec.primaryKey() != null) {
+            keys.put("primaryKey", spec.primaryKey());
+        }
+        if (spec.secondaryKey() != null) {
+            keys.put("secondaryKey", spec.secondaryKey());
+        }
+        doc.put("provisioningStatus", spec.disabled() ? "disabled" : "enabled");
+        if (spec.tagsJson() != null || spec.desiredJson() != null) {
+            ObjectNode twin = doc.putObject("initialTwin");
+            if (spec.tagsJson() != null) {
+                twin.set("tags", jsonObject(spec.tagsJson(), "--tags"));
+            }
+            if (spec.desiredJson() != null) {
+                twin.putObject("properties").set("desired", jsonObject(spec.desiredJson(), "--desired"));
+            }
+        }
+        doc.putObject("capabilities").put("iotEdge", spec.iotEdge());
+        if (spec.hubs() != null && !spec.hubs().isEmpty()) {
+            ArrayNode hubs = doc.putArray("iotHubs");
+            spec.hubs().forEach(hubs::add);
+        }
+        if (spec.allocationPolicy() != null) {
+            doc.put("allocationPolicy", spec.allocationPolicy());
+        }
+        return api.call("PUT", "/" + kind.path + "/" + ApiClient.enc(spec.id()), doc, Map.of()).body();
+    }
+
+    JsonNode show(String id) {
+        return api.call("GET", "/" + kind.path + "/" + ApiClient.enc(id), null, Map.of()).body();
+    }
+
+    void delete(String id, String etag) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (etag != null) {
+            headers.put("If-Match", etag);
+        }
+        api.call("DELETE", "/" + kind.path + "/" + ApiClient.enc(id), null, headers);
+    }
+
+    /** Every enrollment, page by page (the query API's continuation tokens). */
+    List<JsonNode> list(int max) {
+        List<JsonNode> all = new ArrayList<>();
+        String continuation = null;
+        do {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("x-ms-max-item-count", Integer.toString(Math.min(1000, Math.max(1, max - all.size()))));
+            if (continuation != null) {
+                headers.put("x-ms-continuation", continuation);
+            }
+            ApiClient.Reply reply = api.call("POST", "/" + kind.path + "/query",
+                    Json.object().put("query", "SELECT * FROM " + kind.path), headers);
+            reply.body().forEach(all::add);
+            continuation = reply.header("x-ms-continuation");
+        } while (continuation != null && all.size() < max);
+        return all;
+    }
+
+    void printSummary(JsonNode e) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of(kind.idField, str(e, kind.idField)));
+        if (kind == EnrollmentKind.INDIVIDUAL) {
+            rows.add(List.of("deviceId", str(e, "deviceId")));
+        }
+        rows.add(List.of("attestation", e.path("attestation").path("type").asText()));
+        JsonNode keys = e.path("attestation").path("symmetricKey");
+        if (!keys.isMissingNode()) {
+            rows.add(List.of("primaryKey", str(keys, "primaryKey")));
+            rows.add(List.of("secondaryKey", str(keys, "secondaryKey")));
+        }
+        rows.add(List.of("provisioningStatus", str(e, "provisioningStatus")));
+        rows.add(List.of("etag", str(e, "etag")));
+        rows.add(List.of("created", str(e, "createdDateTimeUtc")));
+        rows.add(List.of("updated", str(e, "lastUpdatedDateTimeUtc")));
+        if (e.has("initialTwin")) {
+            rows.add(List.of("initialTwin", e.get("initialTwin").toString()));
+        }
+        JsonNode state = e.path("registrationState");
+        if (!state.isMissingNode()) {
+            rows.add(List.of("registration", str(state, "status") + " on " + str(state, "assignedHub")
+                    + " as " + str(state, "deviceId")));
+        }
+        Output.table(out, List.of("FIELD", "VALUE"), rows);
+    }
+
+    void printList(List<JsonNode> items) {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode e : items) {
+            rows.add(List.of(str(e, kind.idField), e.path("attestation").path("type").asText(),
+                    str(e, "provisioningStatus"), str(e, "lastUpdatedDateTimeUtc")));
+        }
+        Output.table(out, List.of(kind.idField.toUpperCase(), "ATTESTATION", "STATUS", "UPDATED"), rows);
+        out.println(items.size() + " " + kind.noun + (items.size() == 1 ? "" : "s"));
+    }
+
+    private static String str(JsonNode n, String field) {
+        String s = Output.text(n, field);
+        return s == null ? "-" : s;
+    }
+
+    private static JsonNode jsonObject(String text, String option) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(text);
+            if (n == null || !n.isObject()) {
+                throw new UsageError(option + " must be a JSON object, e.g. '{\"key\":\"value\"}'.");
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw new UsageError(option + " is not valid JSON: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.muster.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "registration", mixinStandardHelpOptions = true,
+        description = "Registration records: what a device was assigned, and why recent attempts failed.",
+        subcommands = {RegistrationCommand.Show.class, RegistrationCommand.Delete.class},
+        footer = {"", "Examples:", "  ./muster registration show sensor-17", "  ./muster registration delete sensor-17"})
+final class RegistrationCommand {
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show a device's registration record and its recent failed attempts with their reasons.",
+            footer = {"", "Example:", "  ./muster registration show sensor-17 -o json"})
+    static final class Show implements Callable<Integer> {
+        @Mixin Target target;
+        @Mixin Output output;
+        @Parameters(index = "0", paramLabel = "REGISTRATION_ID") String id;
+
+        @Override
+        public Integer call() {
+            ApiClient api = ApiClient.of(target);
+            JsonNode record = null;
+            try {
+                record = api.call("GET", "/registrations/" + ApiClient.enc(id), null, Map.of()).body();
+            } catch (ApiClient.ApiError e) {
+                if (e.exitCode != 4) {
+                    throw e;
+                }
+            }
+            JsonNode attempts = api.call("GET", "/registrations/" + ApiClient.enc(id) + "/attempts", null, Map.of()).body();
+            if (output.json()) {
+                var out = dev.muster.core.Json.object();
+                out.set("registration", record);
+                out.set("failedAttempts", attempts);
+                output.print(System.out, out);
+                return record == null ? 4 : 0;
+            }
+            if (record == null) {
+                System.out.println("No registration record for " + id + ".");
+            } else {
+                List<List<String>> rows = new ArrayList<>();
+                for (String f : List.of("registrationId", "status", "substatus", "assignedHub", "deviceId",
+                        "createdDateTimeUtc", "lastUpdatedDateTimeUtc", "etag")) {
+                    rows.add(List.of(f, String.valueOf(Output.text(record, f))));
+                }
+                Output.table(System.out, List.of("FIELD", "VALUE"), rows);
+            }
+            if (attempts != null && attempts.size() > 0) {
+                System.out.println();
+                System.out.println("Recent failed attempts (newest first):");
+                List<List<String>> rows = new ArrayList<>();
+                attempts.forEach(a -> rows.add(List.of(Output.text(a, "timestampUtc"), Output.text(a, "status"),
+                        String.valueOf(Output.text(a, "reason")))));
+                Output.table(System.out, List.of("TIME", "STATUS", "REASON"), rows);
+            }
+            return record == null ? 4 : 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a registration record; the device may register again (its hub device stays).",
+            footer = {"", "Example:", "  ./muster registration delete sensor-17"})
+    static final class Delete implements Callable<Integer> {
+        @Mixin Target target;
+        @Parameters(index = "0", paramLabel = "REGISTRATION_ID") String id;
+        @Option(names = "--etag", description = "Only delete if the etag still matches.") String etag;
+
+        @Override
+        public Integer call() {
+            Map<String, String> headers = new LinkedHashMap<>();
+            if (etag != null) {
+                headers.put("If-Match", etag);
+            }
+            ApiClient.of(target).call("DELETE", "/registrations/" + ApiClient.enc(id), null, headers);
+            System.out.println("Deleted registration record " + id + ".");
+            return 0;
+        }
+    }
+}

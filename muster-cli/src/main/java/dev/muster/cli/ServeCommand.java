@@ -1,0 +1,97 @@
+package dev.muster.cli;
+
+import dev.muster.server.ConnectionInfo;
+import dev.muster.server.MusterServer;
+import dev.muster.server.ServerConfig;
+import dev.muster.server.StartupException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the provisioning service with its built-in hub(s) and embedded store.",
+                "Writes DATA_DIR/connection-info.json once every listener is up."},
+        footer = {"", "Example:", "  ./muster serve --data-dir ./data"})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "data", description = "Data folder (database, certificates). Default: ${DEFAULT-VALUE}")
+    Path dataDir;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = "Address for the global endpoint and service API. Default: ${DEFAULT-VALUE}")
+    String bind;
+
+    @Option(names = "--host-name", defaultValue = "localhost",
+            description = "Host name devices and operators use (global endpoint and service API). Default: ${DEFAULT-VALUE}")
+    String hostName;
+
+    @Option(names = "--hub-host", split = ",", description = "Host names of the built-in hubs (must contain a dot, no port);"
+            + " IP literals are also listened on. Default: " + ServerConfig.DEFAULT_HUB)
+    List<String> hubHosts;
+
+    @Option(names = "--https-port", defaultValue = "443", description = "HTTPS port (the Azure SDKs expect 443). Default: ${DEFAULT-VALUE}")
+    int httpsPort;
+
+    @Option(names = "--mqtt-port", defaultValue = "8883", description = "MQTT port (the Azure SDKs expect 8883). Default: ${DEFAULT-VALUE}")
+    int mqttPort;
+
+    @Option(names = "--database", description = "postgresql://USER[:PASS]@HOST:PORT/DB or a JDBC URL; default: embedded H2 in the data folder."
+            + " Also from MUSTER_DATABASE.")
+    String database;
+
+    @Option(names = "--quick-answer-ms", defaultValue = "2000",
+            description = "Answer register calls with the final result if ready within this time, else 202 + polling. Default: ${DEFAULT-VALUE}")
+    long quickAnswerMillis;
+
+    @Option(names = "--hub-client", defaultValue = "direct",
+            description = "How the service reaches its own built-in hubs: direct (in memory) or rest (their REST API). Default: ${DEFAULT-VALUE}")
+    String hubClient;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        String db = database != null ? database : System.getenv("MUSTER_DATABASE");
+        if (!hubClient.equals("direct") && !hubClient.equals("rest")) {
+            throw new UsageError("--hub-client must be 'direct' or 'rest'.");
+        }
+        ServerConfig defaults = ServerConfig.defaults(dataDir);
+        List<String> hubs = hubHosts == null || hubHosts.isEmpty() ? defaults.hubHosts() : hubHosts;
+        for (String h : hubs) {
+            if (!h.contains(".") || h.contains(":") && !h.contains("::") && h.matches(".*:\\d+$")) {
+                throw new UsageError("Hub host name '" + h + "' must contain a dot and carry no port (the Azure SDKs"
+                        + " require it); e.g. 127.0.10.1 or hub1.example.com.");
+            }
+        }
+        ServerConfig config = new ServerConfig(dataDir, bind, httpsPort, mqttPort, hostName, hostName, hubs, db, null,
+                null, defaults.databasePoolSize(), quickAnswerMillis, defaults.workerPoolSize(), hubClient);
+        MusterServer server = new MusterServer(config);
+        ConnectionInfo info;
+        try {
+            info = server.start();
+        } catch (StartupException e) {
+            System.err.println("muster: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stop.countDown();
+        }, "muster-shutdown"));
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("Muster is ready (" + ms + " ms).");
+        System.out.println("  ID scope           " + info.idScope());
+        System.out.println("  Global endpoint    " + info.globalEndpoint() + "   (HTTPS " + info.ports().https()
+                + ", hub MQTT " + info.ports().mqtt() + ")");
+        System.out.println("  Service API        " + info.serviceConnectionString());
+        for (ConnectionInfo.Hub h : info.hubs()) {
+            System.out.println("  Built-in hub       " + h.connectionString());
+        }
+        System.out.println("  CA certificate     " + info.caCertificate());
+        System.out.println("  Connection info    " + dataDir.resolve("connection-info.json").toAbsolutePath());
+        System.out.println("Press Ctrl+C to stop.");
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,3 @@
+package dev.muster.core.enrollment;
+
+public record CustomAllocationDefinition(String webhookUrl, String apiVersion) {}

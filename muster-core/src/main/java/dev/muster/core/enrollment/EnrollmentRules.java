@@ -1,0 +1,113 @@
+package dev.muster.core.enrollment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muster.core.Ids;
+import dev.muster.core.ProvisioningException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Validation and defaults shared by individual enrollments and groups: one place says what is acceptable. */
+final class EnrollmentRules {
+    private static final Set<String> ALLOCATION_POLICIES = Set.of("hashed", "geolatency", "static", "custom");
+
+    private EnrollmentRules() {}
+
+    static String status(String requested) {
+        if (requested == null) {
+            return "enabled";
+        }
+        String s = requested.toLowerCase(Locale.ROOT);
+        if (!s.equals("enabled") && !s.equals("disabled")) {
+            throw ProvisioningException.badRequest("provisioningStatus must be 'enabled' or 'disabled', not '"
+                    + requested + "'.");
+        }
+        return s;
+    }
+
+    static AttestationMechanism attestation(AttestationMechanism a, boolean group) {
+        if (a == null || a.type() == null) {
+            throw ProvisioningException.badRequest("attestation with a type (symmetricKey, x509"
+                    + (group ? "" : ", tpm") + ") is required.");
+        }
+        String type = a.type();
+        if (type.equalsIgnoreCase(AttestationMechanism.SYMMETRIC_KEY)) {
+            SymmetricKeyAttestation keys = a.symmetricKey();
+            String primary = keys == null || blank(keys.primaryKey()) ? Ids.symmetricKey() : keys.primaryKey();
+            String secondary = keys == null || blank(keys.secondaryKey()) ? Ids.symmetricKey() : keys.secondaryKey();
+            requireKey(primary, "attestation.symmetricKey.primaryKey");
+            requireKey(secondary, "attestation.symmetricKey.secondaryKey");
+            return AttestationMechanism.symmetricKey(primary, secondary);
+        }
+        if (type.equalsIgnoreCase(AttestationMechanism.TPM)) {
+            if (group) {
+                throw ProvisioningException.badRequest("Enrollment groups do not support TPM attestation.");
+            }
+            JsonNode tpm = a.tpm();
+            if (tpm == null || !tpm.hasNonNull("endorsementKey") || !isBase64(tpm.get("endorsementKey").asText())) {
+                throw ProvisioningException.badRequest("attestation.tpm.endorsementKey (base64 TPM2B_PUBLIC) is required.");
+            }
+            return new AttestationMechanism(AttestationMechanism.TPM, tpm, null, null);
+        }
+        if (type.equalsIgnoreCase(AttestationMechanism.X509)) {
+            JsonNode x509 = a.x509();
+            if (x509 == null || !(x509.hasNonNull("clientCertificates") || x509.hasNonNull("signingCertificates")
+                    || x509.hasNonNull("caReferences"))) {
+                throw ProvisioningException.badRequest("attestation.x509 needs clientCertificates, signingCertificates"
+                        + " or caReferences.");
+            }
+            return new AttestationMechanism(AttestationMechanism.X509, null, x509, null);
+        }
+        throw ProvisioningException.badRequest("attestation.type '" + type + "' is not supported; use symmetricKey, x509"
+                + (group ? "" : " or tpm") + ".");
+    }
+
+    static void twin(TwinState twin) {
+        if (twin == null) {
+            return;
+        }
+        if (twin.tags() != null && !twin.tags().isNull() && !twin.tags().isObject()) {
+            throw ProvisioningException.badRequest("initialTwin.tags must be a JSON object.");
+        }
+        if (twin.desired() != null && !twin.desired().isNull() && !twin.desired().isObject()) {
+            throw ProvisioningException.badRequest("initialTwin.properties.desired must be a JSON object.");
+        }
+    }
+
+    static void allocation(String policy, List<String> hubs) {
+        if (policy != null && !ALLOCATION_POLICIES.contains(policy.toLowerCase(Locale.ROOT))) {
+            throw ProvisioningException.badRequest("allocationPolicy must be hashed, geoLatency, static or custom.");
+        }
+        if (hubs != null) {
+            for (String h : hubs) {
+                if (h == null || h.isBlank()) {
+                    throw ProvisioningException.badRequest("iotHubs must list hub host names.");
+                }
+            }
+        }
+    }
+
+    private static void requireKey(String key, String name) {
+        try {
+            int len = Base64.getDecoder().decode(key).length;
+            if (len < 16 || len > 64) {
+                throw ProvisioningException.badRequest(name + " must be base64 of 16 to 64 bytes (got " + len + ").");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ProvisioningException.badRequest(name + " is not valid base64.");
+        }
+    }
+
+    private static boolean isBase64(String s) {
+        try {
+            return Base64.getDecoder().decode(s).length > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.muster.core.enrollment;
+
+import dev.muster.core.Ids;
+import dev.muster.core.ProvisioningException;
+import dev.muster.core.Timestamps;
+import dev.muster.core.hub.HubRegistry;
+import dev.muster.core.operations.OperationKind;
+import dev.muster.core.operations.UsageMeter;
+import dev.muster.core.registration.RegistrationIds;
+import dev.muster.core.registration.RegistrationStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The enrollment list of an instance: create-or-update with etags, read, delete, list. Every document is
+ * validated whole before anything is written, and the write is one conditional swap, so a bad request or a
+ * concurrent writer never leaves a half-written enrollment.
+ */
+public final class EnrollmentService {
+    private static final int MAX_ATTEMPTS = 8;
+    public static final int MAX_PAGE = 1000;
+
+    private final EnrollmentStore store;
+    private final RegistrationStore registrations;
+    private final UsageMeter usage;
+    private final Clock clock;
+
+    public EnrollmentService(EnrollmentStore store, RegistrationStore registrations, UsageMeter usage, Clock clock) {
+        this.store = store;
+        this.registrations = registrations;
+        this.usage = usage;
+        this.clock = clock;
+    }
+
+    /** Result of a create-or-update: the stored document and whether it was new. */
+    public record Written<T>(T value, boolean created) {}
+
+    // ---- individual enrollments ------------------------------------------------------------------------------
+
+    public Written<IndividualEnrollment> putEnrollment(String instance, String pathId, IndividualEnrollment body,
+                                                       String ifMatch) {
+        RegistrationIds.requireValid(pathId, "registrationId");
+        if (body.registrationId() != null && !body.registrationId().equalsIgnoreCase(pathId)) {
+            throw ProvisioningException.badRequest("The registrationId in the body ('" + body.registrationId()
+                    + "') differs from the one in the path ('" + pathId + "').");
+        }
+        RegistrationIds.requireValidDeviceId(body.deviceId());
+        AttestationMechanism attestation = EnrollmentRules.attestation(body.attestation(), false);
+        String status = EnrollmentRules.status(body.provisioningStatus());
+        EnrollmentRules.twin(body.initialTwin());
+        EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs());
+        IndividualEnrollment requested = body.registrationId() == null ? body.withRegistrationId(pathId) : body;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<IndividualEnrollment> existing = store.enrollment(instance, pathId);
+            String now = Timestamps.format(clock.instant());
+            checkIfMatch(ifMatch, existing.map(IndividualEnrollment::etag), "Enrollment " + pathId);
+            IndividualEnrollment doc = requested.withStored(attestation, status, Ids.etag(),
+                    existing.map(IndividualEnrollment::createdDateTimeUtc).orElse(now), now,
+                    capabilities(body.capabilities()), reprovision(body.reprovisionPolicy()));
+            boolean ok = existing.isEmpty()
+                    ? store.insertEnrollment(instance, doc)
+                    : store.replaceEnrollment(instance, doc, existing.get().etag());
+            if (ok) {
+                usage.record(instance, existing.isEmpty() ? OperationKind.ENROLLMENT_CREATE : OperationKind.ENROLLMENT_UPDATE);
+                return new Written<>(doc, existing.isEmpty());
+            }
+        }
+        throw ProvisioningException.conflict("Enrollment " + pathId + " is being changed concurrently; retry.");
+    }
+
+    public IndividualEnrollment enrollment(String instance, String registrationId) {
+        return store.enrollment(instance, registrationId)
+                .orElseThrow(() -> ProvisioningException.enrollmentNotFound(registrationId));
+    }
+
+    public void deleteEnrollment(String instance, String registrationId, String ifMatch) {
+        IndividualEnrollment existing = enrollment(instance, registrationId);
+        checkIfMatch(ifMatch, Optional.of(existing.etag()), "Enrollment " + registrationId);
+        if (!store.deleteEnrollment(instance, registrationId, existing.etag())) {
+            throw ProvisioningException.preconditionFailed("Enrollment " + registrationId + " changed while deleting it.");
+        }
+        registrations.deleteRegistrationsOfEnrollment(instance, registrationId, false);
+        usage.record(instance, OperationKind.ENROLLMENT_DELETE);
+    }
+
+    public List<IndividualEnrollment> enrollments(String instance, String afterId, int limit) {
+        return store.enrollments(instance, afterId, Math.max(1, Math.min(limit, MAX_PAGE)));
+    }
+
+    // ---- enrollment groups -----------------------------------------------------------------------------------
+
+    public Written<EnrollmentGroup> putGroup(String instance, String pathId, EnrollmentGroup body, String ifMatch) {
+        RegistrationIds.requireValid(pathId, "enrollmentGroupId");
+        if (body.enrollmentGroupId() != null && !body.enrollmentGroupId().equalsIgnoreCase(pathId)) {
+            throw ProvisioningException.badRequest("The enrollmentGroupId in the body ('" + body.enrollmentGroupId()
+                    + "') differs from the one in the path ('" + pathId + "').");
+        }
+        AttestationMechanism attestation = EnrollmentRules.attestation(body.attestation(), true);
+        String status = EnrollmentRules.status(body.provisioningStatus());
+        EnrollmentRules.twin(body.initialTwin());
+        EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs());
+        EnrollmentGroup requested = body.enrollmentGroupId() == null ? body.withId(pathId) : body;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<EnrollmentGroup> existing = store.group(instance, pathId);
+            String now = Timestamps.format(clock.instant());
+            checkIfMatch(ifMatch, existing.map(EnrollmentGroup::etag), "Enrollment group " + pathId);
+            EnrollmentGroup doc = requested.withStored(attestation, status, Ids.etag(),
+                    existing.map(EnrollmentGroup::createdDateTimeUtc).orElse(now), now,
+                    capabilities(body.capabilities()), reprovision(body.reprovisionPolicy()));
+            boolean ok = existing.isEmpty()
+                    ? store.insertGroup(instance, doc)
+                    : store.replaceGroup(instance, doc, existing.get().etag());
+            if (ok) {
+                usage.record(instance, existing.isEmpty() ? OperationKind.ENROLLMENT_CREATE : OperationKind.ENROLLMENT_UPDATE);
+                return new Written<>(doc, existing.isEmpty());
+            }
+        }
+        throw ProvisioningException.conflict("Enrollment group " + pathId + " is being changed concurrently; retry.");
+    }
+
+    public EnrollmentGroup group(String instance, String groupId) {
+        return store.group(instance, groupId).orElseThrow(() -> ProvisioningException.enrollmentNotFound(groupId));
+    }
+
+    public void deleteGroup(String instance, String groupId, String ifMatch) {
+        EnrollmentGroup existing = group(instance, groupId);
+        checkIfMatch(ifMatch, Optional.of(existing.etag()), "Enrollment group " + groupId);
+        if (!store.deleteGroup(instance, groupId, existing.etag())) {
+            throw ProvisioningException.preconditionFailed("Enrollment group " + groupId + " changed while deleting it.");
+        }
+        registrations.deleteRegistrationsOfEnrollment(instance, groupId, true);
+        usage.record(instance, OperationKind.ENROLLMENT_DELETE);
+    }
+
+    public List<EnrollmentGroup> groups(String instance, String afterId, int limit) {
+        return store.groups(instance, afterId, Math.max(1, Math.min(limit, MAX_PAGE)));
+    }
+
+    // ---- shared ----------------------------------------------------------------------------------------------
+
+    private static void checkIfMatch(String ifMatch, Optional<String> currentEtag, String what) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+            return;
+        }
+        if (currentEtag.isEmpty()) {
+            throw ProvisioningException.preconditionFailed(what + " does not exist, so If-Match cannot match.");
+        }
+        if (!HubRegistry.etagMatches(ifMatch, currentEtag.get())) {
+            throw ProvisioningException.preconditionFailed(what + " has changed: its etag is no longer " + ifMatch.strip()
+                    + ". Read it again and retry.");
+        }
+    }
+
+    private static DeviceCapabilities capabilities(DeviceCapabilities c) {
+        return c == null ? DeviceCapabilities.NONE : c;
+    }
+
+    private static ReprovisionPolicy reprovision(ReprovisionPolicy p) {
+        return p == null ? ReprovisionPolicy.DEFAULT : p.withDefaults();
+    }
+}

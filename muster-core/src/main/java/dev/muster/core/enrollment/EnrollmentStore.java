@@ -1,0 +1,37 @@
+package dev.muster.core.enrollment;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Enrollment documents keyed by instance and lower-cased ID. Writes are conditional so two writers never
+ * both succeed on one etag (the service decides the new document; the store only checks and swaps).
+ */
+public interface EnrollmentStore {
+    Optional<IndividualEnrollment> enrollment(String instance, String registrationId);
+
+    /** @return false if one with this ID exists */
+    boolean insertEnrollment(String instance, IndividualEnrollment enrollment);
+
+    /** @return false unless one exists with etag {@code expectedEtag} */
+    boolean replaceEnrollment(String instance, IndividualEnrollment enrollment, String expectedEtag);
+
+    /** @param expectedEtag null deletes whatever is there @return false if nothing (matching) was deleted */
+    boolean deleteEnrollment(String instance, String registrationId, String expectedEtag);
+
+    /** Keyset page ordered by lower-cased ID, strictly after {@code afterId} (null = from the start). */
+    List<IndividualEnrollment> enrollments(String instance, String afterId, int limit);
+
+    Optional<EnrollmentGroup> group(String instance, String groupId);
+
+    boolean insertGroup(String instance, EnrollmentGroup group);
+
+    boolean replaceGroup(String instance, EnrollmentGroup group, String expectedEtag);
+
+    boolean deleteGroup(String instance, String groupId, String expectedEtag);
+
+    List<EnrollmentGroup> groups(String instance, String afterId, int limit);
+
+    /** Groups of one attestation type, for matching a device that is not individually enrolled. */
+    List<EnrollmentGroup> groupsByAttestation(String instance, String attestationType);
+}

@@ -1,0 +1,27 @@
+package dev.muster.core.hub;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muster.core.enrollment.TwinState;
+import java.util.Optional;
+
+/**
+ * How the provisioning service talks to a linked hub: the hub registry/twin REST API (reference §9), or a
+ * direct call into a built-in hub of this process. Both pass one contract suite. Failures are HubExceptions.
+ */
+public interface HubClient {
+    String hostName();
+
+    Optional<HubDevice> device(String deviceId);
+
+    /** Creates the device or replaces its identity (keys, status, capabilities). */
+    HubDevice putDevice(HubDevice device);
+
+    /** Deletes the device; absent is fine. */
+    void deleteDevice(String deviceId);
+
+    /** The twin in the hub's JSON form ({@code tags}, {@code properties.desired/reported} with {@code $version}). */
+    Optional<ObjectNode> twin(String deviceId);
+
+    /** Merges tags and desired properties into the twin (null values delete). */
+    void patchTwin(String deviceId, TwinState patch);
+}

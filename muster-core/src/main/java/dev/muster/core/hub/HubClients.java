@@ -1,0 +1,8 @@
+package dev.muster.core.hub;
+
+import dev.muster.core.allocation.LinkedHub;
+
+/** Gives the client for a linked hub (REST for remote hubs; direct or REST for this process's built-in hubs). */
+public interface HubClients {
+    HubClient forHub(LinkedHub hub);
+}

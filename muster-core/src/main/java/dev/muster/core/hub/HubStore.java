@@ -1,0 +1,33 @@
+package dev.muster.core.hub;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Registry and twins of the built-in hubs, keyed by hub host name and device ID. A device and its twin are
+ * created and deleted together; twins are swapped on their version so concurrent writers never lose a patch.
+ */
+public interface HubStore {
+    List<BuiltInHubConfig> builtInHubs();
+
+    /** @return false if a hub with this host name exists */
+    boolean createBuiltInHub(BuiltInHubConfig hub);
+
+    Optional<HubDevice> device(String hub, String deviceId);
+
+    /** @return false if the device exists */
+    boolean insertDevice(String hub, HubDevice device, DeviceTwin twin);
+
+    /** @return false unless the device exists with {@code expectedEtag} */
+    boolean replaceDevice(String hub, HubDevice device, String expectedEtag);
+
+    /** Removes device and twin. @param expectedEtag null = unconditional */
+    boolean deleteDevice(String hub, String deviceId, String expectedEtag);
+
+    Optional<DeviceTwin> twin(String hub, String deviceId);
+
+    /** @return false unless the stored twin still has {@code expectedVersion} */
+    boolean replaceTwin(String hub, DeviceTwin twin, long expectedVersion);
+
+    long deviceCount(String hub);
+}

@@ -1,0 +1,3 @@
+package dev.muster.core.hub;
+
+public record X509Thumbprint(String primaryThumbprint, String secondaryThumbprint) {}

@@ -1,0 +1,82 @@
+package dev.muster.core.registration;
+
+import dev.muster.core.enrollment.AttestationMechanism;
+import dev.muster.core.enrollment.EnrollmentGroup;
+import dev.muster.core.enrollment.EnrollmentStore;
+import dev.muster.core.enrollment.IndividualEnrollment;
+import dev.muster.core.enrollment.SymmetricKeyAttestation;
+import dev.muster.core.sas.DerivedKey;
+import dev.muster.core.sas.SasToken;
+import dev.muster.core.sas.SasVerifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the enrollment a device proves it holds. An individual enrollment wins over any group. The outcome
+ * carries the exact reason of a refusal for the operator; the device only ever learns "Unauthorized".
+ */
+final class DeviceAuthenticator {
+    private final EnrollmentStore enrollments;
+    private final SasVerifier sas;
+
+    DeviceAuthenticator(EnrollmentStore enrollments, SasVerifier sas) {
+        this.enrollments = enrollments;
+        this.sas = sas;
+    }
+
+    sealed interface Outcome permits Accepted, Refused {}
+
+    record Accepted(EnrollmentMatch match) implements Outcome {}
+
+    record Refused(String reason) implements Outcome {}
+
+    Outcome authenticate(String instance, String idScope, String registrationId, DeviceCredentials credentials) {
+        Optional<IndividualEnrollment> individual = enrollments.enrollment(instance, registrationId);
+        if (credentials.sasToken() == null) {
+            return new Refused(individual.isPresent()
+                    ? "no SAS token presented and " + individual.get().attestation().type() + " attestation over this"
+                      + " transport is not supported yet"
+                    : "no SAS token presented and no client certificate attestation applies");
+        }
+        Optional<SasToken> token = SasToken.parse(credentials.sasToken());
+        if (token.isEmpty()) {
+            return new Refused("the Authorization value is not a SharedAccessSignature token");
+        }
+        String scope = idScope + "/registrations/" + registrationId;
+        SasToken t = token.get();
+        SasVerifier.Result pre = sas.verify(t, scope, List.of());
+        if (pre == SasVerifier.Result.EXPIRED) {
+            return new Refused("the SAS token expired at epoch second " + t.expiry());
+        }
+        if (pre == SasVerifier.Result.WRONG_RESOURCE) {
+            return new Refused("the SAS token's sr '" + t.resource() + "' is not '" + scope + "'");
+        }
+        if (individual.isPresent()) {
+            IndividualEnrollment e = individual.get();
+            if (!e.attestation().isSymmetricKey()) {
+                return new Refused("the individual enrollment uses " + e.attestation().type()
+                        + " attestation, but the device presented a symmetric-key SAS token");
+            }
+            SymmetricKeyAttestation keys = e.attestation().symmetricKey();
+            if (sas.signatureMatches(t, List.of(keys.primaryKey(), keys.secondaryKey()))) {
+                return new Accepted(new EnrollmentMatch(e, keys.primaryKey(), keys.secondaryKey()));
+            }
+            return new Refused("the SAS token is not signed with the individual enrollment's primary or secondary key");
+        }
+        List<String> groupsTried = new ArrayList<>();
+        for (EnrollmentGroup g : enrollments.groupsByAttestation(instance, AttestationMechanism.SYMMETRIC_KEY)) {
+            SymmetricKeyAttestation keys = g.attestation().symmetricKey();
+            String primary = DerivedKey.of(keys.primaryKey(), registrationId);
+            String secondary = DerivedKey.of(keys.secondaryKey(), registrationId);
+            if (sas.signatureMatches(t, List.of(primary, secondary))) {
+                return new Accepted(new EnrollmentMatch(g, primary, secondary));
+            }
+            groupsTried.add(g.enrollmentGroupId());
+        }
+        return new Refused(groupsTried.isEmpty()
+                ? "no individual enrollment '" + registrationId + "' and no symmetric-key enrollment group exists"
+                : "no individual enrollment '" + registrationId + "', and the token is not signed with a key derived"
+                  + " from any symmetric-key group (" + String.join(", ", groupsTried) + ")");
+    }
+}

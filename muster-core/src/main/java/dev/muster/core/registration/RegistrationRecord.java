@@ -1,0 +1,9 @@
+package dev.muster.core.registration;
+
+/**
+ * A stored registration: the public state plus what the service keeps for itself.
+ *
+ * @param enrollmentGroupId the group the device came through, or null for an individual enrollment
+ * @param initialHub the hub of the first assignment (for {@code reprovisionedToInitialAssignment})
+ */
+public record RegistrationRecord(DeviceRegistrationState state, String enrollmentGroupId, String initialHub) {}

@@ -1,0 +1,421 @@
+package dev.muster.core.registration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muster.core.Ids;
+import dev.muster.core.Json;
+import dev.muster.core.ProvisioningException;
+import dev.muster.core.Timestamps;
+import dev.muster.core.allocation.HubAllocator;
+import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.allocation.LinkedHubStore;
+import dev.muster.core.enrollment.DeviceCapabilities;
+import dev.muster.core.enrollment.Enrollment;
+import dev.muster.core.enrollment.EnrollmentStore;
+import dev.muster.core.enrollment.ReprovisionPolicy;
+import dev.muster.core.enrollment.TwinState;
+import dev.muster.core.hub.AuthenticationMechanism;
+import dev.muster.core.hub.HubClient;
+import dev.muster.core.hub.HubClients;
+import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubException;
+import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.instance.ProvisioningInstance;
+import dev.muster.core.operations.OperationKind;
+import dev.muster.core.operations.UsageMeter;
+import dev.muster.core.sas.SasVerifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registration, the heart of DPS: attest the device, pick its hub, create its hub identity and initial twin,
+ * keep the registration record. Synchronous and transport-free; every transport calls the same methods so an
+ * enrollment gives byte-identical results over each.
+ */
+public final class RegistrationService {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistrationService.class);
+    /** How long an unknown but well-formed operation ID is still answered "assigning" (it may be in flight elsewhere). */
+    static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(60);
+    private static final int LOCK_STRIPES = 256;
+
+    private final InstanceStore instances;
+    private final EnrollmentStore enrollments;
+    private final RegistrationStore registrations;
+    private final OperationStore operations;
+    private final LinkedHubStore linkedHubs;
+    private final HubClients hubClients;
+    private final UsageMeter usage;
+    private final Clock clock;
+    private final DeviceAuthenticator authenticator;
+    private final HubAllocator allocator = new HubAllocator();
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+
+    public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
+                               OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
+                               UsageMeter usage, Clock clock) {
+        this.instances = instances;
+        this.enrollments = enrollments;
+        this.registrations = registrations;
+        this.operations = operations;
+        this.linkedHubs = linkedHubs;
+        this.hubClients = hubClients;
+        this.usage = usage;
+        this.clock = clock;
+        this.authenticator = new DeviceAuthenticator(enrollments, new SasVerifier(clock));
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    public String newOperationId() {
+        return OperationIds.next(clock.millis());
+    }
+
+    /**
+     * Registers a device. Refusals the device must see as HTTP errors (bad input, unauthorized) are thrown as
+     * {@link ProvisioningException}; outcomes (assigned, failed, disabled) are returned and stored for polling.
+     */
+    public RegistrationOperationStatus register(RegistrationRequest request, String operationId) {
+        ProvisioningInstance instance = instance(request.idScope());
+        String registrationId = RegistrationIds.requireValid(request.registrationId(), "registrationId");
+        checkBody(request.body(), registrationId);
+        Enrollment enrollment;
+        EnrollmentMatch match;
+        DeviceAuthenticator.Outcome outcome =
+                authenticator.authenticate(instance.name(), request.idScope(), registrationId, request.credentials());
+        if (outcome instanceof DeviceAuthenticator.Refused refused) {
+            recordFailure(instance, registrationId, operationId, 401002, "Unauthorized", refused.reason());
+            throw ProvisioningException.unauthorized();
+        }
+        match = ((DeviceAuthenticator.Accepted) outcome).match();
+        enrollment = match.enrollment();
+        if (!enrollment.isEnabled()) {
+            return finish(instance, operationId, registrationId, disabled(registrationId, enrollment),
+                    "the " + (enrollment.isGroup() ? "enrollment group '" : "enrollment '") + enrollment.id()
+                            + "' is disabled", OperationKind.FAILED_REGISTRATION);
+        }
+        ReentrantLock lock = locks[Math.floorMod(RegistrationIds.key(registrationId).hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            return assign(instance, registrationId, operationId, match, request.payload());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private RegistrationOperationStatus assign(ProvisioningInstance instance, String registrationId, String operationId,
+                                               EnrollmentMatch match, JsonNode payload) {
+        Enrollment enrollment = match.enrollment();
+        String deviceId = enrollment.deviceId() != null ? enrollment.deviceId() : registrationId;
+        Optional<RegistrationRecord> previous = registrations.registration(instance.name(), registrationId);
+        List<LinkedHub> candidates = candidateHubs(instance, enrollment);
+        if (candidates.isEmpty()) {
+            return fail(instance, registrationId, operationId, 400208,
+                    "No linked IoT hub is available for this enrollment.",
+                    "the instance has no linked hub that the enrollment allows (iotHubs: " + enrollment.iotHubs() + ")");
+        }
+        Optional<RegistrationRecord> assignedBefore = previous
+                .filter(r -> DeviceRegistrationState.ASSIGNED.equals(r.state().status()) && r.state().assignedHub() != null);
+        LinkedHub target = allocator.hashed(registrationId, candidates).orElseThrow();
+        ReprovisionPolicy policy = enrollment.reprovisionPolicy() == null
+                ? ReprovisionPolicy.DEFAULT : enrollment.reprovisionPolicy().withDefaults();
+        HubDevice identity = HubDevice.of(deviceId, AuthenticationMechanism.sas(match.primaryKey(), match.secondaryKey()),
+                enrollment.capabilities() == null ? DeviceCapabilities.NONE : enrollment.capabilities());
+        String substatus;
+        String hubHost;
+        String initialHub;
+        try {
+            if (assignedBefore.isPresent()) {
+                RegistrationRecord before = assignedBefore.get();
+                String oldHub = before.state().assignedHub();
+                Optional<LinkedHub> oldLink = linked(instance, oldHub);
+                boolean stay = oldHub.equalsIgnoreCase(target.hostName()) || !policy.updateHubAssignment()
+                        || oldLink.isEmpty() && !policy.updateHubAssignment();
+                initialHub = before.initialHub() != null ? before.initialHub() : oldHub;
+                if (stay && oldLink.isPresent()) {
+                    hubHost = oldHub;
+                    ensureIdentity(hubClients.forHub(oldLink.get()), identity, enrollment, before.state().deviceId());
+                    substatus = before.state().substatus();
+                } else {
+                    hubHost = target.hostName();
+                    boolean migrate = policy.migrateDeviceData() && oldLink.isPresent();
+                    move(oldLink.map(hubClients::forHub), before.state().deviceId(), hubClients.forHub(target), identity,
+                            enrollment, migrate);
+                    substatus = target.hostName().equalsIgnoreCase(initialHub)
+                            ? DeviceRegistrationState.REPROVISIONED_TO_INITIAL
+                            : migrate ? DeviceRegistrationState.DEVICE_DATA_MIGRATED : DeviceRegistrationState.DEVICE_DATA_RESET;
+                }
+            } else {
+                hubHost = target.hostName();
+                initialHub = hubHost;
+                create(hubClients.forHub(target), identity, enrollment.initialTwin());
+                substatus = DeviceRegistrationState.INITIAL_ASSIGNMENT;
+            }
+        } catch (HubException e) {
+            boolean refused = e.unauthorized();
+            return fail(instance, registrationId, operationId, refused ? 400209 : 500201,
+                    refused ? "The IoT hub " + e.hostName() + " refused the provisioning service's credentials."
+                            : "The IoT hub " + e.hostName() + " could not complete the request.",
+                    "hub " + e.hostName() + ": " + e.getMessage());
+        }
+        Instant now = clock.instant();
+        String created = previous.map(r -> r.state().createdDateTimeUtc()).orElse(Timestamps.format(now));
+        DeviceRegistrationState state = new DeviceRegistrationState(registrationId, created, hubHost, deviceId,
+                DeviceRegistrationState.ASSIGNED, substatus, null, null, Timestamps.format(now), Ids.etag(), null,
+                attestationResult(enrollment, true), null, null);
+        registrations.saveRegistration(instance.name(),
+                new RegistrationRecord(state, enrollment.isGroup() ? enrollment.id() : null, initialHub));
+        // The device sees the record plus its attestation echo; the stored record keeps the same shape.
+        RegistrationOperationStatus result = new RegistrationOperationStatus(operationId, DeviceRegistrationState.ASSIGNED,
+                state);
+        OperationKind kind = previous.isPresent() ? OperationKind.RE_REGISTRATION : OperationKind.REGISTRATION;
+        operations.saveOperation(instance.name(), new RegistrationOperation(operationId, registrationId, result, null, now));
+        usage.record(instance.name(), kind);
+        LOG.debug("registered {} in {} as {} ({})", registrationId, hubHost, deviceId, substatus);
+        return result;
+    }
+
+    /** Azure echoes the attestation kind; for groups it names the group. */
+    private static ObjectNode attestationResult(Enrollment enrollment, boolean symmetric) {
+        ObjectNode node = Json.object();
+        if (enrollment.isGroup()) {
+            node.put("enrollmentGroupId", enrollment.id());
+        }
+        return symmetric ? node : null;
+    }
+
+    private void create(HubClient hub, HubDevice identity, TwinState initialTwin) {
+        boolean existed = hub.device(identity.deviceId()).isPresent();
+        hub.putDevice(identity);
+        try {
+            applyTwin(hub, identity.deviceId(), initialTwin);
+        } catch (HubException e) {
+            if (!existed) {
+                // Never leave a half-created device behind.
+                safeDelete(hub, identity.deviceId());
+            }
+            throw e;
+        }
+    }
+
+    /** Re-registration on the same hub: idempotent; recreates the identity if someone deleted it. */
+    private void ensureIdentity(HubClient hub, HubDevice identity, Enrollment enrollment, String oldDeviceId) {
+        Optional<HubDevice> current = hub.device(identity.deviceId());
+        if (current.isEmpty()) {
+            create(hub, identity, enrollment.initialTwin());
+        } else if (!sameIdentity(current.get(), identity)) {
+            hub.putDevice(identity);
+        }
+        if (oldDeviceId != null && !oldDeviceId.equals(identity.deviceId())) {
+            safeDelete(hub, oldDeviceId);
+        }
+    }
+
+    private static boolean sameIdentity(HubDevice a, HubDevice b) {
+        return a.authentication() != null && a.authentication().equals(b.authentication())
+                && (a.capabilities() == null ? DeviceCapabilities.NONE : a.capabilities()).equals(b.capabilities());
+    }
+
+    private void move(Optional<HubClient> from, String oldDeviceId, HubClient to, HubDevice identity,
+                      Enrollment enrollment, boolean migrate) {
+        TwinState twin = enrollment.initialTwin();
+        if (migrate && from.isPresent()) {
+            Optional<ObjectNode> old = from.get().twin(oldDeviceId);
+            if (old.isPresent()) {
+                ObjectNode props = Json.object();
+                props.set("desired", stripVersion(old.get().path("properties").path("desired")));
+                twin = new TwinState(old.get().path("tags").isObject() ? old.get().get("tags") : Json.object(),
+                        new TwinState.Properties(props.get("desired")));
+            }
+        }
+        create(to, identity, twin);
+        from.ifPresent(h -> safeDelete(h, oldDeviceId));
+    }
+
+    private static JsonNode stripVersion(JsonNode props) {
+        if (!props.isObject()) {
+            return Json.object();
+        }
+        ObjectNode copy = ((ObjectNode) props).deepCopy();
+        copy.remove("$version");
+        copy.remove("$metadata");
+        return copy;
+    }
+
+    private static void applyTwin(HubClient hub, String deviceId, TwinState twin) {
+        if (twin == null) {
+            return;
+        }
+        boolean hasTags = twin.tags() != null && twin.tags().isObject() && twin.tags().size() > 0;
+        boolean hasDesired = twin.desired() != null && twin.desired().isObject() && twin.desired().size() > 0;
+        if (hasTags || hasDesired) {
+            hub.patchTwin(deviceId, twin);
+        }
+    }
+
+    private static void safeDelete(HubClient hub, String deviceId) {
+        try {
+            hub.deleteDevice(deviceId);
+        } catch (HubException e) {
+            LOG.warn("could not remove device {} from hub {}: {}", deviceId, hub.hostName(), e.getMessage());
+        }
+    }
+
+    private List<LinkedHub> candidateHubs(ProvisioningInstance instance, Enrollment enrollment) {
+        List<LinkedHub> all = linkedHubs.linkedHubs(instance.name());
+        List<String> allowed = enrollment.iotHubs();
+        return all.stream()
+                .filter(h -> allowed == null || allowed.isEmpty()
+                        ? h.applyAllocationPolicy()
+                        : allowed.stream().anyMatch(a -> a.equalsIgnoreCase(h.hostName())))
+                .toList();
+    }
+
+    private Optional<LinkedHub> linked(ProvisioningInstance instance, String hostName) {
+        return linkedHubs.linkedHubs(instance.name()).stream()
+                .filter(h -> h.hostName().equalsIgnoreCase(hostName)).findFirst();
+    }
+
+    // ---- polling and look-ups --------------------------------------------------------------------------------
+
+    /**
+     * Operation status poll: authenticates like register, then returns the stored outcome, or "assigning"
+     * while a recent operation is still in flight.
+     */
+    public RegistrationOperationStatus operationStatus(String idScope, String registrationId, String operationId,
+                                                       DeviceCredentials credentials) {
+        ProvisioningInstance instance = instance(idScope);
+        RegistrationIds.requireValid(registrationId, "registrationId");
+        if (authenticator.authenticate(instance.name(), idScope, registrationId, credentials)
+                instanceof DeviceAuthenticator.Refused) {
+            throw ProvisioningException.unauthorized();
+        }
+        Optional<RegistrationOperation> op = operations.operation(instance.name(), operationId)
+                .filter(o -> o.registrationId().equalsIgnoreCase(registrationId));
+        if (op.isPresent()) {
+            return op.get().result();
+        }
+        long created = OperationIds.createdAt(operationId);
+        if (created > 0 && clock.millis() - created < IN_FLIGHT_GRACE.toMillis() && created <= clock.millis() + 5000) {
+            return new RegistrationOperationStatus(operationId, DeviceRegistrationState.ASSIGNING, null);
+        }
+        throw new ProvisioningException(404, 404203, "Operation " + operationId + " not found.");
+    }
+
+    /** Device-side registration status look-up (POST /{scope}/registrations/{id}). */
+    public DeviceRegistrationState registrationStatus(String idScope, String registrationId, DeviceCredentials credentials) {
+        ProvisioningInstance instance = instance(idScope);
+        RegistrationIds.requireValid(registrationId, "registrationId");
+        if (authenticator.authenticate(instance.name(), idScope, registrationId, credentials)
+                instanceof DeviceAuthenticator.Refused) {
+            throw ProvisioningException.unauthorized();
+        }
+        return registrations.registration(instance.name(), registrationId)
+                .map(RegistrationRecord::state)
+                .orElseThrow(() -> ProvisioningException.registrationNotFound(registrationId));
+    }
+
+    // ---- registration records (service API) ------------------------------------------------------------------
+
+    public DeviceRegistrationState record(String instance, String registrationId) {
+        return registrations.registration(instance, registrationId).map(RegistrationRecord::state)
+                .orElseThrow(() -> ProvisioningException.registrationNotFound(registrationId));
+    }
+
+    public void deleteRecord(String instance, String registrationId, String ifMatch) {
+        DeviceRegistrationState state = record(instance, registrationId);
+        if (ifMatch != null && !ifMatch.isBlank() && !ifMatch.strip().equals("*")
+                && !dev.muster.core.hub.HubRegistry.etagMatches(ifMatch, state.etag())) {
+            throw ProvisioningException.preconditionFailed("Registration " + registrationId + " has changed: its etag is"
+                    + " no longer " + ifMatch.strip() + ".");
+        }
+        if (!registrations.deleteRegistration(instance, registrationId, state.etag())) {
+            throw ProvisioningException.preconditionFailed("Registration " + registrationId + " changed while deleting it.");
+        }
+        usage.record(instance, OperationKind.REGISTRATION_DELETE);
+    }
+
+    public List<DeviceRegistrationState> recordsOfGroup(String instance, String groupId, String afterId, int limit) {
+        return registrations.registrationsOfGroup(instance, groupId, afterId, limit).stream()
+                .map(RegistrationRecord::state).toList();
+    }
+
+    public List<RegistrationOperation> failedAttempts(String instance, String registrationId, int limit) {
+        return operations.failedOperations(instance, registrationId, limit);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private ProvisioningInstance instance(String idScope) {
+        if (idScope == null) {
+            throw ProvisioningException.unauthorized();
+        }
+        // An unknown scope is indistinguishable from a bad credential, as in Azure.
+        return instances.instanceByIdScope(idScope).orElseThrow(ProvisioningException::unauthorized);
+    }
+
+    private static void checkBody(JsonNode body, String registrationId) {
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            return;
+        }
+        if (!body.isObject()) {
+            throw ProvisioningException.badRequest("The registration body must be a JSON object.");
+        }
+        JsonNode id = body.get("registrationId");
+        if (id != null && !id.isNull() && !id.asText().equalsIgnoreCase(registrationId)) {
+            throw ProvisioningException.badRequest("The registrationId in the body ('" + id.asText()
+                    + "') differs from the one in the path ('" + registrationId + "').");
+        }
+    }
+
+    private RegistrationOperationStatus disabled(String registrationId, Enrollment enrollment) {
+        String now = Timestamps.format(clock.instant());
+        DeviceRegistrationState state = new DeviceRegistrationState(registrationId, now, null, null,
+                DeviceRegistrationState.DISABLED, null, null,
+                "The " + (enrollment.isGroup() ? "enrollment group" : "enrollment") + " is disabled.", now, null, null,
+                null, null, null);
+        return new RegistrationOperationStatus(null, DeviceRegistrationState.DISABLED, state);
+    }
+
+    private RegistrationOperationStatus fail(ProvisioningInstance instance, String registrationId, String operationId,
+                                             int errorCode, String message, String detail) {
+        String now = Timestamps.format(clock.instant());
+        DeviceRegistrationState state = new DeviceRegistrationState(registrationId, now, null, null,
+                DeviceRegistrationState.FAILED, null, errorCode, message, now, null, null, null, null, null);
+        return finish(instance, operationId, registrationId,
+                new RegistrationOperationStatus(null, DeviceRegistrationState.FAILED, state), detail,
+                OperationKind.FAILED_REGISTRATION);
+    }
+
+    private RegistrationOperationStatus finish(ProvisioningInstance instance, String operationId, String registrationId,
+                                               RegistrationOperationStatus status, String detail, OperationKind kind) {
+        RegistrationOperationStatus result = new RegistrationOperationStatus(operationId, status.status(),
+                status.registrationState());
+        operations.saveOperation(instance.name(),
+                new RegistrationOperation(operationId, registrationId, result, detail, clock.instant()));
+        usage.record(instance.name(), kind);
+        LOG.info("registration {} in {} {}: {}", registrationId, instance.idScope(), status.status(), detail);
+        return result;
+    }
+
+    private void recordFailure(ProvisioningInstance instance, String registrationId, String operationId, int code,
+                               String message, String detail) {
+        String now = Timestamps.format(clock.instant());
+        DeviceRegistrationState state = new DeviceRegistrationState(registrationId, now, null, null,
+                DeviceRegistrationState.FAILED, null, code, message, now, null, null, null, null, null);
+        finish(instance, operationId, registrationId,
+                new RegistrationOperationStatus(null, DeviceRegistrationState.FAILED, state), detail,
+                OperationKind.FAILED_REGISTRATION);
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.muster.it;
+
+import dev.muster.core.sas.ConnectionString;
+import dev.muster.core.sas.SasSigner;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+/** A plain HTTP client of a hub's registry/twin REST API, as a back-end service would call it. */
+final class HubRest {
+    private final ConnectionString cs;
+    private final HttpClient http;
+
+    HubRest(String connectionString) {
+        this.cs = ConnectionString.parse(connectionString);
+        this.http = HttpClient.newBuilder().sslContext(MusterUnderTest.trust()).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    HttpResponse<String> call(String method, String path, String body) throws Exception {
+        String token = SasSigner.sign(cs.hostName(), cs.key(), cs.keyName(), Instant.now().getEpochSecond() + 600);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + cs.hostName() + path
+                        + (path.contains("?") ? "&" : "?") + "api-version=2021-04-12"))
+                .header("Authorization", token).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    void patchTwin(String deviceId, String patch) throws Exception {
+        HttpResponse<String> r = call("PATCH", "/twins/" + deviceId, patch);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("twin patch answered " + r.statusCode() + " " + r.body());
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.muster.server;
+
+import java.util.List;
+
+/**
+ * {@code DATA_DIR/connection-info.json}: what scripts, tests and the CLI need to reach a running Muster.
+ * Written once every listener is up.
+ */
+public record ConnectionInfo(String idScope, String globalEndpoint, String serviceConnectionString,
+                             String caCertificate, List<Hub> hubs, Ports ports, String dataDir) {
+    public record Hub(String hostName, String connectionString) {}
+
+    public record Ports(int https, int mqtt) {}
+}

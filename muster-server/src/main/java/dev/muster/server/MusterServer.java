@@ -1,0 +1,318 @@
+package dev.muster.server;
+
+import dev.muster.core.Ids;
+import dev.muster.core.Json;
+import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.enrollment.EnrollmentService;
+import dev.muster.core.hub.BuiltInHubClient;
+import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.HubClient;
+import dev.muster.core.hub.HubClients;
+import dev.muster.core.hub.HubRegistry;
+import dev.muster.core.instance.ProvisioningInstance;
+import dev.muster.core.instance.ServiceAuthorizer;
+import dev.muster.core.instance.SharedAccessPolicy;
+import dev.muster.core.operations.UsageMeter;
+import dev.muster.core.registration.RegistrationService;
+import dev.muster.core.sas.SasVerifier;
+import dev.muster.server.device.DeviceHttpApi;
+import dev.muster.server.http.Blocking;
+import dev.muster.server.http.FrontDoor;
+import dev.muster.server.hub.HubHttpApi;
+import dev.muster.server.hub.HubMqttEndpoint;
+import dev.muster.server.hub.RestHubClient;
+import dev.muster.server.metrics.Metrics;
+import dev.muster.server.service.ServiceHttpApi;
+import dev.muster.server.tls.LocalPki;
+import dev.muster.server.tls.TlsOptions;
+import dev.muster.server.tls.TrustContexts;
+import dev.muster.store.Database;
+import dev.muster.store.JdbcStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.mqtt.MqttServer;
+import io.vertx.mqtt.MqttServerOptions;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Muster node: opens the store, makes sure the default instance and the built-in hubs exist, issues the
+ * TLS certificate, starts every listener, then writes connection-info.json.
+ */
+public final class MusterServer implements AutoCloseable, HubClients {
+    private static final Logger LOG = LoggerFactory.getLogger(MusterServer.class);
+    public static final String DEFAULT_INSTANCE = "default";
+
+    private final ServerConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private Database database;
+    private JdbcStore store;
+    private Vertx vertx;
+    private Blocking blocking;
+    private UsageMeter usage;
+    private HubRegistry hubRegistry;
+    private SSLContext clientSsl;
+    private LocalPki pki;
+    private ConnectionInfo connectionInfo;
+    private final List<Object> listeners = new ArrayList<>();
+    private final Map<String, HubClient> hubClients = new ConcurrentHashMap<>();
+    private long flushTimer = -1;
+
+    public MusterServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    public ConnectionInfo start() {
+        try {
+            Files.createDirectories(config.dataDir());
+            database = config.databaseUrl() == null
+                    ? Database.embedded(config.dataDir())
+                    : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                    config.databasePoolSize());
+            store = new JdbcStore(database);
+            ProvisioningInstance instance = ensureDefaultInstance();
+            List<BuiltInHubConfig> hubs = ensureBuiltInHubs(instance);
+            pki = new LocalPki(config.dataDir().resolve("tls"));
+            pki.ensure(hostNames(instance, hubs));
+            clientSsl = TrustContexts.trusting(pki.caCertificate());
+            startListeners(hubs);
+            connectionInfo = new ConnectionInfo(instance.idScope(), config.globalEndpoint(),
+                    "HostName=" + instance.serviceHostName() + ";SharedAccessKeyName=" + SharedAccessPolicy.OWNER
+                            + ";SharedAccessKey=" + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
+                    pki.caCertificate().toAbsolutePath().toString(),
+                    hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
+                    new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort()),
+                    config.dataDir().toAbsolutePath().toString());
+            writeConnectionInfo(connectionInfo);
+            return connectionInfo;
+        } catch (StartupException e) {
+            close();
+            throw e;
+        } catch (IOException | GeneralSecurityException e) {
+            close();
+            throw new StartupException("Muster could not prepare its data folder " + config.dataDir().toAbsolutePath()
+                    + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close();
+            if (e.getClass().getName().startsWith("dev.muster.store")) {
+                throw new StartupException(e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    public ConnectionInfo connectionInfo() {
+        return connectionInfo;
+    }
+
+    public JdbcStore store() {
+        return store;
+    }
+
+    private ProvisioningInstance ensureDefaultInstance() {
+        return store.instanceByName(DEFAULT_INSTANCE).orElseGet(() -> {
+            ProvisioningInstance created = new ProvisioningInstance(DEFAULT_INSTANCE, Ids.idScope(),
+                    config.serviceHostName().toLowerCase(Locale.ROOT), "hashed",
+                    List.of(SharedAccessPolicy.owner(Ids.policyKey(), Ids.policyKey())));
+            if (!store.createInstance(created)) {
+                return store.instanceByName(DEFAULT_INSTANCE).orElseThrow();
+            }
+            LOG.info("created provisioning service instance '{}' with ID scope {}", created.name(), created.idScope());
+            return created;
+        });
+    }
+
+    private List<BuiltInHubConfig> ensureBuiltInHubs(ProvisioningInstance instance) {
+        List<BuiltInHubConfig> out = new ArrayList<>();
+        List<LinkedHub> linked = store.linkedHubs(instance.name());
+        for (String host : config.hubHosts()) {
+            String h = host.toLowerCase(Locale.ROOT);
+            BuiltInHubConfig hub = store.builtInHubs().stream().filter(b -> b.hostName().equalsIgnoreCase(h)).findFirst()
+                    .orElseGet(() -> {
+                        BuiltInHubConfig c = new BuiltInHubConfig(h, BuiltInHubConfig.OWNER, Ids.policyKey(),
+                                Ids.policyKey());
+                        store.createBuiltInHub(c);
+                        return store.builtInHubs().stream().filter(b -> b.hostName().equalsIgnoreCase(h))
+                                .findFirst().orElseThrow();
+                    });
+            out.add(hub);
+            if (linked.stream().noneMatch(l -> l.hostName().equalsIgnoreCase(h))) {
+                store.saveLinkedHub(instance.name(), new LinkedHub(h, hub.connectionString(), 1, true));
+            }
+        }
+        return out;
+    }
+
+    private Set<String> hostNames(ProvisioningInstance instance, List<BuiltInHubConfig> hubs) {
+        Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+        names.add(config.globalEndpointHost().toLowerCase(Locale.ROOT));
+        for (ProvisioningInstance i : store.listInstances()) {
+            names.add(i.serviceHostName());
+        }
+        names.add(instance.serviceHostName());
+        for (BuiltInHubConfig h : hubs) {
+            names.add(h.hostName());
+        }
+        if (!config.bindAddress().equals("0.0.0.0") && !config.bindAddress().equals("::")) {
+            names.add(config.bindAddress());
+        }
+        return names;
+    }
+
+    private void startListeners(List<BuiltInHubConfig> hubs) {
+        vertx = Vertx.vertx();
+        blocking = new Blocking(vertx.createSharedWorkerExecutor("muster-worker", config.workerPoolSize(), 60,
+                TimeUnit.SECONDS));
+        hubRegistry = new HubRegistry(store, clock);
+        usage = new UsageMeter(store, clock);
+        Metrics metrics = new Metrics(store, usage);
+        EnrollmentService enrollments = new EnrollmentService(store, store, usage, clock);
+        RegistrationService registrations = new RegistrationService(store, store, store, store, store, this, usage, clock);
+        SasVerifier sas = new SasVerifier(clock);
+        Set<String> hubHosts = ConcurrentHashMap.newKeySet();
+        hubs.forEach(h -> hubHosts.add(h.hostName()));
+        FrontDoor frontDoor = new FrontDoor(hubHosts::contains,
+                new HubHttpApi(hubRegistry, store, sas, blocking),
+                new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
+                        blocking),
+                new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()));
+        HubMqttEndpoint hubMqtt = new HubMqttEndpoint(hubRegistry, blocking, clock);
+        flushTimer = vertx.setPeriodic(1000, id -> blocking.run(() -> {
+            usage.flush();
+            return null;
+        }));
+        for (String address : bindAddresses(hubs)) {
+            HttpServerOptions https = new HttpServerOptions().setHost(address).setPort(config.httpsPort())
+                    .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setSslEngineOptions(TlsOptions.engine())
+                    .setIdleTimeout(120).setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+                    .setMaxInitialLineLength(8192).setMaxHeaderSize(16384);
+            HttpServer http = vertx.createHttpServer(https).requestHandler(frontDoor);
+            bind(http.listen(), "HTTPS", address, config.httpsPort(), "--https-port");
+            listeners.add(http);
+            MqttServerOptions mqttOptions = new MqttServerOptions().setMaxMessageSize(256 * 1024 + 1024)
+                    .setTimeoutOnConnect(30).setHost(address).setPort(config.mqttPort()).setSsl(true)
+                    .setKeyCertOptions(TlsOptions.keyCert(pki));
+            mqttOptions.setSslEngineOptions(TlsOptions.engine());
+            MqttServer mqtt = MqttServer.create(vertx, mqttOptions).endpointHandler(hubMqtt)
+                    .exceptionHandler(e -> LOG.debug("MQTT listener: {}", e.toString()));
+            bind(mqtt.listen(), "MQTT", address, config.mqttPort(), "--mqtt-port");
+            listeners.add(mqtt);
+        }
+    }
+
+    private Set<String> bindAddresses(List<BuiltInHubConfig> hubs) {
+        Set<String> addresses = new LinkedHashSet<>();
+        addresses.add(config.bindAddress());
+        boolean wildcard = config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::");
+        if (!wildcard) {
+            for (BuiltInHubConfig h : hubs) {
+                if (LocalPki.isIpLiteral(h.hostName())) {
+                    addresses.add(h.hostName());
+                }
+            }
+        }
+        return addresses;
+    }
+
+    private static void bind(Future<?> listening, String what, String address, int port, String option) {
+        try {
+            listening.await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String msg = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+            if (msg.contains("permission denied") || msg.contains("access denied")) {
+                throw new StartupException("Cannot listen for " + what + " on " + address + ":" + port + " (permission"
+                        + " denied): ports below 1024 need root or CAP_NET_BIND_SERVICE; run as root, or choose another"
+                        + " port with " + option + ".", cause);
+            }
+            if (cause instanceof BindException || msg.contains("address already in use")) {
+                throw new StartupException("Cannot listen for " + what + " on " + address + ":" + port + ": the port is"
+                        + " already in use (another Muster or server?); stop it or choose another port with " + option
+                        + ".", cause);
+            }
+            if (msg.contains("cannot assign requested address") || cause instanceof SocketException) {
+                throw new StartupException("Cannot listen for " + what + " on " + address + ":" + port + ": "
+                        + cause.getMessage() + "; check the address (" + describe(address) + ").", cause);
+            }
+            throw new StartupException("Cannot listen for " + what + " on " + address + ":" + port + ": " + cause, cause);
+        }
+    }
+
+    private static String describe(String address) {
+        try {
+            InetAddress a = InetAddress.getByName(address);
+            return a.isLoopbackAddress() ? "a loopback address" : "not a loopback address of this machine?";
+        } catch (IOException e) {
+            return "it does not resolve";
+        }
+    }
+
+    private void writeConnectionInfo(ConnectionInfo info) throws IOException {
+        Path target = config.dataDir().resolve("connection-info.json");
+        Path tmp = Files.createTempFile(config.dataDir(), ".connection-info", ".tmp");
+        Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(info));
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public HubClient forHub(LinkedHub hub) {
+        return hubClients.computeIfAbsent(hub.hostName().toLowerCase(Locale.ROOT) + "|" + hub.connectionString(), k -> {
+            boolean builtIn = hubRegistry.hub(hub.hostName()).isPresent()
+                    && config.hubHosts().stream().anyMatch(h -> h.equalsIgnoreCase(hub.hostName()));
+            if (builtIn && "direct".equals(config.hubClientMode())) {
+                return new BuiltInHubClient(hubRegistry, hub.hostName().toLowerCase(Locale.ROOT));
+            }
+            return new RestHubClient(hub.connectionString(), builtIn ? config.httpsPort() : 443, clientSsl);
+        });
+    }
+
+    public HubRegistry hubRegistry() {
+        return hubRegistry;
+    }
+
+    @Override
+    public void close() {
+        if (vertx != null) {
+            if (flushTimer >= 0) {
+                vertx.cancelTimer(flushTimer);
+            }
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+            }
+            vertx = null;
+        }
+        if (usage != null) {
+            try {
+                usage.flush();
+            } catch (RuntimeException e) {
+                LOG.warn("could not write the last usage counts: {}", e.toString());
+            }
+        }
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+}

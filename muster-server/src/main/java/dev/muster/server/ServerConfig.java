@@ -1,0 +1,49 @@
+package dev.muster.server;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything {@code muster serve} can be told. Defaults give a working single-machine setup with no DNS:
+ * the global endpoint and service API on {@code localhost}, each built-in hub on its own loopback address
+ * (hub names must contain a dot and carry no port, so loopback IP literals are the names that resolve anywhere).
+ *
+ * @param bindAddress address the global endpoint and service API listen on
+ * @param hubHosts host names of the built-in hubs; an IP literal is also bound as a listen address
+ * @param databaseUrl null for the embedded H2 database in the data folder
+ * @param quickAnswerMillis how long a register call may take before the device is told 202 and polls instead
+ * @param hubClientMode "direct" reaches this process's built-in hubs in memory, "rest" always uses the REST API
+ */
+public record ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
+                           String serviceHostName, List<String> hubHosts, String databaseUrl, String databaseUser,
+                           String databasePassword, int databasePoolSize, long quickAnswerMillis, int workerPoolSize,
+                           String hubClientMode) {
+
+    public static final String DEFAULT_HUB = "127.0.10.1";
+
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig(dataDir, "127.0.0.1", 443, 8883, "localhost", "localhost", List.of(DEFAULT_HUB),
+                null, null, null, 16, 2000, 32, "direct");
+    }
+
+    public ServerConfig withPorts(int https, int mqtt) {
+        return new ServerConfig(dataDir, bindAddress, https, mqtt, globalEndpointHost, serviceHostName, hubHosts,
+                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
+                hubClientMode);
+    }
+
+    public ServerConfig withHubClientMode(String mode) {
+        return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
+                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, mode);
+    }
+
+    public ServerConfig withQuickAnswerMillis(long millis) {
+        return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
+                databaseUrl, databaseUser, databasePassword, databasePoolSize, millis, workerPoolSize, hubClientMode);
+    }
+
+    /** {@code host} or {@code host:port} when the HTTPS port is not 443. */
+    public String globalEndpoint() {
+        return httpsPort == 443 ? globalEndpointHost : globalEndpointHost + ":" + httpsPort;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.muster.server.device;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muster.core.Json;
+import dev.muster.core.ProvisioningException;
+import dev.muster.core.registration.DeviceCredentials;
+import dev.muster.core.registration.RegistrationOperationStatus;
+import dev.muster.core.registration.RegistrationRequest;
+import dev.muster.core.registration.RegistrationService;
+import dev.muster.server.http.Async;
+import dev.muster.server.http.Blocking;
+import dev.muster.server.http.Exchange;
+import dev.muster.server.http.Route;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The global device endpoint over HTTPS (reference §1): register, poll the operation, look up the status.
+ * A registration that finishes within the quick-answer budget is answered at once with its final result;
+ * otherwise the device gets 202 + Retry-After and polls while the work continues.
+ */
+public final class DeviceHttpApi implements Route {
+    static final String RETRY_AFTER_SECONDS = "2";
+
+    private final RegistrationService registrations;
+    private final Blocking blocking;
+    private final long quickAnswerMillis;
+
+    public DeviceHttpApi(RegistrationService registrations, Blocking blocking, long quickAnswerMillis) {
+        this.registrations = registrations;
+        this.blocking = blocking;
+        this.quickAnswerMillis = quickAnswerMillis;
+    }
+
+    @Override
+    public void handle(Exchange ex) {
+        List<String> s = ex.segments();
+        String method = ex.method();
+        if (s.size() >= 3 && s.get(1).equalsIgnoreCase("registrations")) {
+            String idScope = s.get(0);
+            String registrationId = s.get(2);
+            if (s.size() == 4 && s.get(3).equalsIgnoreCase("register") && method.equals("PUT")) {
+                register(ex, idScope, registrationId);
+                return;
+            }
+            if (s.size() == 5 && s.get(3).equalsIgnoreCase("operations") && method.equals("GET")) {
+                poll(ex, idScope, registrationId, s.get(4));
+                return;
+            }
+            if (s.size() == 3 && method.equals("POST")) {
+                status(ex, idScope, registrationId);
+                return;
+            }
+            if ((s.size() == 4 && s.get(3).equalsIgnoreCase("register")) || s.size() == 3 || s.size() == 5) {
+                throw new ProvisioningException(405, 405000, "Method " + method + " is not allowed on " + ex.request().path());
+            }
+        }
+        throw new ProvisioningException(404, 404000, "No device API at " + ex.request().path()
+                + "; expected /{idScope}/registrations/{registrationId}/register.");
+    }
+
+    private void register(Exchange ex, String idScope, String registrationId) {
+        JsonNode body = parseBody(ex);
+        RegistrationRequest request = new RegistrationRequest(idScope, registrationId, body, credentials(ex));
+        String operationId = registrations.newOperationId();
+        Future<RegistrationOperationStatus> work = blocking.run(() -> registrations.register(request, operationId));
+        work.timeout(quickAnswerMillis, TimeUnit.MILLISECONDS).onComplete(ar -> {
+            if (ar.failed() && ar.cause() instanceof TimeoutException) {
+                ex.json(202, new RegistrationOperationStatus(operationId, "assigning", null), Map.of(
+                        "Retry-After", RETRY_AFTER_SECONDS,
+                        "Location", "/" + idScope + "/registrations/" + registrationId + "/register"));
+            } else {
+                Async.answer(ex, ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(ar.result()),
+                        result -> answer(ex, result));
+            }
+        });
+    }
+
+    private void poll(Exchange ex, String idScope, String registrationId, String operationId) {
+        DeviceCredentials creds = credentials(ex);
+        Async.answer(ex, blocking.run(() -> registrations.operationStatus(idScope, registrationId, operationId, creds)),
+                result -> answer(ex, result));
+    }
+
+    private void status(Exchange ex, String idScope, String registrationId) {
+        parseBody(ex);
+        DeviceCredentials creds = credentials(ex);
+        Async.answer(ex, blocking.run(() -> registrations.registrationStatus(idScope, registrationId, creds)),
+                state -> ex.json(200, state));
+    }
+
+    private static void answer(Exchange ex, RegistrationOperationStatus result) {
+        if (result.isTerminal()) {
+            ex.json(200, result);
+        } else {
+            ex.json(202, result, Map.of("Retry-After", RETRY_AFTER_SECONDS));
+        }
+    }
+
+    private static DeviceCredentials credentials(Exchange ex) {
+        return DeviceCredentials.sas(ex.header("Authorization"));
+    }
+
+    private static JsonNode parseBody(Exchange ex) {
+        String body = ex.body();
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        JsonNode node = Json.tree(body);
+        if (!node.isObject()) {
+            throw ProvisioningException.badRequest("The registration body must be a JSON object"
+                    + " like {\"registrationId\":\"…\",\"payload\":…}.");
+        }
+        return node;
+    }
+}

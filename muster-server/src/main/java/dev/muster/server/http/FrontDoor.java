@@ -1,0 +1,100 @@
+package dev.muster.server.http;
+
+import dev.muster.core.ProvisioningException;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every HTTPS request on 443 enters here. Bodies are capped (96 KB, Azure's message limit) before anything
+ * parses them; then the host name picks the hub API, the first path segment picks the service API, and
+ * everything else is the global device endpoint (device paths start with the ID scope).
+ */
+public final class FrontDoor implements Handler<HttpServerRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
+    public static final int MAX_BODY = 96 * 1024;
+    private static final Set<String> SERVICE_ROOTS =
+            Set.of("enrollments", "enrollmentgroups", "registrations", "usage", "metrics");
+
+    private final Predicate<String> isHubHost;
+    private final Route hubApi;
+    private final Route serviceApi;
+    private final Route deviceApi;
+
+    public FrontDoor(Predicate<String> isHubHost, Route hubApi, Route serviceApi, Route deviceApi) {
+        this.isHubHost = isHubHost;
+        this.hubApi = hubApi;
+        this.serviceApi = serviceApi;
+        this.deviceApi = deviceApi;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        String length = request.getHeader("Content-Length");
+        if (length != null) {
+            long n;
+            try {
+                n = Long.parseLong(length.strip());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0 || n > MAX_BODY) {
+                reject(request, n < 0 ? ProvisioningException.badRequest("Invalid Content-Length header.") : tooLarge());
+                return;
+            }
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] rejected = {false};
+        request.handler(chunk -> {
+            if (rejected[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > MAX_BODY) {
+                rejected[0] = true;
+                reject(request, tooLarge());
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(e -> LOG.debug("request aborted: {}", e.toString()));
+        request.endHandler(v -> {
+            if (!rejected[0]) {
+                dispatch(new Exchange(request, body.toString(StandardCharsets.UTF_8)));
+            }
+        });
+    }
+
+    private void dispatch(Exchange ex) {
+        try {
+            if (isHubHost.test(ex.host())) {
+                hubApi.handle(ex);
+            } else if (!ex.segments().isEmpty()
+                    && SERVICE_ROOTS.contains(ex.segments().get(0).toLowerCase(Locale.ROOT))) {
+                serviceApi.handle(ex);
+            } else {
+                deviceApi.handle(ex);
+            }
+        } catch (ProvisioningException e) {
+            DpsErrors.send(ex, e);
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure on {} {}", ex.method(), ex.request().path(), e);
+            DpsErrors.send(ex, new ProvisioningException(500, 500000, "Internal error; see the server log."));
+        }
+    }
+
+    private static ProvisioningException tooLarge() {
+        return new ProvisioningException(413, 413001, "The request body is larger than 96 KB.");
+    }
+
+    private static void reject(HttpServerRequest request, ProvisioningException e) {
+        // Close after answering: the rest of an oversized body is not worth reading.
+        request.response().putHeader("Connection", "close");
+        DpsErrors.send(new Exchange(request, ""), e);
+    }
+}

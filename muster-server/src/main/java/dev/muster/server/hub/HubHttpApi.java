@@ -1,0 +1,186 @@
+package dev.muster.server.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muster.core.Json;
+import dev.muster.core.ProvisioningException;
+import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubRegistry;
+import dev.muster.core.hub.HubStore;
+import dev.muster.core.hub.TelemetryMessage;
+import dev.muster.core.sas.SasToken;
+import dev.muster.core.sas.SasVerifier;
+import dev.muster.server.http.Blocking;
+import dev.muster.server.http.Exchange;
+import dev.muster.server.http.Route;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A built-in hub's service-side REST API (reference §9): device registry, twins, device statistics, and
+ * Muster's live telemetry stream ({@code GET /messages/events}, server-sent events) for {@code hub monitor}.
+ * Authenticated with the hub's shared access policy ({@code sr={hubHost}}).
+ */
+public final class HubHttpApi implements Route {
+    private static final Logger LOG = LoggerFactory.getLogger(HubHttpApi.class);
+
+    private final HubRegistry registry;
+    private final HubStore store;
+    private final SasVerifier sas;
+    private final Blocking blocking;
+
+    public HubHttpApi(HubRegistry registry, HubStore store, SasVerifier sas, Blocking blocking) {
+        this.registry = registry;
+        this.store = store;
+        this.sas = sas;
+        this.blocking = blocking;
+    }
+
+    @Override
+    public void handle(Exchange ex) {
+        String hub = ex.host();
+        List<String> s = ex.segments();
+        String method = ex.method();
+        String authorization = ex.header("Authorization");
+        String ifMatch = ex.header("If-Match");
+        if (s.size() == 2 && s.get(0).equals("devices")) {
+            String id = s.get(1);
+            switch (method) {
+                case "PUT" -> {
+                    HubDevice device = readDevice(ex, id);
+                    run(ex, hub, authorization, () -> registry.putDevice(hub, device, ifMatch), d -> ex.json(200, d));
+                }
+                case "GET" -> run(ex, hub, authorization, () -> registry.device(hub, id).orElseThrow(() -> notFound(id)),
+                        d -> ex.json(200, d));
+                case "DELETE" -> run(ex, hub, authorization, () -> {
+                    if (!registry.deleteDevice(hub, id, ifMatch)) {
+                        throw notFound(id);
+                    }
+                    return Boolean.TRUE;
+                }, v -> ex.empty(204));
+                default -> HubErrors.send(ex, new ProvisioningException(405, 405000, "Method not allowed."));
+            }
+        } else if (s.size() == 2 && s.get(0).equals("twins")) {
+            String id = s.get(1);
+            switch (method) {
+                case "GET" -> run(ex, hub, authorization, () -> registry.twinJson(hub, id).orElseThrow(() -> notFound(id)),
+                        t -> ex.json(200, t));
+                case "PATCH" -> {
+                    JsonNode patch = readJson(ex);
+                    run(ex, hub, authorization, () -> registry.patchTwin(hub, id, patch, ifMatch), t -> ex.json(200, t));
+                }
+                case "PUT" -> {
+                    JsonNode twin = readJson(ex);
+                    run(ex, hub, authorization, () -> registry.replaceTwin(hub, id, twin, ifMatch), t -> ex.json(200, t));
+                }
+                default -> HubErrors.send(ex, new ProvisioningException(405, 405000, "Method not allowed."));
+            }
+        } else if (s.size() == 2 && s.get(0).equals("statistics") && s.get(1).equals("devices") && method.equals("GET")) {
+            run(ex, hub, authorization, () -> Map.of("totalDeviceCount", store.deviceCount(hub)), v -> ex.json(200, v));
+        } else if (s.size() == 2 && s.get(0).equals("messages") && s.get(1).equals("events") && method.equals("GET")) {
+            run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
+        } else {
+            HubErrors.send(ex, new ProvisioningException(404, 404000, "No hub API at " + method + " "
+                    + ex.request().path() + "."));
+        }
+    }
+
+    private void run(Exchange ex, String hub, String authorization, Callable<Object> work, Consumer<Object> onValue) {
+        Future<Object> f = blocking.run(() -> {
+            authorize(hub, authorization);
+            return work.call();
+        });
+        f.onComplete(ar -> {
+            if (ar.succeeded()) {
+                onValue.accept(ar.result());
+            } else if (ar.cause() instanceof ProvisioningException e) {
+                HubErrors.send(ex, e);
+            } else {
+                LOG.error("hub API failure on {} {}", ex.method(), ex.request().path(), ar.cause());
+                HubErrors.send(ex, new ProvisioningException(500, 500000, "Internal error; see the server log."));
+            }
+        });
+    }
+
+    private void authorize(String hub, String authorization) {
+        BuiltInHubConfig config = registry.hub(hub).orElseThrow(() ->
+                new ProvisioningException(404, 404000, "No hub is served at host '" + hub + "'."));
+        SasToken token = SasToken.parse(authorization).orElseThrow(() ->
+                new ProvisioningException(401, 401000, "Missing or malformed SharedAccessSignature Authorization header."));
+        if (token.keyName() == null || !token.keyName().equalsIgnoreCase(config.ownerKeyName())) {
+            throw new ProvisioningException(401, 401000, "Unknown shared access policy '" + token.keyName() + "'.");
+        }
+        SasVerifier.Result r = sas.verify(token, hub, List.of(config.primaryKey(), config.secondaryKey()));
+        if (r != SasVerifier.Result.VALID) {
+            throw new ProvisioningException(401, 401000, "SAS token refused: " + r.name().toLowerCase().replace('_', ' ') + ".");
+        }
+    }
+
+    /** Server-sent events, one per device-to-cloud message, until the client goes away. */
+    private void stream(Exchange ex, String hub) {
+        HttpServerResponse response = ex.request().response();
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+        response.write(": connected to " + hub + "\n\n");
+        var context = io.vertx.core.Vertx.currentContext();
+        Consumer<TelemetryMessage> listener = m -> {
+            if (!m.hub().equalsIgnoreCase(hub)) {
+                return;
+            }
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("deviceId", m.deviceId());
+            event.put("enqueuedTime", m.enqueuedTime().toString());
+            event.put("properties", m.properties());
+            String text = new String(m.body(), StandardCharsets.UTF_8);
+            try {
+                event.put("body", Json.MAPPER.readTree(text));
+            } catch (Exception notJson) {
+                event.put("bodyBase64", Base64.getEncoder().encodeToString(m.body()));
+            }
+            String line = "data: " + Json.write(event) + "\n\n";
+            context.runOnContext(v -> {
+                if (!response.ended() && !response.closed()) {
+                    response.write(line);
+                }
+            });
+        };
+        registry.addTelemetryListener(listener);
+        response.closeHandler(v -> registry.removeTelemetryListener(listener));
+        ex.request().connection().closeHandler(v -> registry.removeTelemetryListener(listener));
+    }
+
+    private static HubDevice readDevice(Exchange ex, String pathId) {
+        HubDevice device = Json.read(nonEmpty(ex), HubDevice.class);
+        if (device.deviceId() != null && !device.deviceId().equals(pathId)) {
+            throw ProvisioningException.badRequest("deviceId in the body differs from the path.");
+        }
+        return device.deviceId() == null
+                ? new HubDevice(pathId, device.generationId(), device.etag(), device.status(), device.statusReason(),
+                        device.connectionState(), device.statusUpdatedTime(), device.lastActivityTime(),
+                        device.cloudToDeviceMessageCount(), device.authentication(), device.capabilities())
+                : device;
+    }
+
+    private static JsonNode readJson(Exchange ex) {
+        return Json.tree(nonEmpty(ex));
+    }
+
+    private static String nonEmpty(Exchange ex) {
+        if (ex.body() == null || ex.body().isBlank()) {
+            throw ProvisioningException.badRequest("A JSON request body is required.");
+        }
+        return ex.body();
+    }
+
+    private static ProvisioningException notFound(String id) {
+        return new ProvisioningException(404, 404001, "Device " + id + " not found.");
+    }
+}

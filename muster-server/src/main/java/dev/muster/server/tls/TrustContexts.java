@@ -1,0 +1,28 @@
+package dev.muster.server.tls;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Client-side SSLContexts that trust Muster's CA (for the REST hub client, the CLI and tests). */
+public final class TrustContexts {
+    private TrustContexts() {}
+
+    public static SSLContext trusting(Path caPem) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        int i = 0;
+        for (X509Certificate c : LocalPki.Pem.readCertificates(caPem)) {
+            ks.setCertificateEntry("muster-ca-" + i++, c);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+}
