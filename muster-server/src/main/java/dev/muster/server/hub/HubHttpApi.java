@@ -47,6 +47,14 @@ public final class HubHttpApi implements Route {
 
     @Override
     public void handle(Exchange ex) {
+        try {
+            route(ex);
+        } catch (ProvisioningException e) {
+            HubErrors.send(ex, e);
+        }
+    }
+
+    private void route(Exchange ex) {
         String hub = ex.host();
         List<String> s = ex.segments();
         String method = ex.method();

@@ -1,0 +1,104 @@
+package dev.muster.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+
+/**
+ * The connection pool to Muster's database, opened only once its schema is current. Everything that can go wrong
+ * while opening surfaces as one {@link StoreException} sentence an operator can act on.
+ */
+public final class Database implements AutoCloseable {
+    private static final int EMBEDDED_POOL_SIZE = 10;
+    private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
+    // Portable SQL is checked against PostgreSQL semantics even when running embedded; the lock timeout lets
+    // writers of one row queue behind each other instead of failing after H2's 1 s default.
+    private static final String H2_OPTIONS =
+            ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final String description;
+
+    private Database(HikariDataSource dataSource, Dialect dialect, String description) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.description = description;
+    }
+
+    /** The single-node default: an H2 database in {@code dataDir/muster.mv.db}. */
+    public static Database embedded(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("Cannot create the data directory " + dir + ": " + e.getMessage() + ".", e);
+        }
+        return open("jdbc:h2:file:" + dir.resolve("muster") + H2_OPTIONS, null, null, EMBEDDED_POOL_SIZE);
+    }
+
+    /**
+     * @param url {@code jdbc:h2:...}, {@code jdbc:postgresql://HOST:PORT/DB} or {@code postgresql://USER[:PASS]@HOST:PORT/DB}
+     * @param user null to use the one in the URL, if any
+     * @param password null to use the one in the URL, if any
+     */
+    public static Database open(String url, String user, String password, int poolSize) {
+        if (poolSize < 1) {
+            throw new StoreException("The database pool size must be at least 1, not " + poolSize + ".");
+        }
+        DatabaseUrl target = DatabaseUrl.parse(url, user, password);
+        Dialect dialect = Dialect.ofJdbcUrl(target.jdbcUrl());
+        HikariDataSource pool = connect(target, poolSize);
+        try {
+            new SchemaMigrator(pool, dialect).migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool, dialect, target.redactedJdbcUrl());
+    }
+
+    private static HikariDataSource connect(DatabaseUrl target, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("muster-db");
+        config.setJdbcUrl(target.jdbcUrl());
+        config.setUsername(target.user());
+        config.setPassword(target.password());
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        // Fail on the first refused attempt: an unreachable database at startup is a configuration error.
+        config.setInitializationFailTimeout(1);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw ConnectionFailures.describe(target, e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The JDBC URL with any password masked, for logs and status output. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @Override
+    public String toString() {
+        return dialect + " " + description;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.muster.store;
+
+import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.DeviceTwin;
+import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Registry and twins of the built-in hubs. Hub host names are compared case-insensitively; device IDs are
+ * case-sensitive, as in IoT Hub, so "Dev1" and "dev1" are two devices.
+ */
+final class JdbcHubStore implements HubStore {
+    private final Jdbc jdbc;
+
+    JdbcHubStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public List<BuiltInHubConfig> builtInHubs() {
+        return jdbc.list("SELECT host_name, owner_key_name, primary_access_key, secondary_access_key FROM hubs"
+                + " ORDER BY host_name_key", JdbcHubStore::hub);
+    }
+
+    @Override
+    public boolean createBuiltInHub(BuiltInHubConfig hub) {
+        return jdbc.insertIfAbsent("INSERT INTO hubs (host_name_key, host_name, owner_key_name, primary_access_key,"
+                        + " secondary_access_key) VALUES (?, ?, ?, ?, ?)",
+                Documents.key(Objects.requireNonNull(hub.hostName(), "hostName")), hub.hostName(), hub.ownerKeyName(),
+                hub.primaryKey(), hub.secondaryKey());
+    }
+
+    @Override
+    public Optional<HubDevice> device(String hub, String deviceId) {
+        return jdbc.one("SELECT doc FROM hub_devices WHERE hub_key = ? AND device_id = ?",
+                row -> Documents.read(row.getString("doc"), HubDevice.class), Documents.key(hub), deviceId);
+    }
+
+    /** Device and twin together or neither: a device without a twin would break every twin read. */
+    @Override
+    public boolean insertDevice(String hub, HubDevice device, DeviceTwin twin) {
+        String deviceId = Objects.requireNonNull(device.deviceId(), "deviceId");
+        if (!deviceId.equals(twin.deviceId())) {
+            throw new IllegalArgumentException("the twin of device " + deviceId + " names device " + twin.deviceId());
+        }
+        String hubKey = Documents.key(hub);
+        return jdbc.transaction(c -> {
+            Jdbc.update(c, "INSERT INTO hub_devices (hub_key, device_id, etag, doc) VALUES (?, ?, ?, ?)",
+                    hubKey, deviceId, device.etag(), Documents.write(device));
+            Jdbc.update(c, "INSERT INTO hub_twins (hub_key, device_id, version, etag, doc) VALUES (?, ?, ?, ?, ?)",
+                    hubKey, deviceId, twin.version(), twin.etag(), Documents.write(twin));
+            return true;
+        }, false);
+    }
+
+    @Override
+    public boolean replaceDevice(String hub, HubDevice device, String expectedEtag) {
+        return jdbc.update("UPDATE hub_devices SET etag = ?, doc = ? WHERE hub_key = ? AND device_id = ? AND etag = ?",
+                device.etag(), Documents.write(device), Documents.key(hub), device.deviceId(), expectedEtag) == 1;
+    }
+
+    @Override
+    public boolean deleteDevice(String hub, String deviceId, String expectedEtag) {
+        String hubKey = Documents.key(hub);
+        return jdbc.transaction(c -> {
+            int deleted = expectedEtag == null
+                    ? Jdbc.update(c, "DELETE FROM hub_devices WHERE hub_key = ? AND device_id = ?", hubKey, deviceId)
+                    : Jdbc.update(c, "DELETE FROM hub_devices WHERE hub_key = ? AND device_id = ? AND etag = ?",
+                            hubKey, deviceId, expectedEtag);
+            if (deleted == 0) {
+                return false;
+            }
+            Jdbc.update(c, "DELETE FROM hub_twins WHERE hub_key = ? AND device_id = ?", hubKey, deviceId);
+            return true;
+        }, false);
+    }
+
+    @Override
+    public Optional<DeviceTwin> twin(String hub, String deviceId) {
+        return jdbc.one("SELECT doc FROM hub_twins WHERE hub_key = ? AND device_id = ?",
+                row -> Documents.read(row.getString("doc"), DeviceTwin.class), Documents.key(hub), deviceId);
+    }
+
+    @Override
+    public boolean replaceTwin(String hub, DeviceTwin twin, long expectedVersion) {
+        return jdbc.update("UPDATE hub_twins SET version = ?, etag = ?, doc = ?"
+                        + " WHERE hub_key = ? AND device_id = ? AND version = ?",
+                twin.version(), twin.etag(), Documents.write(twin), Documents.key(hub), twin.deviceId(),
+                expectedVersion) == 1;
+    }
+
+    @Override
+    public long deviceCount(String hub) {
+        return jdbc.one("SELECT COUNT(*) AS n FROM hub_devices WHERE hub_key = ?", row -> row.getLong("n"),
+                Documents.key(hub)).orElse(0L);
+    }
+
+    private static BuiltInHubConfig hub(ResultSet row) throws SQLException {
+        return new BuiltInHubConfig(row.getString("host_name"), row.getString("owner_key_name"),
+                row.getString("primary_access_key"), row.getString("secondary_access_key"));
+    }
+}

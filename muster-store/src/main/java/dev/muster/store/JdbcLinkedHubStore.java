@@ -1,0 +1,47 @@
+package dev.muster.store;
+
+import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.allocation.LinkedHubStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+
+/** The hubs each instance may assign devices to, one per host name (compared case-insensitively). */
+final class JdbcLinkedHubStore implements LinkedHubStore {
+    private final Jdbc jdbc;
+
+    JdbcLinkedHubStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public List<LinkedHub> linkedHubs(String instance) {
+        return jdbc.list("SELECT host_name, connection_string, allocation_weight, apply_allocation_policy"
+                + " FROM linked_hubs WHERE instance = ? ORDER BY host_name_key", JdbcLinkedHubStore::hub, instance);
+    }
+
+    @Override
+    public void saveLinkedHub(String instance, LinkedHub hub) {
+        String key = Documents.key(Objects.requireNonNull(hub.hostName(), "hostName"));
+        jdbc.upsert("UPDATE linked_hubs SET host_name = ?, connection_string = ?, allocation_weight = ?,"
+                        + " apply_allocation_policy = ? WHERE instance = ? AND host_name_key = ?",
+                new Object[] {hub.hostName(), hub.connectionString(), hub.allocationWeight(), hub.applyAllocationPolicy(),
+                        instance, key},
+                "INSERT INTO linked_hubs (instance, host_name_key, host_name, connection_string, allocation_weight,"
+                        + " apply_allocation_policy) VALUES (?, ?, ?, ?, ?, ?)",
+                new Object[] {instance, key, hub.hostName(), hub.connectionString(), hub.allocationWeight(),
+                        hub.applyAllocationPolicy()});
+    }
+
+    @Override
+    public boolean removeLinkedHub(String instance, String hostName) {
+        return jdbc.update("DELETE FROM linked_hubs WHERE instance = ? AND host_name_key = ?",
+                instance, Documents.key(hostName)) == 1;
+    }
+
+    private static LinkedHub hub(ResultSet row) throws SQLException {
+        return new LinkedHub(row.getString("host_name"), row.getString("connection_string"),
+                row.getInt("allocation_weight"), row.getBoolean("apply_allocation_policy"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.muster.store;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+
+/**
+ * Brings the schema up to the migrations shipped in this jar, and refuses a schema written by a newer Muster:
+ * Flyway would only warn, and an old binary writing to a newer schema can corrupt it.
+ */
+final class SchemaMigrator {
+    static final String LOCATION = "classpath:db/migration";
+
+    private final Flyway flyway;
+
+    SchemaMigrator(DataSource dataSource, Dialect dialect) {
+        this.flyway = Flyway.configure(SchemaMigrator.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(LOCATION)
+                .placeholders(Map.of("key_collation", dialect.keyCollation()))
+                .failOnMissingLocations(true)
+                .load();
+    }
+
+    void migrate() {
+        try {
+            refuseNewerSchema();
+            flyway.migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("The database schema could not be brought up to date: " + e.getMessage(), e);
+        }
+    }
+
+    private void refuseNewerSchema() {
+        MigrationInfo[] all = flyway.info().all();
+        Optional<MigrationVersion> applied = highest(all, true);
+        Optional<MigrationVersion> known = highest(all, false);
+        if (applied.isPresent() && (known.isEmpty() || applied.get().compareTo(known.get()) > 0)) {
+            throw new StoreException("The database schema is version " + applied.get() + " but this Muster only knows up to "
+                    + known.map(MigrationVersion::toString).orElse("none") + "; upgrade Muster.");
+        }
+    }
+
+    private static Optional<MigrationVersion> highest(MigrationInfo[] infos, boolean applied) {
+        return Arrays.stream(infos)
+                .filter(i -> applied ? i.getState().isApplied() : i.getState().isResolved())
+                .map(MigrationInfo::getVersion)
+                .filter(Objects::nonNull)
+                .max(Comparator.naturalOrder());
+    }
+}

@@ -1,0 +1,857 @@
+package dev.muster.store;
+
+import static dev.muster.store.Fixtures.builtInHub;
+import static dev.muster.store.Fixtures.device;
+import static dev.muster.store.Fixtures.enrollment;
+import static dev.muster.store.Fixtures.failed;
+import static dev.muster.store.Fixtures.group;
+import static dev.muster.store.Fixtures.instance;
+import static dev.muster.store.Fixtures.linkedHub;
+import static dev.muster.store.Fixtures.nextTwin;
+import static dev.muster.store.Fixtures.registration;
+import static dev.muster.store.Fixtures.succeeded;
+import static dev.muster.store.Fixtures.twin;
+import static dev.muster.store.Fixtures.x509;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.muster.core.Ids;
+import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.enrollment.AttestationMechanism;
+import dev.muster.core.enrollment.EnrollmentGroup;
+import dev.muster.core.enrollment.IndividualEnrollment;
+import dev.muster.core.hub.DeviceTwin;
+import dev.muster.core.hub.HubDevice;
+import dev.muster.core.instance.ProvisioningInstance;
+import dev.muster.core.operations.OperationKind;
+import dev.muster.core.registration.DeviceRegistrationState;
+import dev.muster.core.registration.RegistrationOperation;
+import dev.muster.core.registration.RegistrationOperationStatus;
+import dev.muster.core.registration.RegistrationRecord;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * What every store backend must do, run once per database. Subclasses only say how to get an empty database;
+ * each test starts from empty tables.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StoreContractTest {
+    static final String INSTANCE = "contoso";
+    static final String OTHER_INSTANCE = "fabrikam";
+    static final String HUB = "hub-a.example.net";
+    private static final List<String> TABLES = List.of("instances", "enrollments", "enrollment_groups",
+            "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins");
+    private static final int THREADS = 8;
+    private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
+
+    private final List<Database> opened = new ArrayList<>();
+    private String unavailable;
+    Database database;
+    JdbcStore store;
+
+    /**
+     * A new, empty database (no schema yet). Each call of the supplier opens a {@link Database} on that same
+     * database, migrating it as production startup does.
+     */
+    protected abstract Supplier<Database> emptyDatabase();
+
+    /** Runs after every database this class opened is closed: drop what {@link #emptyDatabase()} created. */
+    protected void removeDatabases() {}
+
+    Database open(Supplier<Database> target) {
+        Database db = target.get();
+        opened.add(db);
+        return db;
+    }
+
+    @BeforeAll
+    void openStore() {
+        try {
+            database = open(emptyDatabase());
+            store = new JdbcStore(database);
+        } catch (TestAbortedException e) {
+            // Aborting here would hide the reason: reports count an aborted class as zero tests, not as skipped.
+            unavailable = e.getMessage().replaceFirst("^Assumption failed: ", "");
+        }
+    }
+
+    @AfterAll
+    void closeEverything() {
+        opened.forEach(Database::close);
+        removeDatabases();
+    }
+
+    @BeforeEach
+    void emptyTables() throws SQLException {
+        Assumptions.assumeTrue(unavailable == null, () -> unavailable);
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String table : TABLES) {
+                s.executeUpdate("DELETE FROM " + table);
+            }
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** Starts {@code THREADS} tasks at once and returns their results. */
+    static <T> List<T> concurrently(Function<Integer, T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < THREADS; i++) {
+                int n = i;
+                Callable<T> call = () -> {
+                    start.await();
+                    return task.apply(n);
+                };
+                futures.add(pool.submit(call));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Instants as the databases keep them: to the microsecond. */
+    static Instant micros(Instant t) {
+        return t.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static List<String> ids(List<IndividualEnrollment> page) {
+        return page.stream().map(IndividualEnrollment::registrationId).toList();
+    }
+
+    static List<String> groupIds(List<EnrollmentGroup> page) {
+        return page.stream().map(EnrollmentGroup::enrollmentGroupId).toList();
+    }
+
+    static List<String> registrationIds(List<RegistrationRecord> page) {
+        return page.stream().map(r -> r.state().registrationId()).toList();
+    }
+
+    // ---- schema ----------------------------------------------------------------------------------------------
+
+    @Test
+    void anEmptyDatabaseIsMigratedToTheLatestSchema() throws SQLException {
+        Database fresh = open(emptyDatabase());
+        try (Connection c = fresh.dataSource().getConnection(); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("version")).isEqualTo("1");
+            assertThat(rs.getBoolean("success")).isTrue();
+            for (String table : TABLES) {
+                ResultSet count = s.executeQuery("SELECT COUNT(*) FROM " + table);
+                count.next();
+                assertThat(count.getLong(1)).as(table).isZero();
+            }
+        }
+        assertThat(new JdbcStore(fresh).listInstances()).isEmpty();
+    }
+
+    @Test
+    void reopeningAMigratedDatabaseKeepsItsData() {
+        Supplier<Database> target = emptyDatabase();
+        Database first = open(target);
+        new JdbcStore(first).createInstance(instance("kept", "0ne00000001", "kept.example.net"));
+        first.close();
+        Database second = open(target);
+        assertThat(new JdbcStore(second).instanceByName("kept")).isPresent();
+    }
+
+    @Test
+    void aSchemaNewerThanThisBinaryIsRefused() throws SQLException {
+        Supplier<Database> target = emptyDatabase();
+        Database db = open(target);
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+                    + " checksum, installed_by, installed_on, execution_time, success) VALUES"
+                    + " (2, '2', 'from the future', 'SQL', 'V2__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP,"
+                    + " 0, TRUE)");
+        }
+        db.close();
+        assertThatThrownBy(() -> open(target))
+                .isInstanceOf(StoreException.class)
+                .hasMessage("The database schema is version 2 but this Muster only knows up to 1; upgrade Muster.");
+    }
+
+    @Test
+    void theDialectMatchesTheDatabase() {
+        assertThat(database.dialect()).isEqualTo(expectedDialect());
+    }
+
+    abstract Dialect expectedDialect();
+
+    // ---- instances -------------------------------------------------------------------------------------------
+
+    @Test
+    void aCreatedInstanceIsFoundByNameIdScopeAndCaseInsensitiveHost() {
+        ProvisioningInstance contoso = instance(INSTANCE, "0ne000000AA", "Contoso.Example.NET");
+        assertThat(store.createInstance(contoso)).isTrue();
+
+        assertThat(store.instanceByName(INSTANCE)).contains(contoso);
+        assertThat(store.instanceByIdScope("0ne000000AA")).contains(contoso);
+        assertThat(store.instanceByServiceHost("contoso.example.net")).contains(contoso);
+        assertThat(store.instanceByServiceHost("CONTOSO.EXAMPLE.NET")).contains(contoso);
+    }
+
+    @Test
+    void missingInstancesAreEmpty() {
+        assertThat(store.instanceByName("nope")).isEmpty();
+        assertThat(store.instanceByIdScope("0ne00000000")).isEmpty();
+        assertThat(store.instanceByServiceHost("nope.example.net")).isEmpty();
+        assertThat(store.listInstances()).isEmpty();
+    }
+
+    @Test
+    void aTakenNameIdScopeOrHostIsRefused() {
+        assertThat(store.createInstance(instance(INSTANCE, "0ne000000AA", "contoso.example.net"))).isTrue();
+
+        assertThat(store.createInstance(instance(INSTANCE, "0ne000000BB", "other.example.net"))).isFalse();
+        assertThat(store.createInstance(instance("other", "0ne000000AA", "other.example.net"))).isFalse();
+        assertThat(store.createInstance(instance("other", "0ne000000BB", "CONTOSO.example.net"))).isFalse();
+        assertThat(store.listInstances()).extracting(ProvisioningInstance::name).containsExactly(INSTANCE);
+    }
+
+    @Test
+    void instancesAreListedByName() {
+        store.createInstance(instance("zeta", "0ne000000A1", "zeta.example.net"));
+        store.createInstance(instance("alpha", "0ne000000A2", "alpha.example.net"));
+        store.createInstance(instance("mu", "0ne000000A3", "mu.example.net"));
+
+        assertThat(store.listInstances()).extracting(ProvisioningInstance::name).containsExactly("alpha", "mu", "zeta");
+    }
+
+    // ---- individual enrollments ------------------------------------------------------------------------------
+
+    @Test
+    void anInsertedEnrollmentIsReturnedAsStoredUnderAnyCase() {
+        IndividualEnrollment e = enrollment("Device-One");
+        assertThat(store.insertEnrollment(INSTANCE, e)).isTrue();
+
+        assertThat(store.enrollment(INSTANCE, "Device-One")).contains(e);
+        assertThat(store.enrollment(INSTANCE, "device-one")).contains(e);
+        assertThat(store.enrollment(INSTANCE, "DEVICE-ONE")).contains(e);
+        assertThat(store.enrollment(INSTANCE, "device-two")).isEmpty();
+    }
+
+    @Test
+    void enrollmentsOfOneInstanceAreInvisibleToAnother() {
+        store.insertEnrollment(INSTANCE, enrollment("dev1"));
+
+        assertThat(store.enrollment(OTHER_INSTANCE, "dev1")).isEmpty();
+        assertThat(store.enrollments(OTHER_INSTANCE, null, 10)).isEmpty();
+        assertThat(store.insertEnrollment(OTHER_INSTANCE, enrollment("dev1"))).isTrue();
+    }
+
+    @Test
+    void aDuplicateIdInAnyCaseIsRefusedAndTheFirstKept() {
+        IndividualEnrollment first = enrollment("dev1");
+        store.insertEnrollment(INSTANCE, first);
+
+        assertThat(store.insertEnrollment(INSTANCE, enrollment("dev1"))).isFalse();
+        assertThat(store.insertEnrollment(INSTANCE, enrollment("DEV1"))).isFalse();
+        assertThat(store.enrollment(INSTANCE, "dev1")).contains(first);
+    }
+
+    @Test
+    void manyRefusedInsertsLeaveEveryPooledConnectionUsable() {
+        store.insertEnrollment(INSTANCE, enrollment("dev1"));
+        for (int i = 0; i < 30; i++) {
+            assertThat(store.insertEnrollment(INSTANCE, enrollment("dev1"))).isFalse();
+        }
+        assertThat(store.insertEnrollment(INSTANCE, enrollment("dev2"))).isTrue();
+        assertThat(store.enrollments(INSTANCE, null, 10)).hasSize(2);
+    }
+
+    @Test
+    void replaceSwapsOnlyOnTheExpectedEtag() {
+        IndividualEnrollment v1 = enrollment("dev1");
+        store.insertEnrollment(INSTANCE, v1);
+        IndividualEnrollment v2 = enrollment("DEV1");
+
+        assertThat(store.replaceEnrollment(INSTANCE, v2, Ids.etag())).isFalse();
+        assertThat(store.replaceEnrollment(INSTANCE, v2, null)).isFalse();
+        assertThat(store.enrollment(INSTANCE, "dev1")).contains(v1);
+
+        assertThat(store.replaceEnrollment(INSTANCE, v2, v1.etag())).isTrue();
+        assertThat(store.enrollment(INSTANCE, "dev1")).contains(v2);
+        assertThat(store.replaceEnrollment(INSTANCE, enrollment("dev1"), v1.etag())).as("stale etag").isFalse();
+    }
+
+    @Test
+    void replacingAMissingEnrollmentFails() {
+        IndividualEnrollment e = enrollment("ghost");
+        assertThat(store.replaceEnrollment(INSTANCE, e, e.etag())).isFalse();
+        assertThat(store.enrollment(INSTANCE, "ghost")).isEmpty();
+    }
+
+    @Test
+    void enrollmentDeleteHonoursTheEtagAndReportsMissing() {
+        IndividualEnrollment e = enrollment("dev1");
+        store.insertEnrollment(INSTANCE, e);
+
+        assertThat(store.deleteEnrollment(INSTANCE, "DEV1", Ids.etag())).isFalse();
+        assertThat(store.enrollment(INSTANCE, "dev1")).isPresent();
+        assertThat(store.deleteEnrollment(INSTANCE, "DEV1", e.etag())).isTrue();
+        assertThat(store.enrollment(INSTANCE, "dev1")).isEmpty();
+        assertThat(store.deleteEnrollment(INSTANCE, "dev1", e.etag())).isFalse();
+        assertThat(store.deleteEnrollment(INSTANCE, "dev1", null)).isFalse();
+    }
+
+    @Test
+    void enrollmentDeleteWithoutEtagRemovesWhateverIsThere() {
+        store.insertEnrollment(INSTANCE, enrollment("dev1"));
+        assertThat(store.deleteEnrollment(INSTANCE, "Dev1", null)).isTrue();
+        assertThat(store.enrollment(INSTANCE, "dev1")).isEmpty();
+    }
+
+    @Test
+    void pagesFollowTheLowerCasedIdWithoutOverlapOrGaps() {
+        List<String> all = IntStream.range(0, 25)
+                .mapToObj(i -> (i % 3 == 0 ? "Dev-" : "dev-") + String.format(Locale.ROOT, "%02d", i)).toList();
+        // Insert out of order so the order comes from the query, not from insertion.
+        for (int i = all.size() - 1; i >= 0; i--) {
+            store.insertEnrollment(INSTANCE, enrollment(all.get(i)));
+        }
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        List<IndividualEnrollment> page;
+        do {
+            page = store.enrollments(INSTANCE, after, 10);
+            assertThat(page.size()).isLessThanOrEqualTo(10);
+            seen.addAll(ids(page));
+            after = page.isEmpty() ? after : page.get(page.size() - 1).registrationId();
+        } while (page.size() == 10);
+        assertThat(seen).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    void pagingIsStableWhileRowsComeAndGoBetweenPages() {
+        for (String id : List.of("a1", "a2", "a3", "b1", "b2", "b3")) {
+            store.insertEnrollment(INSTANCE, enrollment(id));
+        }
+        List<IndividualEnrollment> first = store.enrollments(INSTANCE, null, 3);
+        assertThat(ids(first)).containsExactly("a1", "a2", "a3");
+
+        store.deleteEnrollment(INSTANCE, "a2", null); // already seen: no effect on the next page
+        store.deleteEnrollment(INSTANCE, "b1", null); // not yet seen: must not appear
+        store.insertEnrollment(INSTANCE, enrollment("a0")); // before the cursor: not seen on this pass
+        store.insertEnrollment(INSTANCE, enrollment("B0")); // after the cursor: seen
+
+        List<IndividualEnrollment> second = store.enrollments(INSTANCE, "A3", 3);
+        assertThat(ids(second)).containsExactly("B0", "b2", "b3");
+        assertThat(store.enrollments(INSTANCE, "b3", 3)).isEmpty();
+    }
+
+    @Test
+    void pagesAreInByteOrderWhateverTheServerLocale() {
+        // Locale collations skip punctuation; byte order does not, so every backend lists these identically.
+        List<String> byteOrder = List.of("a-b", "a.c", "a0", "a:e", "a_d", "ab");
+        for (String id : List.of("ab", "a_d", "a:e", "a0", "a.c", "a-b")) {
+            store.insertEnrollment(INSTANCE, enrollment(id));
+        }
+        assertThat(ids(store.enrollments(INSTANCE, null, 10))).containsExactlyElementsOf(byteOrder);
+        assertThat(ids(store.enrollments(INSTANCE, "a0", 10))).containsExactly("a:e", "a_d", "ab");
+    }
+
+    @Test
+    void aLimitOfZeroReturnsNothing() {
+        store.insertEnrollment(INSTANCE, enrollment("dev1"));
+        assertThat(store.enrollments(INSTANCE, null, 0)).isEmpty();
+    }
+
+    @Test
+    void concurrentEnrollmentInsertsOfOneIdLetExactlyOneWin() throws Exception {
+        List<Boolean> results = concurrently(i -> store.insertEnrollment(INSTANCE,
+                enrollment(i % 2 == 0 ? "racer" : "RACER")));
+
+        assertThat(results).filteredOn(r -> r).hasSize(1);
+        assertThat(store.enrollments(INSTANCE, null, 10)).hasSize(1);
+    }
+
+    @Test
+    void concurrentEnrollmentReplacesOnOneEtagLetExactlyOneWin() throws Exception {
+        IndividualEnrollment v1 = enrollment("racer");
+        store.insertEnrollment(INSTANCE, v1);
+        List<Boolean> results = concurrently(i -> store.replaceEnrollment(INSTANCE, enrollment("racer"), v1.etag()));
+
+        assertThat(results).filteredOn(r -> r).hasSize(1);
+    }
+
+    // ---- enrollment groups -----------------------------------------------------------------------------------
+
+    @Test
+    void anInsertedGroupIsReturnedAsStoredUnderAnyCase() {
+        EnrollmentGroup g = group("Floor-3");
+        assertThat(store.insertGroup(INSTANCE, g)).isTrue();
+
+        assertThat(store.group(INSTANCE, "floor-3")).contains(g);
+        assertThat(store.group(INSTANCE, "FLOOR-3")).contains(g);
+        assertThat(store.group(INSTANCE, "floor-4")).isEmpty();
+        assertThat(store.group(OTHER_INSTANCE, "floor-3")).isEmpty();
+    }
+
+    @Test
+    void aDuplicateGroupIdIsRefused() {
+        store.insertGroup(INSTANCE, group("g1"));
+        assertThat(store.insertGroup(INSTANCE, group("G1"))).isFalse();
+    }
+
+    @Test
+    void groupReplaceAndDeleteHonourTheEtag() {
+        EnrollmentGroup v1 = group("g1");
+        store.insertGroup(INSTANCE, v1);
+        EnrollmentGroup v2 = group("g1");
+
+        assertThat(store.replaceGroup(INSTANCE, v2, Ids.etag())).isFalse();
+        assertThat(store.replaceGroup(INSTANCE, v2, v1.etag())).isTrue();
+        assertThat(store.group(INSTANCE, "g1")).contains(v2);
+        assertThat(store.replaceGroup(INSTANCE, group("missing"), v1.etag())).isFalse();
+
+        assertThat(store.deleteGroup(INSTANCE, "G1", v1.etag())).isFalse();
+        assertThat(store.deleteGroup(INSTANCE, "G1", v2.etag())).isTrue();
+        assertThat(store.deleteGroup(INSTANCE, "g1", null)).isFalse();
+        assertThat(store.group(INSTANCE, "g1")).isEmpty();
+    }
+
+    @Test
+    void groupDeleteWithoutEtagRemovesWhateverIsThere() {
+        store.insertGroup(INSTANCE, group("g1"));
+        assertThat(store.deleteGroup(INSTANCE, "g1", null)).isTrue();
+    }
+
+    @Test
+    void groupsArePagedByLowerCasedId() {
+        for (String id : List.of("g3", "G1", "g5", "g2", "G4")) {
+            store.insertGroup(INSTANCE, group(id));
+        }
+        assertThat(groupIds(store.groups(INSTANCE, null, 2))).containsExactly("G1", "g2");
+        store.deleteGroup(INSTANCE, "g3", null);
+        store.insertGroup(INSTANCE, group("g2a"));
+        assertThat(groupIds(store.groups(INSTANCE, "G2", 2))).containsExactly("g2a", "G4");
+        assertThat(groupIds(store.groups(INSTANCE, "g4", 2))).containsExactly("g5");
+        assertThat(store.groups(INSTANCE, "g5", 2)).isEmpty();
+    }
+
+    @Test
+    void groupsByAttestationSelectsOneTypeOfOneInstanceInIdOrder() {
+        store.insertGroup(INSTANCE, group("sym-b"));
+        store.insertGroup(INSTANCE, group("cert", x509()));
+        store.insertGroup(INSTANCE, group("Sym-a"));
+        store.insertGroup(OTHER_INSTANCE, group("sym-other"));
+
+        assertThat(groupIds(store.groupsByAttestation(INSTANCE, AttestationMechanism.SYMMETRIC_KEY)))
+                .containsExactly("Sym-a", "sym-b");
+        assertThat(groupIds(store.groupsByAttestation(INSTANCE, "SYMMETRICKEY"))).containsExactly("Sym-a", "sym-b");
+        assertThat(groupIds(store.groupsByAttestation(INSTANCE, AttestationMechanism.X509))).containsExactly("cert");
+        assertThat(store.groupsByAttestation(INSTANCE, AttestationMechanism.TPM)).isEmpty();
+        assertThat(store.groupsByAttestation("nobody", AttestationMechanism.SYMMETRIC_KEY)).isEmpty();
+    }
+
+    @Test
+    void replacingAGroupMovesItBetweenAttestationTypes() {
+        EnrollmentGroup sym = group("g1");
+        store.insertGroup(INSTANCE, sym);
+        store.replaceGroup(INSTANCE, group("g1", x509()), sym.etag());
+
+        assertThat(store.groupsByAttestation(INSTANCE, AttestationMechanism.SYMMETRIC_KEY)).isEmpty();
+        assertThat(groupIds(store.groupsByAttestation(INSTANCE, AttestationMechanism.X509))).containsExactly("g1");
+    }
+
+    @Test
+    void groupsAndIndividualEnrollmentsAreSeparateNamespaces() {
+        store.insertEnrollment(INSTANCE, enrollment("same"));
+        assertThat(store.insertGroup(INSTANCE, group("same"))).isTrue();
+        assertThat(store.deleteGroup(INSTANCE, "same", null)).isTrue();
+        assertThat(store.enrollment(INSTANCE, "same")).isPresent();
+    }
+
+    // ---- registrations ---------------------------------------------------------------------------------------
+
+    @Test
+    void aSavedRecordIsReturnedAsStoredUnderAnyCase() {
+        RegistrationRecord r = registration("Dev-1", "Group-A");
+        store.saveRegistration(INSTANCE, r);
+
+        assertThat(store.registration(INSTANCE, "dev-1")).contains(r);
+        assertThat(store.registration(INSTANCE, "DEV-1")).contains(r);
+        assertThat(store.registration(INSTANCE, "dev-2")).isEmpty();
+        assertThat(store.registration(OTHER_INSTANCE, "dev-1")).isEmpty();
+    }
+
+    @Test
+    void savingAgainReplacesTheRecord() {
+        store.saveRegistration(INSTANCE, registration("dev-1", "group-a"));
+        RegistrationRecord individual = registration("DEV-1", null);
+        store.saveRegistration(INSTANCE, individual);
+
+        assertThat(store.registration(INSTANCE, "dev-1")).contains(individual);
+        assertThat(store.registrationsOfGroup(INSTANCE, "group-a", null, 10)).isEmpty();
+    }
+
+    @Test
+    void concurrentSavesOfOneIdLeaveOneRecord() throws Exception {
+        List<RegistrationRecord> records = IntStream.range(0, THREADS)
+                .mapToObj(i -> registration("racer", null)).toList();
+        concurrently(i -> {
+            store.saveRegistration(INSTANCE, records.get(i));
+            return null;
+        });
+        assertThat(records).contains(store.registration(INSTANCE, "racer").orElseThrow());
+    }
+
+    @Test
+    void registrationDeleteHonoursTheEtagAndReportsMissing() {
+        RegistrationRecord r = registration("dev-1", null);
+        store.saveRegistration(INSTANCE, r);
+
+        assertThat(store.deleteRegistration(INSTANCE, "dev-1", Ids.etag())).isFalse();
+        assertThat(store.deleteRegistration(INSTANCE, "DEV-1", r.state().etag())).isTrue();
+        assertThat(store.registration(INSTANCE, "dev-1")).isEmpty();
+        assertThat(store.deleteRegistration(INSTANCE, "dev-1", null)).isFalse();
+
+        store.saveRegistration(INSTANCE, r);
+        assertThat(store.deleteRegistration(INSTANCE, "Dev-1", null)).isTrue();
+    }
+
+    @Test
+    void aGroupsRecordsArePagedByLowerCasedId() {
+        for (String id : List.of("d3", "D1", "d5", "d2", "D4")) {
+            store.saveRegistration(INSTANCE, registration(id, "Group-A"));
+        }
+        store.saveRegistration(INSTANCE, registration("d0", "group-b"));
+        store.saveRegistration(INSTANCE, registration("d00", null));
+        store.saveRegistration(OTHER_INSTANCE, registration("d1", "group-a"));
+
+        assertThat(registrationIds(store.registrationsOfGroup(INSTANCE, "GROUP-A", null, 2))).containsExactly("D1", "d2");
+        store.deleteRegistration(INSTANCE, "d3", null);
+        store.saveRegistration(INSTANCE, registration("d2b", "group-a"));
+        assertThat(registrationIds(store.registrationsOfGroup(INSTANCE, "group-a", "D2", 2)))
+                .containsExactly("d2b", "D4");
+        assertThat(registrationIds(store.registrationsOfGroup(INSTANCE, "group-a", "d4", 2))).containsExactly("d5");
+        assertThat(store.registrationsOfGroup(INSTANCE, "group-a", "d5", 2)).isEmpty();
+        assertThat(store.registrationsOfGroup(INSTANCE, "group-c", null, 2)).isEmpty();
+    }
+
+    @Test
+    void deletingAnIndividualEnrollmentsRecordsSparesGroupRecords() {
+        store.saveRegistration(INSTANCE, registration("solo", null));
+        store.saveRegistration(INSTANCE, registration("grouped", "group-a"));
+
+        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "GROUPED", false)).isZero();
+        assertThat(store.registration(INSTANCE, "grouped")).isPresent();
+        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "SOLO", false)).isEqualTo(1);
+        assertThat(store.registration(INSTANCE, "solo")).isEmpty();
+        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "solo", false)).isZero();
+    }
+
+    @Test
+    void deletingAGroupsRecordsRemovesAllOfThatGroupOnly() {
+        for (String id : List.of("a1", "a2", "a3")) {
+            store.saveRegistration(INSTANCE, registration(id, "Group-A"));
+        }
+        store.saveRegistration(INSTANCE, registration("b1", "group-b"));
+        store.saveRegistration(INSTANCE, registration("group-a", null));
+        store.saveRegistration(OTHER_INSTANCE, registration("a1", "group-a"));
+
+        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "GROUP-A", true)).isEqualTo(3);
+        assertThat(store.registrationsOfGroup(INSTANCE, "group-a", null, 10)).isEmpty();
+        assertThat(store.registration(INSTANCE, "b1")).isPresent();
+        assertThat(store.registration(INSTANCE, "group-a")).as("individual record named like the group").isPresent();
+        assertThat(store.registration(OTHER_INSTANCE, "a1")).isPresent();
+        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "group-a", true)).isZero();
+    }
+
+    // ---- operations ------------------------------------------------------------------------------------------
+
+    @Test
+    void aSavedOperationIsReturnedAsStored() {
+        RegistrationOperation op = succeeded("5.0000018f00000000.op-1", "Dev-1", micros(Instant.now()));
+        store.saveOperation(INSTANCE, op);
+
+        assertThat(store.operation(INSTANCE, op.operationId())).contains(op);
+        assertThat(store.operation(INSTANCE, "5.0000018f00000000.op-2")).isEmpty();
+        assertThat(store.operation(OTHER_INSTANCE, op.operationId())).isEmpty();
+    }
+
+    @Test
+    void savingAnOperationAgainReplacesIt() {
+        Instant t = micros(Instant.parse("2024-05-01T10:00:00.123456Z"));
+        store.saveOperation(INSTANCE, succeeded("op-1", "dev-1", t));
+        RegistrationOperation failure = failed("op-1", "dev-1", t, "the SAS token expired");
+        store.saveOperation(INSTANCE, failure);
+
+        assertThat(store.operation(INSTANCE, "op-1")).contains(failure);
+        assertThat(store.failedOperations(INSTANCE, "dev-1", 10)).containsExactly(failure);
+    }
+
+    @Test
+    void failedOperationsAreNewestFirstAndLimited() {
+        Instant t0 = Instant.parse("2024-05-01T10:00:00Z");
+        RegistrationOperation oldest = failed("op-1", "Dev-1", t0, "bad key");
+        RegistrationOperation middle = failed("op-2", "dev-1", t0.plusSeconds(60), "expired");
+        RegistrationOperation newest = failed("op-3", "DEV-1", t0.plusSeconds(120), "wrong resource");
+        store.saveOperation(INSTANCE, middle);
+        store.saveOperation(INSTANCE, newest);
+        store.saveOperation(INSTANCE, oldest);
+        store.saveOperation(INSTANCE, succeeded("op-4", "dev-1", t0.plusSeconds(180)));
+        store.saveOperation(INSTANCE, failed("op-5", "dev-2", t0.plusSeconds(240), "other device"));
+        store.saveOperation(OTHER_INSTANCE, failed("op-6", "dev-1", t0.plusSeconds(300), "other instance"));
+
+        assertThat(store.failedOperations(INSTANCE, "dev-1", 10)).containsExactly(newest, middle, oldest);
+        assertThat(store.failedOperations(INSTANCE, "Dev-1", 2)).containsExactly(newest, middle);
+        assertThat(store.failedOperations(INSTANCE, "dev-1", 0)).isEmpty();
+        assertThat(store.failedOperations(INSTANCE, "dev-9", 10)).isEmpty();
+    }
+
+    @Test
+    void aDisabledOutcomeCountsAsFailed() {
+        Instant t = Instant.parse("2024-05-01T10:00:00Z");
+        RegistrationOperation disabled = new RegistrationOperation("op-d", "dev-1",
+                new RegistrationOperationStatus("op-d", DeviceRegistrationState.DISABLED,
+                        null), null, t);
+        store.saveOperation(INSTANCE, disabled);
+        assertThat(store.failedOperations(INSTANCE, "dev-1", 10)).containsExactly(disabled);
+    }
+
+    // ---- linked hubs -----------------------------------------------------------------------------------------
+
+    @Test
+    void savedHubsAreListedByHostName() {
+        LinkedHub b = linkedHub("b-hub.azure-devices.net", 2);
+        LinkedHub a = linkedHub("A-Hub.azure-devices.net", 1);
+        store.saveLinkedHub(INSTANCE, b);
+        store.saveLinkedHub(INSTANCE, a);
+        store.saveLinkedHub(OTHER_INSTANCE, linkedHub("c-hub.azure-devices.net", 1));
+
+        assertThat(store.linkedHubs(INSTANCE)).containsExactly(a, b);
+        assertThat(store.linkedHubs("nobody")).isEmpty();
+    }
+
+    @Test
+    void savingTheSameHostInAnyCaseReplacesTheLink() {
+        store.saveLinkedHub(INSTANCE, linkedHub("hub.azure-devices.net", 1));
+        LinkedHub updated = new LinkedHub("HUB.azure-devices.net", "HostName=HUB.azure-devices.net;x=y", 5, false);
+        store.saveLinkedHub(INSTANCE, updated);
+
+        assertThat(store.linkedHubs(INSTANCE)).containsExactly(updated);
+    }
+
+    @Test
+    void removeReportsWhetherALinkWasThere() {
+        store.saveLinkedHub(INSTANCE, linkedHub("hub.azure-devices.net", 1));
+
+        assertThat(store.removeLinkedHub(OTHER_INSTANCE, "hub.azure-devices.net")).isFalse();
+        assertThat(store.removeLinkedHub(INSTANCE, "Hub.Azure-Devices.net")).isTrue();
+        assertThat(store.removeLinkedHub(INSTANCE, "hub.azure-devices.net")).isFalse();
+        assertThat(store.linkedHubs(INSTANCE)).isEmpty();
+    }
+
+    // ---- usage -----------------------------------------------------------------------------------------------
+
+    @Test
+    void usageAddedToOneMinuteAccumulates() {
+        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 3);
+        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 4);
+        store.addUsage(INSTANCE, OperationKind.FAILED_REGISTRATION, MINUTE, 1);
+
+        assertThat(store.usageSince(INSTANCE, MINUTE)).isEqualTo(Map.of(
+                OperationKind.REGISTRATION, 7L, OperationKind.FAILED_REGISTRATION, 1L));
+    }
+
+    @Test
+    void usageSinceSumsOnlyMinutesFromThatTimeOn() {
+        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.minusSeconds(120), 100);
+        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 2);
+        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.plusSeconds(60), 5);
+        store.addUsage(INSTANCE, OperationKind.ENROLLMENT_CREATE, MINUTE.plusSeconds(3600), 1);
+        store.addUsage(OTHER_INSTANCE, OperationKind.REGISTRATION, MINUTE, 1000);
+
+        assertThat(store.usageSince(INSTANCE, MINUTE)).isEqualTo(Map.of(
+                OperationKind.REGISTRATION, 7L, OperationKind.ENROLLMENT_CREATE, 1L));
+        assertThat(store.usageSince(INSTANCE, MINUTE.plusSeconds(61)))
+                .isEqualTo(Map.of(OperationKind.ENROLLMENT_CREATE, 1L));
+        assertThat(store.usageSince(INSTANCE, MINUTE.plusSeconds(7200))).isEmpty();
+        assertThat(store.usageSince("nobody", MINUTE)).isEmpty();
+    }
+
+    @Test
+    void concurrentUsageAdditionsAreAllCounted() throws Exception {
+        concurrently(i -> {
+            for (int n = 0; n < 25; n++) {
+                store.addUsage(INSTANCE, OperationKind.RE_REGISTRATION, MINUTE, 2);
+            }
+            return null;
+        });
+        assertThat(store.usageSince(INSTANCE, MINUTE)).containsEntry(OperationKind.RE_REGISTRATION, THREADS * 25 * 2L);
+    }
+
+    // ---- built-in hubs ---------------------------------------------------------------------------------------
+
+    @Test
+    void builtInHubsAreCreatedOncePerHostName() {
+        var b = builtInHub("b.hub.local");
+        var a = builtInHub("A.hub.local");
+        assertThat(store.createBuiltInHub(b)).isTrue();
+        assertThat(store.createBuiltInHub(a)).isTrue();
+        assertThat(store.createBuiltInHub(builtInHub("B.HUB.local"))).isFalse();
+
+        assertThat(store.builtInHubs()).containsExactly(a, b);
+    }
+
+    @Test
+    void anInsertedDeviceComesWithItsTwin() {
+        HubDevice d = device("dev-1");
+        DeviceTwin t = twin("dev-1");
+        assertThat(store.insertDevice(HUB, d, t)).isTrue();
+
+        assertThat(store.device(HUB, "dev-1")).contains(d);
+        assertThat(store.twin(HUB, "dev-1")).contains(t);
+        assertThat(store.device(HUB.toUpperCase(Locale.ROOT), "dev-1")).as("hub host is case-insensitive").contains(d);
+        assertThat(store.device("other.hub.local", "dev-1")).isEmpty();
+        assertThat(store.twin("other.hub.local", "dev-1")).isEmpty();
+    }
+
+    @Test
+    void deviceIdsAreCaseSensitive() {
+        HubDevice lower = device("dev-1");
+        HubDevice upper = device("DEV-1");
+        assertThat(store.insertDevice(HUB, lower, twin("dev-1"))).isTrue();
+        assertThat(store.insertDevice(HUB, upper, twin("DEV-1"))).isTrue();
+
+        assertThat(store.device(HUB, "dev-1")).contains(lower);
+        assertThat(store.device(HUB, "DEV-1")).contains(upper);
+        assertThat(store.device(HUB, "Dev-1")).isEmpty();
+        assertThat(store.deviceCount(HUB)).isEqualTo(2);
+    }
+
+    @Test
+    void aDuplicateDeviceIsRefusedAndLeavesTheFirstTwinAlone() {
+        DeviceTwin t = twin("dev-1");
+        store.insertDevice(HUB, device("dev-1"), t);
+        for (int i = 0; i < 30; i++) {
+            assertThat(store.insertDevice(HUB, device("dev-1"), twin("dev-1"))).isFalse();
+        }
+        assertThat(store.twin(HUB, "dev-1")).contains(t);
+        assertThat(store.insertDevice(HUB, device("dev-2"), twin("dev-2"))).as("connections still usable").isTrue();
+    }
+
+    @Test
+    void aDeviceWhoseTwinCannotBeWrittenIsNotInserted() throws SQLException {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO hub_twins (hub_key, device_id, version, etag, doc)"
+                    + " VALUES ('" + HUB + "', 'orphan', 1, 'e', '{}')");
+        }
+        assertThat(store.insertDevice(HUB, device("orphan"), twin("orphan"))).isFalse();
+        assertThat(store.device(HUB, "orphan")).as("rolled back with the twin").isEmpty();
+    }
+
+    @Test
+    void concurrentInsertsOfOneDeviceLetExactlyOneWin() throws Exception {
+        List<Boolean> results = concurrently(i -> store.insertDevice(HUB, device("racer"), twin("racer")));
+        assertThat(results).filteredOn(r -> r).hasSize(1);
+        assertThat(store.deviceCount(HUB)).isEqualTo(1);
+    }
+
+    @Test
+    void replaceDeviceSwapsOnlyOnTheExpectedEtag() {
+        HubDevice v1 = device("dev-1");
+        store.insertDevice(HUB, v1, twin("dev-1"));
+        HubDevice v2 = device("dev-1");
+
+        assertThat(store.replaceDevice(HUB, v2, Ids.etag())).isFalse();
+        assertThat(store.replaceDevice(HUB, device("DEV-1"), v1.etag())).as("other case is another device").isFalse();
+        assertThat(store.replaceDevice(HUB, v2, v1.etag())).isTrue();
+        assertThat(store.device(HUB, "dev-1")).contains(v2);
+        assertThat(store.replaceDevice(HUB, device("dev-1"), v1.etag())).as("stale").isFalse();
+        assertThat(store.replaceDevice(HUB, device("ghost"), v1.etag())).isFalse();
+    }
+
+    @Test
+    void deleteDeviceRemovesTheTwinAndHonoursTheEtag() {
+        HubDevice d = device("dev-1");
+        store.insertDevice(HUB, d, twin("dev-1"));
+
+        assertThat(store.deleteDevice(HUB, "dev-1", Ids.etag())).isFalse();
+        assertThat(store.twin(HUB, "dev-1")).isPresent();
+        assertThat(store.deleteDevice(HUB, "DEV-1", null)).isFalse();
+        assertThat(store.deleteDevice(HUB, "dev-1", d.etag())).isTrue();
+        assertThat(store.device(HUB, "dev-1")).isEmpty();
+        assertThat(store.twin(HUB, "dev-1")).isEmpty();
+        assertThat(store.deleteDevice(HUB, "dev-1", null)).isFalse();
+
+        assertThat(store.insertDevice(HUB, device("dev-1"), twin("dev-1"))).as("the ID is free again").isTrue();
+        assertThat(store.deleteDevice(HUB, "dev-1", null)).isTrue();
+        assertThat(store.twin(HUB, "dev-1")).isEmpty();
+    }
+
+    @Test
+    void twinsAreSwappedOnTheirVersion() {
+        DeviceTwin v1 = twin("dev-1");
+        store.insertDevice(HUB, device("dev-1"), v1);
+        DeviceTwin v2 = nextTwin(v1, "temperature", 21);
+
+        assertThat(store.replaceTwin(HUB, v2, v1.version() + 5)).isFalse();
+        assertThat(store.replaceTwin(HUB, v2, v1.version())).isTrue();
+        assertThat(store.twin(HUB, "dev-1")).contains(v2);
+
+        DeviceTwin stale = nextTwin(v1, "temperature", 99);
+        assertThat(store.replaceTwin(HUB, stale, v1.version())).as("stale version").isFalse();
+        assertThat(store.twin(HUB, "dev-1")).contains(v2);
+        assertThat(store.replaceTwin(HUB, twin("ghost"), 1)).isFalse();
+    }
+
+    @Test
+    void concurrentTwinSwapsOnOneVersionLetExactlyOneWin() throws Exception {
+        DeviceTwin v1 = twin("dev-1");
+        store.insertDevice(HUB, device("dev-1"), v1);
+        List<Boolean> results = concurrently(i -> store.replaceTwin(HUB, nextTwin(v1, "writer", i), v1.version()));
+
+        assertThat(results).filteredOn(r -> r).hasSize(1);
+        assertThat(store.twin(HUB, "dev-1").orElseThrow().version()).isEqualTo(v1.version() + 1);
+    }
+
+    @Test
+    void deviceCountCountsOneHub() {
+        assertThat(store.deviceCount(HUB)).isZero();
+        for (int i = 0; i < 5; i++) {
+            store.insertDevice(HUB, device("d" + i), twin("d" + i));
+        }
+        store.insertDevice("other.hub.local", device("x"), twin("x"));
+        store.deleteDevice(HUB, "d0", null);
+
+        assertThat(store.deviceCount(HUB)).isEqualTo(4);
+        assertThat(store.deviceCount(HUB.toUpperCase(Locale.ROOT))).isEqualTo(4);
+        assertThat(store.deviceCount("other.hub.local")).isEqualTo(1);
+    }
+}
