@@ -9,7 +9,6 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientR
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -20,14 +19,21 @@ final class Devices {
 
     /** The SDK's symmetric-key provider, trusting Muster's CA (its only TLS hook is getSSLContext). */
     static final class TrustingSymmetricKeyProvider extends SecurityProviderSymmetricKey {
+        private final SSLContext trust;
+
         TrustingSymmetricKeyProvider(String keyBase64, String registrationId) {
+            this(keyBase64, registrationId, MusterUnderTest.trust());
+        }
+
+        TrustingSymmetricKeyProvider(String keyBase64, String registrationId, SSLContext trust) {
             // The SDK takes the key as its base64 text, as in its samples.
             super(keyBase64.getBytes(StandardCharsets.UTF_8), registrationId);
+            this.trust = trust;
         }
 
         @Override
         public SSLContext getSSLContext() {
-            return MusterUnderTest.trust();
+            return trust;
         }
     }
 

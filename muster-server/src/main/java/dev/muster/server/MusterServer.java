@@ -16,6 +16,9 @@ import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.registration.RegistrationService;
 import dev.muster.core.sas.SasVerifier;
 import dev.muster.server.device.DeviceHttpApi;
+import dev.muster.server.device.DpsMqttEndpoint;
+import dev.muster.server.http.WebSocketBridge;
+import dev.muster.server.mqtt.MqttFrontDoor;
 import dev.muster.server.http.Blocking;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.hub.HubHttpApi;
@@ -191,12 +194,20 @@ public final class MusterServer implements AutoCloseable, HubClients {
         SasVerifier sas = new SasVerifier(clock);
         Set<String> hubHosts = ConcurrentHashMap.newKeySet();
         hubs.forEach(h -> hubHosts.add(h.hostName()));
+        HubMqttEndpoint hubMqtt = new HubMqttEndpoint(hubRegistry, blocking, clock);
+        MqttFrontDoor mqttFrontDoor = new MqttFrontDoor(
+                new DpsMqttEndpoint(registrations, blocking, config.quickAnswerMillis()), hubMqtt);
+        // Plain MQTT on loopback only, behind the WebSocket bridge on 443.
+        MqttServer internalMqtt = MqttServer.create(vertx, new MqttServerOptions().setMaxMessageSize(256 * 1024 + 1024)
+                .setTimeoutOnConnect(30).setHost("127.0.0.1").setPort(0)).endpointHandler(mqttFrontDoor);
+        bind(internalMqtt.listen(), "MQTT (WebSocket bridge)", "127.0.0.1", 0, "--mqtt-port");
+        listeners.add(internalMqtt);
+        WebSocketBridge webSockets = new WebSocketBridge(vertx, Map.of(WebSocketBridge.MQTT, internalMqtt.actualPort()));
         FrontDoor frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(hubRegistry, store, sas, blocking),
                 new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
                         blocking),
-                new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()));
-        HubMqttEndpoint hubMqtt = new HubMqttEndpoint(hubRegistry, blocking, clock);
+                new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets);
         flushTimer = vertx.setPeriodic(1000, id -> blocking.run(() -> {
             usage.flush();
             return null;
@@ -205,7 +216,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
             HttpServerOptions https = new HttpServerOptions().setHost(address).setPort(config.httpsPort())
                     .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setSslEngineOptions(TlsOptions.engine())
                     .setIdleTimeout(120).setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
-                    .setMaxInitialLineLength(8192).setMaxHeaderSize(16384);
+                    .setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
+                    .setWebSocketSubProtocols(List.of(WebSocketBridge.MQTT, WebSocketBridge.AMQP));
             HttpServer http = vertx.createHttpServer(https).requestHandler(frontDoor);
             bind(http.listen(), "HTTPS", address, config.httpsPort(), "--https-port");
             listeners.add(http);
@@ -213,7 +225,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
                     .setTimeoutOnConnect(30).setHost(address).setPort(config.mqttPort()).setSsl(true)
                     .setKeyCertOptions(TlsOptions.keyCert(pki));
             mqttOptions.setSslEngineOptions(TlsOptions.engine());
-            MqttServer mqtt = MqttServer.create(vertx, mqttOptions).endpointHandler(hubMqtt)
+            MqttServer mqtt = MqttServer.create(vertx, mqttOptions).endpointHandler(mqttFrontDoor)
                     .exceptionHandler(e -> LOG.debug("MQTT listener: {}", e.toString()));
             bind(mqtt.listen(), "MQTT", address, config.mqttPort(), "--mqtt-port");
             listeners.add(mqtt);

@@ -26,16 +26,23 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
     private final Route hubApi;
     private final Route serviceApi;
     private final Route deviceApi;
+    private final WebSocketBridge webSockets;
 
-    public FrontDoor(Predicate<String> isHubHost, Route hubApi, Route serviceApi, Route deviceApi) {
+    public FrontDoor(Predicate<String> isHubHost, Route hubApi, Route serviceApi, Route deviceApi,
+                     WebSocketBridge webSockets) {
         this.isHubHost = isHubHost;
         this.hubApi = hubApi;
         this.serviceApi = serviceApi;
         this.deviceApi = deviceApi;
+        this.webSockets = webSockets;
     }
 
     @Override
     public void handle(HttpServerRequest request) {
+        if (WebSocketBridge.isUpgrade(request)) {
+            webSockets.handle(request);
+            return;
+        }
         String length = request.getHeader("Content-Length");
         if (length != null) {
             long n;
