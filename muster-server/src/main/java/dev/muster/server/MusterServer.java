@@ -213,6 +213,9 @@ public final class MusterServer implements AutoCloseable, HubClients {
             return null;
         }));
         for (String address : bindAddresses(hubs)) {
+            if (address.equals("::1") && !ipv6LoopbackAvailable()) {
+                continue;
+            }
             HttpServerOptions https = new HttpServerOptions().setHost(address).setPort(config.httpsPort())
                     .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setSslEngineOptions(TlsOptions.engine())
                     .setIdleTimeout(120).setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
@@ -235,6 +238,10 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private Set<String> bindAddresses(List<BuiltInHubConfig> hubs) {
         Set<String> addresses = new LinkedHashSet<>();
         addresses.add(config.bindAddress());
+        if (config.bindAddress().equals("127.0.0.1")) {
+            // "localhost" may resolve to ::1 first (stock Debian /etc/hosts, Node's resolver).
+            addresses.add("::1");
+        }
         boolean wildcard = config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::");
         if (!wildcard) {
             for (BuiltInHubConfig h : hubs) {
@@ -244,6 +251,15 @@ public final class MusterServer implements AutoCloseable, HubClients {
             }
         }
         return addresses;
+    }
+
+    private static boolean ipv6LoopbackAvailable() {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress("::1", 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void bind(Future<?> listening, String what, String address, int port, String option) {
