@@ -231,15 +231,8 @@ public final class HubRegistry {
                     t.version() + 1, Ids.etag());
             if (store.replaceTwin(hub, next, t.version())) {
                 if (desiredChanged) {
-                    ObjectNode push = replace ? desired.deepCopy() : JsonMerge.clean(desiredIn);
-                    if (!replace) {
-                        // keep explicit nulls so the device learns of deletions
-                        desiredIn.fields().forEachRemaining(f -> {
-                            if (f.getValue().isNull()) {
-                                push.putNull(f.getKey());
-                            }
-                        });
-                    }
+                    // a merge patch keeps its explicit nulls, at every depth, so the device learns of deletions
+                    ObjectNode push = replace ? desired.deepCopy() : JsonMerge.patchCopy(desiredIn);
                     push.put("$version", desiredVersion);
                     for (TwinListener l : twinListeners) {
                         l.desiredChanged(hub, deviceId, push);
@@ -320,6 +313,9 @@ public final class HubRegistry {
                 List.of(auth.symmetricKey().primaryKey(), auth.symmetricKey().secondaryKey()));
         if (r != SasVerifier.Result.VALID) {
             return Optional.of("SAS token " + r.name().toLowerCase().replace('_', ' '));
+        }
+        if (!device.get().isEnabled()) {
+            return Optional.of("device " + deviceId + " is disabled in hub " + hub);
         }
         return Optional.empty();
     }

@@ -37,6 +37,17 @@ final class JsonMerge {
         return changed;
     }
 
+    /** A copy of a merge patch without {@code $}-prefixed fields, keeping its nulls (deletions) at every depth. */
+    static ObjectNode patchCopy(JsonNode patch) {
+        ObjectNode out = dev.muster.core.Json.object();
+        patch.fields().forEachRemaining(f -> {
+            if (!f.getKey().startsWith("$")) {
+                out.set(f.getKey(), f.getValue().isObject() ? patchCopy(f.getValue()) : f.getValue().deepCopy());
+            }
+        });
+        return out;
+    }
+
     /** Strips {@code $}-prefixed fields and nulls from a client document meant as a whole (replace). */
     static ObjectNode clean(JsonNode doc) {
         ObjectNode out = dev.muster.core.Json.object();

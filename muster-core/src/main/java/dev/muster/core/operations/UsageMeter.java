@@ -36,7 +36,12 @@ public final class UsageMeter {
 
     public void record(String instance, OperationKind kind) {
         Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
-        pending.computeIfAbsent(new Key(instance, kind, minute), k -> new LongAdder()).increment();
+        // Increment inside compute: flush's remove() takes the same bin lock, so no increment lands on a removed adder.
+        pending.compute(new Key(instance, kind, minute), (k, adder) -> {
+            LongAdder a = adder == null ? new LongAdder() : adder;
+            a.increment();
+            return a;
+        });
         for (BiConsumer<String, OperationKind> l : listeners) {
             l.accept(instance, kind);
         }

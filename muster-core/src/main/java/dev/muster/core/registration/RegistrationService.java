@@ -116,14 +116,17 @@ public final class RegistrationService {
         String deviceId = enrollment.deviceId() != null ? enrollment.deviceId() : registrationId;
         Optional<RegistrationRecord> previous = registrations.registration(instance.name(), registrationId);
         List<LinkedHub> candidates = candidateHubs(instance, enrollment);
-        if (candidates.isEmpty()) {
+        Optional<LinkedHub> hashed = allocator.hashed(registrationId, candidates);
+        if (hashed.isEmpty()) {
             return fail(instance, registrationId, operationId, 400208,
                     "No linked IoT hub is available for this enrollment.",
-                    "the instance has no linked hub that the enrollment allows (iotHubs: " + enrollment.iotHubs() + ")");
+                    candidates.isEmpty()
+                            ? "the instance has no linked hub that the enrollment allows (iotHubs: " + enrollment.iotHubs() + ")"
+                            : "every linked hub the enrollment allows has allocation weight 0");
         }
         Optional<RegistrationRecord> assignedBefore = previous
                 .filter(r -> DeviceRegistrationState.ASSIGNED.equals(r.state().status()) && r.state().assignedHub() != null);
-        LinkedHub target = allocator.hashed(registrationId, candidates).orElseThrow();
+        LinkedHub target = hashed.get();
         ReprovisionPolicy policy = enrollment.reprovisionPolicy() == null
                 ? ReprovisionPolicy.DEFAULT : enrollment.reprovisionPolicy().withDefaults();
         HubDevice identity = HubDevice.of(deviceId, AuthenticationMechanism.sas(match.primaryKey(), match.secondaryKey()),
