@@ -26,7 +26,11 @@ final class EnrollmentRules {
         return s;
     }
 
-    static AttestationMechanism attestation(AttestationMechanism a, boolean group) {
+    /**
+     * @param existing the stored attestation when updating: symmetric keys a client leaves out are kept rather than
+     *                 silently rotated (devices in the field hold them)
+     */
+    static AttestationMechanism attestation(AttestationMechanism a, boolean group, AttestationMechanism existing) {
         if (a == null || a.type() == null) {
             throw ProvisioningException.badRequest("attestation with a type (symmetricKey, x509"
                     + (group ? "" : ", tpm") + ") is required.");
@@ -34,8 +38,11 @@ final class EnrollmentRules {
         String type = a.type();
         if (type.equalsIgnoreCase(AttestationMechanism.SYMMETRIC_KEY)) {
             SymmetricKeyAttestation keys = a.symmetricKey();
-            String primary = keys == null || blank(keys.primaryKey()) ? Ids.symmetricKey() : keys.primaryKey();
-            String secondary = keys == null || blank(keys.secondaryKey()) ? Ids.symmetricKey() : keys.secondaryKey();
+            SymmetricKeyAttestation kept = existing != null && existing.isSymmetricKey() ? existing.symmetricKey() : null;
+            String primary = keys != null && !blank(keys.primaryKey()) ? keys.primaryKey()
+                    : kept != null ? kept.primaryKey() : Ids.symmetricKey();
+            String secondary = keys != null && !blank(keys.secondaryKey()) ? keys.secondaryKey()
+                    : kept != null ? kept.secondaryKey() : Ids.symmetricKey();
             requireKey(primary, "attestation.symmetricKey.primaryKey");
             requireKey(secondary, "attestation.symmetricKey.secondaryKey");
             return AttestationMechanism.symmetricKey(primary, secondary);

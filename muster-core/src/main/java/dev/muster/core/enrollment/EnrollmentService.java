@@ -46,7 +46,7 @@ public final class EnrollmentService {
                     + "') differs from the one in the path ('" + pathId + "').");
         }
         RegistrationIds.requireValidDeviceId(body.deviceId());
-        AttestationMechanism attestation = EnrollmentRules.attestation(body.attestation(), false);
+        EnrollmentRules.attestation(body.attestation(), false, null);
         String status = EnrollmentRules.status(body.provisioningStatus());
         EnrollmentRules.twin(body.initialTwin());
         EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs());
@@ -55,6 +55,8 @@ public final class EnrollmentService {
             Optional<IndividualEnrollment> existing = store.enrollment(instance, pathId);
             String now = Timestamps.format(clock.instant());
             checkIfMatch(ifMatch, existing.map(IndividualEnrollment::etag), "Enrollment " + pathId);
+            AttestationMechanism attestation = EnrollmentRules.attestation(body.attestation(), false,
+                    existing.map(IndividualEnrollment::attestation).orElse(null));
             IndividualEnrollment doc = requested.withStored(attestation, status, Ids.etag(),
                     existing.map(IndividualEnrollment::createdDateTimeUtc).orElse(now), now,
                     capabilities(body.capabilities()), reprovision(body.reprovisionPolicy()));
@@ -96,7 +98,7 @@ public final class EnrollmentService {
             throw ProvisioningException.badRequest("The enrollmentGroupId in the body ('" + body.enrollmentGroupId()
                     + "') differs from the one in the path ('" + pathId + "').");
         }
-        AttestationMechanism attestation = EnrollmentRules.attestation(body.attestation(), true);
+        EnrollmentRules.attestation(body.attestation(), true, null);
         String status = EnrollmentRules.status(body.provisioningStatus());
         EnrollmentRules.twin(body.initialTwin());
         EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs());
@@ -105,6 +107,8 @@ public final class EnrollmentService {
             Optional<EnrollmentGroup> existing = store.group(instance, pathId);
             String now = Timestamps.format(clock.instant());
             checkIfMatch(ifMatch, existing.map(EnrollmentGroup::etag), "Enrollment group " + pathId);
+            AttestationMechanism attestation = EnrollmentRules.attestation(body.attestation(), true,
+                    existing.map(EnrollmentGroup::attestation).orElse(null));
             EnrollmentGroup doc = requested.withStored(attestation, status, Ids.etag(),
                     existing.map(EnrollmentGroup::createdDateTimeUtc).orElse(now), now,
                     capabilities(body.capabilities()), reprovision(body.reprovisionPolicy()));

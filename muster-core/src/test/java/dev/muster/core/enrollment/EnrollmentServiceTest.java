@@ -92,6 +92,16 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void anUpdateThatLeavesOutTheKeysKeepsTheStoredOnesRatherThanRotatingThem() {
+        IndividualEnrollment first = putKeyed("dev1");
+        IndividualEnrollment updated = put("dev1",
+                individual("dev1", new AttestationMechanism("symmetricKey", null, null, null)));
+
+        assertThat(updated.attestation().symmetricKey()).isEqualTo(first.attestation().symmetricKey());
+        assertThat(updated.etag()).isNotEqualTo(first.etag());
+    }
+
+    @Test
     void acceptsTheAttestationTypeInAnyCase() {
         IndividualEnrollment e = put("dev1", individual("dev1", new AttestationMechanism("SYMMETRICKEY", null, null, null)));
 
