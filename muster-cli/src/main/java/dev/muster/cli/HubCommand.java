@@ -16,9 +16,53 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "hub", mixinStandardHelpOptions = true, description = "Work with a hub.",
-        subcommands = {HubCommand.Monitor.class})
-final class HubCommand {
+@Command(name = "hub", mixinStandardHelpOptions = true,
+        description = {"Run a hub alone (its own process, port, store and certificates) and print the connection",
+                "string to link it to a provisioning service; or work with a hub (monitor)."},
+        subcommands = {HubCommand.Monitor.class},
+        footer = {"", "Examples:", "  ./muster hub --data-dir ./hub3 --hub-host 127.0.20.1",
+                "  ./muster linked-hub add '<the printed connection string>' --ca ./hub3/tls/ca.pem"})
+final class HubCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "hub-data", description = "Data folder of this hub. Default: ${DEFAULT-VALUE}")
+    java.nio.file.Path dataDir;
+    @Option(names = "--hub-host", defaultValue = "127.0.20.1",
+            description = "Host name of the hub (a dot, no port); an IP literal is listened on. Default: ${DEFAULT-VALUE}")
+    String hubHost;
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on when the host name is not an IP.")
+    String bind;
+    @Option(names = "--https-port", defaultValue = "443", description = "Registry/twin REST API port. Default: ${DEFAULT-VALUE}")
+    int httpsPort;
+    @Option(names = "--mqtt-port", defaultValue = "8883", description = "Device MQTT port. Default: ${DEFAULT-VALUE}")
+    int mqttPort;
+
+    @Override
+    public Integer call() throws Exception {
+        java.util.List<String> hosts = HubHosts.resolve(java.util.List.of(hubHost), 1);
+        dev.muster.server.ServerConfig d = dev.muster.server.ServerConfig.defaults(dataDir);
+        dev.muster.server.ServerConfig config = new dev.muster.server.ServerConfig(dataDir, bind, httpsPort, mqttPort,
+                d.globalEndpointHost(), d.serviceHostName(), hosts, null, null, null, d.databasePoolSize(),
+                d.quickAnswerMillis(), d.workerPoolSize(), d.hubClientMode());
+        dev.muster.server.MusterServer server = new dev.muster.server.MusterServer(config, true);
+        dev.muster.server.ConnectionInfo info;
+        try {
+            info = server.start();
+        } catch (dev.muster.server.StartupException e) {
+            System.err.println("muster: " + e.getMessage());
+            return 1;
+        }
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stop.countDown();
+        }, "muster-shutdown"));
+        System.out.println("Hub " + info.hubs().get(0).hostName() + " is ready (REST " + httpsPort + ", MQTT " + mqttPort + ").");
+        System.out.println("  Connection string  " + info.hubs().get(0).connectionString());
+        System.out.println("  CA certificate     " + info.caCertificate());
+        System.out.println("Link it: ./muster linked-hub add '" + info.hubs().get(0).connectionString() + "'");
+        System.out.println("Press Ctrl+C to stop.");
+        stop.await();
+        return 0;
+    }
 
     @Command(name = "monitor", mixinStandardHelpOptions = true,
             description = {"Watch device-to-cloud messages live, like 'az iot hub monitor-events'.",

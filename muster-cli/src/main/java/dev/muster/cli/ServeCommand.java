@@ -28,8 +28,12 @@ public final class ServeCommand implements Callable<Integer> {
     String hostName;
 
     @Option(names = "--hub-host", split = ",", description = "Host names of the built-in hubs (must contain a dot, no port);"
-            + " IP literals are also listened on. Default: " + ServerConfig.DEFAULT_HUB)
+            + " IP literals are also listened on. Default: 127.0.10.1, 127.0.10.2, … (see --hubs)")
     List<String> hubHosts;
+
+    @Option(names = "--hubs", defaultValue = "2",
+            description = "Number of built-in hubs when --hub-host is not given (127.0.10.1 … 127.0.10.N). Default: ${DEFAULT-VALUE}")
+    int hubCount;
 
     @Option(names = "--https-port", defaultValue = "443", description = "HTTPS port (the Azure SDKs expect 443). Default: ${DEFAULT-VALUE}")
     int httpsPort;
@@ -57,13 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new UsageError("--hub-client must be 'direct' or 'rest'.");
         }
         ServerConfig defaults = ServerConfig.defaults(dataDir);
-        List<String> hubs = hubHosts == null || hubHosts.isEmpty() ? defaults.hubHosts() : hubHosts;
-        for (String h : hubs) {
-            if (!h.contains(".") || h.contains(":") && !h.contains("::") && h.matches(".*:\\d+$")) {
-                throw new UsageError("Hub host name '" + h + "' must contain a dot and carry no port (the Azure SDKs"
-                        + " require it); e.g. 127.0.10.1 or hub1.example.com.");
-            }
-        }
+        List<String> hubs = HubHosts.resolve(hubHosts, hubCount);
         ServerConfig config = new ServerConfig(dataDir, bind, httpsPort, mqttPort, hostName, hostName, hubs, db, null,
                 null, defaults.databasePoolSize(), quickAnswerMillis, defaults.workerPoolSize(), hubClient);
         MusterServer server = new MusterServer(config);

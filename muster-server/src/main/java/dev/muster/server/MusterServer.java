@@ -3,6 +3,7 @@ package dev.muster.server;
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
 import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.allocation.LinkedHubService;
 import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.hub.BuiltInHubClient;
 import dev.muster.core.hub.BuiltInHubConfig;
@@ -21,6 +22,7 @@ import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.mqtt.MqttFrontDoor;
 import dev.muster.server.http.Blocking;
 import dev.muster.server.http.FrontDoor;
+import dev.muster.server.hub.HubHealthProbe;
 import dev.muster.server.hub.HubHttpApi;
 import dev.muster.server.hub.HubMqttEndpoint;
 import dev.muster.server.hub.RestHubClient;
@@ -67,6 +69,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
     public static final String DEFAULT_INSTANCE = "default";
 
     private final ServerConfig config;
+    private final boolean hubOnly;
     private final Clock clock = Clock.systemUTC();
     private Database database;
     private JdbcStore store;
@@ -82,7 +85,13 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private long flushTimer = -1;
 
     public MusterServer(ServerConfig config) {
+        this(config, false);
+    }
+
+    /** @param hubOnly run only the built-in hubs (no provisioning instance), as {@code muster hub} does */
+    public MusterServer(ServerConfig config, boolean hubOnly) {
         this.config = config;
+        this.hubOnly = hubOnly;
     }
 
     public ConnectionInfo start() {
@@ -93,15 +102,17 @@ public final class MusterServer implements AutoCloseable, HubClients {
                     : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                     config.databasePoolSize());
             store = new JdbcStore(database);
-            ProvisioningInstance instance = ensureDefaultInstance();
+            ProvisioningInstance instance = hubOnly ? null : ensureDefaultInstance();
             List<BuiltInHubConfig> hubs = ensureBuiltInHubs(instance);
             pki = new LocalPki(config.dataDir().resolve("tls"));
             pki.ensure(hostNames(instance, hubs));
             clientSsl = TrustContexts.trusting(pki.caCertificate());
             startListeners(hubs);
-            connectionInfo = new ConnectionInfo(instance.idScope(), config.globalEndpoint(),
-                    "HostName=" + instance.serviceHostName() + ";SharedAccessKeyName=" + SharedAccessPolicy.OWNER
-                            + ";SharedAccessKey=" + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
+            connectionInfo = new ConnectionInfo(instance == null ? null : instance.idScope(),
+                    instance == null ? null : config.globalEndpoint(),
+                    instance == null ? null : "HostName=" + instance.serviceHostName() + ";SharedAccessKeyName="
+                            + SharedAccessPolicy.OWNER + ";SharedAccessKey="
+                            + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
                     pki.caCertificate().toAbsolutePath().toString(),
                     hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
                     new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort()),
@@ -147,7 +158,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
 
     private List<BuiltInHubConfig> ensureBuiltInHubs(ProvisioningInstance instance) {
         List<BuiltInHubConfig> out = new ArrayList<>();
-        List<LinkedHub> linked = store.linkedHubs(instance.name());
+        List<LinkedHub> linked = instance == null ? List.of() : store.linkedHubs(instance.name());
         for (String host : config.hubHosts()) {
             String h = host.toLowerCase(Locale.ROOT);
             BuiltInHubConfig hub = store.builtInHubs().stream().filter(b -> b.hostName().equalsIgnoreCase(h)).findFirst()
@@ -159,7 +170,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
                                 .findFirst().orElseThrow();
                     });
             out.add(hub);
-            if (linked.stream().noneMatch(l -> l.hostName().equalsIgnoreCase(h))) {
+            if (instance != null && linked.stream().noneMatch(l -> l.hostName().equalsIgnoreCase(h))) {
                 store.saveLinkedHub(instance.name(), new LinkedHub(h, hub.connectionString(), 1, true));
             }
         }
@@ -172,7 +183,6 @@ public final class MusterServer implements AutoCloseable, HubClients {
         for (ProvisioningInstance i : store.listInstances()) {
             names.add(i.serviceHostName());
         }
-        names.add(instance.serviceHostName());
         for (BuiltInHubConfig h : hubs) {
             names.add(h.hostName());
         }
@@ -206,7 +216,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         FrontDoor frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(hubRegistry, store, sas, blocking),
                 new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
-                        blocking),
+                        blocking, new LinkedHubService(store), new HubHealthProbe(this)),
                 new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets);
         flushTimer = vertx.setPeriodic(1000, id -> blocking.run(() -> {
             usage.flush();
@@ -237,6 +247,11 @@ public final class MusterServer implements AutoCloseable, HubClients {
 
     private Set<String> bindAddresses(List<BuiltInHubConfig> hubs) {
         Set<String> addresses = new LinkedHashSet<>();
+        boolean hubsHaveAddresses = hubs.stream().allMatch(h -> LocalPki.isIpLiteral(h.hostName()));
+        if (hubOnly && hubsHaveAddresses) {
+            hubs.forEach(h -> addresses.add(h.hostName()));
+            return addresses;
+        }
         addresses.add(config.bindAddress());
         if (config.bindAddress().equals("127.0.0.1")) {
             // "localhost" may resolve to ::1 first (stock Debian /etc/hosts, Node's resolver).
@@ -305,13 +320,38 @@ public final class MusterServer implements AutoCloseable, HubClients {
     @Override
     public HubClient forHub(LinkedHub hub) {
         return hubClients.computeIfAbsent(hub.hostName().toLowerCase(Locale.ROOT) + "|" + hub.connectionString(), k -> {
-            boolean builtIn = hubRegistry.hub(hub.hostName()).isPresent()
+            // In memory only when the link's credentials are the hub's own: a wrong key must fail as over REST.
+            String key = dev.muster.core.sas.ConnectionString.parse(hub.connectionString()).key();
+            boolean builtIn = hubRegistry.hub(hub.hostName())
+                    .filter(h -> key.equals(h.primaryKey()) || key.equals(h.secondaryKey())).isPresent()
                     && config.hubHosts().stream().anyMatch(h -> h.equalsIgnoreCase(hub.hostName()));
             if (builtIn && "direct".equals(config.hubClientMode())) {
                 return new BuiltInHubClient(hubRegistry, hub.hostName().toLowerCase(Locale.ROOT));
             }
-            return new RestHubClient(hub.connectionString(), builtIn ? config.httpsPort() : 443, clientSsl);
+            return new RestHubClient(hub.connectionString(), builtIn ? config.httpsPort() : 443, hubTrust());
         });
+    }
+
+    /**
+     * TLS trust for linked hubs: Muster's own CA plus every PEM in DATA_DIR/tls/trusted/ (the CA of a hub running
+     * elsewhere, e.g. another {@code muster hub}), read when a hub client is made so no restart is needed.
+     */
+    private SSLContext hubTrust() {
+        Path trusted = config.dataDir().resolve("tls").resolve("trusted");
+        List<Path> pems = new ArrayList<>(List.of(pki.caCertificate()));
+        if (Files.isDirectory(trusted)) {
+            try (var files = Files.list(trusted)) {
+                files.filter(f -> f.toString().endsWith(".pem") || f.toString().endsWith(".crt")).sorted().forEach(pems::add);
+            } catch (IOException e) {
+                LOG.warn("cannot read {}: {}", trusted, e.toString());
+            }
+        }
+        try {
+            return pems.size() == 1 ? clientSsl : TrustContexts.trusting(pems);
+        } catch (IOException | GeneralSecurityException e) {
+            LOG.warn("cannot load the trusted CAs in {}: {}", trusted, e.toString());
+            return clientSsl;
+        }
     }
 
     public HubRegistry hubRegistry() {

@@ -46,6 +46,11 @@ public final class BuiltInHubClient implements HubClient {
     }
 
     @Override
+    public long deviceCount() {
+        return registry.deviceCount(hostName);
+    }
+
+    @Override
     public void patchTwin(String deviceId, TwinState patch) {
         try {
             registry.patchTwin(hostName, deviceId, Json.MAPPER.valueToTree(patch), null);

@@ -22,6 +22,9 @@ public interface HubClient {
     /** The twin in the hub's JSON form ({@code tags}, {@code properties.desired/reported} with {@code $version}). */
     Optional<ObjectNode> twin(String deviceId);
 
+    /** Number of devices in the hub's registry (GET /statistics/devices); also a cheap health probe. */
+    long deviceCount();
+
     /** Merges tags and desired properties into the twin (null values delete). */
     void patchTwin(String deviceId, TwinState patch);
 }

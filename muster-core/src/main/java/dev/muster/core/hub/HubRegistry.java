@@ -53,6 +53,10 @@ public final class HubRegistry {
 
     public void removeTelemetryListener(Consumer<TelemetryMessage> l) { telemetryListeners.remove(l); }
 
+    public long deviceCount(String hub) {
+        return store.deviceCount(hub);
+    }
+
     // ---- registry -------------------------------------------------------------------------------------------
 
     public Optional<HubDevice> device(String hub, String deviceId) {

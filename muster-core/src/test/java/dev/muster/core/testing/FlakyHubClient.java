@@ -66,6 +66,11 @@ public final class FlakyHubClient implements HubClient {
     }
 
     @Override
+    public long deviceCount() {
+        return delegate.deviceCount();
+    }
+
+    @Override
     public void patchTwin(String deviceId, TwinState patch) {
         if (failPatchTwin != null) {
             throw failPatchTwin;

@@ -88,6 +88,13 @@ public final class RestHubClient implements HubClient {
     }
 
     @Override
+    public long deviceCount() {
+        HttpResponse<String> r = send("GET", "/statistics/devices", null);
+        check(r, "read device statistics");
+        return Json.tree(r.body()).path("totalDeviceCount").asLong();
+    }
+
+    @Override
     public void patchTwin(String deviceId, TwinState patch) {
         HttpResponse<String> r = send("PATCH", "/twins/" + enc(deviceId), Json.write(patch));
         check(r, "update twin " + deviceId);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
+import dev.muster.core.allocation.LinkedHubService;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.enrollment.IndividualEnrollment;
@@ -21,6 +22,7 @@ import dev.muster.server.http.Async;
 import dev.muster.server.http.Blocking;
 import dev.muster.server.http.Exchange;
 import dev.muster.server.http.Route;
+import dev.muster.server.hub.HubHealthProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -44,10 +46,11 @@ public final class ServiceHttpApi implements Route {
     private final UsageMeter usage;
     private final Supplier<String> metrics;
     private final Blocking blocking;
+    private final LinkedHubRoutes linkedHubs;
 
     public ServiceHttpApi(InstanceStore instances, ServiceAuthorizer authorizer, EnrollmentService enrollments,
                           RegistrationService registrations, UsageMeter usage, Supplier<String> metrics,
-                          Blocking blocking) {
+                          Blocking blocking, LinkedHubService links, HubHealthProbe health) {
         this.instances = instances;
         this.authorizer = authorizer;
         this.enrollments = enrollments;
@@ -55,6 +58,7 @@ public final class ServiceHttpApi implements Route {
         this.usage = usage;
         this.metrics = metrics;
         this.blocking = blocking;
+        this.linkedHubs = new LinkedHubRoutes(links, health);
     }
 
     @Override
@@ -73,6 +77,7 @@ public final class ServiceHttpApi implements Route {
             case "enrollments" -> enrollmentRoutes(ex, s, method, host, authorization);
             case "enrollmentgroups" -> groupRoutes(ex, s, method, host, authorization);
             case "registrations" -> registrationRoutes(ex, s, method, host, authorization);
+            case "linkedhubs" -> linkedHubRoutes(ex, s, method, host, authorization);
             case "usage" -> {
                 requireShape(s.size() == 1 && method.equals("GET"), ex);
                 call(ex, host, authorization, AccessRight.ServiceConfig, i -> usageReport(i, ex.query("since")),
@@ -172,6 +177,33 @@ public final class ServiceHttpApi implements Route {
             return;
         }
         notFound(ex);
+    }
+
+    // ---- linked hubs ---------------------------------------------------------------------------------------------
+
+    private void linkedHubRoutes(Exchange ex, List<String> s, String method, String host, String auth) {
+        if (s.size() == 1 && method.equals("GET")) {
+            call(ex, host, auth, AccessRight.ServiceConfig, linkedHubs::list, v -> ex.json(200, v));
+        } else if (s.size() == 2) {
+            String hub = s.get(1);
+            switch (method) {
+                case "GET" -> call(ex, host, auth, AccessRight.ServiceConfig, i -> linkedHubs.get(i, hub),
+                        v -> ex.json(200, v));
+                case "PUT" -> {
+                    String body = ex.body();
+                    boolean force = "true".equalsIgnoreCase(ex.query("force"));
+                    call(ex, host, auth, AccessRight.ServiceConfig, i -> linkedHubs.put(i, hub, body, force),
+                            v -> ex.json(200, v));
+                }
+                case "DELETE" -> call(ex, host, auth, AccessRight.ServiceConfig, i -> {
+                    linkedHubs.delete(i, hub);
+                    return Boolean.TRUE;
+                }, v -> ex.empty(204));
+                default -> methodNotAllowed(ex);
+            }
+        } else {
+            notFound(ex);
+        }
     }
 
     // ---- registration records --------------------------------------------------------------------------------

@@ -13,11 +13,18 @@ public final class TrustContexts {
     private TrustContexts() {}
 
     public static SSLContext trusting(Path caPem) throws IOException, GeneralSecurityException {
+        return trusting(java.util.List.of(caPem));
+    }
+
+    /** Trusts every certificate in the given PEM files (and nothing else). */
+    public static SSLContext trusting(java.util.List<Path> caPems) throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         int i = 0;
-        for (X509Certificate c : LocalPki.Pem.readCertificates(caPem)) {
-            ks.setCertificateEntry("muster-ca-" + i++, c);
+        for (Path pem : caPems) {
+            for (X509Certificate c : LocalPki.Pem.readCertificates(pem)) {
+                ks.setCertificateEntry("muster-ca-" + i++, c);
+            }
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
