@@ -52,31 +52,51 @@ final class DeviceAuthenticator {
         if (pre == SasVerifier.Result.WRONG_RESOURCE) {
             return new Refused("the SAS token's sr '" + t.resource() + "' is not '" + scope + "'");
         }
+        List<String> groupsTried = new ArrayList<>();
+        Optional<EnrollmentMatch> viaGroup = Optional.empty();
         if (individual.isPresent()) {
             IndividualEnrollment e = individual.get();
+            if (e.attestation().isSymmetricKey()) {
+                SymmetricKeyAttestation keys = e.attestation().symmetricKey();
+                if (sas.signatureMatches(t, List.of(keys.primaryKey(), keys.secondaryKey()))) {
+                    return new Accepted(new EnrollmentMatch(e, keys.primaryKey(), keys.secondaryKey()));
+                }
+            }
+            if (!e.isEnabled()) {
+                // Azure's pattern for blocking one device of a group: a disabled individual enrollment with its
+                // registration ID. The device proves itself with the group's derived key and is told "disabled".
+                viaGroup = groupMatch(instance, registrationId, t, groupsTried);
+                if (viaGroup.isPresent()) {
+                    return new Accepted(new EnrollmentMatch(e, viaGroup.get().primaryKey(), viaGroup.get().secondaryKey()));
+                }
+            }
             if (!e.attestation().isSymmetricKey()) {
                 return new Refused("the individual enrollment uses " + e.attestation().type()
                         + " attestation, but the device presented a symmetric-key SAS token");
             }
-            SymmetricKeyAttestation keys = e.attestation().symmetricKey();
-            if (sas.signatureMatches(t, List.of(keys.primaryKey(), keys.secondaryKey()))) {
-                return new Accepted(new EnrollmentMatch(e, keys.primaryKey(), keys.secondaryKey()));
-            }
             return new Refused("the SAS token is not signed with the individual enrollment's primary or secondary key");
         }
-        List<String> groupsTried = new ArrayList<>();
-        for (EnrollmentGroup g : enrollments.groupsByAttestation(instance, AttestationMechanism.SYMMETRIC_KEY)) {
-            SymmetricKeyAttestation keys = g.attestation().symmetricKey();
-            String primary = DerivedKey.of(keys.primaryKey(), registrationId);
-            String secondary = DerivedKey.of(keys.secondaryKey(), registrationId);
-            if (sas.signatureMatches(t, List.of(primary, secondary))) {
-                return new Accepted(new EnrollmentMatch(g, primary, secondary));
-            }
-            groupsTried.add(g.enrollmentGroupId());
+        viaGroup = groupMatch(instance, registrationId, t, groupsTried);
+        if (viaGroup.isPresent()) {
+            return new Accepted(viaGroup.get());
         }
         return new Refused(groupsTried.isEmpty()
                 ? "no individual enrollment '" + registrationId + "' and no symmetric-key enrollment group exists"
                 : "no individual enrollment '" + registrationId + "', and the token is not signed with a key derived"
                   + " from any symmetric-key group (" + String.join(", ", groupsTried) + ")");
+    }
+
+    /** The symmetric-key group whose derived key signed the token, if any; names the groups tried. */
+    private Optional<EnrollmentMatch> groupMatch(String instance, String registrationId, SasToken t, List<String> tried) {
+        for (EnrollmentGroup g : enrollments.groupsByAttestation(instance, AttestationMechanism.SYMMETRIC_KEY)) {
+            SymmetricKeyAttestation keys = g.attestation().symmetricKey();
+            String primary = DerivedKey.of(keys.primaryKey(), registrationId);
+            String secondary = DerivedKey.of(keys.secondaryKey(), registrationId);
+            if (sas.signatureMatches(t, List.of(primary, secondary))) {
+                return Optional.of(new EnrollmentMatch(g, primary, secondary));
+            }
+            tried.add(g.enrollmentGroupId());
+        }
+        return Optional.empty();
     }
 }

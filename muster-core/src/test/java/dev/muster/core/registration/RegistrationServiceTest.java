@@ -461,6 +461,23 @@ class RegistrationServiceTest {
     }
 
     @Test
+    void aDisabledIndividualEnrollmentBlocksJustThatDeviceOfAGroup() {
+        EnrollmentGroup g = enrollGroup("fleet");
+        enroll(individual("dev-stolen", null, symmetricKey(null, null), null, "disabled", null, null));
+        String stolenKey = Sas.signature(g.attestation().symmetricKey().primaryKey(), "dev-stolen");
+        String otherKey = Sas.signature(g.attestation().symmetricKey().primaryKey(), "dev-ok");
+
+        RegistrationOperationStatus blocked = register("dev-stolen", token("dev-stolen", stolenKey));
+        RegistrationOperationStatus fine = register("dev-ok", token("dev-ok", otherKey));
+
+        assertThat(blocked.status()).isEqualTo("disabled");
+        assertThat(registry.device(HUB1, "dev-stolen")).isEmpty();
+        assertThat(fine.status()).isEqualTo("assigned");
+        String unrelated = Sas.signature(java.util.Base64.getEncoder().encodeToString(new byte[32]), "dev-stolen");
+        assertUnauthorized(refusal(() -> register("dev-stolen", token("dev-stolen", unrelated))));
+    }
+
+    @Test
     void aDisabledGroupGetsStatusDisabled() {
         EnrollmentGroup g = enrollments.putGroup(INSTANCE, "fleet", Fixtures.group("fleet", symmetricKey(null, null),
                 null, "disabled"), null).value();
