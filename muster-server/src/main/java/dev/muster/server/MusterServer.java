@@ -33,6 +33,7 @@ import dev.muster.server.tls.TlsOptions;
 import dev.muster.server.tls.TrustContexts;
 import dev.muster.store.Database;
 import dev.muster.store.JdbcStore;
+import dev.muster.store.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -101,7 +102,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
                     ? Database.embedded(config.dataDir())
                     : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                     config.databasePoolSize());
-            store = new JdbcStore(database);
+            store = new JdbcStore(database, SecretBox.forDataDir(config.dataDir()));
             ProvisioningInstance instance = hubOnly ? null : ensureDefaultInstance();
             List<BuiltInHubConfig> hubs = ensureBuiltInHubs(instance);
             pki = new LocalPki(config.dataDir().resolve("tls"));

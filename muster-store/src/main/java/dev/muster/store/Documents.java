@@ -16,6 +16,19 @@ final class Documents {
         return Json.write(value);
     }
 
+    /** A document that holds secrets, encrypted with the store's key. */
+    static String writeSealed(SecretBox box, Object value) {
+        return box.seal(Json.write(value));
+    }
+
+    static <T> T readSealed(SecretBox box, String text, Class<T> type) {
+        return read(box.open(text), type);
+    }
+
+    static <T> T readSealed(SecretBox box, String text, TypeReference<T> type) {
+        return read(box.open(text), type);
+    }
+
     static <T> T read(String text, Class<T> type) {
         try {
             return Json.MAPPER.readValue(text, type);

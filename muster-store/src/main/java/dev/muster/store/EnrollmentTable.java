@@ -16,9 +16,13 @@ final class EnrollmentTable<T> {
     private final String nextPage;
     private final String byAttestation;
 
-    EnrollmentTable(Jdbc jdbc, String table, Class<T> type) {
+    private final SecretBox box;
+
+    /** Enrollment documents carry attestation keys, so they are always sealed. */
+    EnrollmentTable(Jdbc jdbc, String table, Class<T> type, SecretBox box) {
         this.jdbc = jdbc;
-        this.document = row -> Documents.read(row.getString("doc"), type);
+        this.box = box;
+        this.document = row -> Documents.readSealed(box, row.getString("doc"), type);
         this.select = "SELECT doc FROM " + table + " WHERE instance = ? AND id_key = ?";
         this.insert = "INSERT INTO " + table + " (instance, id_key, etag, attestation_type, doc) VALUES (?, ?, ?, ?, ?)";
         this.replace = "UPDATE " + table + " SET etag = ?, attestation_type = ?, doc = ?"
@@ -35,11 +39,11 @@ final class EnrollmentTable<T> {
     }
 
     boolean insert(String instance, String id, String etag, String attestationType, T doc) {
-        return jdbc.insertIfAbsent(insert, instance, Documents.key(id), etag, attestationType, Documents.write(doc));
+        return jdbc.insertIfAbsent(insert, instance, Documents.key(id), etag, attestationType, Documents.writeSealed(box, doc));
     }
 
     boolean replace(String instance, String id, String etag, String attestationType, T doc, String expectedEtag) {
-        return jdbc.update(replace, etag, attestationType, Documents.write(doc), instance, Documents.key(id),
+        return jdbc.update(replace, etag, attestationType, Documents.writeSealed(box, doc), instance, Documents.key(id),
                 expectedEtag) == 1;
     }
 

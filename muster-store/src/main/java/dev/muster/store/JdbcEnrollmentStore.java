@@ -16,9 +16,9 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
     private final EnrollmentTable<IndividualEnrollment> individuals;
     private final EnrollmentTable<EnrollmentGroup> groups;
 
-    JdbcEnrollmentStore(Jdbc jdbc) {
-        this.individuals = new EnrollmentTable<>(jdbc, "enrollments", IndividualEnrollment.class);
-        this.groups = new EnrollmentTable<>(jdbc, "enrollment_groups", EnrollmentGroup.class);
+    JdbcEnrollmentStore(Jdbc jdbc, SecretBox box) {
+        this.individuals = new EnrollmentTable<>(jdbc, "enrollments", IndividualEnrollment.class, box);
+        this.groups = new EnrollmentTable<>(jdbc, "enrollment_groups", EnrollmentGroup.class, box);
     }
 
     @Override

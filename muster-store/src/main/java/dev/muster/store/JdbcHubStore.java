@@ -16,15 +16,18 @@ import java.util.Optional;
  */
 final class JdbcHubStore implements HubStore {
     private final Jdbc jdbc;
+    private final SecretBox box;
 
-    JdbcHubStore(Jdbc jdbc) {
+    /** Hub policy keys and device documents (device keys) are sealed; twins hold no secrets. */
+    JdbcHubStore(Jdbc jdbc, SecretBox box) {
         this.jdbc = jdbc;
+        this.box = box;
     }
 
     @Override
     public List<BuiltInHubConfig> builtInHubs() {
         return jdbc.list("SELECT host_name, owner_key_name, primary_access_key, secondary_access_key FROM hubs"
-                + " ORDER BY host_name_key", JdbcHubStore::hub);
+                + " ORDER BY host_name_key", this::hub);
     }
 
     @Override
@@ -32,13 +35,13 @@ final class JdbcHubStore implements HubStore {
         return jdbc.insertIfAbsent("INSERT INTO hubs (host_name_key, host_name, owner_key_name, primary_access_key,"
                         + " secondary_access_key) VALUES (?, ?, ?, ?, ?)",
                 Documents.key(Objects.requireNonNull(hub.hostName(), "hostName")), hub.hostName(), hub.ownerKeyName(),
-                hub.primaryKey(), hub.secondaryKey());
+                box.seal(hub.primaryKey()), box.seal(hub.secondaryKey()));
     }
 
     @Override
     public Optional<HubDevice> device(String hub, String deviceId) {
         return jdbc.one("SELECT doc FROM hub_devices WHERE hub_key = ? AND device_id = ?",
-                row -> Documents.read(row.getString("doc"), HubDevice.class), Documents.key(hub), deviceId);
+                row -> Documents.readSealed(box, row.getString("doc"), HubDevice.class), Documents.key(hub), deviceId);
     }
 
     /** Device and twin together or neither: a device without a twin would break every twin read. */
@@ -51,7 +54,7 @@ final class JdbcHubStore implements HubStore {
         String hubKey = Documents.key(hub);
         return jdbc.transaction(c -> {
             Jdbc.update(c, "INSERT INTO hub_devices (hub_key, device_id, etag, doc) VALUES (?, ?, ?, ?)",
-                    hubKey, deviceId, device.etag(), Documents.write(device));
+                    hubKey, deviceId, device.etag(), Documents.writeSealed(box, device));
             Jdbc.update(c, "INSERT INTO hub_twins (hub_key, device_id, version, etag, doc) VALUES (?, ?, ?, ?, ?)",
                     hubKey, deviceId, twin.version(), twin.etag(), Documents.write(twin));
             return true;
@@ -61,7 +64,7 @@ final class JdbcHubStore implements HubStore {
     @Override
     public boolean replaceDevice(String hub, HubDevice device, String expectedEtag) {
         return jdbc.update("UPDATE hub_devices SET etag = ?, doc = ? WHERE hub_key = ? AND device_id = ? AND etag = ?",
-                device.etag(), Documents.write(device), Documents.key(hub), device.deviceId(), expectedEtag) == 1;
+                device.etag(), Documents.writeSealed(box, device), Documents.key(hub), device.deviceId(), expectedEtag) == 1;
     }
 
     @Override
@@ -100,8 +103,8 @@ final class JdbcHubStore implements HubStore {
                 Documents.key(hub)).orElse(0L);
     }
 
-    private static BuiltInHubConfig hub(ResultSet row) throws SQLException {
+    private BuiltInHubConfig hub(ResultSet row) throws SQLException {
         return new BuiltInHubConfig(row.getString("host_name"), row.getString("owner_key_name"),
-                row.getString("primary_access_key"), row.getString("secondary_access_key"));
+                box.open(row.getString("primary_access_key")), box.open(row.getString("secondary_access_key")));
     }
 }

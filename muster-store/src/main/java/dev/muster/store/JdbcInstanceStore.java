@@ -16,29 +16,32 @@ final class JdbcInstanceStore implements InstanceStore {
     private static final String COLUMNS = "SELECT name, id_scope, service_host_name, allocation_policy, policies FROM instances";
 
     private final Jdbc jdbc;
+    private final SecretBox box;
 
-    JdbcInstanceStore(Jdbc jdbc) {
+    /** Policies carry keys: sealed. */
+    JdbcInstanceStore(Jdbc jdbc, SecretBox box) {
         this.jdbc = jdbc;
+        this.box = box;
     }
 
     @Override
     public List<ProvisioningInstance> listInstances() {
-        return jdbc.list(COLUMNS + " ORDER BY name", JdbcInstanceStore::instance);
+        return jdbc.list(COLUMNS + " ORDER BY name", this::instance);
     }
 
     @Override
     public Optional<ProvisioningInstance> instanceByName(String name) {
-        return jdbc.one(COLUMNS + " WHERE name = ?", JdbcInstanceStore::instance, name);
+        return jdbc.one(COLUMNS + " WHERE name = ?", this::instance, name);
     }
 
     @Override
     public Optional<ProvisioningInstance> instanceByIdScope(String idScope) {
-        return jdbc.one(COLUMNS + " WHERE id_scope = ?", JdbcInstanceStore::instance, idScope);
+        return jdbc.one(COLUMNS + " WHERE id_scope = ?", this::instance, idScope);
     }
 
     @Override
     public Optional<ProvisioningInstance> instanceByServiceHost(String hostName) {
-        return jdbc.one(COLUMNS + " WHERE service_host_key = ?", JdbcInstanceStore::instance, Documents.key(hostName));
+        return jdbc.one(COLUMNS + " WHERE service_host_key = ?", this::instance, Documents.key(hostName));
     }
 
     @Override
@@ -47,12 +50,12 @@ final class JdbcInstanceStore implements InstanceStore {
         return jdbc.insertIfAbsent("INSERT INTO instances (name, id_scope, service_host_key, service_host_name,"
                         + " allocation_policy, policies) VALUES (?, ?, ?, ?, ?, ?)",
                 instance.name(), instance.idScope(), Documents.key(instance.serviceHostName()), instance.serviceHostName(),
-                instance.allocationPolicy(), Documents.write(instance.policies()));
+                instance.allocationPolicy(), Documents.writeSealed(box, instance.policies()));
     }
 
-    private static ProvisioningInstance instance(ResultSet row) throws SQLException {
+    private ProvisioningInstance instance(ResultSet row) throws SQLException {
         return new ProvisioningInstance(row.getString("name"), row.getString("id_scope"),
                 row.getString("service_host_name"), row.getString("allocation_policy"),
-                Documents.read(row.getString("policies"), POLICIES));
+                Documents.readSealed(box, row.getString("policies"), POLICIES));
     }
 }

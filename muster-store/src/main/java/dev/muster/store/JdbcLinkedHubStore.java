@@ -10,15 +10,18 @@ import java.util.Objects;
 /** The hubs each instance may assign devices to, one per host name (compared case-insensitively). */
 final class JdbcLinkedHubStore implements LinkedHubStore {
     private final Jdbc jdbc;
+    private final SecretBox box;
 
-    JdbcLinkedHubStore(Jdbc jdbc) {
+    /** Connection strings carry the hub's key: sealed. */
+    JdbcLinkedHubStore(Jdbc jdbc, SecretBox box) {
         this.jdbc = jdbc;
+        this.box = box;
     }
 
     @Override
     public List<LinkedHub> linkedHubs(String instance) {
         return jdbc.list("SELECT host_name, connection_string, allocation_weight, apply_allocation_policy"
-                + " FROM linked_hubs WHERE instance = ? ORDER BY host_name_key", JdbcLinkedHubStore::hub, instance);
+                + " FROM linked_hubs WHERE instance = ? ORDER BY host_name_key", this::hub, instance);
     }
 
     @Override
@@ -26,11 +29,12 @@ final class JdbcLinkedHubStore implements LinkedHubStore {
         String key = Documents.key(Objects.requireNonNull(hub.hostName(), "hostName"));
         jdbc.upsert("UPDATE linked_hubs SET host_name = ?, connection_string = ?, allocation_weight = ?,"
                         + " apply_allocation_policy = ? WHERE instance = ? AND host_name_key = ?",
-                new Object[] {hub.hostName(), hub.connectionString(), hub.allocationWeight(), hub.applyAllocationPolicy(),
+                new Object[] {hub.hostName(), box.seal(hub.connectionString()), hub.allocationWeight(),
+                        hub.applyAllocationPolicy(),
                         instance, key},
                 "INSERT INTO linked_hubs (instance, host_name_key, host_name, connection_string, allocation_weight,"
                         + " apply_allocation_policy) VALUES (?, ?, ?, ?, ?, ?)",
-                new Object[] {instance, key, hub.hostName(), hub.connectionString(), hub.allocationWeight(),
+                new Object[] {instance, key, hub.hostName(), box.seal(hub.connectionString()), hub.allocationWeight(),
                         hub.applyAllocationPolicy()});
     }
 
@@ -40,8 +44,8 @@ final class JdbcLinkedHubStore implements LinkedHubStore {
                 instance, Documents.key(hostName)) == 1;
     }
 
-    private static LinkedHub hub(ResultSet row) throws SQLException {
-        return new LinkedHub(row.getString("host_name"), row.getString("connection_string"),
+    private LinkedHub hub(ResultSet row) throws SQLException {
+        return new LinkedHub(row.getString("host_name"), box.open(row.getString("connection_string")),
                 row.getInt("allocation_weight"), row.getBoolean("apply_allocation_policy"));
     }
 }

@@ -36,15 +36,21 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     private final UsageStore usage;
     private final HubStore hubs;
 
+    /** With a throw-away secret key: for tests, never for a database that outlives this object. */
     public JdbcStore(Database database) {
+        this(database, SecretBox.ephemeral());
+    }
+
+    /** @param secrets seals keys and connection strings at rest (see {@link SecretBox#forDataDir}) */
+    public JdbcStore(Database database, SecretBox secrets) {
         Jdbc jdbc = new Jdbc(database.dataSource());
-        this.instances = new JdbcInstanceStore(jdbc);
-        this.enrollments = new JdbcEnrollmentStore(jdbc);
+        this.instances = new JdbcInstanceStore(jdbc, secrets);
+        this.enrollments = new JdbcEnrollmentStore(jdbc, secrets);
         this.registrations = new JdbcRegistrationStore(jdbc);
         this.operations = new JdbcOperationStore(jdbc);
-        this.linkedHubs = new JdbcLinkedHubStore(jdbc);
+        this.linkedHubs = new JdbcLinkedHubStore(jdbc, secrets);
         this.usage = new JdbcUsageStore(jdbc);
-        this.hubs = new JdbcHubStore(jdbc);
+        this.hubs = new JdbcHubStore(jdbc, secrets);
     }
 
     // ---- instances

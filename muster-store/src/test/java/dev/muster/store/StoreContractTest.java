@@ -71,6 +71,8 @@ abstract class StoreContractTest {
     private final List<Database> opened = new ArrayList<>();
     private String unavailable;
     Database database;
+    /** One key for every store object of the class, as every node of a deployment shares one. */
+    final SecretBox secrets = SecretBox.of(new byte[32]);
     JdbcStore store;
 
     /**
@@ -92,7 +94,7 @@ abstract class StoreContractTest {
     void openStore() {
         try {
             database = open(emptyDatabase());
-            store = new JdbcStore(database);
+            store = new JdbcStore(database, secrets);
         } catch (TestAbortedException e) {
             // Aborting here would hide the reason: reports count an aborted class as zero tests, not as skipped.
             unavailable = e.getMessage().replaceFirst("^Assumption failed: ", "");
@@ -182,10 +184,41 @@ abstract class StoreContractTest {
     void reopeningAMigratedDatabaseKeepsItsData() {
         Supplier<Database> target = emptyDatabase();
         Database first = open(target);
-        new JdbcStore(first).createInstance(instance("kept", "0ne00000001", "kept.example.net"));
+        new JdbcStore(first, secrets).createInstance(instance("kept", "0ne00000001", "kept.example.net"));
         first.close();
         Database second = open(target);
-        assertThat(new JdbcStore(second).instanceByName("kept")).isPresent();
+        assertThat(new JdbcStore(second, secrets).instanceByName("kept")).isPresent();
+    }
+
+    @Test
+    void secretsAreNeverWrittenInPlainText() throws SQLException {
+        String secret = java.util.Base64.getEncoder().encodeToString("a-very-secret-key-material!!".getBytes());
+        store.createInstance(new dev.muster.core.instance.ProvisioningInstance("sealed", "0ne0000beef", "sealed.example.net",
+                "hashed", List.of(dev.muster.core.instance.SharedAccessPolicy.owner(secret, secret))));
+        store.insertEnrollment("sealed", Fixtures.enrollment("dev-sealed", dev.muster.core.enrollment.AttestationMechanism.symmetricKey(secret, secret)));
+        store.saveLinkedHub("sealed", new dev.muster.core.allocation.LinkedHub("hub.sealed.example.net",
+                "HostName=hub.sealed.example.net;SharedAccessKeyName=iothubowner;SharedAccessKey=" + secret, 1, true));
+        store.createBuiltInHub(new dev.muster.core.hub.BuiltInHubConfig("hub2.sealed.example.net", "iothubowner", secret,
+                secret));
+        store.insertDevice("hub2.sealed.example.net", dev.muster.core.hub.HubDevice.of("dev-sealed",
+                        dev.muster.core.hub.AuthenticationMechanism.sas(secret, secret), null),
+                new dev.muster.core.hub.DeviceTwin("dev-sealed", dev.muster.core.Json.object(), dev.muster.core.Json.object(),
+                        1, dev.muster.core.Json.object(), 1, 1, "e"));
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String q : List.of("SELECT policies FROM instances", "SELECT doc FROM enrollments",
+                    "SELECT connection_string FROM linked_hubs", "SELECT primary_access_key FROM hubs",
+                    "SELECT doc FROM hub_devices")) {
+                ResultSet rs = s.executeQuery(q);
+                while (rs.next()) {
+                    assertThat(rs.getString(1)).as(q).doesNotContain(secret).startsWith("enc:v1:");
+                }
+            }
+        }
+        assertThat(store.enrollment("sealed", "dev-sealed").orElseThrow().attestation().symmetricKey().primaryKey())
+                .isEqualTo(secret);
+        assertThat(store.instanceByName("sealed").orElseThrow().policies().get(0).primaryKey()).isEqualTo(secret);
+        assertThatThrownBy(() -> new JdbcStore(database, SecretBox.ephemeral()).enrollment("sealed", "dev-sealed"))
+                .isInstanceOf(StoreException.class).hasMessageContaining("secret key");
     }
 
     @Test
