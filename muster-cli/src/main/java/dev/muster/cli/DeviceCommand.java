@@ -34,7 +34,9 @@ final class DeviceCommand {
     static final class Register implements Callable<Integer> {
         @Mixin Target target;
         @Mixin Output output;
-        @picocli.CommandLine.Parameters(index = "0", paramLabel = "REGISTRATION_ID") String registrationId;
+        @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "REGISTRATION_ID",
+                description = "Registration ID (with --tpm, derived from the EK when omitted, as the SDKs do).")
+        String registrationId;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Credential credential;
@@ -43,6 +45,8 @@ final class DeviceCommand {
             @Option(names = "--key", description = "The device's own symmetric key (base64).") String key;
             @Option(names = "--group-key", description = "An enrollment group key; the device key is derived from it.")
             String groupKey;
+            @Option(names = "--tpm", description = "Attest with the TPM that tpm2-tools reach (TPM2TOOLS_TCTI).")
+            boolean tpm;
         }
 
         @Option(names = "--id-scope", description = "ID scope (default: from connection-info.json).") String idScope;
@@ -51,10 +55,22 @@ final class DeviceCommand {
         @Option(names = "--payload", paramLabel = "JSON", description = "Custom payload sent with the registration.")
         String payload;
 
+        @Option(names = "--tpm-work-dir", description = "Folder for tpm2-tools files (default: a temporary folder).")
+        java.nio.file.Path tpmWorkDir;
+
+        @Option(names = "--tcti", description = "TPM to use, e.g. swtpm:host=127.0.0.1,port=2321 (default: TPM2TOOLS_TCTI).")
+        String tcti;
+
         @Override
         public Integer call() throws Exception {
             String scope = idScope != null ? idScope : target.connectionInfo().path("idScope").asText();
             String endpoint = globalEndpoint != null ? globalEndpoint : target.connectionInfo().path("globalEndpoint").asText();
+            if (credential.tpm) {
+                return registerWithTpm(scope, endpoint);
+            }
+            if (registrationId == null) {
+                throw new UsageError("REGISTRATION_ID is required (only a TPM device can derive it).");
+            }
             String key = credential.key != null ? credential.key : derive(credential.groupKey);
             long se = Instant.now().getEpochSecond() + 3600;
             String sr = scope + "/registrations/" + registrationId;
@@ -109,6 +125,57 @@ final class DeviceCommand {
                 System.out.println("Registration " + status + ": " + state.path("errorMessage").asText(""));
             }
             return status.equals("assigned") ? 0 : 6;
+        }
+
+        private Integer registerWithTpm(String scope, String endpoint) throws Exception {
+            java.nio.file.Path work = tpmWorkDir != null ? java.nio.file.Files.createDirectories(tpmWorkDir)
+                    : java.nio.file.Files.createTempDirectory("muster-tpm-");
+            TpmToolsDevice tpm = new TpmToolsDevice(work,
+                    tcti == null ? java.util.Map.of() : java.util.Map.of("TPM2TOOLS_TCTI", tcti));
+            TpmToolsDevice.Keys keys;
+            try {
+                keys = tpm.keys();
+            } catch (TpmToolsDevice.ToolFailure e) {
+                throw new UsageError("Cannot use the TPM: " + e.getMessage() + " (set TPM2TOOLS_TCTI, e.g."
+                        + " swtpm:host=127.0.0.1,port=2321)");
+            }
+            String id = registrationId != null ? registrationId : TpmRegistration.registrationId(keys.endorsementKey());
+            JsonNode payloadJson = null;
+            if (payload != null) {
+                try {
+                    payloadJson = Json.MAPPER.readTree(payload);
+                } catch (IOException e) {
+                    throw new UsageError("--payload is not valid JSON: " + e.getMessage());
+                }
+            }
+            HttpClient http = HttpClient.newBuilder().sslContext(target.ssl()).connectTimeout(Duration.ofSeconds(10)).build();
+            TpmRegistration flow = new TpmRegistration(http, endpoint, tpm);
+            JsonNode result = flow.register(scope, id, keys, payloadJson);
+            JsonNode state = result.path("registrationState");
+            String status = result.path("status").asText();
+            if (output.json()) {
+                printWithHubToken(output, result, status.equals("assigned")
+                        ? flow.token(state.path("assignedHub").asText() + "/devices/" + state.path("deviceId").asText())
+                        : null);
+            } else if (status.equals("assigned")) {
+                System.out.println("Assigned to " + state.path("assignedHub").asText() + " as device "
+                        + state.path("deviceId").asText() + " (" + state.path("substatus").asText() + ").");
+                System.out.println("The hub key is in the TPM (handle " + TpmToolsDevice.ID_KEY_HANDLE + ").");
+                System.out.println("Hub SAS token (1 hour, signed by the TPM): " + flow.token(
+                        state.path("assignedHub").asText() + "/devices/" + state.path("deviceId").asText()));
+            } else {
+                System.out.println("Registration " + status + ": " + state.path("errorMessage").asText(""));
+            }
+            return status.equals("assigned") ? 0 : 6;
+        }
+
+        /** JSON output with the TPM-signed hub token added for scripts. */
+        private static void printWithHubToken(Output output, JsonNode result, String hubToken) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = result.deepCopy();
+            if (hubToken != null) {
+                out.put("hubSasToken", hubToken);
+            }
+            output.print(System.out, out);
         }
 
         private String derive(String groupKey) {

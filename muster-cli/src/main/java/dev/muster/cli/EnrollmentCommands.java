@@ -42,6 +42,11 @@ final class EnrollmentCommands {
         List<String> hubs;
         @Option(names = "--allocation-policy", description = "hashed, geoLatency, static or custom.")
         String allocationPolicy;
+        @Option(names = "--tpm-ek", paramLabel = "BASE64", description = "TPM attestation: the device's endorsement key"
+                + " (base64 TPM2B_PUBLIC, e.g. from 'tpm2_readpublic -c 0x81010001 -o ek.pub').")
+        String tpmEk;
+        @Option(names = "--tpm-srk", paramLabel = "BASE64", description = "TPM attestation: optional storage root key.")
+        String tpmSrk;
 
         String deviceId() {
             return null;
@@ -50,7 +55,7 @@ final class EnrollmentCommands {
         @Override
         public Integer call() {
             JsonNode e = ops().create(new EnrollmentOps.CreateSpec(id, deviceId(), primaryKey, secondaryKey, disabled,
-                    tags, desired, iotEdge, hubs, allocationPolicy));
+                    tags, desired, iotEdge, hubs, allocationPolicy, tpmEk, tpmSrk));
             if (output.json()) {
                 output.print(System.out, e);
             } else {

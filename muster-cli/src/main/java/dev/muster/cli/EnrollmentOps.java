@@ -24,7 +24,8 @@ final class EnrollmentOps {
 
     /** Options of {@code create}, already checked by the command. */
     record CreateSpec(String id, String deviceId, String primaryKey, String secondaryKey, boolean disabled,
-                      String tagsJson, String desiredJson, boolean iotEdge, List<String> hubs, String allocationPolicy) {}
+                      String tagsJson, String desiredJson, boolean iotEdge, List<String> hubs, String allocationPolicy,
+                      String tpmEndorsementKey, String tpmStorageRootKey) {}
 
     JsonNode create(CreateSpec spec) {
         ObjectNode doc = Json.object();
@@ -32,13 +33,20 @@ final class EnrollmentOps {
         if (spec.deviceId() != null) {
             doc.put("deviceId", spec.deviceId());
         }
-        ObjectNode attestation = doc.putObject("attestation").put("type", "symmetricKey");
-        ObjectNode keys = attestation.putObject("symmetricKey");
-        if (spec.primaryKey() != null) {
-            keys.put("primaryKey", spec.primaryKey());
-        }
-        if (spec.secondaryKey() != null) {
-            keys.put("secondaryKey", spec.secondaryKey());
+        if (spec.tpmEndorsementKey() != null) {
+            ObjectNode tpm = doc.putObject("attestation").put("type", "tpm").putObject("tpm")
+                    .put("endorsementKey", spec.tpmEndorsementKey());
+            if (spec.tpmStorageRootKey() != null) {
+                tpm.put("storageRootKey", spec.tpmStorageRootKey());
+            }
+        } else {
+            ObjectNode keys = doc.putObject("attestation").put("type", "symmetricKey").putObject("symmetricKey");
+            if (spec.primaryKey() != null) {
+                keys.put("primaryKey", spec.primaryKey());
+            }
+            if (spec.secondaryKey() != null) {
+                keys.put("secondaryKey", spec.secondaryKey());
+            }
         }
         doc.put("provisioningStatus", spec.disabled() ? "disabled" : "enabled");
         if (spec.tagsJson() != null || spec.desiredJson() != null) {

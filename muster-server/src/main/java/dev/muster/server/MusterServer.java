@@ -15,6 +15,7 @@ import dev.muster.core.instance.ServiceAuthorizer;
 import dev.muster.core.instance.SharedAccessPolicy;
 import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.registration.RegistrationService;
+import dev.muster.core.registration.TpmKeys;
 import dev.muster.core.sas.SasVerifier;
 import dev.muster.server.device.DeviceHttpApi;
 import dev.muster.server.device.DpsMqttEndpoint;
@@ -74,6 +75,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private final Clock clock = Clock.systemUTC();
     private Database database;
     private JdbcStore store;
+    private SecretBox secrets;
     private Vertx vertx;
     private Blocking blocking;
     private UsageMeter usage;
@@ -102,7 +104,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
                     ? Database.embedded(config.dataDir())
                     : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                     config.databasePoolSize());
-            store = new JdbcStore(database, SecretBox.forDataDir(config.dataDir()));
+            secrets = SecretBox.forDataDir(config.dataDir());
+            store = new JdbcStore(database, secrets);
             ProvisioningInstance instance = hubOnly ? null : ensureDefaultInstance();
             List<BuiltInHubConfig> hubs = ensureBuiltInHubs(instance);
             pki = new LocalPki(config.dataDir().resolve("tls"));
@@ -201,7 +204,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
         usage = new UsageMeter(store, clock);
         Metrics metrics = new Metrics(store, usage);
         EnrollmentService enrollments = new EnrollmentService(store, store, usage, clock);
-        RegistrationService registrations = new RegistrationService(store, store, store, store, store, this, usage, clock);
+        RegistrationService registrations = new RegistrationService(store, store, store, store, store, this, usage, clock,
+                new TpmKeys(secrets.derive("tpm-keys"), clock));
         SasVerifier sas = new SasVerifier(clock);
         Set<String> hubHosts = ConcurrentHashMap.newKeySet();
         hubs.forEach(h -> hubHosts.add(h.hostName()));

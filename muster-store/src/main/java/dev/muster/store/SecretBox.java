@@ -88,6 +88,17 @@ public final class SecretBox {
         }
     }
 
+    /** A 32-byte key for one purpose, derived from this key, so one operator secret serves every need. */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("muster:" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new StoreException("Cannot derive a key: " + e.getMessage(), e);
+        }
+    }
+
     public String seal(String plain) {
         if (plain == null) {
             return null;

@@ -55,6 +55,14 @@ final class EnrollmentRules {
             if (tpm == null || !tpm.hasNonNull("endorsementKey") || !isBase64(tpm.get("endorsementKey").asText())) {
                 throw ProvisioningException.badRequest("attestation.tpm.endorsementKey (base64 TPM2B_PUBLIC) is required.");
             }
+            try {
+                dev.muster.core.tpm.TpmPublic.endorsementKey(tpm.get("endorsementKey").asText());
+                if (tpm.hasNonNull("storageRootKey") && !tpm.get("storageRootKey").asText().isEmpty()) {
+                    dev.muster.core.tpm.TpmPublic.storageRootKey(tpm.get("storageRootKey").asText());
+                }
+            } catch (dev.muster.core.tpm.TpmException e) {
+                throw ProvisioningException.badRequest("attestation.tpm: " + e.getMessage());
+            }
             return new AttestationMechanism(AttestationMechanism.TPM, tpm, null, null);
         }
         if (type.equalsIgnoreCase(AttestationMechanism.X509)) {

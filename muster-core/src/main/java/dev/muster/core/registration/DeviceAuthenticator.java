@@ -20,12 +20,18 @@ final class DeviceAuthenticator {
     private final EnrollmentStore enrollments;
     private final SasVerifier sas;
 
-    DeviceAuthenticator(EnrollmentStore enrollments, SasVerifier sas) {
+    private final TpmAttestation tpm;
+
+    DeviceAuthenticator(EnrollmentStore enrollments, SasVerifier sas, TpmKeys tpmKeys) {
         this.enrollments = enrollments;
         this.sas = sas;
+        this.tpm = new TpmAttestation(tpmKeys, sas);
     }
 
-    sealed interface Outcome permits Accepted, Refused {}
+    sealed interface Outcome permits Accepted, Refused, Challenged {}
+
+    /** A TPM device without a token: it must activate this blob and come back. */
+    record Challenged(String authenticationKey) implements Outcome {}
 
     record Accepted(EnrollmentMatch match) implements Outcome {}
 
@@ -33,6 +39,12 @@ final class DeviceAuthenticator {
 
     Outcome authenticate(String instance, String idScope, String registrationId, DeviceCredentials credentials) {
         Optional<IndividualEnrollment> individual = enrollments.enrollment(instance, registrationId);
+        if (individual.isPresent() && AttestationMechanism.TPM.equalsIgnoreCase(individual.get().attestation().type())) {
+            return tpmDevice(instance, idScope, registrationId, individual.get(), credentials);
+        }
+        if (credentials.tpmEndorsementKey() != null) {
+            return new Refused("the device sent TPM keys but no TPM enrollment '" + registrationId + "' exists");
+        }
         if (credentials.sasToken() == null) {
             return new Refused(individual.isPresent()
                     ? "no SAS token presented and " + individual.get().attestation().type() + " attestation over this"
@@ -84,6 +96,27 @@ final class DeviceAuthenticator {
                 ? "no individual enrollment '" + registrationId + "' and no symmetric-key enrollment group exists"
                 : "no individual enrollment '" + registrationId + "', and the token is not signed with a key derived"
                   + " from any symmetric-key group (" + String.join(", ", groupsTried) + ")");
+    }
+
+    private Outcome tpmDevice(String instance, String idScope, String registrationId, IndividualEnrollment e,
+                              DeviceCredentials credentials) {
+        SasToken token = null;
+        if (credentials.sasToken() != null) {
+            Optional<SasToken> parsed = SasToken.parse(credentials.sasToken());
+            if (parsed.isEmpty()) {
+                return new Refused("the Authorization value is not a SharedAccessSignature token");
+            }
+            String scope = idScope + "/registrations/" + registrationId;
+            SasVerifier.Result pre = sas.verify(parsed.get(), scope, List.of());
+            if (pre == SasVerifier.Result.EXPIRED) {
+                return new Refused("the SAS token expired at epoch second " + parsed.get().expiry());
+            }
+            if (pre == SasVerifier.Result.WRONG_RESOURCE) {
+                return new Refused("the SAS token's sr '" + parsed.get().resource() + "' is not '" + scope + "'");
+            }
+            token = parsed.get();
+        }
+        return tpm.authenticate(instance, registrationId, e, credentials, token);
     }
 
     /** The symmetric-key group whose derived key signed the token, if any; names the groups tried. */

@@ -60,6 +60,13 @@ public final class RegistrationService {
     public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
                                OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
                                UsageMeter usage, Clock clock) {
+        this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, null);
+    }
+
+    /** @param tpmKeys derives TPM challenge and hub keys; null refuses TPM devices */
+    public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
+                               OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
+                               UsageMeter usage, Clock clock, TpmKeys tpmKeys) {
         this.instances = instances;
         this.enrollments = enrollments;
         this.registrations = registrations;
@@ -68,7 +75,7 @@ public final class RegistrationService {
         this.hubClients = hubClients;
         this.usage = usage;
         this.clock = clock;
-        this.authenticator = new DeviceAuthenticator(enrollments, new SasVerifier(clock));
+        this.authenticator = new DeviceAuthenticator(enrollments, new SasVerifier(clock), tpmKeys);
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -88,8 +95,11 @@ public final class RegistrationService {
         checkBody(request.body(), registrationId);
         Enrollment enrollment;
         EnrollmentMatch match;
-        DeviceAuthenticator.Outcome outcome =
-                authenticator.authenticate(instance.name(), request.idScope(), registrationId, request.credentials());
+        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(instance.name(), request.idScope(),
+                registrationId, withTpmKeys(request.credentials(), request.body()));
+        if (outcome instanceof DeviceAuthenticator.Challenged challenge) {
+            throw new TpmChallenge(challenge.authenticationKey());
+        }
         if (outcome instanceof DeviceAuthenticator.Refused refused) {
             recordFailure(instance, registrationId, operationId, 401002, "Unauthorized", refused.reason());
             throw ProvisioningException.unauthorized();
@@ -172,7 +182,7 @@ public final class RegistrationService {
         String created = previous.map(r -> r.state().createdDateTimeUtc()).orElse(Timestamps.format(now));
         DeviceRegistrationState state = new DeviceRegistrationState(registrationId, created, hubHost, deviceId,
                 DeviceRegistrationState.ASSIGNED, substatus, null, null, Timestamps.format(now), Ids.etag(), null,
-                attestationResult(enrollment, true), null, null);
+                match.tpmResult() == null ? attestationResult(enrollment, true) : null, null, match.tpmResult());
         registrations.saveRegistration(instance.name(),
                 new RegistrationRecord(state, enrollment.isGroup() ? enrollment.id() : null, initialHub));
         // The device sees the record plus its attestation echo; the stored record keeps the same shape.
@@ -296,8 +306,8 @@ public final class RegistrationService {
                                                        DeviceCredentials credentials) {
         ProvisioningInstance instance = instance(idScope);
         RegistrationIds.requireValid(registrationId, "registrationId");
-        if (authenticator.authenticate(instance.name(), idScope, registrationId, credentials)
-                instanceof DeviceAuthenticator.Refused) {
+        if (!(authenticator.authenticate(instance.name(), idScope, registrationId, credentials)
+                instanceof DeviceAuthenticator.Accepted)) {
             throw ProvisioningException.unauthorized();
         }
         Optional<RegistrationOperation> op = operations.operation(instance.name(), operationId)
@@ -316,8 +326,8 @@ public final class RegistrationService {
     public DeviceRegistrationState registrationStatus(String idScope, String registrationId, DeviceCredentials credentials) {
         ProvisioningInstance instance = instance(idScope);
         RegistrationIds.requireValid(registrationId, "registrationId");
-        if (authenticator.authenticate(instance.name(), idScope, registrationId, credentials)
-                instanceof DeviceAuthenticator.Refused) {
+        if (!(authenticator.authenticate(instance.name(), idScope, registrationId, credentials)
+                instanceof DeviceAuthenticator.Accepted)) {
             throw ProvisioningException.unauthorized();
         }
         return registrations.registration(instance.name(), registrationId)
@@ -362,6 +372,28 @@ public final class RegistrationService {
         }
         // An unknown scope is indistinguishable from a bad credential, as in Azure.
         return instances.instanceByIdScope(idScope).orElseThrow(ProvisioningException::unauthorized);
+    }
+
+    /** A TPM device sends its EK and SRK in the body; the authenticator needs them with the token. */
+    private static DeviceCredentials withTpmKeys(DeviceCredentials credentials, JsonNode body) {
+        JsonNode tpm = body == null ? null : body.get("tpm");
+        if (tpm == null || !tpm.isObject()) {
+            return credentials;
+        }
+        String ek = tpm.path("endorsementKey").asText(null);
+        String srk = tpm.path("storageRootKey").asText(null);
+        if (ek == null || ek.isBlank()) {
+            throw ProvisioningException.badRequest("tpm.endorsementKey (base64 TPM2B_PUBLIC) is required.");
+        }
+        try {
+            dev.muster.core.tpm.TpmPublic.endorsementKey(ek);
+            if (srk != null && !srk.isBlank()) {
+                dev.muster.core.tpm.TpmPublic.storageRootKey(srk);
+            }
+        } catch (dev.muster.core.tpm.TpmException e) {
+            throw ProvisioningException.badRequest(e.getMessage());
+        }
+        return credentials.withTpm(ek, srk);
     }
 
     private static void checkBody(JsonNode body, String registrationId) {

@@ -377,9 +377,19 @@ class EnrollmentServiceTest {
 
     @Test
     void acceptsTpmAttestationForAnIndividualEnrollment() {
-        AttestationMechanism tpm = new AttestationMechanism("TPM", Json.tree("{\"endorsementKey\":\"AAEC\"}"), null, null);
+        AttestationMechanism tpm = new AttestationMechanism("TPM", Json.tree("{\"endorsementKey\":\""
+                + dev.muster.core.tpm.SwtpmVectors.text("ek.tpm2bPublic") + "\"}"), null, null);
 
         assertThat(put("dev1", individual("dev1", tpm)).attestation().type()).isEqualTo("tpm");
+    }
+
+    @Test
+    void refusesAnEccEndorsementKeyWithAClearMessageAndWritesNothing() {
+        AttestationMechanism ecc = new AttestationMechanism("tpm", Json.tree("{\"endorsementKey\":\""
+                + dev.muster.core.tpm.SwtpmVectors.text("eccEk.tpm2bPublic") + "\"}"), null, null);
+
+        assertRefused(() -> put("dev1", individual("dev1", ecc)), 400, "ECC endorsement keys are not supported");
+        assertThat(store.enrollment(INSTANCE, "dev1")).isEmpty();
     }
 
     @Test

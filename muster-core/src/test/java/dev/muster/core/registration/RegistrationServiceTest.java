@@ -438,7 +438,8 @@ class RegistrationServiceTest {
     @Test
     void refusesAnEnrollmentWhoseAttestationIsNotSymmetricKey() {
         enroll(individual("dev1", new dev.muster.core.enrollment.AttestationMechanism("tpm",
-                Json.tree("{\"endorsementKey\":\"AAEC\"}"), null, null)));
+                Json.tree("{\"endorsementKey\":\"" + dev.muster.core.tpm.SwtpmVectors.text("ek.tpm2bPublic") + "\"}"), null,
+                null)));
 
         assertUnauthorized(refusal(() -> register("dev1", token("dev1", Ids.symmetricKey()))));
         assertThat(onlyFailedAttempt("dev1").failureDetail()).contains("tpm");
