@@ -183,9 +183,13 @@ public final class RegistrationService {
         DeviceRegistrationState state = new DeviceRegistrationState(registrationId, created, hubHost, deviceId,
                 DeviceRegistrationState.ASSIGNED, substatus, null, null, Timestamps.format(now), Ids.etag(), null,
                 match.tpmResult() == null ? attestationResult(enrollment, true) : null, null, match.tpmResult());
+        // The record keeps no activation blob: it is the device's alone, in its operation result.
+        DeviceRegistrationState record = match.tpmResult() == null ? state
+                : new DeviceRegistrationState(state.registrationId(), state.createdDateTimeUtc(), state.assignedHub(),
+                        state.deviceId(), state.status(), state.substatus(), null, null, state.lastUpdatedDateTimeUtc(),
+                        state.etag(), null, null, null, Json.object());
         registrations.saveRegistration(instance.name(),
-                new RegistrationRecord(state, enrollment.isGroup() ? enrollment.id() : null, initialHub));
-        // The device sees the record plus its attestation echo; the stored record keeps the same shape.
+                new RegistrationRecord(record, enrollment.isGroup() ? enrollment.id() : null, initialHub));
         RegistrationOperationStatus result = new RegistrationOperationStatus(operationId, DeviceRegistrationState.ASSIGNED,
                 state);
         OperationKind kind = previous.isPresent() ? OperationKind.RE_REGISTRATION : OperationKind.REGISTRATION;
