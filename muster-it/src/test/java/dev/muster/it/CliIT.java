@@ -103,6 +103,22 @@ class CliIT {
     }
 
     @Test
+    void dbStatusAndMigrateOnAFreshDatabase() throws Exception {
+        String dir = java.nio.file.Files.createTempDirectory("muster-db-").toString();
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertThat(Main.run("db", "status", "--data-dir", dir)).isZero();
+            assertThat(Main.run("db", "migrate", "--data-dir", dir)).isZero();
+            assertThat(Main.run("db", "status", "--data-dir", dir)).isZero();
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("pending  1").contains("Up to date.");
+    }
+
+    @Test
     void hubMonitorPrintsTelemetryAsItArrives() throws Exception {
         String id = "cli-mon-" + UUID.randomUUID().toString().substring(0, 6);
         JsonNode e = Json.tree(muster("enrollment", "create", id, "-o", "json").out());

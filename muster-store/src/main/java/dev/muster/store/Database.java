@@ -37,7 +37,25 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("Cannot create the data directory " + dir + ": " + e.getMessage() + ".", e);
         }
-        return open("jdbc:h2:file:" + dir.resolve("muster") + H2_OPTIONS, null, null, EMBEDDED_POOL_SIZE);
+        return open(embeddedUrl(dir), null, null, EMBEDDED_POOL_SIZE);
+    }
+
+    /** The JDBC URL of the embedded database of a data folder. */
+    public static String embeddedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("muster") + H2_OPTIONS;
+    }
+
+    /** Reads the schema status of a database without migrating it (for {@code muster db status}). */
+    public static SchemaStatus inspect(String url, String user, String password) {
+        DatabaseUrl target = DatabaseUrl.parse(url, user, password);
+        try (HikariDataSource pool = connect(target, 2)) {
+            try {
+                return new SchemaMigrator(pool, Dialect.ofJdbcUrl(target.jdbcUrl())).status();
+            } catch (org.flywaydb.core.api.FlywayException e) {
+                throw new StoreException("Cannot read the schema history of " + target.redactedJdbcUrl() + ": "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /**

@@ -38,6 +38,20 @@ final class SchemaMigrator {
         }
     }
 
+    /** Applied and pending versions, without changing anything. */
+    SchemaStatus status() {
+        MigrationInfo[] all = flyway.info().all();
+        return new SchemaStatus(
+                Arrays.stream(all).filter(i -> i.getState().isApplied()).map(SchemaMigrator::describe).toList(),
+                Arrays.stream(all).filter(i -> !i.getState().isApplied()).map(SchemaMigrator::describe).toList(),
+                highest(all, true).map(MigrationVersion::toString).orElse(null),
+                highest(all, false).map(MigrationVersion::toString).orElse(null));
+    }
+
+    private static String describe(MigrationInfo i) {
+        return i.getVersion() + " " + i.getDescription() + " (" + i.getState().getDisplayName().toLowerCase() + ")";
+    }
+
     private void refuseNewerSchema() {
         MigrationInfo[] all = flyway.info().all();
         Optional<MigrationVersion> applied = highest(all, true);
