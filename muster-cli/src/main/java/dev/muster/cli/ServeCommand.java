@@ -53,6 +53,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How the service reaches its own built-in hubs: direct (in memory) or rest (their REST API). Default: ${DEFAULT-VALUE}")
     String hubClient;
 
+    @Option(names = "--webhook-timeout-ms", defaultValue = "10000",
+            description = "Deadline for one custom-allocation webhook call; a registration fails when it passes. Default: ${DEFAULT-VALUE}")
+    long webhookTimeoutMillis;
+
+    @Option(names = "--latency-probe-seconds", defaultValue = "30",
+            description = "How often to measure the latency to every linked hub (geoLatency allocation); 0 = never. Default: ${DEFAULT-VALUE}")
+    int latencyProbeSeconds;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -60,10 +68,17 @@ public final class ServeCommand implements Callable<Integer> {
         if (!hubClient.equals("direct") && !hubClient.equals("rest")) {
             throw new UsageError("--hub-client must be 'direct' or 'rest'.");
         }
+        if (webhookTimeoutMillis < 1 || webhookTimeoutMillis > 600_000) {
+            throw new UsageError("--webhook-timeout-ms must be between 1 and 600000.");
+        }
+        if (latencyProbeSeconds < 0) {
+            throw new UsageError("--latency-probe-seconds must be 0 (off) or more.");
+        }
         ServerConfig defaults = ServerConfig.defaults(dataDir);
         List<String> hubs = HubHosts.resolve(hubHosts, hubCount);
         ServerConfig config = new ServerConfig(dataDir, bind, httpsPort, mqttPort, hostName, hostName, hubs, db, null,
-                null, defaults.databasePoolSize(), quickAnswerMillis, defaults.workerPoolSize(), hubClient);
+                null, defaults.databasePoolSize(), quickAnswerMillis, defaults.workerPoolSize(), hubClient,
+                webhookTimeoutMillis, latencyProbeSeconds);
         MusterServer server = new MusterServer(config);
         ConnectionInfo info;
         try {

@@ -28,7 +28,9 @@ public final class MusterUnderTest {
         if (server == null) {
             try {
                 dataDir = Files.createTempDirectory("muster-it-");
-                MusterServer starting = new MusterServer(ServerConfig.defaults(dataDir));
+                // A short webhook deadline so CustomAllocationIT can show a time-out without waiting 10 s.
+                MusterServer starting = new MusterServer(ServerConfig.defaults(dataDir)
+                        .withWebhookTimeoutMillis(CustomAllocationIT.WEBHOOK_TIMEOUT_MILLIS));
                 info = starting.start();
                 server = starting;
                 trust = TrustContexts.trusting(Path.of(info.caCertificate()));

@@ -2,6 +2,7 @@ package dev.muster.server;
 
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
+import dev.muster.core.allocation.HubSelector;
 import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.allocation.LinkedHubService;
 import dev.muster.core.enrollment.EnrollmentService;
@@ -17,6 +18,8 @@ import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.registration.RegistrationService;
 import dev.muster.core.registration.TpmKeys;
 import dev.muster.core.sas.SasVerifier;
+import dev.muster.server.allocation.HttpAllocationWebhook;
+import dev.muster.server.allocation.HubLatencyProbe;
 import dev.muster.server.device.DeviceHttpApi;
 import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.WebSocketBridge;
@@ -50,6 +53,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,6 +85,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private UsageMeter usage;
     private HubRegistry hubRegistry;
     private SSLContext clientSsl;
+    private SSLContext webhookSsl;
+    private HubLatencyProbe latencyProbe;
     private LocalPki pki;
     private ConnectionInfo connectionInfo;
     private final List<Object> listeners = new ArrayList<>();
@@ -111,6 +117,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
             pki = new LocalPki(config.dataDir().resolve("tls"));
             pki.ensure(hostNames(instance, hubs));
             clientSsl = TrustContexts.trusting(pki.caCertificate());
+            webhookSsl = TrustContexts.systemAndMuster(pki.caCertificate());
             startListeners(hubs);
             connectionInfo = new ConnectionInfo(instance == null ? null : instance.idScope(),
                     instance == null ? null : config.globalEndpoint(),
@@ -203,9 +210,15 @@ public final class MusterServer implements AutoCloseable, HubClients {
         hubRegistry = new HubRegistry(store, clock);
         usage = new UsageMeter(store, clock);
         Metrics metrics = new Metrics(store, usage);
-        EnrollmentService enrollments = new EnrollmentService(store, store, usage, clock);
+        EnrollmentService enrollments = new EnrollmentService(store, store, store, usage, clock);
+        latencyProbe = new HubLatencyProbe(this::latencyTargets, Duration.ofSeconds(Math.max(1, config.latencyProbeSeconds())));
+        if (config.latencyProbeSeconds() > 0) {
+            latencyProbe.start();
+        }
+        HubSelector selector = new HubSelector(latencyProbe,
+                new HttpAllocationWebhook(webhookSsl, Duration.ofMillis(config.webhookTimeoutMillis())));
         RegistrationService registrations = new RegistrationService(store, store, store, store, store, this, usage, clock,
-                new TpmKeys(secrets.derive("tpm-keys"), clock));
+                new TpmKeys(secrets.derive("tpm-keys"), clock), selector);
         SasVerifier sas = new SasVerifier(clock);
         Set<String> hubHosts = ConcurrentHashMap.newKeySet();
         hubs.forEach(h -> hubHosts.add(h.hostName()));
@@ -359,12 +372,32 @@ public final class MusterServer implements AutoCloseable, HubClients {
         }
     }
 
+    /** A built-in hub of this process, listening on this server's HTTPS port. */
+    private boolean servedHere(LinkedHub hub) {
+        return hubRegistry.hub(hub.hostName()).isPresent()
+                && config.hubHosts().stream().anyMatch(h -> h.equalsIgnoreCase(hub.hostName()));
+    }
+
+    /** Every hub linked to any instance, at the HTTPS endpoint its REST client uses (geoLatency probe). */
+    private List<HubLatencyProbe.Target> latencyTargets() {
+        return store.listInstances().stream()
+                .flatMap(i -> store.linkedHubs(i.name()).stream())
+                .map(h -> new HubLatencyProbe.Target(h.hostName().toLowerCase(Locale.ROOT),
+                        servedHere(h) ? config.httpsPort() : 443))
+                .distinct()
+                .toList();
+    }
+
     public HubRegistry hubRegistry() {
         return hubRegistry;
     }
 
     @Override
     public void close() {
+        if (latencyProbe != null) {
+            latencyProbe.close();
+            latencyProbe = null;
+        }
         if (vertx != null) {
             if (flushTimer >= 0) {
                 vertx.cancelTimer(flushTimer);

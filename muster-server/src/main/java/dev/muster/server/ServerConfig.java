@@ -13,33 +13,62 @@ import java.util.List;
  * @param databaseUrl null for the embedded H2 database in the data folder
  * @param quickAnswerMillis how long a register call may take before the device is told 202 and polls instead
  * @param hubClientMode "direct" reaches this process's built-in hubs in memory, "rest" always uses the REST API
+ * @param webhookTimeoutMillis deadline for one custom-allocation webhook call (connect, send, answer)
+ * @param latencyProbeSeconds how often this node measures its latency to every linked hub (geoLatency); 0 = never,
+ *                            so every latency is unknown and geoLatency hashes
  */
 public record ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
                            String serviceHostName, List<String> hubHosts, String databaseUrl, String databaseUser,
                            String databasePassword, int databasePoolSize, long quickAnswerMillis, int workerPoolSize,
-                           String hubClientMode) {
+                           String hubClientMode, long webhookTimeoutMillis, int latencyProbeSeconds) {
 
     public static final String DEFAULT_HUB = "127.0.10.1";
+    public static final long DEFAULT_WEBHOOK_TIMEOUT_MILLIS = 10_000;
+    public static final int DEFAULT_LATENCY_PROBE_SECONDS = 30;
+
+    /** Default webhook time-out and latency probe interval (the record before those two settings existed). */
+    public ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
+                        String serviceHostName, List<String> hubHosts, String databaseUrl, String databaseUser,
+                        String databasePassword, int databasePoolSize, long quickAnswerMillis, int workerPoolSize,
+                        String hubClientMode) {
+        this(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts, databaseUrl,
+                databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, hubClientMode,
+                DEFAULT_WEBHOOK_TIMEOUT_MILLIS, DEFAULT_LATENCY_PROBE_SECONDS);
+    }
 
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 443, 8883, "localhost", "localhost", List.of(DEFAULT_HUB),
-                null, null, null, 16, 2000, 32, "direct");
+                null, null, null, 16, 2000, 32, "direct", DEFAULT_WEBHOOK_TIMEOUT_MILLIS, DEFAULT_LATENCY_PROBE_SECONDS);
     }
 
     public ServerConfig withPorts(int https, int mqtt) {
         return new ServerConfig(dataDir, bindAddress, https, mqtt, globalEndpointHost, serviceHostName, hubHosts,
                 databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
-                hubClientMode);
+                hubClientMode, webhookTimeoutMillis, latencyProbeSeconds);
     }
 
     public ServerConfig withHubClientMode(String mode) {
         return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
-                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, mode);
+                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, mode,
+                webhookTimeoutMillis, latencyProbeSeconds);
     }
 
     public ServerConfig withQuickAnswerMillis(long millis) {
         return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
-                databaseUrl, databaseUser, databasePassword, databasePoolSize, millis, workerPoolSize, hubClientMode);
+                databaseUrl, databaseUser, databasePassword, databasePoolSize, millis, workerPoolSize, hubClientMode,
+                webhookTimeoutMillis, latencyProbeSeconds);
+    }
+
+    public ServerConfig withWebhookTimeoutMillis(long millis) {
+        return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
+                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
+                hubClientMode, millis, latencyProbeSeconds);
+    }
+
+    public ServerConfig withLatencyProbeSeconds(int seconds) {
+        return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
+                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
+                hubClientMode, webhookTimeoutMillis, seconds);
     }
 
     /** {@code host} or {@code host:port} when the HTTPS port is not 443. */

@@ -3,15 +3,19 @@ package dev.muster.core.enrollment;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
+import dev.muster.core.allocation.AllocationPolicy;
+import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.allocation.WebhookUrls;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Validation and defaults shared by individual enrollments and groups: one place says what is acceptable. */
 final class EnrollmentRules {
-    private static final Set<String> ALLOCATION_POLICIES = Set.of("hashed", "geolatency", "static", "custom");
-
     private EnrollmentRules() {}
 
     static String status(String requested) {
@@ -90,16 +94,58 @@ final class EnrollmentRules {
         }
     }
 
-    static void allocation(String policy, List<String> hubs) {
-        if (policy != null && !ALLOCATION_POLICIES.contains(policy.toLowerCase(Locale.ROOT))) {
+    /**
+     * Allocation settings: a known policy; {@code iotHubs} naming only hubs linked to the instance; exactly one hub
+     * for static (as Azure requires); a webhook URL for custom. Messages never echo a webhook URL (its query may
+     * hold the function key).
+     */
+    static void allocation(String policy, List<String> hubs, CustomAllocationDefinition custom, List<LinkedHub> linked) {
+        Optional<AllocationPolicy> parsed = AllocationPolicy.parse(policy);
+        if (policy != null && !policy.isBlank() && parsed.isEmpty()) {
             throw ProvisioningException.badRequest("allocationPolicy must be hashed, geoLatency, static or custom.");
         }
-        if (hubs != null) {
-            for (String h : hubs) {
-                if (h == null || h.isBlank()) {
-                    throw ProvisioningException.badRequest("iotHubs must list hub host names.");
-                }
+        List<String> named = hubs == null ? List.of() : hubs;
+        for (String h : named) {
+            if (h == null || h.isBlank()) {
+                throw ProvisioningException.badRequest("iotHubs must list hub host names.");
             }
+        }
+        for (String h : named) {
+            if (linked.stream().noneMatch(l -> l.hostName().equalsIgnoreCase(h.strip()))) {
+                throw ProvisioningException.badRequest("iotHubs names '" + h + "', which is not an IoT hub linked to"
+                        + " this provisioning service (linked: " + (linked.isEmpty() ? "none" : linked.stream()
+                        .map(LinkedHub::hostName).collect(Collectors.joining(", "))) + ").");
+            }
+        }
+        if (parsed.orElse(null) == AllocationPolicy.STATIC) {
+            long distinct = named.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).distinct().count();
+            if (distinct != 1) {
+                throw ProvisioningException.badRequest("allocationPolicy static needs exactly one IoT hub in iotHubs;"
+                        + " got " + distinct + (named.isEmpty() ? "." : " (" + String.join(", ", named) + ")."));
+            }
+        }
+        if (parsed.orElse(null) == AllocationPolicy.CUSTOM) {
+            if (custom == null || blank(custom.webhookUrl())) {
+                throw ProvisioningException.badRequest("allocationPolicy custom needs customAllocationDefinition with"
+                        + " a webhookUrl.");
+            }
+        }
+        if (custom != null && !blank(custom.webhookUrl())) {
+            requireWebhookUrl(custom.webhookUrl());
+        }
+    }
+
+    private static void requireWebhookUrl(String url) {
+        URI u;
+        try {
+            u = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw ProvisioningException.badRequest("customAllocationDefinition.webhookUrl is not a valid URL.");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http") || u.getHost() == null || u.getHost().isBlank()) {
+            throw ProvisioningException.badRequest("customAllocationDefinition.webhookUrl must be an absolute http or"
+                    + " https URL with a host (" + WebhookUrls.mask(url) + " is not).");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.muster.core.enrollment;
 import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
+import dev.muster.core.allocation.LinkedHubStore;
 import dev.muster.core.hub.HubRegistry;
 import dev.muster.core.operations.OperationKind;
 import dev.muster.core.operations.UsageMeter;
@@ -23,12 +24,16 @@ public final class EnrollmentService {
 
     private final EnrollmentStore store;
     private final RegistrationStore registrations;
+    private final LinkedHubStore linkedHubs;
     private final UsageMeter usage;
     private final Clock clock;
 
-    public EnrollmentService(EnrollmentStore store, RegistrationStore registrations, UsageMeter usage, Clock clock) {
+    /** @param linkedHubs the instances' linked hubs: an enrollment may only name hubs linked to its instance */
+    public EnrollmentService(EnrollmentStore store, RegistrationStore registrations, LinkedHubStore linkedHubs,
+                             UsageMeter usage, Clock clock) {
         this.store = store;
         this.registrations = registrations;
+        this.linkedHubs = linkedHubs;
         this.usage = usage;
         this.clock = clock;
     }
@@ -49,7 +54,8 @@ public final class EnrollmentService {
         EnrollmentRules.attestation(body.attestation(), false, null);
         String status = EnrollmentRules.status(body.provisioningStatus());
         EnrollmentRules.twin(body.initialTwin());
-        EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs());
+        EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs(), body.customAllocationDefinition(),
+                linkedHubs.linkedHubs(instance));
         IndividualEnrollment requested = body.registrationId() == null ? body.withRegistrationId(pathId) : body;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<IndividualEnrollment> existing = store.enrollment(instance, pathId);
@@ -101,7 +107,8 @@ public final class EnrollmentService {
         EnrollmentRules.attestation(body.attestation(), true, null);
         String status = EnrollmentRules.status(body.provisioningStatus());
         EnrollmentRules.twin(body.initialTwin());
-        EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs());
+        EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs(), body.customAllocationDefinition(),
+                linkedHubs.linkedHubs(instance));
         EnrollmentGroup requested = body.enrollmentGroupId() == null ? body.withId(pathId) : body;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<EnrollmentGroup> existing = store.group(instance, pathId);

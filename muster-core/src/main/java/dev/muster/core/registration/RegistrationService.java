@@ -6,7 +6,10 @@ import dev.muster.core.Ids;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
-import dev.muster.core.allocation.HubAllocator;
+import dev.muster.core.allocation.Allocation;
+import dev.muster.core.allocation.AllocationContext;
+import dev.muster.core.allocation.AllocationFailure;
+import dev.muster.core.allocation.HubSelector;
 import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.allocation.LinkedHubStore;
 import dev.muster.core.enrollment.DeviceCapabilities;
@@ -35,9 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registration, the heart of DPS: attest the device, pick its hub, create its hub identity and initial twin,
- * keep the registration record. Synchronous and transport-free; every transport calls the same methods so an
- * enrollment gives byte-identical results over each.
+ * Registration, the heart of DPS: attest the device, pick its hub ({@link HubSelector}), create its hub identity and
+ * initial twin, keep the registration record. Synchronous and transport-free; every transport calls the same
+ * methods so an enrollment gives byte-identical results over each.
  */
 public final class RegistrationService {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationService.class);
@@ -54,19 +57,33 @@ public final class RegistrationService {
     private final UsageMeter usage;
     private final Clock clock;
     private final DeviceAuthenticator authenticator;
-    private final HubAllocator allocator = new HubAllocator();
+    private final HubSelector selector;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
+    /** No TPM keys, hashed allocation only (no latency data, no webhook client): for tools and tests. */
     public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
                                OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
                                UsageMeter usage, Clock clock) {
-        this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, null);
+        this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, null,
+                new HubSelector());
     }
 
     /** @param tpmKeys derives TPM challenge and hub keys; null refuses TPM devices */
     public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
                                OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
                                UsageMeter usage, Clock clock, TpmKeys tpmKeys) {
+        this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, tpmKeys,
+                new HubSelector());
+    }
+
+    /**
+     * @param tpmKeys derives TPM challenge and hub keys; null refuses TPM devices
+     * @param selector chooses each device's hub by allocation policy
+     */
+    public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
+                               OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
+                               UsageMeter usage, Clock clock, TpmKeys tpmKeys, HubSelector selector) {
+        this.selector = selector;
         this.instances = instances;
         this.enrollments = enrollments;
         this.registrations = registrations;
@@ -111,32 +128,42 @@ public final class RegistrationService {
                     "the " + (enrollment.isGroup() ? "enrollment group '" : "enrollment '") + enrollment.id()
                             + "' is disabled", OperationKind.FAILED_REGISTRATION);
         }
+        // Choosing the hub may call a webhook for seconds: do it before taking the device's lock, from a snapshot of
+        // its current assignment. Whether and how the device moves is decided under the lock on fresh data.
+        Allocation allocation;
+        try {
+            allocation = selector.select(new AllocationContext(instance.allocationPolicy(), enrollment, registrationId,
+                    request.payload(), currentAssignment(registrations.registration(instance.name(), registrationId)),
+                    linkedHubs.linkedHubs(instance.name())));
+        } catch (AllocationFailure f) {
+            return fail(instance, registrationId, operationId, f.errorCode(), f.getMessage(), f.detail());
+        }
         ReentrantLock lock = locks[Math.floorMod(RegistrationIds.key(registrationId).hashCode(), LOCK_STRIPES)];
         lock.lock();
         try {
-            return assign(instance, registrationId, operationId, match, request.payload());
+            return assign(instance, registrationId, operationId, match, allocation);
         } finally {
             lock.unlock();
         }
     }
 
+    private static AllocationContext.CurrentAssignment currentAssignment(Optional<RegistrationRecord> record) {
+        return record.map(RegistrationRecord::state)
+                .filter(s -> DeviceRegistrationState.ASSIGNED.equals(s.status()) && s.assignedHub() != null)
+                .map(s -> new AllocationContext.CurrentAssignment(s.assignedHub(), s.deviceId()))
+                .orElse(null);
+    }
+
     private RegistrationOperationStatus assign(ProvisioningInstance instance, String registrationId, String operationId,
-                                               EnrollmentMatch match, JsonNode payload) {
+                                               EnrollmentMatch match, Allocation allocation) {
         Enrollment enrollment = match.enrollment();
         String deviceId = enrollment.deviceId() != null ? enrollment.deviceId() : registrationId;
         Optional<RegistrationRecord> previous = registrations.registration(instance.name(), registrationId);
-        List<LinkedHub> candidates = candidateHubs(instance, enrollment);
-        Optional<LinkedHub> hashed = allocator.hashed(registrationId, candidates);
-        if (hashed.isEmpty()) {
-            return fail(instance, registrationId, operationId, 400208,
-                    "No linked IoT hub is available for this enrollment.",
-                    candidates.isEmpty()
-                            ? "the instance has no linked hub that the enrollment allows (iotHubs: " + enrollment.iotHubs() + ")"
-                            : "every linked hub the enrollment allows has allocation weight 0");
-        }
         Optional<RegistrationRecord> assignedBefore = previous
                 .filter(r -> DeviceRegistrationState.ASSIGNED.equals(r.state().status()) && r.state().assignedHub() != null);
-        LinkedHub target = hashed.get();
+        LinkedHub target = allocation.hub();
+        // A custom-allocation webhook's twin replaces the enrollment's (and migrated data) wherever the device is created.
+        TwinState initialTwin = allocation.initialTwin() != null ? allocation.initialTwin() : enrollment.initialTwin();
         ReprovisionPolicy policy = enrollment.reprovisionPolicy() == null
                 ? ReprovisionPolicy.DEFAULT : enrollment.reprovisionPolicy().withDefaults();
         HubDevice identity = HubDevice.of(deviceId, AuthenticationMechanism.sas(match.primaryKey(), match.secondaryKey()),
@@ -154,13 +181,13 @@ public final class RegistrationService {
                 initialHub = before.initialHub() != null ? before.initialHub() : oldHub;
                 if (stay && oldLink.isPresent()) {
                     hubHost = oldHub;
-                    ensureIdentity(hubClients.forHub(oldLink.get()), identity, enrollment, before.state().deviceId());
+                    ensureIdentity(hubClients.forHub(oldLink.get()), identity, initialTwin, before.state().deviceId());
                     substatus = before.state().substatus();
                 } else {
                     hubHost = target.hostName();
-                    boolean migrate = policy.migrateDeviceData() && oldLink.isPresent();
+                    boolean migrate = policy.migrateDeviceData() && oldLink.isPresent() && allocation.initialTwin() == null;
                     move(oldLink.map(hubClients::forHub), before.state().deviceId(), hubClients.forHub(target), identity,
-                            enrollment, migrate);
+                            initialTwin, migrate);
                     substatus = target.hostName().equalsIgnoreCase(initialHub)
                             ? DeviceRegistrationState.REPROVISIONED_TO_INITIAL
                             : migrate ? DeviceRegistrationState.DEVICE_DATA_MIGRATED : DeviceRegistrationState.DEVICE_DATA_RESET;
@@ -168,7 +195,7 @@ public final class RegistrationService {
             } else {
                 hubHost = target.hostName();
                 initialHub = hubHost;
-                create(hubClients.forHub(target), identity, enrollment.initialTwin());
+                create(hubClients.forHub(target), identity, initialTwin);
                 substatus = DeviceRegistrationState.INITIAL_ASSIGNMENT;
             }
         } catch (HubException e) {
@@ -181,13 +208,14 @@ public final class RegistrationService {
         Instant now = clock.instant();
         String created = previous.map(r -> r.state().createdDateTimeUtc()).orElse(Timestamps.format(now));
         DeviceRegistrationState state = new DeviceRegistrationState(registrationId, created, hubHost, deviceId,
-                DeviceRegistrationState.ASSIGNED, substatus, null, null, Timestamps.format(now), Ids.etag(), null,
-                match.tpmResult() == null ? attestationResult(enrollment, true) : null, null, match.tpmResult());
+                DeviceRegistrationState.ASSIGNED, substatus, null, null, Timestamps.format(now), Ids.etag(),
+                allocation.payload(), match.tpmResult() == null ? attestationResult(enrollment, true) : null, null,
+                match.tpmResult());
         // The record keeps no activation blob: it is the device's alone, in its operation result.
         DeviceRegistrationState record = match.tpmResult() == null ? state
                 : new DeviceRegistrationState(state.registrationId(), state.createdDateTimeUtc(), state.assignedHub(),
                         state.deviceId(), state.status(), state.substatus(), null, null, state.lastUpdatedDateTimeUtc(),
-                        state.etag(), null, null, null, Json.object());
+                        state.etag(), state.payload(), null, null, Json.object());
         registrations.saveRegistration(instance.name(),
                 new RegistrationRecord(record, enrollment.isGroup() ? enrollment.id() : null, initialHub));
         RegistrationOperationStatus result = new RegistrationOperationStatus(operationId, DeviceRegistrationState.ASSIGNED,
@@ -195,7 +223,8 @@ public final class RegistrationService {
         OperationKind kind = previous.isPresent() ? OperationKind.RE_REGISTRATION : OperationKind.REGISTRATION;
         operations.saveOperation(instance.name(), new RegistrationOperation(operationId, registrationId, result, null, now));
         usage.record(instance.name(), kind);
-        LOG.debug("registered {} in {} as {} ({})", registrationId, hubHost, deviceId, substatus);
+        LOG.debug("registered {} in {} as {} ({}, {} allocation)", registrationId, hubHost, deviceId, substatus,
+                allocation.policy());
         return result;
     }
 
@@ -223,10 +252,10 @@ public final class RegistrationService {
     }
 
     /** Re-registration on the same hub: idempotent; recreates the identity if someone deleted it. */
-    private void ensureIdentity(HubClient hub, HubDevice identity, Enrollment enrollment, String oldDeviceId) {
+    private void ensureIdentity(HubClient hub, HubDevice identity, TwinState initialTwin, String oldDeviceId) {
         Optional<HubDevice> current = hub.device(identity.deviceId());
         if (current.isEmpty()) {
-            create(hub, identity, enrollment.initialTwin());
+            create(hub, identity, initialTwin);
         } else if (!sameIdentity(current.get(), identity)) {
             hub.putDevice(identity);
         }
@@ -241,8 +270,8 @@ public final class RegistrationService {
     }
 
     private void move(Optional<HubClient> from, String oldDeviceId, HubClient to, HubDevice identity,
-                      Enrollment enrollment, boolean migrate) {
-        TwinState twin = enrollment.initialTwin();
+                      TwinState initialTwin, boolean migrate) {
+        TwinState twin = initialTwin;
         if (migrate && from.isPresent()) {
             Optional<ObjectNode> old = from.get().twin(oldDeviceId);
             if (old.isPresent()) {
@@ -283,16 +312,6 @@ public final class RegistrationService {
         } catch (HubException e) {
             LOG.warn("could not remove device {} from hub {}: {}", deviceId, hub.hostName(), e.getMessage());
         }
-    }
-
-    private List<LinkedHub> candidateHubs(ProvisioningInstance instance, Enrollment enrollment) {
-        List<LinkedHub> all = linkedHubs.linkedHubs(instance.name());
-        List<String> allowed = enrollment.iotHubs();
-        return all.stream()
-                .filter(h -> allowed == null || allowed.isEmpty()
-                        ? h.applyAllocationPolicy()
-                        : allowed.stream().anyMatch(a -> a.equalsIgnoreCase(h.hostName())))
-                .toList();
     }
 
     private Optional<LinkedHub> linked(ProvisioningInstance instance, String hostName) {

@@ -32,7 +32,7 @@ class EnrollmentServiceTest {
     private final MutableClock clock = new MutableClock(T0);
     private final InMemoryStore store = new InMemoryStore();
     private final UsageMeter usage = new UsageMeter(store, clock);
-    private final EnrollmentService service = new EnrollmentService(store, store, usage, clock);
+    private final EnrollmentService service = new EnrollmentService(store, store, store, usage, clock);
 
     private static void assertRefused(ThrowingCallable call, int status, String messagePart) {
         assertThatThrownBy(call).isInstanceOfSatisfying(ProvisioningException.class, e -> {

@@ -58,7 +58,7 @@ class RegistrationServiceTest {
     private final Map<String, HubClient> overrides = new HashMap<>();
     private final HubClients clients = hub -> overrides.getOrDefault(hub.hostName().toLowerCase(Locale.ROOT),
             new BuiltInHubClient(registry, hub.hostName()));
-    private final EnrollmentService enrollments = new EnrollmentService(store, store, usage, clock);
+    private final EnrollmentService enrollments = new EnrollmentService(store, store, store, usage, clock);
     private final RegistrationService service =
             new RegistrationService(store, store, store, store, store, clients, usage, clock);
 
@@ -647,8 +647,11 @@ class RegistrationServiceTest {
 
     @Test
     void anEnrollmentNamingOnlyUnlinkedHubsFailsWith400208() {
+        // Naming an unlinked hub is refused at enrollment time now, so the hub is unlinked after enrolling.
+        link("elsewhere.muster.test", 1);
         IndividualEnrollment e = enroll(individual("dev1", null, symmetricKey(null, null), null, null, null,
                 List.of("elsewhere.muster.test")));
+        store.removeLinkedHub(INSTANCE, "elsewhere.muster.test");
 
         assertThat(register("dev1", token("dev1", primary(e))).registrationState().errorCode()).isEqualTo(400208);
     }
