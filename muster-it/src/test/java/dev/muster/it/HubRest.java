@@ -15,8 +15,12 @@ final class HubRest {
     private final HttpClient http;
 
     HubRest(String connectionString) {
+        this(connectionString, MusterUnderTest.trust());
+    }
+
+    HubRest(String connectionString, javax.net.ssl.SSLContext trust) {
         this.cs = ConnectionString.parse(connectionString);
-        this.http = HttpClient.newBuilder().sslContext(MusterUnderTest.trust()).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     HttpResponse<String> call(String method, String path, String body) throws Exception {
