@@ -47,6 +47,15 @@ final class EnrollmentCommands {
         String tpmEk;
         @Option(names = "--tpm-srk", paramLabel = "BASE64", description = "TPM attestation: optional storage root key.")
         String tpmSrk;
+        @Option(names = "--webhook-url", description = "Custom allocation: the function to call (implies"
+                + " --allocation-policy custom). Its ?code= secret never appears in logs or error messages.")
+        String webhookUrl;
+        @Option(names = {"--no-reprovision"}, description = "reprovisionPolicy.updateHubAssignment=false: devices stay on"
+                + " their hub when re-registering.")
+        boolean noReprovision;
+        @Option(names = {"--no-migrate"}, description = "reprovisionPolicy.migrateDeviceData=false: a moved device starts"
+                + " from the initial twin.")
+        boolean noMigrate;
 
         String deviceId() {
             return null;
@@ -55,7 +64,8 @@ final class EnrollmentCommands {
         @Override
         public Integer call() {
             JsonNode e = ops().create(new EnrollmentOps.CreateSpec(id, deviceId(), primaryKey, secondaryKey, disabled,
-                    tags, desired, iotEdge, hubs, allocationPolicy, tpmEk, tpmSrk));
+                    tags, desired, iotEdge, hubs, webhookUrl != null && allocationPolicy == null ? "custom" : allocationPolicy,
+                    tpmEk, tpmSrk, webhookUrl, !noReprovision, !noMigrate));
             if (output.json()) {
                 output.print(System.out, e);
             } else {

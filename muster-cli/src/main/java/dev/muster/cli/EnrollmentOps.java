@@ -25,7 +25,8 @@ final class EnrollmentOps {
     /** Options of {@code create}, already checked by the command. */
     record CreateSpec(String id, String deviceId, String primaryKey, String secondaryKey, boolean disabled,
                       String tagsJson, String desiredJson, boolean iotEdge, List<String> hubs, String allocationPolicy,
-                      String tpmEndorsementKey, String tpmStorageRootKey) {}
+                      String tpmEndorsementKey, String tpmStorageRootKey, String webhookUrl,
+                      boolean updateHubAssignment, boolean migrateDeviceData) {}
 
     JsonNode create(CreateSpec spec) {
         ObjectNode doc = Json.object();
@@ -66,6 +67,11 @@ final class EnrollmentOps {
         if (spec.allocationPolicy() != null) {
             doc.put("allocationPolicy", spec.allocationPolicy());
         }
+        if (spec.webhookUrl() != null) {
+            doc.putObject("customAllocationDefinition").put("webhookUrl", spec.webhookUrl()).put("apiVersion", "2021-10-01");
+        }
+        doc.putObject("reprovisionPolicy").put("updateHubAssignment", spec.updateHubAssignment())
+                .put("migrateDeviceData", spec.migrateDeviceData());
         return api.call("PUT", "/" + kind.path + "/" + ApiClient.enc(spec.id()), doc, Map.of()).body();
     }
 

@@ -13,9 +13,52 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "registration", mixinStandardHelpOptions = true,
         description = "Registration records: what a device was assigned, and why recent attempts failed.",
-        subcommands = {RegistrationCommand.Show.class, RegistrationCommand.Delete.class},
-        footer = {"", "Examples:", "  ./muster registration show sensor-17", "  ./muster registration delete sensor-17"})
+        subcommands = {RegistrationCommand.ListAll.class, RegistrationCommand.Show.class, RegistrationCommand.Delete.class},
+        footer = {"", "Examples:", "  ./muster registration list --group line-3", "  ./muster registration show sensor-17",
+                "  ./muster registration delete sensor-17"})
 final class RegistrationCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the registration records of an enrollment group's devices.",
+            footer = {"", "Example:", "  ./muster registration list --group line-3 -o json"})
+    static final class ListAll implements Callable<Integer> {
+        @Mixin Target target;
+        @Mixin Output output;
+        @Option(names = "--group", required = true, description = "Enrollment group ID.") String group;
+        @Option(names = "--top", defaultValue = "1000", description = "Show at most this many. Default: ${DEFAULT-VALUE}")
+        int top;
+
+        @Override
+        public Integer call() {
+            ApiClient api = ApiClient.of(target);
+            List<JsonNode> all = new ArrayList<>();
+            String continuation = null;
+            do {
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("x-ms-max-item-count", Integer.toString(Math.min(1000, Math.max(1, top - all.size()))));
+                if (continuation != null) {
+                    headers.put("x-ms-continuation", continuation);
+                }
+                ApiClient.Reply reply = api.call("POST", "/registrations/" + ApiClient.enc(group) + "/query",
+                        dev.muster.core.Json.object().put("query", "SELECT * FROM enrollmentGroups"), headers);
+                reply.body().forEach(all::add);
+                continuation = reply.header("x-ms-continuation");
+            } while (continuation != null && all.size() < top);
+            if (output.json()) {
+                output.print(System.out, dev.muster.core.Json.MAPPER.valueToTree(all));
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode r : all) {
+                rows.add(List.of(Output.text(r, "registrationId"), String.valueOf(Output.text(r, "status")),
+                        String.valueOf(Output.text(r, "assignedHub")), String.valueOf(Output.text(r, "deviceId")),
+                        String.valueOf(Output.text(r, "lastUpdatedDateTimeUtc"))));
+            }
+            Output.table(System.out, List.of("REGISTRATION_ID", "STATUS", "HUB", "DEVICE_ID", "UPDATED"), rows);
+            System.out.println(all.size() + " registration record" + (all.size() == 1 ? "" : "s"));
+            return 0;
+        }
+    }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Show a device's registration record and its recent failed attempts with their reasons.",

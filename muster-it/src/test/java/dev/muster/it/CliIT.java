@@ -89,10 +89,16 @@ class CliIT {
         Run registered = muster("device", "register", group + "-unit-1", "--group-key", groupKey);
         assertThat(registered.exit()).as(registered.err() + registered.out()).isZero();
         assertThat(muster("enrollment-group", "list").out()).contains(group);
+        Run records = muster("registration", "list", "--group", group);
+        assertThat(records.exit()).as(records.err()).isZero();
+        assertThat(records.out()).contains(group + "-unit-1").contains("assigned").contains("1 registration record");
     }
 
     @Test
     void badInputGetsAClearErrorAndExitCode() {
+        Run badWebhook = muster("enrollment", "create", "cli-bad", "--webhook-url", "ftp://nowhere?code=SECRET");
+        assertThat(badWebhook.exit()).isEqualTo(1);
+        assertThat(badWebhook.err()).contains("400").doesNotContain("SECRET");
         Run badJson = muster("enrollment", "create", "cli-bad", "--desired", "[1,2]");
         assertThat(badJson.exit()).isEqualTo(2);
         assertThat(badJson.err()).contains("--desired must be a JSON object");
