@@ -1,0 +1,162 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.IndividualEnrollment;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.SymmetricKeyAttestation;
+import dev.muster.core.Json;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+
+/** Hostile or broken clients get the protocol's own error or a closed connection, and never hurt other clients. */
+class ProtocolAbuseIT {
+
+    private static String enrollAndKey(String id) throws Exception {
+        return ((SymmetricKeyAttestation) ServiceClients.dps().createOrUpdateIndividualEnrollment(
+                new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null))).getAttestation()).getPrimaryKey();
+    }
+
+    private static void assertAFairDeviceStillRegisters() throws Exception {
+        String id = "fair-" + UUID.randomUUID().toString().substring(0, 6);
+        String key = enrollAndKey(id);
+        String scope = MusterUnderTest.info().idScope();
+        long start = System.nanoTime();
+        HttpResponse<String> r = new RawDevice().register(scope, id, RawDevice.javaStyleToken(scope, id, key,
+                RawDevice.inAnHour()), null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+    }
+
+    /** Reads until the server closes; true if it closed (EOF or reset) within the timeout. */
+    private static boolean closedByServer(Socket s, int millis) throws Exception {
+        s.setSoTimeout(millis);
+        InputStream in = s.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // drain whatever the server answers before closing
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (java.io.IOException reset) {
+            return true;
+        }
+    }
+
+    @Test
+    void plainTextOnTheTlsPortsIsDropped() throws Exception {
+        for (int port : new int[] {443, 8883}) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                OutputStream out = s.getOutputStream();
+                out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n garbage \u0000\u0001\u0002".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                assertThat(closedByServer(s, 15_000)).as("port " + port).isTrue();
+            }
+        }
+        assertAFairDeviceStillRegisters();
+    }
+
+    @Test
+    void aFloodOfHalfOpenConnectionsDoesNotStopOtherDevices() throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 150; i++) {
+                for (int port : new int[] {443, 8883}) {
+                    Socket s = new Socket();
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                    idle.add(s);  // never says anything: no ClientHello, no CONNECT
+                }
+            }
+            assertAFairDeviceStillRegisters();
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void malformedHttpAfterTlsGets400AndAnUnknownMethodIsRefused() throws Exception {
+        try (SSLSocket s = (SSLSocket) MusterUnderTest.trust().getSocketFactory().createSocket("localhost", 443)) {
+            s.startHandshake();
+            s.getOutputStream().write("THIS IS NOT HTTP\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            byte[] head = s.getInputStream().readNBytes(12);
+            assertThat(new String(head, StandardCharsets.US_ASCII)).startsWith("HTTP/1.").contains("400");
+        }
+        HttpResponse<String> r = ServiceApiIT.raw("PATCH", "/enrollments/x", "{}");
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(Json.tree(r.body()).path("errorCode").asInt()).isEqualTo(405000);
+        assertAFairDeviceStillRegisters();
+    }
+
+    @Test
+    void anOversizedDpsMqttPayloadGets413AndTheConnectionStaysUsable() throws Exception {
+        String id = "abuse-mqtt-" + UUID.randomUUID().toString().substring(0, 6);
+        String key = enrollAndKey(id);
+        String scope = MusterUnderTest.info().idScope();
+        MqttClient c = new MqttClient("ssl://localhost:8883", id, new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setUserName(scope + "/registrations/" + id + "/api-version=2019-03-31");
+        o.setPassword(RawDevice.javaStyleToken(scope, id, key, RawDevice.inAnHour()).toCharArray());
+        o.setSocketFactory(MusterUnderTest.trust().getSocketFactory());
+        c.connect(o);
+        BlockingQueue<String> topics = new LinkedBlockingQueue<>();
+        BlockingQueue<JsonNode> bodies = new LinkedBlockingQueue<>();
+        try {
+            c.subscribe("$dps/registrations/res/#", 1, (t, m) -> {
+                topics.add(t);
+                bodies.add(Json.tree(new String(m.getPayload(), StandardCharsets.UTF_8)));
+            });
+            byte[] big = ("{\"registrationId\":\"" + id + "\",\"payload\":\"" + "x".repeat(100 * 1024) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            c.publish("$dps/registrations/PUT/iotdps-register/?$rid=big", new MqttMessage(big));
+            assertThat(topics.poll(10, TimeUnit.SECONDS)).isEqualTo("$dps/registrations/res/413/?$rid=big");
+            assertThat(bodies.poll().path("errorCode").asInt()).isEqualTo(413001);
+            c.publish("$dps/registrations/PUT/iotdps-register/?$rid=ok", new MqttMessage("{}".getBytes()));
+            assertThat(topics.poll(10, TimeUnit.SECONDS)).isEqualTo("$dps/registrations/res/200/?$rid=ok");
+        } finally {
+            c.disconnect();
+            c.close();
+        }
+    }
+
+    @Test
+    void anMqtt5ConnectIsRefusedAsAzureSpeaksOnly311() throws Exception {
+        try (SSLSocket s = (SSLSocket) MusterUnderTest.trust().getSocketFactory().createSocket("localhost", 8883)) {
+            s.startHandshake();
+            // CONNECT, protocol "MQTT" level 5, clean start, keep-alive 60, no properties, client id "x"
+            byte[] connect = {0x10, 16, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 0, 0, 1, 'x', 0, 0};
+            connect[1] = (byte) (connect.length - 2);
+            s.getOutputStream().write(connect);
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            int type = s.getInputStream().read();
+            assertThat(type == -1 || type == 0x20).as("CONNACK refusal or close").isTrue();
+            if (type == 0x20) {
+                assertThat(closedByServer(s, 10_000)).isTrue();
+            }
+        }
+    }
+}
