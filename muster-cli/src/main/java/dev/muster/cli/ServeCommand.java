@@ -41,6 +41,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--mqtt-port", defaultValue = "8883", description = "MQTT port (the Azure SDKs expect 8883). Default: ${DEFAULT-VALUE}")
     int mqttPort;
 
+    @Option(names = "--amqp-port", defaultValue = "5671", description = "DPS AMQP port (the Azure SDKs expect 5671). Default: ${DEFAULT-VALUE}")
+    int amqpPort;
+
     @Option(names = "--database", description = "postgresql://USER[:PASS]@HOST:PORT/DB or a JDBC URL; default: embedded H2 in the data folder."
             + " Also from MUSTER_DATABASE.")
     String database;
@@ -78,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
         List<String> hubs = HubHosts.resolve(hubHosts, hubCount);
         ServerConfig config = new ServerConfig(dataDir, bind, httpsPort, mqttPort, hostName, hostName, hubs, db, null,
                 null, defaults.databasePoolSize(), quickAnswerMillis, defaults.workerPoolSize(), hubClient,
-                webhookTimeoutMillis, latencyProbeSeconds);
+                webhookTimeoutMillis, latencyProbeSeconds, amqpPort);
         MusterServer server = new MusterServer(config);
         ConnectionInfo info;
         try {
@@ -96,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("Muster is ready (" + ms + " ms).");
         System.out.println("  ID scope           " + info.idScope());
         System.out.println("  Global endpoint    " + info.globalEndpoint() + "   (HTTPS " + info.ports().https()
-                + ", hub MQTT " + info.ports().mqtt() + ")");
+                + ", hub MQTT " + info.ports().mqtt() + ", AMQP " + info.ports().amqp() + ")");
         System.out.println("  Service API        " + info.serviceConnectionString());
         for (ConnectionInfo.Hub h : info.hubs()) {
             System.out.println("  Built-in hub       " + h.connectionString());

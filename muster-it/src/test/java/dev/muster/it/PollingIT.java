@@ -42,7 +42,7 @@ class PollingIT {
         Path dir = Files.createTempDirectory("muster-polling-");
         ServerConfig c = ServerConfig.defaults(dir);
         ServerConfig config = new ServerConfig(dir, "127.0.0.1", 18443, 18883, "localhost", "localhost",
-                List.of("127.0.10.9"), null, null, null, 4, 0, 8, "rest");
+                List.of("127.0.10.9"), null, null, null, 4, 0, 8, "rest").withPorts(18443, 18883, 15671);
         server = new MusterServer(config);
         info = server.start();
         trust = TrustContexts.trusting(Path.of(info.caCertificate()));
@@ -114,5 +114,41 @@ class PollingIT {
         assertThat(outcome.result().getProvisioningDeviceClientStatus())
                 .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
         assertThat(outcome.result().getIothubUri()).isEqualTo("127.0.10.9");
+    }
+
+    @Test
+    void overAmqpTheRegisterAnswerIs202WithRetryAfterAndThePollTurnsAssigned() throws Exception {
+        assertThat(info.ports().amqp()).isEqualTo(15671);
+        HttpResponse<String> created = service("PUT", "/enrollments/poller-amqp", "{\"attestation\":{\"type\":\"symmetricKey\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String key = Json.tree(created.body()).path("attestation").path("symmetricKey").path("primaryKey").asText();
+        String address = "/" + info.idScope() + "/registrations/poller-amqp";
+        try (RawAmqp.Device d = RawAmqp.connect(15671, info.caCertificate(), "PLAIN", info.idScope() + "/registrations/poller-amqp",
+                RawDevice.javaStyleToken(info.idScope(), "poller-amqp", key, RawDevice.inAnHour()))) {
+            d.receiver(address);
+            var requests = d.sender(address);
+            d.send(requests, RawAmqp.request("iotdps-register", java.util.Map.of(), "{\"registrationId\":\"poller-amqp\"}"));
+            var first = d.reply();
+            assertThat(RawAmqp.property(first, "status-code")).isEqualTo(202);
+            assertThat(RawAmqp.property(first, "retry-after")).isEqualTo("2");
+            assertThat(RawAmqp.json(first).path("status").asText()).isEqualTo("assigning");
+            String operationId = RawAmqp.json(first).path("operationId").asText();
+            JsonNode result = null;
+            for (int i = 0; i < 50 && result == null; i++) {
+                d.send(requests, RawAmqp.request("iotdps-get-operationstatus",
+                        java.util.Map.of("iotdps-operation-id", operationId), null));
+                var poll = d.reply();
+                if (RawAmqp.property(poll, "status-code").equals(200)) {
+                    result = RawAmqp.json(poll);
+                } else {
+                    assertThat(RawAmqp.property(poll, "status-code")).isEqualTo(202);
+                    assertThat(RawAmqp.property(poll, "retry-after")).isEqualTo("2");
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(result).isNotNull();
+            assertThat(result.path("status").asText()).isEqualTo("assigned");
+            assertThat(result.path("registrationState").path("assignedHub").asText()).isEqualTo("127.0.10.9");
+        }
     }
 }

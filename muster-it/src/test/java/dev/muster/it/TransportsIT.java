@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TransportsIT {
 
     @ParameterizedTest
-    @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"HTTPS", "MQTT", "MQTT_WS"})
+    @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"HTTPS", "MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})
     void individualSymmetricKeyDeviceProvisionsOver(ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
         String id = "tr-" + protocol.name().toLowerCase().replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 6);
         IndividualEnrollment e = new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null));
@@ -40,7 +40,7 @@ class TransportsIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS"})
+    @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})
     void groupDeviceProvisionsOver(ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
         String groupId = "trg-" + UUID.randomUUID().toString().substring(0, 6);
         String groupKey = ((SymmetricKeyAttestation) ServiceClients.dps().createOrUpdateEnrollmentGroup(
@@ -52,7 +52,7 @@ class TransportsIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS"})
+    @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})
     void wrongKeyIsRefusedOver(ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
         String id = "trbad-" + UUID.randomUUID().toString().substring(0, 6);
         ServiceClients.dps().createOrUpdateIndividualEnrollment(new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null)));

@@ -10,5 +10,6 @@ public record ConnectionInfo(String idScope, String globalEndpoint, String servi
                              String caCertificate, List<Hub> hubs, Ports ports, String dataDir) {
     public record Hub(String hostName, String connectionString) {}
 
-    public record Ports(int https, int mqtt) {}
+    /** Listening ports; {@code amqp} is DPS over AMQP/TLS (absent, 0, in files written before it existed). */
+    public record Ports(int https, int mqtt, int amqp) {}
 }

@@ -21,6 +21,7 @@ import dev.muster.core.sas.SasVerifier;
 import dev.muster.server.allocation.HttpAllocationWebhook;
 import dev.muster.server.allocation.HubLatencyProbe;
 import dev.muster.server.device.DeviceHttpApi;
+import dev.muster.server.device.DpsAmqpEndpoint;
 import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.mqtt.MqttFrontDoor;
@@ -44,6 +45,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
+import io.vertx.proton.ProtonServer;
+import io.vertx.proton.ProtonServerOptions;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -55,6 +58,7 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -126,7 +130,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
                             + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
                     pki.caCertificate().toAbsolutePath().toString(),
                     hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
-                    new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort()),
+                    new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), hubOnly ? 0 : config.amqpPort()),
                     config.dataDir().toAbsolutePath().toString());
             writeConnectionInfo(connectionInfo);
             return connectionInfo;
@@ -230,7 +234,19 @@ public final class MusterServer implements AutoCloseable, HubClients {
                 .setTimeoutOnConnect(30).setHost("127.0.0.1").setPort(0)).endpointHandler(mqttFrontDoor);
         bind(internalMqtt.listen(), "MQTT (WebSocket bridge)", "127.0.0.1", 0, "--mqtt-port");
         listeners.add(internalMqtt);
-        WebSocketBridge webSockets = new WebSocketBridge(vertx, Map.of(WebSocketBridge.MQTT, internalMqtt.actualPort()));
+        Map<String, Integer> bridged = new HashMap<>(Map.of(WebSocketBridge.MQTT, internalMqtt.actualPort()));
+        // DPS over AMQP (not on a hub-only node): plain on loopback behind the WebSocket bridge (AMQPWSB10), TLS on the
+        // AMQP port below.
+        DpsAmqpEndpoint dpsAmqp = hubOnly ? null
+                : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis());
+        if (dpsAmqp != null) {
+            ProtonServer internalAmqp = dpsAmqp.server(new ProtonServerOptions().setIdleTimeout(240));
+            bind(DpsAmqpEndpoint.listen(internalAmqp, "127.0.0.1", 0), "AMQP (WebSocket bridge)", "127.0.0.1", 0,
+                    "--amqp-port");
+            listeners.add(internalAmqp);
+            bridged.put(WebSocketBridge.AMQP, internalAmqp.actualPort());
+        }
+        WebSocketBridge webSockets = new WebSocketBridge(vertx, Map.copyOf(bridged));
         FrontDoor frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(hubRegistry, store, sas, blocking),
                 new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
@@ -260,6 +276,16 @@ public final class MusterServer implements AutoCloseable, HubClients {
                     .exceptionHandler(e -> LOG.debug("MQTT listener: {}", e.toString()));
             bind(mqtt.listen(), "MQTT", address, config.mqttPort(), "--mqtt-port");
             listeners.add(mqtt);
+            if (dpsAmqp != null) {
+                ProtonServerOptions amqpOptions = new ProtonServerOptions().setHost(address).setPort(config.amqpPort())
+                        .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setIdleTimeout(240)
+                        .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+                amqpOptions.setSslEngineOptions(TlsOptions.engine());
+                ProtonServer amqp = dpsAmqp.server(amqpOptions);
+                bind(DpsAmqpEndpoint.listen(amqp, address, config.amqpPort()), "AMQP", address, config.amqpPort(),
+                        "--amqp-port");
+                listeners.add(amqp);
+            }
         }
     }
 

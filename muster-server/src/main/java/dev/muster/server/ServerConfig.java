@@ -16,15 +16,17 @@ import java.util.List;
  * @param webhookTimeoutMillis deadline for one custom-allocation webhook call (connect, send, answer)
  * @param latencyProbeSeconds how often this node measures its latency to every linked hub (geoLatency); 0 = never,
  *                            so every latency is unknown and geoLatency hashes
+ * @param amqpPort DPS over AMQP 1.0/TLS (the Azure SDKs expect 5671)
  */
 public record ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
                            String serviceHostName, List<String> hubHosts, String databaseUrl, String databaseUser,
                            String databasePassword, int databasePoolSize, long quickAnswerMillis, int workerPoolSize,
-                           String hubClientMode, long webhookTimeoutMillis, int latencyProbeSeconds) {
+                           String hubClientMode, long webhookTimeoutMillis, int latencyProbeSeconds, int amqpPort) {
 
     public static final String DEFAULT_HUB = "127.0.10.1";
     public static final long DEFAULT_WEBHOOK_TIMEOUT_MILLIS = 10_000;
     public static final int DEFAULT_LATENCY_PROBE_SECONDS = 30;
+    public static final int DEFAULT_AMQP_PORT = 5671;
 
     /** Default webhook time-out and latency probe interval (the record before those two settings existed). */
     public ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
@@ -33,42 +35,57 @@ public record ServerConfig(Path dataDir, String bindAddress, int httpsPort, int 
                         String hubClientMode) {
         this(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts, databaseUrl,
                 databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, hubClientMode,
-                DEFAULT_WEBHOOK_TIMEOUT_MILLIS, DEFAULT_LATENCY_PROBE_SECONDS);
+                DEFAULT_WEBHOOK_TIMEOUT_MILLIS, DEFAULT_LATENCY_PROBE_SECONDS, DEFAULT_AMQP_PORT);
+    }
+
+    /** AMQP on its default port (the record before the AMQP port existed). */
+    public ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
+                        String serviceHostName, List<String> hubHosts, String databaseUrl, String databaseUser,
+                        String databasePassword, int databasePoolSize, long quickAnswerMillis, int workerPoolSize,
+                        String hubClientMode, long webhookTimeoutMillis, int latencyProbeSeconds) {
+        this(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts, databaseUrl,
+                databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, hubClientMode,
+                webhookTimeoutMillis, latencyProbeSeconds, DEFAULT_AMQP_PORT);
     }
 
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "127.0.0.1", 443, 8883, "localhost", "localhost", List.of(DEFAULT_HUB),
-                null, null, null, 16, 2000, 32, "direct", DEFAULT_WEBHOOK_TIMEOUT_MILLIS, DEFAULT_LATENCY_PROBE_SECONDS);
+                null, null, null, 16, 2000, 32, "direct", DEFAULT_WEBHOOK_TIMEOUT_MILLIS, DEFAULT_LATENCY_PROBE_SECONDS,
+                DEFAULT_AMQP_PORT);
     }
 
     public ServerConfig withPorts(int https, int mqtt) {
+        return withPorts(https, mqtt, amqpPort);
+    }
+
+    public ServerConfig withPorts(int https, int mqtt, int amqp) {
         return new ServerConfig(dataDir, bindAddress, https, mqtt, globalEndpointHost, serviceHostName, hubHosts,
                 databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
-                hubClientMode, webhookTimeoutMillis, latencyProbeSeconds);
+                hubClientMode, webhookTimeoutMillis, latencyProbeSeconds, amqp);
     }
 
     public ServerConfig withHubClientMode(String mode) {
         return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
                 databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, mode,
-                webhookTimeoutMillis, latencyProbeSeconds);
+                webhookTimeoutMillis, latencyProbeSeconds, amqpPort);
     }
 
     public ServerConfig withQuickAnswerMillis(long millis) {
         return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
                 databaseUrl, databaseUser, databasePassword, databasePoolSize, millis, workerPoolSize, hubClientMode,
-                webhookTimeoutMillis, latencyProbeSeconds);
+                webhookTimeoutMillis, latencyProbeSeconds, amqpPort);
     }
 
     public ServerConfig withWebhookTimeoutMillis(long millis) {
         return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
                 databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
-                hubClientMode, millis, latencyProbeSeconds);
+                hubClientMode, millis, latencyProbeSeconds, amqpPort);
     }
 
     public ServerConfig withLatencyProbeSeconds(int seconds) {
         return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
                 databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
-                hubClientMode, webhookTimeoutMillis, seconds);
+                hubClientMode, webhookTimeoutMillis, seconds, amqpPort);
     }
 
     /** {@code host} or {@code host:port} when the HTTPS port is not 443. */

@@ -1,0 +1,144 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muster.core.Json;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.proton.ProtonClient;
+import io.vertx.proton.ProtonClientOptions;
+import io.vertx.proton.ProtonConnection;
+import io.vertx.proton.ProtonReceiver;
+import io.vertx.proton.ProtonSender;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.message.Message;
+
+/** Speaks DPS over AMQP 1.0 with a plain AMQP client (vertx-proton), as the C and Node SDKs do on the wire. */
+final class RawAmqp {
+    private static Vertx vertx;
+
+    private RawAmqp() {}
+
+    static synchronized Vertx vertx() {
+        if (vertx == null) {
+            vertx = Vertx.vertx();
+        }
+        return vertx;
+    }
+
+    /** One device connection: its context (every Proton call runs there) and the answers received, in order. */
+    record Device(ProtonConnection connection, Context context, BlockingQueue<Message> replies) implements AutoCloseable {
+        /** Opens a sender link; fails with the error condition if the server refuses it. */
+        ProtonSender sender(String address) throws Exception {
+            CompletableFuture<ProtonSender> opened = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                ProtonSender s = connection.createSender(address);
+                s.openHandler(ar -> {
+                    if (ar.succeeded() && s.getRemoteTarget() != null) {
+                        opened.complete(s);
+                    } else if (ar.failed()) {
+                        opened.completeExceptionally(ar.cause());
+                    }
+                    // else refused: a null target; the detach carrying the error follows
+                });
+                s.closeHandler(ar -> opened.completeExceptionally(ar.failed() ? ar.cause()
+                        : new IllegalStateException("closed")));
+                s.open();
+            });
+            return opened.get(10, TimeUnit.SECONDS);
+        }
+
+        /** Opens a receiver link whose messages land in {@link #replies()}. */
+        void receiver(String address) throws Exception {
+            CompletableFuture<ProtonReceiver> opened = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                ProtonReceiver r = connection.createReceiver(address);
+                r.handler((delivery, message) -> replies.add(message));
+                r.openHandler(ar -> {
+                    if (ar.succeeded()) {
+                        opened.complete(r);
+                    } else {
+                        opened.completeExceptionally(ar.cause());
+                    }
+                });
+                r.open();
+            });
+            opened.get(10, TimeUnit.SECONDS);
+        }
+
+        void send(ProtonSender sender, Message m) {
+            context.runOnContext(v -> sender.send(m));
+        }
+
+        Message reply() throws InterruptedException {
+            Message m = replies.poll(15, TimeUnit.SECONDS);
+            assertThat(m).as("an answer on the receiver link").isNotNull();
+            return m;
+        }
+
+        @Override
+        public void close() {
+            context.runOnContext(v -> {
+                connection.close();
+                connection.disconnect();
+            });
+        }
+    }
+
+    /** TLS to localhost:{port} trusting Muster's CA, SASL with the given mechanism, AMQP open. */
+    static Device connect(int port, String caCertificate, String mechanism, String user, String password) throws Exception {
+        ProtonClientOptions options = new ProtonClientOptions().setSsl(true).setConnectTimeout(5000)
+                .setTrustOptions(new PemTrustOptions().addCertPath(caCertificate))
+                .addEnabledSaslMechanism(mechanism);
+        CompletableFuture<Device> connected = new CompletableFuture<>();
+        ProtonClient.create(vertx()).connect(options, "localhost", port, user, password, ar -> {
+            if (ar.failed()) {
+                connected.completeExceptionally(ar.cause());
+                return;
+            }
+            ProtonConnection c = ar.result();
+            c.openHandler(open -> {
+                if (open.succeeded()) {
+                    connected.complete(new Device(c, Vertx.currentContext(), new LinkedBlockingQueue<>()));
+                } else {
+                    connected.completeExceptionally(open.cause());
+                }
+            }).open();
+        });
+        return connected.get(15, TimeUnit.SECONDS);
+    }
+
+    /** A request message: application property iotdps-operation-type (unless null), more properties, JSON body. */
+    static Message request(String operationType, Map<String, Object> more, String body) {
+        Message m = Message.Factory.create();
+        Map<String, Object> props = new HashMap<>(more);
+        if (operationType != null) {
+            props.put("iotdps-operation-type", operationType);
+        }
+        m.setApplicationProperties(new ApplicationProperties(props));
+        if (body != null) {
+            m.setBody(new Data(new Binary(body.getBytes(StandardCharsets.UTF_8))));
+        }
+        return m;
+    }
+
+    static JsonNode json(Message m) {
+        Binary b = ((Data) m.getBody()).getValue();
+        return Json.tree(new String(b.getArray(), b.getArrayOffset(), b.getLength(), StandardCharsets.UTF_8));
+    }
+
+    static Object property(Message m, String name) {
+        return m.getApplicationProperties().getValue().get(name);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.muster.server.amqp;
+
+import dev.muster.core.registration.DeviceCredentials;
+import io.vertx.core.Future;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * ANONYMOUS and EXTERNAL (X.509 devices): the mechanism names nobody; the device comes from the link address and the
+ * credentials are the TLS client chain, if the client presented one. Until X.509 attestation lands the chain is
+ * usually empty and the registration engine answers 401.
+ */
+public final class TlsOnlyMechanism implements DeviceSaslMechanism {
+    public static final Factory ANONYMOUS = factory("ANONYMOUS");
+    public static final Factory EXTERNAL = factory("EXTERNAL");
+
+    private final String name;
+
+    private TlsOnlyMechanism(String name) {
+        this.name = name;
+    }
+
+    private static Factory factory(String name) {
+        return new Factory() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public DeviceSaslMechanism create() {
+                return new TlsOnlyMechanism(name);
+            }
+        };
+    }
+
+    @Override
+    public Future<Step> start(Peer peer, byte[] initialResponse) {
+        return Future.succeededFuture(Step.success(identity(name, peer)));
+    }
+
+    /** Identity of a connection authenticated by TLS alone (also used when the client skips SASL). */
+    public static AmqpDeviceIdentity identity(String mechanism, Peer peer) {
+        return new AmqpDeviceIdentity(mechanism, null, null, new DeviceCredentials(null, clientChain(peer)));
+    }
+
+    static List<X509Certificate> clientChain(Peer peer) {
+        if (peer == null || peer.socket() == null || !peer.socket().isSsl()) {
+            return List.of();
+        }
+        try {
+            SSLSession session = peer.socket().sslSession();
+            if (session == null) {
+                return List.of();
+            }
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate c : session.getPeerCertificates()) {
+                if (c instanceof X509Certificate x) {
+                    chain.add(x);
+                }
+            }
+            return List.copyOf(chain);
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
+        }
+    }
+}

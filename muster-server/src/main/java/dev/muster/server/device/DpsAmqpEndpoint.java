@@ -1,0 +1,416 @@
+package dev.muster.server.device;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muster.core.Ids;
+import dev.muster.core.Json;
+import dev.muster.core.ProvisioningException;
+import dev.muster.core.Timestamps;
+import dev.muster.core.registration.RegistrationOperationStatus;
+import dev.muster.core.registration.RegistrationRequest;
+import dev.muster.core.registration.RegistrationService;
+import dev.muster.server.amqp.AmqpDeviceIdentity;
+import dev.muster.server.amqp.DeviceSaslAuthenticator;
+import dev.muster.server.amqp.DeviceSaslMechanism;
+import dev.muster.server.amqp.DpsLinkAddress;
+import dev.muster.server.amqp.PlainMechanism;
+import dev.muster.server.amqp.TlsOnlyMechanism;
+import dev.muster.server.http.Blocking;
+import dev.muster.server.http.FrontDoor;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.proton.ProtonConnection;
+import io.vertx.proton.ProtonLink;
+import io.vertx.proton.ProtonReceiver;
+import io.vertx.proton.ProtonSender;
+import io.vertx.proton.ProtonServer;
+import io.vertx.proton.ProtonServerOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnsignedLong;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Section;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The global device endpoint over AMQP 1.0 (reference §3): after SASL the device opens one session and two links on
+ * its registration address — a sender for requests and a receiver for answers. Each request message names its
+ * operation in the application property {@code iotdps-operation-type}; the answer is one message on the receiver link
+ * with the same JSON body as HTTPS, in request order (its correlation-id is the request's message-id, when it has one).
+ * Request deliveries are accepted and settled as they are read, so a refusal travels in the answer body, never as a
+ * rejected delivery (the Java SDK turns anything but Accepted into "Failed to send amqp message"). Every request goes to
+ * the same registration engine as HTTPS and MQTT, with the same quick-answer budget as {@link DpsMqttEndpoint}.
+ *
+ * <p>Answers carry application properties {@code status-code} (the HTTP status, int) and, for 202 and throttling,
+ * {@code retry-after} (seconds, string). The Java SDK (2.1.3) reads only the body and {@code retry-after}: an error
+ * body has no {@code operationId}/{@code status}, so it parses it as ProvisioningServiceErrorDetails and fails the
+ * registration at once.
+ */
+public final class DpsAmqpEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(DpsAmqpEndpoint.class);
+    public static final String OPERATION_TYPE = "iotdps-operation-type";
+    public static final String OPERATION_ID = "iotdps-operation-id";
+    public static final String REGISTER = "iotdps-register";
+    public static final String GET_OPERATION_STATUS = "iotdps-get-operationstatus";
+    public static final String STATUS_CODE = "status-code";
+    public static final String RETRY_AFTER = "retry-after";
+    /** Default time a client has to finish SASL after connecting. */
+    public static final long DEFAULT_SASL_TIMEOUT_MILLIS = 30_000;
+    /** Links refuse (detach) messages above this; bodies above {@link FrontDoor#MAX_BODY} are answered 413. */
+    static final long MAX_LINK_MESSAGE = 256 * 1024 + 1024;
+    /** Requests a device may have unanswered per link (link credit, renewed as answers go out); the SDKs use one. */
+    static final int MAX_IN_FLIGHT = 8;
+    private static final Symbol API_VERSION = Symbol.valueOf("com.microsoft:api-version");
+
+    private final Vertx vertx;
+    private final RegistrationService registrations;
+    private final Blocking blocking;
+    private final long quickAnswerMillis;
+    private final long saslTimeoutMillis;
+    private final List<DeviceSaslMechanism.Factory> mechanisms;
+
+    public DpsAmqpEndpoint(Vertx vertx, RegistrationService registrations, Blocking blocking, long quickAnswerMillis) {
+        this(vertx, registrations, blocking, quickAnswerMillis, DEFAULT_SASL_TIMEOUT_MILLIS, defaultMechanisms());
+    }
+
+    /** @param mechanisms SASL mechanisms offered, in preference order (add the TPM mechanism here when it exists) */
+    public DpsAmqpEndpoint(Vertx vertx, RegistrationService registrations, Blocking blocking, long quickAnswerMillis,
+                           long saslTimeoutMillis, List<DeviceSaslMechanism.Factory> mechanisms) {
+        this.vertx = vertx;
+        this.registrations = registrations;
+        this.blocking = blocking;
+        this.quickAnswerMillis = quickAnswerMillis;
+        this.saslTimeoutMillis = saslTimeoutMillis;
+        this.mechanisms = List.copyOf(mechanisms);
+    }
+
+    public static List<DeviceSaslMechanism.Factory> defaultMechanisms() {
+        return List.of(PlainMechanism.FACTORY, TlsOnlyMechanism.EXTERNAL, TlsOnlyMechanism.ANONYMOUS);
+    }
+
+    /** A Proton server speaking DPS with these options (TLS or plain); call listen on it. */
+    public ProtonServer server(ProtonServerOptions options) {
+        return ProtonServer.create(vertx, options)
+                .saslAuthenticatorFactory(DeviceSaslAuthenticator.factory(vertx, mechanisms, saslTimeoutMillis))
+                .connectHandler(this::connected);
+    }
+
+    /** Listens and completes with the server, for {@code MusterServer}'s bind-error handling. */
+    public static Future<ProtonServer> listen(ProtonServer server, String host, int port) {
+        Promise<ProtonServer> listening = Promise.promise();
+        server.listen(port, host, listening::handle);
+        return listening.future();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // connection, session, links
+
+    private void connected(ProtonConnection connection) {
+        AmqpDeviceIdentity identity = DeviceSaslAuthenticator.identity(connection);
+        Conversation c = new Conversation(Vertx.currentContext(), identity);
+        connection.openHandler(ar -> {
+            if (ar.succeeded()) {
+                connection.setContainer("muster-dps").open();
+            }
+        });
+        connection.closeHandler(ar -> {
+            c.closed = true;
+            connection.close();
+            connection.disconnect();
+        });
+        connection.disconnectHandler(conn -> {
+            c.closed = true;
+            c.pending.clear();
+            conn.disconnect();
+        });
+        connection.sessionOpenHandler(session -> {
+            session.closeHandler(ar -> session.close());
+            session.open();
+        });
+        connection.receiverOpenHandler(receiver -> requestLink(c, receiver));
+        connection.senderOpenHandler(sender -> replyLink(c, sender));
+    }
+
+    /** The device's sender link: requests arrive here. */
+    private void requestLink(Conversation c, ProtonReceiver receiver) {
+        org.apache.qpid.proton.amqp.transport.Target target = receiver.getRemoteTarget();
+        ErrorCondition refusal = c.admit(target == null ? null : target.getAddress(), receiver);
+        receiver.setSource(receiver.getRemoteSource());
+        if (refusal != null) {
+            refuse(receiver, refusal);
+            return;
+        }
+        receiver.setTarget(target);
+        receiver.setMaxMessageSize(UnsignedLong.valueOf(MAX_LINK_MESSAGE));
+        receiver.setPrefetch(0);
+        receiver.handler((delivery, message) -> request(c, receiver, message));
+        receiver.closeHandler(ar -> receiver.close());
+        receiver.detachHandler(ar -> receiver.detach());
+        receiver.open();
+        receiver.flow(MAX_IN_FLIGHT);
+    }
+
+    /** The device's receiver link: answers go here. */
+    private void replyLink(Conversation c, ProtonSender sender) {
+        org.apache.qpid.proton.amqp.transport.Source source = sender.getRemoteSource();
+        ErrorCondition refusal = c.admit(source == null ? null : source.getAddress(), sender);
+        sender.setTarget(sender.getRemoteTarget());
+        if (refusal != null) {
+            refuse(sender, refusal);
+            return;
+        }
+        sender.setSource(source);
+        sender.closeHandler(ar -> {
+            sender.close();
+            if (c.replies == sender) {
+                c.replies = null;
+            }
+        });
+        sender.detachHandler(ar -> {
+            sender.detach();
+            if (c.replies == sender) {
+                c.replies = null;
+            }
+        });
+        sender.open();
+        c.replies = sender;
+        c.drain();
+    }
+
+    /** Attaches with a null terminus and detaches at once with the error (the AMQP way to refuse a link). */
+    private static void refuse(ProtonLink<?> link, ErrorCondition refusal) {
+        link.setCondition(refusal);
+        link.open();
+        link.close();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // requests
+
+    private void request(Conversation c, ProtonReceiver link, Message message) {
+        Promise<Message> answer = Promise.promise();
+        c.enqueue(link, message.getMessageId(), answer.future());
+        try {
+            answer(c, message).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    answer.tryComplete(ar.result());
+                } else {
+                    Throwable e = ar.cause();
+                    if (!(e instanceof ProvisioningException)) {
+                        LOG.error("DPS AMQP request of {} failed", c.identity.registrationId(), e);
+                    }
+                    answer.tryComplete(error(e instanceof ProvisioningException p ? p
+                            : new ProvisioningException(500, 500000, "Internal error; see the server log.")));
+                }
+            });
+        } catch (ProvisioningException e) {
+            answer.tryComplete(error(e));
+        } catch (RuntimeException e) {
+            LOG.error("DPS AMQP request of {} failed", c.identity.registrationId(), e);
+            answer.tryComplete(error(new ProvisioningException(500, 500000, "Internal error; see the server log.")));
+        }
+    }
+
+    private Future<Message> answer(Conversation c, Message message) {
+        AmqpDeviceIdentity device = c.identity;
+        Object type = property(message, OPERATION_TYPE);
+        byte[] body = body(message);
+        if (body.length > FrontDoor.MAX_BODY) {
+            throw new ProvisioningException(413, 413001, "The request body is larger than 96 KB.");
+        }
+        if (REGISTER.equals(type)) {
+            return register(device, body);
+        }
+        if (GET_OPERATION_STATUS.equals(type)) {
+            Object operationId = property(message, OPERATION_ID);
+            if (operationId == null || operationId.toString().isEmpty()) {
+                throw ProvisioningException.badRequest("A " + GET_OPERATION_STATUS + " request needs the application"
+                        + " property " + OPERATION_ID + ".");
+            }
+            return blocking.run(() -> registrations.operationStatus(device.idScope(), device.registrationId(),
+                    operationId.toString(), device.credentials())).map(DpsAmqpEndpoint::result);
+        }
+        throw ProvisioningException.badRequest(type == null
+                ? "The request has no application property " + OPERATION_TYPE + "."
+                : "Unknown " + OPERATION_TYPE + " '" + type + "'; expected " + REGISTER + " or " + GET_OPERATION_STATUS + ".");
+    }
+
+    private Future<Message> register(AmqpDeviceIdentity device, byte[] payload) {
+        JsonNode body;
+        String text = new String(payload, StandardCharsets.UTF_8);
+        body = text.isBlank() ? null : Json.tree(text);
+        if (body != null && !body.isObject()) {
+            throw ProvisioningException.badRequest("The registration body must be a JSON object.");
+        }
+        if (body != null && body.hasNonNull("tpm")) {
+            throw ProvisioningException.badRequest("TPM attestation over AMQP needs the TPM SASL mechanism, which this"
+                    + " server does not offer yet; use another attestation.");
+        }
+        RegistrationRequest request = new RegistrationRequest(device.idScope(), device.registrationId(), body,
+                device.credentials());
+        String operationId = registrations.newOperationId();
+        Future<RegistrationOperationStatus> work = blocking.run(() -> registrations.register(request, operationId));
+        Promise<Message> answer = Promise.promise();
+        work.timeout(quickAnswerMillis, TimeUnit.MILLISECONDS).onComplete(ar -> {
+            if (ar.failed() && ar.cause() instanceof TimeoutException) {
+                answer.complete(result(new RegistrationOperationStatus(operationId, "assigning", null)));
+            } else if (ar.failed()) {
+                answer.fail(ar.cause());
+            } else {
+                answer.complete(result(ar.result()));
+            }
+        });
+        return answer.future();
+    }
+
+    private static Message result(RegistrationOperationStatus status) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        if (status.isTerminal()) {
+            properties.put(STATUS_CODE, 200);
+        } else {
+            properties.put(STATUS_CODE, 202);
+            properties.put(RETRY_AFTER, DeviceHttpApi.RETRY_AFTER_SECONDS);
+        }
+        return message(Json.write(status), properties);
+    }
+
+    static Message error(ProvisioningException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("errorCode", e.errorCode());
+        body.put("trackingId", Ids.trackingId());
+        body.put("message", e.getMessage());
+        body.put("timestampUtc", Timestamps.format(Instant.now()));
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(STATUS_CODE, e.httpStatus());
+        String retry = e.headers().get("Retry-After");
+        if (retry != null) {
+            properties.put(RETRY_AFTER, retry);
+        }
+        return message(Json.write(body), properties);
+    }
+
+    private static Message message(String json, Map<String, Object> properties) {
+        Message m = Message.Factory.create();
+        m.setBody(new Data(new Binary(json.getBytes(StandardCharsets.UTF_8))));
+        m.setContentType("application/json");
+        m.setContentEncoding("utf-8");
+        m.setApplicationProperties(new ApplicationProperties(properties));
+        return m;
+    }
+
+    private static Object property(Message message, String name) {
+        ApplicationProperties p = message.getApplicationProperties();
+        Object value = p == null || p.getValue() == null ? null : p.getValue().get(name);
+        return value == null ? null : value.toString();
+    }
+
+    /** The request body: a data section (the SDKs), or an AMQP string/binary value; empty when absent. */
+    private static byte[] body(Message message) {
+        Section body = message.getBody();
+        Binary binary = null;
+        if (body instanceof Data d) {
+            binary = d.getValue();
+        } else if (body instanceof AmqpValue v && v.getValue() instanceof Binary b) {
+            binary = b;
+        } else if (body instanceof AmqpValue v && v.getValue() instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        } else if (body != null && !(body instanceof AmqpValue v && v.getValue() == null)) {
+            throw ProvisioningException.badRequest("The request body must be a data section with JSON.");
+        }
+        if (binary == null) {
+            return new byte[0];
+        }
+        byte[] out = new byte[binary.getLength()];
+        System.arraycopy(binary.getArray(), binary.getArrayOffset(), out, 0, binary.getLength());
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Per-connection state: who the device is, its answer link, and the answers still owed in request order. */
+    private static final class Conversation {
+        private final Context context;
+        private AmqpDeviceIdentity identity;
+        private ProtonSender replies;
+        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private boolean closed;
+
+        Conversation(Context context, AmqpDeviceIdentity identity) {
+            this.context = context;
+            this.identity = identity;
+        }
+
+        /** Null when the link may be attached, else why not. */
+        ErrorCondition admit(String address, ProtonLink<?> link) {
+            DpsLinkAddress device = DpsLinkAddress.parse(address);
+            if (device == null) {
+                return new ErrorCondition(AmqpError.NOT_FOUND, "'" + address + "' is not a DPS registration address"
+                        + " ({idScope}/registrations/{registrationId}).");
+            }
+            if (identity == null) {
+                return new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS, "The connection is not authenticated.");
+            }
+            if (!identity.namesDevice()) {
+                identity = identity.boundTo(device); // ANONYMOUS/EXTERNAL: the first link names the device
+            } else if (!identity.matches(device)) {
+                LOG.info("DPS AMQP client {} opened a link to {}; refused", identity.idScope() + "/registrations/"
+                        + identity.registrationId(), device);
+                return new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS, "The link address " + device
+                        + " does not name the authenticated registration.");
+            }
+            Map<Symbol, Object> props = link.getRemoteProperties();
+            if (props != null && LOG.isDebugEnabled()) {
+                LOG.debug("DPS AMQP link {} of {} (api-version {})", link.getName(), device, props.get(API_VERSION));
+            }
+            return null;
+        }
+
+        void enqueue(ProtonReceiver link, Object messageId, Future<Message> answer) {
+            Pending p = new Pending(link, messageId, answer);
+            pending.add(p);
+            answer.onComplete(ar -> {
+                if (Vertx.currentContext() == context) {
+                    drain();
+                } else {
+                    context.runOnContext(v -> drain());
+                }
+            });
+        }
+
+        /** Sends every finished answer at the head of the queue, so answers leave in request order. */
+        void drain() {
+            while (!closed && replies != null && replies.isOpen() && !pending.isEmpty()
+                    && pending.peek().answer().isComplete()) {
+                Pending p = pending.poll();
+                Message m = p.answer().result();
+                if (p.messageId() != null) {
+                    m.setCorrelationId(p.messageId());
+                }
+                replies.send(m);
+                if (p.link().isOpen()) {
+                    p.link().flow(1); // the device may send its next request
+                }
+            }
+            if (closed) {
+                pending.clear();
+            }
+        }
+    }
+
+    private record Pending(ProtonReceiver link, Object messageId, Future<Message> answer) {}
+}
