@@ -56,6 +56,48 @@ final class EnrollmentCommands {
         @Option(names = {"--no-migrate"}, description = "reprovisionPolicy.migrateDeviceData=false: a moved device starts"
                 + " from the initial twin.")
         boolean noMigrate;
+        @Option(names = "--certificate", paramLabel = "FILE",
+                description = "X.509: the device's own certificate (individual enrollment; its CN is the registration ID).")
+        java.nio.file.Path certificate;
+        @Option(names = "--secondary-certificate", paramLabel = "FILE",
+                description = "X.509: a second certificate (with --certificate or --signing-certificate).")
+        java.nio.file.Path secondaryCertificate;
+        @Option(names = "--signing-certificate", paramLabel = "FILE",
+                description = "X.509: a root or intermediate CA certificate that signs the devices' certificates.")
+        java.nio.file.Path signingCertificate;
+        @Option(names = "--ca-reference", paramLabel = "NAME",
+                description = "X.509: name of a verified CA certificate of the instance (./muster certificate list).")
+        String caReference;
+
+        /** The x509 attestation the options describe, or null for symmetric key. */
+        com.fasterxml.jackson.databind.node.ObjectNode x509() {
+            int kinds = (certificate != null ? 1 : 0) + (signingCertificate != null ? 1 : 0) + (caReference != null ? 1 : 0);
+            if (kinds == 0) {
+                if (secondaryCertificate != null) {
+                    throw new UsageError("--secondary-certificate needs --certificate or --signing-certificate.");
+                }
+                return null;
+            }
+            if (kinds > 1) {
+                throw new UsageError("Give only one of --certificate, --signing-certificate and --ca-reference.");
+            }
+            if (primaryKey != null || secondaryKey != null) {
+                throw new UsageError("--primary-key/--secondary-key are for symmetric keys, not X.509.");
+            }
+            var x509 = dev.muster.core.Json.object();
+            if (caReference != null) {
+                x509.putObject("caReferences").put("primary", caReference);
+                return x509;
+            }
+            var slots = x509.putObject(certificate != null ? "clientCertificates" : "signingCertificates");
+            slots.putObject("primary").put("certificate", CertificateCommand.read(
+                    certificate != null ? certificate : signingCertificate, "certificate"));
+            if (secondaryCertificate != null) {
+                slots.putObject("secondary").put("certificate", CertificateCommand.read(secondaryCertificate,
+                        "certificate"));
+            }
+            return x509;
+        }
 
         String deviceId() {
             return null;
@@ -65,7 +107,7 @@ final class EnrollmentCommands {
         public Integer call() {
             JsonNode e = ops().create(new EnrollmentOps.CreateSpec(id, deviceId(), primaryKey, secondaryKey, disabled,
                     tags, desired, iotEdge, hubs, webhookUrl != null && allocationPolicy == null ? "custom" : allocationPolicy,
-                    tpmEk, tpmSrk, webhookUrl, !noReprovision, !noMigrate));
+                    tpmEk, tpmSrk, webhookUrl, !noReprovision, !noMigrate, x509()));
             if (output.json()) {
                 output.print(System.out, e);
             } else {
@@ -119,7 +161,7 @@ final class EnrollmentCommands {
     }
 
     @Command(name = "enrollment", mixinStandardHelpOptions = true,
-            description = "Manage individual enrollments (symmetric key).",
+            description = "Manage individual enrollments (symmetric key or X.509).",
             subcommands = {Individual.Create.class, Individual.Show.class, Individual.ListAll.class, Individual.Delete.class},
             footer = {"", "Examples:", "  ./muster enrollment create my-device --desired '{\"interval\":30}'",
                     "  ./muster enrollment list", "  ./muster enrollment delete my-device"})
@@ -171,9 +213,13 @@ final class EnrollmentCommands {
     }
 
     @Command(name = "enrollment-group", mixinStandardHelpOptions = true,
-            description = "Manage enrollment groups (symmetric key; devices use keys derived from the group key).",
+            description = {"Manage enrollment groups: symmetric key (devices use keys derived from the group key) or",
+                    "X.509 (devices whose certificate chains to the group's CA)."},
             subcommands = {Group.Create.class, Group.Show.class, Group.ListAll.class, Group.Delete.class},
-            footer = {"", "Examples:", "  ./muster enrollment-group create line-3", "  ./muster enrollment-group list"})
+            footer = {"", "Examples:", "  ./muster enrollment-group create line-3",
+                    "  ./muster enrollment-group create fleet --ca-reference my-root",
+                    "  ./muster enrollment-group create line-4 --signing-certificate my-int.cert.pem",
+                    "  ./muster enrollment-group list"})
     static final class Group {
         @Command(name = "create", mixinStandardHelpOptions = true, description = "Create or update an enrollment group.",
                 footer = {"", "Example:", "  ./muster enrollment-group create line-3 --desired '{\"mode\":\"eco\"}'"})

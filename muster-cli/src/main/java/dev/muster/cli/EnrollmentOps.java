@@ -26,7 +26,7 @@ final class EnrollmentOps {
     record CreateSpec(String id, String deviceId, String primaryKey, String secondaryKey, boolean disabled,
                       String tagsJson, String desiredJson, boolean iotEdge, List<String> hubs, String allocationPolicy,
                       String tpmEndorsementKey, String tpmStorageRootKey, String webhookUrl,
-                      boolean updateHubAssignment, boolean migrateDeviceData) {}
+                      boolean updateHubAssignment, boolean migrateDeviceData, ObjectNode x509) {}
 
     JsonNode create(CreateSpec spec) {
         ObjectNode doc = Json.object();
@@ -34,7 +34,9 @@ final class EnrollmentOps {
         if (spec.deviceId() != null) {
             doc.put("deviceId", spec.deviceId());
         }
-        if (spec.tpmEndorsementKey() != null) {
+        if (spec.x509() != null) {
+            doc.putObject("attestation").put("type", "x509").set("x509", spec.x509());
+        } else if (spec.tpmEndorsementKey() != null) {
             ObjectNode tpm = doc.putObject("attestation").put("type", "tpm").putObject("tpm")
                     .put("endorsementKey", spec.tpmEndorsementKey());
             if (spec.tpmStorageRootKey() != null) {
@@ -112,6 +114,22 @@ final class EnrollmentOps {
             rows.add(List.of("deviceId", str(e, "deviceId")));
         }
         rows.add(List.of("attestation", e.path("attestation").path("type").asText()));
+        JsonNode x509 = e.path("attestation").path("x509");
+        for (String kind : List.of("clientCertificates", "signingCertificates")) {
+            for (String slot : List.of("primary", "secondary")) {
+                JsonNode info = x509.path(kind).path(slot).path("info");
+                if (!info.isMissingNode()) {
+                    rows.add(List.of(kind + "." + slot, info.path("subjectName").asText() + " (SHA-1 "
+                            + info.path("sha1Thumbprint").asText() + ", expires " + info.path("notAfterUtc").asText()
+                            + ")"));
+                }
+            }
+        }
+        for (String slot : List.of("primary", "secondary")) {
+            if (x509.path("caReferences").has(slot)) {
+                rows.add(List.of("caReferences." + slot, x509.path("caReferences").path(slot).asText()));
+            }
+        }
         JsonNode keys = e.path("attestation").path("symmetricKey");
         if (!keys.isMissingNode()) {
             rows.add(List.of("primaryKey", str(keys, "primaryKey")));

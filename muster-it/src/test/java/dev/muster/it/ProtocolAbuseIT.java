@@ -133,7 +133,7 @@ class ProtocolAbuseIT {
                     .getBytes(StandardCharsets.UTF_8);
             c.publish("$dps/registrations/PUT/iotdps-register/?$rid=big", new MqttMessage(big));
             assertThat(topics.poll(10, TimeUnit.SECONDS)).isEqualTo("$dps/registrations/res/413/?$rid=big");
-            assertThat(bodies.poll().path("errorCode").asInt()).isEqualTo(413001);
+            assertThat(bodies.poll(10, TimeUnit.SECONDS).path("errorCode").asInt()).isEqualTo(413001);
             c.publish("$dps/registrations/PUT/iotdps-register/?$rid=ok", new MqttMessage("{}".getBytes()));
             assertThat(topics.poll(10, TimeUnit.SECONDS)).isEqualTo("$dps/registrations/res/200/?$rid=ok");
         } finally {

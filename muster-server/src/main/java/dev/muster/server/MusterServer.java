@@ -18,6 +18,8 @@ import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.registration.RegistrationService;
 import dev.muster.core.registration.TpmKeys;
 import dev.muster.core.sas.SasVerifier;
+import dev.muster.core.x509.CertificateService;
+import dev.muster.core.x509.ChainVerifier;
 import dev.muster.server.allocation.HttpAllocationWebhook;
 import dev.muster.server.allocation.HubLatencyProbe;
 import dev.muster.server.device.DeviceHttpApi;
@@ -25,6 +27,7 @@ import dev.muster.server.device.DpsAmqpEndpoint;
 import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.mqtt.MqttFrontDoor;
+import dev.muster.server.mqtt.MqttListener;
 import dev.muster.server.http.Blocking;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.hub.HubHealthProbe;
@@ -41,6 +44,7 @@ import dev.muster.store.JdbcStore;
 import dev.muster.store.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.mqtt.MqttServer;
@@ -88,6 +92,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private Blocking blocking;
     private UsageMeter usage;
     private HubRegistry hubRegistry;
+    /** X.509 chain validation with its CA cache, shared by registration and the built-in hubs. */
+    private final ChainVerifier chainVerifier = new ChainVerifier(clock);
     private SSLContext clientSsl;
     private SSLContext webhookSsl;
     private HubLatencyProbe latencyProbe;
@@ -211,10 +217,10 @@ public final class MusterServer implements AutoCloseable, HubClients {
         vertx = Vertx.vertx();
         blocking = new Blocking(vertx.createSharedWorkerExecutor("muster-worker", config.workerPoolSize(), 60,
                 TimeUnit.SECONDS));
-        hubRegistry = new HubRegistry(store, clock);
+        hubRegistry = new HubRegistry(store, clock, chainVerifier);
         usage = new UsageMeter(store, clock);
         Metrics metrics = new Metrics(store, usage);
-        EnrollmentService enrollments = new EnrollmentService(store, store, store, usage, clock);
+        EnrollmentService enrollments = new EnrollmentService(store, store, store, store, usage, clock);
         latencyProbe = new HubLatencyProbe(this::latencyTargets, Duration.ofSeconds(Math.max(1, config.latencyProbeSeconds())));
         if (config.latencyProbeSeconds() > 0) {
             latencyProbe.start();
@@ -222,7 +228,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
         HubSelector selector = new HubSelector(latencyProbe,
                 new HttpAllocationWebhook(webhookSsl, Duration.ofMillis(config.webhookTimeoutMillis())));
         RegistrationService registrations = new RegistrationService(store, store, store, store, store, this, usage, clock,
-                new TpmKeys(secrets.derive("tpm-keys"), clock), selector);
+                new TpmKeys(secrets.derive("tpm-keys"), clock), selector, store, chainVerifier);
+        CertificateService certificates = new CertificateService(store, store, chainVerifier, clock);
         SasVerifier sas = new SasVerifier(clock);
         Set<String> hubHosts = ConcurrentHashMap.newKeySet();
         hubs.forEach(h -> hubHosts.add(h.hostName()));
@@ -250,7 +257,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         FrontDoor frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(hubRegistry, store, sas, blocking),
                 new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
-                        blocking, new LinkedHubService(store), new HubHealthProbe(this)),
+                        blocking, new LinkedHubService(store), new HubHealthProbe(this)).withCertificates(certificates),
                 new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets);
         flushTimer = vertx.setPeriodic(1000, id -> blocking.run(() -> {
             usage.flush();
@@ -262,6 +269,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
             }
             HttpServerOptions https = new HttpServerOptions().setHost(address).setPort(config.httpsPort())
                     .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setSslEngineOptions(TlsOptions.engine())
+                    .setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
+                    .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS)
                     .setIdleTimeout(120).setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                     .setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
                     .setWebSocketSubProtocols(List.of(WebSocketBridge.MQTT, WebSocketBridge.AMQP));
@@ -271,9 +280,12 @@ public final class MusterServer implements AutoCloseable, HubClients {
             MqttServerOptions mqttOptions = new MqttServerOptions().setMaxMessageSize(256 * 1024 + 1024)
                     .setTimeoutOnConnect(30).setHost(address).setPort(config.mqttPort()).setSsl(true)
                     .setKeyCertOptions(TlsOptions.keyCert(pki));
+            mqttOptions.setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
+                    .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS);
             mqttOptions.setSslEngineOptions(TlsOptions.engine());
-            MqttServer mqtt = MqttServer.create(vertx, mqttOptions).endpointHandler(mqttFrontDoor)
-                    .exceptionHandler(e -> LOG.debug("MQTT listener: {}", e.toString()));
+            // Vert.x's MQTT server, plus the user name of X.509 CONNECTs that carry no password (see MqttListener).
+            MqttListener mqtt = new MqttListener(vertx, mqttOptions, mqttFrontDoor,
+                    e -> LOG.debug("MQTT listener: {}", e.toString()));
             bind(mqtt.listen(), "MQTT", address, config.mqttPort(), "--mqtt-port");
             listeners.add(mqtt);
             if (dpsAmqp != null) {
@@ -412,6 +424,10 @@ public final class MusterServer implements AutoCloseable, HubClients {
                         servedHere(h) ? config.httpsPort() : 443))
                 .distinct()
                 .toList();
+    }
+
+    public ChainVerifier chainVerifier() {
+        return chainVerifier;
     }
 
     public HubRegistry hubRegistry() {

@@ -4,8 +4,10 @@ import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubStore;
+import dev.muster.core.hub.TrustedCertificate;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -101,6 +103,27 @@ final class JdbcHubStore implements HubStore {
     public long deviceCount(String hub) {
         return jdbc.one("SELECT COUNT(*) AS n FROM hub_devices WHERE hub_key = ?", row -> row.getLong("n"),
                 Documents.key(hub)).orElse(0L);
+    }
+
+    @Override
+    public List<TrustedCertificate> trustedCertificates(String hub) {
+        return jdbc.list("SELECT doc FROM hub_trusted_certificates WHERE hub_key = ? ORDER BY added_at, thumbprint",
+                row -> Documents.read(row.getString("doc"), TrustedCertificate.class), Documents.key(hub));
+    }
+
+    /** Certificates are public: not sealed. */
+    @Override
+    public boolean addTrustedCertificate(String hub, TrustedCertificate certificate) {
+        return jdbc.insertIfAbsent("INSERT INTO hub_trusted_certificates (hub_key, thumbprint, added_at, doc)"
+                        + " VALUES (?, ?, ?, ?)", Documents.key(hub),
+                Objects.requireNonNull(certificate.sha256Thumbprint(), "sha256Thumbprint"), Instant.now(),
+                Documents.write(certificate));
+    }
+
+    @Override
+    public boolean removeTrustedCertificate(String hub, String sha256Thumbprint) {
+        return jdbc.update("DELETE FROM hub_trusted_certificates WHERE hub_key = ? AND thumbprint = ?",
+                Documents.key(hub), sha256Thumbprint) == 1;
     }
 
     private BuiltInHubConfig hub(ResultSet row) throws SQLException {

@@ -9,6 +9,7 @@ import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubStore;
+import dev.muster.core.hub.TrustedCertificate;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.operations.OperationKind;
@@ -17,6 +18,8 @@ import dev.muster.core.registration.OperationStore;
 import dev.muster.core.registration.RegistrationOperation;
 import dev.muster.core.registration.RegistrationRecord;
 import dev.muster.core.registration.RegistrationStore;
+import dev.muster.core.x509.CaCertificate;
+import dev.muster.core.x509.CertificateStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +30,7 @@ import java.util.Optional;
  * delegates to the class that owns its table; all of them fail with {@link StoreException}.
  */
 public final class JdbcStore implements InstanceStore, EnrollmentStore, RegistrationStore, OperationStore,
-        LinkedHubStore, UsageStore, HubStore {
+        LinkedHubStore, UsageStore, HubStore, CertificateStore {
     private final InstanceStore instances;
     private final EnrollmentStore enrollments;
     private final RegistrationStore registrations;
@@ -35,6 +38,7 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     private final LinkedHubStore linkedHubs;
     private final UsageStore usage;
     private final HubStore hubs;
+    private final CertificateStore certificates;
 
     /** With a throw-away secret key: for tests, never for a database that outlives this object. */
     public JdbcStore(Database database) {
@@ -51,6 +55,7 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
         this.linkedHubs = new JdbcLinkedHubStore(jdbc, secrets);
         this.usage = new JdbcUsageStore(jdbc);
         this.hubs = new JdbcHubStore(jdbc, secrets);
+        this.certificates = new JdbcCertificateStore(jdbc);
     }
 
     // ---- instances
@@ -255,5 +260,47 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     @Override
     public long deviceCount(String hub) {
         return hubs.deviceCount(hub);
+    }
+
+    @Override
+    public List<TrustedCertificate> trustedCertificates(String hub) {
+        return hubs.trustedCertificates(hub);
+    }
+
+    @Override
+    public boolean addTrustedCertificate(String hub, TrustedCertificate certificate) {
+        return hubs.addTrustedCertificate(hub, certificate);
+    }
+
+    @Override
+    public boolean removeTrustedCertificate(String hub, String sha256Thumbprint) {
+        return hubs.removeTrustedCertificate(hub, sha256Thumbprint);
+    }
+
+    // ---- CA certificates of instances
+
+    @Override
+    public List<CaCertificate> certificates(String instance) {
+        return certificates.certificates(instance);
+    }
+
+    @Override
+    public Optional<CaCertificate> certificate(String instance, String name) {
+        return certificates.certificate(instance, name);
+    }
+
+    @Override
+    public boolean insertCertificate(String instance, CaCertificate certificate) {
+        return certificates.insertCertificate(instance, certificate);
+    }
+
+    @Override
+    public boolean replaceCertificate(String instance, CaCertificate certificate, String expectedEtag) {
+        return certificates.replaceCertificate(instance, certificate, expectedEtag);
+    }
+
+    @Override
+    public boolean deleteCertificate(String instance, String name, String expectedEtag) {
+        return certificates.deleteCertificate(instance, name, expectedEtag);
     }
 }

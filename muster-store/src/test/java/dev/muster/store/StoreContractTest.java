@@ -22,6 +22,8 @@ import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.TrustedCertificate;
+import dev.muster.core.x509.CaCertificate;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.operations.OperationKind;
 import dev.muster.core.registration.DeviceRegistrationState;
@@ -64,7 +66,8 @@ abstract class StoreContractTest {
     static final String OTHER_INSTANCE = "fabrikam";
     static final String HUB = "hub-a.example.net";
     private static final List<String> TABLES = List.of("instances", "enrollments", "enrollment_groups",
-            "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins");
+            "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins",
+            "ca_certificates", "hub_trusted_certificates");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 
@@ -167,10 +170,14 @@ abstract class StoreContractTest {
     void anEmptyDatabaseIsMigratedToTheLatestSchema() throws SQLException {
         Database fresh = open(emptyDatabase());
         try (Connection c = fresh.dataSource().getConnection(); Statement s = c.createStatement()) {
-            ResultSet rs = s.executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL");
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getString("version")).isEqualTo("1");
-            assertThat(rs.getBoolean("success")).isTrue();
+            ResultSet rs = s.executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL"
+                    + " ORDER BY installed_rank");
+            List<String> versions = new ArrayList<>();
+            while (rs.next()) {
+                assertThat(rs.getBoolean("success")).isTrue();
+                versions.add(rs.getString("version"));
+            }
+            assertThat(versions).containsExactly("1", "2");
             for (String table : TABLES) {
                 ResultSet count = s.executeQuery("SELECT COUNT(*) FROM " + table);
                 count.next();
@@ -228,13 +235,13 @@ abstract class StoreContractTest {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
                     + " checksum, installed_by, installed_on, execution_time, success) VALUES"
-                    + " (2, '2', 'from the future', 'SQL', 'V2__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP,"
+                    + " (3, '3', 'from the future', 'SQL', 'V3__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP,"
                     + " 0, TRUE)");
         }
         db.close();
         assertThatThrownBy(() -> open(target))
                 .isInstanceOf(StoreException.class)
-                .hasMessage("The database schema is version 2 but this Muster only knows up to 1; upgrade Muster.");
+                .hasMessage("The database schema is version 3 but this Muster only knows up to 2; upgrade Muster.");
     }
 
     @Test
@@ -886,5 +893,68 @@ abstract class StoreContractTest {
         assertThat(store.deviceCount(HUB)).isEqualTo(4);
         assertThat(store.deviceCount(HUB.toUpperCase(Locale.ROOT))).isEqualTo(4);
         assertThat(store.deviceCount("other.hub.local")).isEqualTo(1);
+    }
+
+    // ---- CA certificates of instances (X.509) ------------------------------------------------------------
+
+    static CaCertificate caCertificate(String name, String etag, boolean verified, String code) {
+        return new CaCertificate(name, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                "CN=" + name + ", O=Muster", "AB".repeat(20), "CD".repeat(32), "2024-01-01T00:00:00Z",
+                "2034-01-01T00:00:00Z", verified, code, etag, "2024-05-01T10:00:00.0000000Z",
+                "2024-05-01T10:00:00.0000000Z");
+    }
+
+    @Test
+    void caCertificatesAreKeptPerInstanceUnderCaseInsensitiveNames() {
+        CaCertificate root = caCertificate("Fleet-Root", "e1", false, "0A1B2C");
+        assertThat(store.insertCertificate(INSTANCE, root)).isTrue();
+        assertThat(store.insertCertificate(INSTANCE, caCertificate("fleet-root", "e9", true, null))).isFalse();
+        assertThat(store.certificate(INSTANCE, "FLEET-ROOT")).contains(root);
+        assertThat(store.certificate(OTHER_INSTANCE, "fleet-root")).isEmpty();
+        assertThat(store.certificate(INSTANCE, "fleet-root").orElseThrow().isVerified()).isFalse();
+        store.insertCertificate(INSTANCE, caCertificate("b-intermediate", "e2", true, null));
+        store.insertCertificate(OTHER_INSTANCE, caCertificate("other", "e3", true, null));
+        assertThat(store.certificates(INSTANCE)).extracting(CaCertificate::name)
+                .containsExactly("b-intermediate", "Fleet-Root");
+    }
+
+    @Test
+    void caCertificatesAreSwappedAndDeletedOnTheirEtag() {
+        store.insertCertificate(INSTANCE, caCertificate("root", "e1", false, "CODE"));
+        CaCertificate verified = caCertificate("root", "e2", true, null);
+        assertThat(store.replaceCertificate(INSTANCE, verified, "stale")).isFalse();
+        assertThat(store.replaceCertificate(INSTANCE, verified, "e1")).isTrue();
+        assertThat(store.certificate(INSTANCE, "root")).contains(verified);
+        assertThat(store.replaceCertificate(INSTANCE, caCertificate("ghost", "e1", true, null), "e1")).isFalse();
+        assertThat(store.deleteCertificate(INSTANCE, "root", "e1")).isFalse();
+        assertThat(store.deleteCertificate(INSTANCE, "ROOT", "e2")).isTrue();
+        assertThat(store.deleteCertificate(INSTANCE, "root", null)).isFalse();
+        store.insertCertificate(INSTANCE, caCertificate("again", "e5", false, null));
+        assertThat(store.deleteCertificate(INSTANCE, "again", null)).isTrue();
+        assertThat(store.certificates(INSTANCE)).isEmpty();
+    }
+
+    @Test
+    void concurrentCaCertificateSwapsOnOneEtagLetExactlyOneWin() throws Exception {
+        store.insertCertificate(INSTANCE, caCertificate("root", "e0", false, null));
+        List<Boolean> results = concurrently(i -> store.replaceCertificate(INSTANCE,
+                caCertificate("root", "w" + i, true, null), "e0"));
+        assertThat(results).filteredOn(r -> r).hasSize(1);
+    }
+
+    @Test
+    void hubsTrustCaCertificatesOncePerThumbprint() {
+        TrustedCertificate a = new TrustedCertificate("AA".repeat(32), "CN=a", "PEM-A", "2024-05-01T10:00:00Z");
+        TrustedCertificate b = new TrustedCertificate("BB".repeat(32), "CN=b", "PEM-B", "2024-05-01T10:00:01Z");
+        assertThat(store.trustedCertificates(HUB)).isEmpty();
+        assertThat(store.addTrustedCertificate(HUB, a)).isTrue();
+        assertThat(store.addTrustedCertificate(HUB.toUpperCase(Locale.ROOT), a)).isFalse();
+        assertThat(store.addTrustedCertificate(HUB, b)).isTrue();
+        assertThat(store.addTrustedCertificate("other.hub.local", b)).isTrue();
+        assertThat(store.trustedCertificates(HUB)).containsExactly(a, b);
+        assertThat(store.removeTrustedCertificate(HUB, a.sha256Thumbprint())).isTrue();
+        assertThat(store.removeTrustedCertificate(HUB, a.sha256Thumbprint())).isFalse();
+        assertThat(store.trustedCertificates(HUB)).containsExactly(b);
+        assertThat(store.trustedCertificates("other.hub.local")).containsExactly(b);
     }
 }

@@ -16,6 +16,10 @@ public record AttestationMechanism(String type, JsonNode tpm, JsonNode x509, Sym
         return new AttestationMechanism(SYMMETRIC_KEY, null, null, new SymmetricKeyAttestation(primaryKey, secondaryKey));
     }
 
+    public boolean isX509() {
+        return X509.equalsIgnoreCase(type);
+    }
+
     public boolean isSymmetricKey() {
         return SYMMETRIC_KEY.equalsIgnoreCase(type);
     }

@@ -70,13 +70,8 @@ final class EnrollmentRules {
             return new AttestationMechanism(AttestationMechanism.TPM, tpm, null, null);
         }
         if (type.equalsIgnoreCase(AttestationMechanism.X509)) {
-            JsonNode x509 = a.x509();
-            if (x509 == null || !(x509.hasNonNull("clientCertificates") || x509.hasNonNull("signingCertificates")
-                    || x509.hasNonNull("caReferences"))) {
-                throw ProvisioningException.badRequest("attestation.x509 needs clientCertificates, signingCertificates"
-                        + " or caReferences.");
-            }
-            return new AttestationMechanism(AttestationMechanism.X509, null, x509, null);
+            return new AttestationMechanism(AttestationMechanism.X509, null, X509Attestation.normalise(a.x509(), group),
+                    null);
         }
         throw ProvisioningException.badRequest("attestation.type '" + type + "' is not supported; use symmetricKey, x509"
                 + (group ? "" : " or tpm") + ".");

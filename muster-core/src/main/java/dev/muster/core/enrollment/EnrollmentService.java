@@ -9,6 +9,7 @@ import dev.muster.core.operations.OperationKind;
 import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.registration.RegistrationIds;
 import dev.muster.core.registration.RegistrationStore;
+import dev.muster.core.x509.CertificateStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -27,10 +28,18 @@ public final class EnrollmentService {
     private final LinkedHubStore linkedHubs;
     private final UsageMeter usage;
     private final Clock clock;
+    private final CertificateStore certificates;
 
     /** @param linkedHubs the instances' linked hubs: an enrollment may only name hubs linked to its instance */
     public EnrollmentService(EnrollmentStore store, RegistrationStore registrations, LinkedHubStore linkedHubs,
                              UsageMeter usage, Clock clock) {
+        this(store, registrations, linkedHubs, null, usage, clock);
+    }
+
+    /** @param certificates the instances' CA certificates, so caReferences can be checked; null skips the check */
+    public EnrollmentService(EnrollmentStore store, RegistrationStore registrations, LinkedHubStore linkedHubs,
+                             CertificateStore certificates, UsageMeter usage, Clock clock) {
+        this.certificates = certificates;
         this.store = store;
         this.registrations = registrations;
         this.linkedHubs = linkedHubs;
@@ -51,7 +60,8 @@ public final class EnrollmentService {
                     + "') differs from the one in the path ('" + pathId + "').");
         }
         RegistrationIds.requireValidDeviceId(body.deviceId());
-        EnrollmentRules.attestation(body.attestation(), false, null);
+        AttestationMechanism checked = EnrollmentRules.attestation(body.attestation(), false, null);
+        checkX509(instance, checked, pathId);
         String status = EnrollmentRules.status(body.provisioningStatus());
         EnrollmentRules.twin(body.initialTwin());
         EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs(), body.customAllocationDefinition(),
@@ -104,7 +114,7 @@ public final class EnrollmentService {
             throw ProvisioningException.badRequest("The enrollmentGroupId in the body ('" + body.enrollmentGroupId()
                     + "') differs from the one in the path ('" + pathId + "').");
         }
-        EnrollmentRules.attestation(body.attestation(), true, null);
+        checkX509(instance, EnrollmentRules.attestation(body.attestation(), true, null), null);
         String status = EnrollmentRules.status(body.provisioningStatus());
         EnrollmentRules.twin(body.initialTwin());
         EnrollmentRules.allocation(body.allocationPolicy(), body.iotHubs(), body.customAllocationDefinition(),
@@ -149,6 +159,34 @@ public final class EnrollmentService {
     }
 
     // ---- shared ----------------------------------------------------------------------------------------------
+
+    /**
+     * A client certificate's CN must be the registration ID (devices register as their CN); CA references must name
+     * certificates of the instance.
+     */
+    private void checkX509(String instance, AttestationMechanism a, String registrationId) {
+        if (!a.isX509()) {
+            return;
+        }
+        if (registrationId != null) {
+            String cn = X509Attestation.clientCommonName((com.fasterxml.jackson.databind.node.ObjectNode) a.x509());
+            if (a.x509().has(X509Attestation.CLIENT) && !registrationId.equalsIgnoreCase(cn)) {
+                throw ProvisioningException.badRequest("attestation.x509.clientCertificates.primary has subject CN '" + cn
+                        + "', but the registration ID is '" + registrationId + "': X.509 devices register with their"
+                        + " certificate's CN.");
+            }
+        }
+        if (certificates != null) {
+            var refs = a.x509().path(X509Attestation.CA_REFERENCES);
+            for (String slot : List.of("primary", "secondary")) {
+                if (refs.path(slot).isTextual() && certificates.certificate(instance, refs.get(slot).asText()).isEmpty()) {
+                    throw ProvisioningException.badRequest("attestation.x509.caReferences." + slot + " '"
+                            + refs.get(slot).asText() + "' names no certificate of this instance; upload it first"
+                            + " (PUT /certificates/{name} or ./muster certificate upload).");
+                }
+            }
+        }
+    }
 
     private static void checkIfMatch(String ifMatch, Optional<String> currentEtag, String what) {
         if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {

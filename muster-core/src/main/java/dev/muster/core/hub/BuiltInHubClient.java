@@ -51,6 +51,15 @@ public final class BuiltInHubClient implements HubClient {
     }
 
     @Override
+    public void trustCertificateAuthority(String certificatePem) {
+        try {
+            registry.trustCertificateAuthority(hostName, certificatePem);
+        } catch (ProvisioningException e) {
+            throw new HubException(hostName, e.httpStatus(), e.getMessage());
+        }
+    }
+
+    @Override
     public void patchTwin(String deviceId, TwinState patch) {
         try {
             registry.patchTwin(hostName, deviceId, Json.MAPPER.valueToTree(patch), null);

@@ -27,4 +27,10 @@ public interface HubClient {
 
     /** Merges tags and desired properties into the twin (null values delete). */
     void patchTwin(String deviceId, TwinState patch);
+
+    /**
+     * Makes the hub trust a CA certificate (PEM) for devices of type {@code certificateAuthority}. Idempotent. A hub
+     * that manages its CA trust itself (Azure IoT Hub) ignores it.
+     */
+    default void trustCertificateAuthority(String certificatePem) {}
 }

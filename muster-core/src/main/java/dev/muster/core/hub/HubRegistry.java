@@ -11,10 +11,15 @@ import dev.muster.core.enrollment.SymmetricKeyAttestation;
 import dev.muster.core.registration.RegistrationIds;
 import dev.muster.core.sas.SasToken;
 import dev.muster.core.sas.SasVerifier;
+import dev.muster.core.x509.Certificates;
+import dev.muster.core.x509.ChainVerifier;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -31,10 +36,19 @@ public final class HubRegistry {
     private final List<TwinListener> twinListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<TelemetryMessage>> telemetryListeners = new CopyOnWriteArrayList<>();
 
+    private final ChainVerifier chains;
+    /** Parsed trusted certificates by PEM, so a reconnect storm does not re-parse them. */
+    private final Map<String, X509Certificate> parsed = new ConcurrentHashMap<>();
+
     public HubRegistry(HubStore store, Clock clock) {
+        this(store, clock, new ChainVerifier(clock));
+    }
+
+    public HubRegistry(HubStore store, Clock clock, ChainVerifier chains) {
         this.store = store;
         this.clock = clock;
         this.sas = new SasVerifier(clock);
+        this.chains = chains;
     }
 
     public List<BuiltInHubConfig> hubs() {
@@ -322,6 +336,88 @@ public final class HubRegistry {
             return Optional.of("device " + deviceId + " is disabled in hub " + hub);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Checks a device's TLS client certificate (reference §10, X.509): a {@code selfSigned} device must present the
+     * certificate with its primary or secondary SHA-1 thumbprint; a {@code certificateAuthority} device a certificate
+     * whose CN is its device ID, chaining to a CA the hub trusts. Returns a reason on refusal, empty when accepted.
+     */
+    public Optional<String> authenticateDeviceCertificate(String hub, String deviceId, List<X509Certificate> chain) {
+        if (chain == null || chain.isEmpty()) {
+            return Optional.of("no client certificate and no password");
+        }
+        Optional<HubDevice> device = store.device(hub, deviceId);
+        if (device.isEmpty()) {
+            return Optional.of("device " + deviceId + " is not registered in hub " + hub);
+        }
+        AuthenticationMechanism auth = device.get().authentication();
+        String type = auth == null ? AuthenticationMechanism.SAS : auth.type();
+        X509Certificate leaf = chain.get(0);
+        if (AuthenticationMechanism.SELF_SIGNED.equalsIgnoreCase(type)) {
+            String sha1 = Certificates.sha1(leaf);
+            X509Thumbprint t = auth.x509Thumbprint();
+            boolean match = t != null && (sha1.equalsIgnoreCase(thumb(t.primaryThumbprint()))
+                    || t.secondaryThumbprint() != null && sha1.equalsIgnoreCase(thumb(t.secondaryThumbprint())));
+            if (!match) {
+                return Optional.of("client certificate " + Certificates.describe(leaf) + " matches neither thumbprint"
+                        + " of device " + deviceId + " (" + t + ")");
+            }
+            Optional<String> leafProblem = chains.checkLeaf(leaf);
+            if (leafProblem.isPresent()) {
+                return leafProblem;
+            }
+        } else if (AuthenticationMechanism.CERTIFICATE_AUTHORITY.equalsIgnoreCase(type)) {
+            String cn = Certificates.commonName(leaf);
+            if (!deviceId.equals(cn)) {
+                return Optional.of("client certificate " + Certificates.describe(leaf) + " has CN '" + cn
+                        + "', not the device ID '" + deviceId + "'");
+            }
+            List<X509Certificate> anchors = store.trustedCertificates(hub).stream()
+                    .map(c -> parsed.computeIfAbsent(c.certificate(), pem -> Certificates.parseOne(pem, "trusted CA")))
+                    .toList();
+            ChainVerifier.Outcome o = chains.verify(leaf, chain.subList(1, chain.size()), List.of(), anchors, null);
+            if (!o.valid()) {
+                return Optional.of(o.reason());
+            }
+        } else {
+            return Optional.of("device " + deviceId + " uses SAS authentication; connect with its SAS token as password");
+        }
+        if (!device.get().isEnabled()) {
+            return Optional.of("device " + deviceId + " is disabled in hub " + hub);
+        }
+        return Optional.empty();
+    }
+
+    /** Trusts a CA certificate (PEM) for certificateAuthority devices; idempotent. */
+    public TrustedCertificate trustCertificateAuthority(String hub, String certificatePem) {
+        X509Certificate cert = Certificates.parseOne(certificatePem, "certificate");
+        Optional<String> problem = chains.checkCa(cert, "certificate");
+        if (problem.isPresent()) {
+            throw ProvisioningException.badRequest("The hub cannot trust it: " + problem.get() + ".");
+        }
+        String thumb = Certificates.sha256(cert);
+        Optional<TrustedCertificate> existing = store.trustedCertificates(hub).stream()
+                .filter(t -> t.sha256Thumbprint().equals(thumb)).findFirst();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        TrustedCertificate t = new TrustedCertificate(thumb, Certificates.subject(cert), Certificates.pem(cert),
+                Timestamps.format(clock.instant()));
+        store.addTrustedCertificate(hub, t);
+        return t;
+    }
+
+    public List<TrustedCertificate> trustedCertificates(String hub) {
+        return store.trustedCertificates(hub);
+    }
+
+    public boolean untrustCertificateAuthority(String hub, String sha256Thumbprint) {
+        return store.removeTrustedCertificate(hub, sha256Thumbprint.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private static String thumb(String thumbprint) {
+        return thumbprint == null ? "" : thumbprint.replace(":", "").strip();
     }
 
     public void telemetryReceived(TelemetryMessage message) {

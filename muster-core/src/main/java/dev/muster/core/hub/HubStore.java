@@ -30,4 +30,13 @@ public interface HubStore {
     boolean replaceTwin(String hub, DeviceTwin twin, long expectedVersion);
 
     long deviceCount(String hub);
+
+    /** CA certificates the hub trusts for certificateAuthority devices, oldest first. */
+    List<TrustedCertificate> trustedCertificates(String hub);
+
+    /** @return false if the hub already trusts a certificate with this SHA-256 thumbprint */
+    boolean addTrustedCertificate(String hub, TrustedCertificate certificate);
+
+    /** @return false if there was no such certificate */
+    boolean removeTrustedCertificate(String hub, String sha256Thumbprint);
 }

@@ -21,11 +21,13 @@ final class DeviceAuthenticator {
     private final SasVerifier sas;
 
     private final TpmAttestation tpm;
+    private final X509Authenticator x509;
 
-    DeviceAuthenticator(EnrollmentStore enrollments, SasVerifier sas, TpmKeys tpmKeys) {
+    DeviceAuthenticator(EnrollmentStore enrollments, SasVerifier sas, TpmKeys tpmKeys, X509Authenticator x509) {
         this.enrollments = enrollments;
         this.sas = sas;
         this.tpm = new TpmAttestation(tpmKeys, sas);
+        this.x509 = x509;
     }
 
     sealed interface Outcome permits Accepted, Refused, Challenged {}
@@ -38,6 +40,10 @@ final class DeviceAuthenticator {
     record Refused(String reason) implements Outcome {}
 
     Outcome authenticate(String instance, String idScope, String registrationId, DeviceCredentials credentials) {
+        if (credentials.sasToken() == null && credentials.tpmEndorsementKey() == null
+                && credentials.clientChain() != null && !credentials.clientChain().isEmpty()) {
+            return x509.authenticate(instance, registrationId, credentials.clientChain());
+        }
         Optional<IndividualEnrollment> individual = enrollments.enrollment(instance, registrationId);
         if (individual.isPresent() && AttestationMechanism.TPM.equalsIgnoreCase(individual.get().attestation().type())) {
             return tpmDevice(instance, idScope, registrationId, individual.get(), credentials);
@@ -47,9 +53,9 @@ final class DeviceAuthenticator {
         }
         if (credentials.sasToken() == null) {
             return new Refused(individual.isPresent()
-                    ? "no SAS token presented and " + individual.get().attestation().type() + " attestation over this"
-                      + " transport is not supported yet"
-                    : "no SAS token presented and no client certificate attestation applies");
+                    ? "no SAS token and no TLS client certificate presented, but individual enrollment '"
+                      + registrationId + "' uses " + individual.get().attestation().type() + " attestation"
+                    : "no SAS token and no TLS client certificate presented");
         }
         Optional<SasToken> token = SasToken.parse(credentials.sasToken());
         if (token.isEmpty()) {
@@ -79,7 +85,7 @@ final class DeviceAuthenticator {
                 // registration ID. The device proves itself with the group's derived key and is told "disabled".
                 viaGroup = groupMatch(instance, registrationId, t, groupsTried);
                 if (viaGroup.isPresent()) {
-                    return new Accepted(new EnrollmentMatch(e, viaGroup.get().primaryKey(), viaGroup.get().secondaryKey()));
+                    return new Accepted(viaGroup.get().forEnrollment(e));
                 }
             }
             if (!e.attestation().isSymmetricKey()) {

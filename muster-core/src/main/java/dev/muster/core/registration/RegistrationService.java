@@ -27,6 +27,11 @@ import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.operations.OperationKind;
 import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.sas.SasVerifier;
+import dev.muster.core.x509.CaCertificate;
+import dev.muster.core.x509.CertificateStore;
+import dev.muster.core.x509.Certificates;
+import dev.muster.core.x509.ChainVerifier;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +70,7 @@ public final class RegistrationService {
                                OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
                                UsageMeter usage, Clock clock) {
         this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, null,
-                new HubSelector());
+                new HubSelector(), new NoCertificates(), new ChainVerifier(clock));
     }
 
     /** @param tpmKeys derives TPM challenge and hub keys; null refuses TPM devices */
@@ -73,16 +78,27 @@ public final class RegistrationService {
                                OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
                                UsageMeter usage, Clock clock, TpmKeys tpmKeys) {
         this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, tpmKeys,
-                new HubSelector());
+                new HubSelector(), new NoCertificates(), new ChainVerifier(clock));
+    }
+
+    /** @param selector chooses each device's hub by allocation policy */
+    public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
+                               OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
+                               UsageMeter usage, Clock clock, TpmKeys tpmKeys, HubSelector selector) {
+        this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, tpmKeys, selector,
+                new NoCertificates(), new ChainVerifier(clock));
     }
 
     /**
      * @param tpmKeys derives TPM challenge and hub keys; null refuses TPM devices
      * @param selector chooses each device's hub by allocation policy
+     * @param certificates the instances' CA certificates (caReferences, verified CAs for intermediate signers)
+     * @param chains validates X.509 devices' certificate chains (shared so its cache is too)
      */
     public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
                                OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
-                               UsageMeter usage, Clock clock, TpmKeys tpmKeys, HubSelector selector) {
+                               UsageMeter usage, Clock clock, TpmKeys tpmKeys, HubSelector selector,
+                               CertificateStore certificates, ChainVerifier chains) {
         this.selector = selector;
         this.instances = instances;
         this.enrollments = enrollments;
@@ -92,7 +108,8 @@ public final class RegistrationService {
         this.hubClients = hubClients;
         this.usage = usage;
         this.clock = clock;
-        this.authenticator = new DeviceAuthenticator(enrollments, new SasVerifier(clock), tpmKeys);
+        this.authenticator = new DeviceAuthenticator(enrollments, new SasVerifier(clock), tpmKeys,
+                new X509Authenticator(enrollments, certificates, chains));
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -166,7 +183,7 @@ public final class RegistrationService {
         TwinState initialTwin = allocation.initialTwin() != null ? allocation.initialTwin() : enrollment.initialTwin();
         ReprovisionPolicy policy = enrollment.reprovisionPolicy() == null
                 ? ReprovisionPolicy.DEFAULT : enrollment.reprovisionPolicy().withDefaults();
-        HubDevice identity = HubDevice.of(deviceId, AuthenticationMechanism.sas(match.primaryKey(), match.secondaryKey()),
+        HubDevice identity = HubDevice.of(deviceId, match.hubAuthentication(),
                 enrollment.capabilities() == null ? DeviceCapabilities.NONE : enrollment.capabilities());
         String substatus;
         String hubHost;
@@ -181,11 +198,13 @@ public final class RegistrationService {
                 initialHub = before.initialHub() != null ? before.initialHub() : oldHub;
                 if (stay && oldLink.isPresent()) {
                     hubHost = oldHub;
+                    trust(hubClients.forHub(oldLink.get()), match);
                     ensureIdentity(hubClients.forHub(oldLink.get()), identity, initialTwin, before.state().deviceId());
                     substatus = before.state().substatus();
                 } else {
                     hubHost = target.hostName();
                     boolean migrate = policy.migrateDeviceData() && oldLink.isPresent() && allocation.initialTwin() == null;
+                    trust(hubClients.forHub(target), match);
                     move(oldLink.map(hubClients::forHub), before.state().deviceId(), hubClients.forHub(target), identity,
                             initialTwin, migrate);
                     substatus = target.hostName().equalsIgnoreCase(initialHub)
@@ -195,6 +214,7 @@ public final class RegistrationService {
             } else {
                 hubHost = target.hostName();
                 initialHub = hubHost;
+                trust(hubClients.forHub(target), match);
                 create(hubClients.forHub(target), identity, initialTwin);
                 substatus = DeviceRegistrationState.INITIAL_ASSIGNMENT;
             }
@@ -209,8 +229,9 @@ public final class RegistrationService {
         String created = previous.map(r -> r.state().createdDateTimeUtc()).orElse(Timestamps.format(now));
         DeviceRegistrationState state = new DeviceRegistrationState(registrationId, created, hubHost, deviceId,
                 DeviceRegistrationState.ASSIGNED, substatus, null, null, Timestamps.format(now), Ids.etag(),
-                allocation.payload(), match.tpmResult() == null ? attestationResult(enrollment, true) : null, null,
-                match.tpmResult());
+                allocation.payload(),
+                match.tpmResult() == null && !enrollment.attestation().isX509() ? attestationResult(enrollment) : null,
+                enrollment.attestation().isX509() ? attestationResult(enrollment) : null, match.tpmResult());
         // The record keeps no activation blob: it is the device's alone, in its operation result.
         DeviceRegistrationState record = match.tpmResult() == null ? state
                 : new DeviceRegistrationState(state.registrationId(), state.createdDateTimeUtc(), state.assignedHub(),
@@ -228,13 +249,29 @@ public final class RegistrationService {
         return result;
     }
 
-    /** Azure echoes the attestation kind; for groups it names the group. */
-    private static ObjectNode attestationResult(Enrollment enrollment, boolean symmetric) {
+    /** Azure echoes the attestation kind ({@code "x509": {}} or {@code "symmetricKey": {}}); for groups it names the group. */
+    private static ObjectNode attestationResult(Enrollment enrollment) {
         ObjectNode node = Json.object();
         if (enrollment.isGroup()) {
             node.put("enrollmentGroupId", enrollment.id());
         }
-        return symmetric ? node : null;
+        return node;
+    }
+
+    /** A certificateAuthority device's hub must trust its CA before the device can connect. */
+    private static void trust(HubClient hub, EnrollmentMatch match) {
+        for (X509Certificate ca : match.hubTrust()) {
+            hub.trustCertificateAuthority(Certificates.pem(ca));
+        }
+    }
+
+    /** For the constructor without a certificate store: no instance has CA certificates. */
+    private static final class NoCertificates implements CertificateStore {
+        @Override public List<CaCertificate> certificates(String instance) { return List.of(); }
+        @Override public Optional<CaCertificate> certificate(String instance, String name) { return Optional.empty(); }
+        @Override public boolean insertCertificate(String instance, CaCertificate c) { return false; }
+        @Override public boolean replaceCertificate(String instance, CaCertificate c, String etag) { return false; }
+        @Override public boolean deleteCertificate(String instance, String name, String etag) { return false; }
     }
 
     private void create(HubClient hub, HubDevice identity, TwinState initialTwin) {
@@ -317,6 +354,38 @@ public final class RegistrationService {
     private Optional<LinkedHub> linked(ProvisioningInstance instance, String hostName) {
         return linkedHubs.linkedHubs(instance.name()).stream()
                 .filter(h -> h.hostName().equalsIgnoreCase(hostName)).findFirst();
+    }
+
+    // ---- attestation outside a register request (AMQP SASL TPM) --------------------------------------------------
+
+    /**
+     * The TPM challenge for a device that announces its EK and SRK in a SASL exchange: the base64 activation blob.
+     * A device that is not enrolled with that EK gets a 401 (the reason is recorded for operators).
+     */
+    public String tpmChallenge(String idScope, String registrationId, String endorsementKey, String storageRootKey) {
+        ProvisioningInstance instance = instance(idScope);
+        RegistrationIds.requireValid(registrationId, "registrationId");
+        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(instance.name(), idScope, registrationId,
+                new DeviceCredentials(null, List.of(), endorsementKey, storageRootKey));
+        if (outcome instanceof DeviceAuthenticator.Challenged challenge) {
+            return challenge.authenticationKey();
+        }
+        String reason = outcome instanceof DeviceAuthenticator.Refused r ? r.reason() : "no TPM challenge applies";
+        recordFailure(instance, registrationId, newOperationId(), 401002, "Unauthorized", reason);
+        throw ProvisioningException.unauthorized();
+    }
+
+    /** Checks credentials exactly as a register call would, without registering; 401 (recorded) when refused. */
+    public void verifyCredentials(String idScope, String registrationId, DeviceCredentials credentials) {
+        ProvisioningInstance instance = instance(idScope);
+        RegistrationIds.requireValid(registrationId, "registrationId");
+        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(instance.name(), idScope, registrationId,
+                credentials);
+        if (!(outcome instanceof DeviceAuthenticator.Accepted)) {
+            String reason = outcome instanceof DeviceAuthenticator.Refused r ? r.reason() : "no token presented";
+            recordFailure(instance, registrationId, newOperationId(), 401002, "Unauthorized", reason);
+            throw ProvisioningException.unauthorized();
+        }
     }
 
     // ---- polling and look-ups --------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubStore;
+import dev.muster.core.hub.TrustedCertificate;
+import dev.muster.core.x509.CaCertificate;
+import dev.muster.core.x509.CertificateStore;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.operations.OperationKind;
@@ -44,7 +47,7 @@ import java.util.function.Function;
  * All methods are synchronized on the store: simple and thread-safe.
  */
 public final class InMemoryStore implements InstanceStore, EnrollmentStore, RegistrationStore, OperationStore,
-        LinkedHubStore, UsageStore, HubStore {
+        LinkedHubStore, UsageStore, HubStore, CertificateStore {
 
     private record UsageKey(String instance, OperationKind kind, Instant minute) {}
 
@@ -59,6 +62,8 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     /** hub key → device ID (case-sensitive) → device / twin. */
     private final Map<String, TreeMap<String, HubDevice>> devices = new HashMap<>();
     private final Map<String, TreeMap<String, DeviceTwin>> twins = new HashMap<>();
+    private final Map<String, TreeMap<String, CaCertificate>> certificates = new HashMap<>();
+    private final Map<String, LinkedHashMap<String, TrustedCertificate>> trusted = new HashMap<>();
 
     static String key(String id) {
         return id == null ? null : id.toLowerCase(Locale.ROOT);
@@ -430,5 +435,60 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     /** Device IDs of a hub, in order, for assertions. */
     public synchronized List<String> deviceIds(String hub) {
         return new ArrayList<>(of(devices, key(hub)).keySet());
+    }
+
+    // ---- CA certificates of instances
+
+    @Override
+    public synchronized List<CaCertificate> certificates(String instance) {
+        return new ArrayList<>(of(certificates, instance).values());
+    }
+
+    @Override
+    public synchronized Optional<CaCertificate> certificate(String instance, String name) {
+        return Optional.ofNullable(of(certificates, instance).get(key(name)));
+    }
+
+    @Override
+    public synchronized boolean insertCertificate(String instance, CaCertificate certificate) {
+        return of(certificates, instance).putIfAbsent(key(certificate.name()), certificate) == null;
+    }
+
+    @Override
+    public synchronized boolean replaceCertificate(String instance, CaCertificate certificate, String expectedEtag) {
+        CaCertificate old = of(certificates, instance).get(key(certificate.name()));
+        if (old == null || !Objects.equals(old.etag(), expectedEtag)) {
+            return false;
+        }
+        of(certificates, instance).put(key(certificate.name()), certificate);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean deleteCertificate(String instance, String name, String expectedEtag) {
+        CaCertificate old = of(certificates, instance).get(key(name));
+        if (old == null || expectedEtag != null && !expectedEtag.equals(old.etag())) {
+            return false;
+        }
+        of(certificates, instance).remove(key(name));
+        return true;
+    }
+
+    // ---- hub trusted CA certificates
+
+    @Override
+    public synchronized List<TrustedCertificate> trustedCertificates(String hub) {
+        return new ArrayList<>(trusted.getOrDefault(key(hub), new LinkedHashMap<>()).values());
+    }
+
+    @Override
+    public synchronized boolean addTrustedCertificate(String hub, TrustedCertificate certificate) {
+        return trusted.computeIfAbsent(key(hub), k -> new LinkedHashMap<>())
+                .putIfAbsent(certificate.sha256Thumbprint(), certificate) == null;
+    }
+
+    @Override
+    public synchronized boolean removeTrustedCertificate(String hub, String sha256Thumbprint) {
+        return trusted.getOrDefault(key(hub), new LinkedHashMap<>()).remove(sha256Thumbprint) != null;
     }
 }

@@ -11,6 +11,7 @@ import dev.muster.server.http.Async;
 import dev.muster.server.http.Blocking;
 import dev.muster.server.http.Exchange;
 import dev.muster.server.http.Route;
+import dev.muster.server.tls.ClientCertificates;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -100,8 +101,10 @@ public final class DeviceHttpApi implements Route {
         }
     }
 
+    /** The SAS token (Authorization header) and/or the TLS client chain (X.509 devices send no Authorization). */
     private static DeviceCredentials credentials(Exchange ex) {
-        return DeviceCredentials.sas(ex.header("Authorization"));
+        return new DeviceCredentials(ex.header("Authorization"),
+                ClientCertificates.of(ex.request().connection().sslSession()));
     }
 
     private static JsonNode parseBody(Exchange ex) {

@@ -13,6 +13,7 @@ import dev.muster.server.amqp.DeviceSaslAuthenticator;
 import dev.muster.server.amqp.DeviceSaslMechanism;
 import dev.muster.server.amqp.DpsLinkAddress;
 import dev.muster.server.amqp.PlainMechanism;
+import dev.muster.server.amqp.TpmMechanism;
 import dev.muster.server.amqp.TlsOnlyMechanism;
 import dev.muster.server.http.Blocking;
 import dev.muster.server.http.FrontDoor;
@@ -85,7 +86,8 @@ public final class DpsAmqpEndpoint {
     private final List<DeviceSaslMechanism.Factory> mechanisms;
 
     public DpsAmqpEndpoint(Vertx vertx, RegistrationService registrations, Blocking blocking, long quickAnswerMillis) {
-        this(vertx, registrations, blocking, quickAnswerMillis, DEFAULT_SASL_TIMEOUT_MILLIS, defaultMechanisms());
+        this(vertx, registrations, blocking, quickAnswerMillis, DEFAULT_SASL_TIMEOUT_MILLIS,
+                defaultMechanisms(registrations, blocking));
     }
 
     /** @param mechanisms SASL mechanisms offered, in preference order (add the TPM mechanism here when it exists) */
@@ -99,8 +101,10 @@ public final class DpsAmqpEndpoint {
         this.mechanisms = List.copyOf(mechanisms);
     }
 
-    public static List<DeviceSaslMechanism.Factory> defaultMechanisms() {
-        return List.of(PlainMechanism.FACTORY, TlsOnlyMechanism.EXTERNAL, TlsOnlyMechanism.ANONYMOUS);
+    public static List<DeviceSaslMechanism.Factory> defaultMechanisms(RegistrationService registrations,
+                                                                      Blocking blocking) {
+        return List.of(PlainMechanism.FACTORY, TpmMechanism.factory(registrations, blocking), TlsOnlyMechanism.EXTERNAL,
+                TlsOnlyMechanism.ANONYMOUS);
     }
 
     /** A Proton server speaking DPS with these options (TLS or plain); call listen on it. */
@@ -257,9 +261,9 @@ public final class DpsAmqpEndpoint {
         if (body != null && !body.isObject()) {
             throw ProvisioningException.badRequest("The registration body must be a JSON object.");
         }
-        if (body != null && body.hasNonNull("tpm")) {
-            throw ProvisioningException.badRequest("TPM attestation over AMQP needs the TPM SASL mechanism, which this"
-                    + " server does not offer yet; use another attestation.");
+        if (body != null && body.hasNonNull("tpm") && !TpmMechanism.NAME.equals(device.mechanism())) {
+            throw ProvisioningException.badRequest("TPM attestation over AMQP uses the TPM SASL mechanism, not a tpm"
+                    + " field on a connection authenticated otherwise.");
         }
         RegistrationRequest request = new RegistrationRequest(device.idScope(), device.registrationId(), body,
                 device.credentials());

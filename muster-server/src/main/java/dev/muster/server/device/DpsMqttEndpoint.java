@@ -11,6 +11,7 @@ import dev.muster.core.registration.RegistrationRequest;
 import dev.muster.core.registration.RegistrationService;
 import dev.muster.server.http.Blocking;
 import dev.muster.server.http.FrontDoor;
+import dev.muster.server.tls.ClientCertificates;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -75,7 +76,9 @@ public final class DpsMqttEndpoint {
             return;
         }
         String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
-        DeviceCredentials credentials = DeviceCredentials.sas(password == null || password.isEmpty() ? null : password);
+        // X.509 devices send an empty password and present their certificate in TLS (reference §2).
+        DeviceCredentials credentials = new DeviceCredentials(password == null || password.isEmpty() ? null : password,
+                endpoint.isSsl() ? ClientCertificates.of(endpoint.sslSession()) : List.of());
         Context context = Vertx.currentContext();
         endpoint.publishAutoAck(false);
         endpoint.subscribeHandler(msg -> {

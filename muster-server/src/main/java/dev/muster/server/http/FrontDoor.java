@@ -20,7 +20,8 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
     public static final int MAX_BODY = 96 * 1024;
     private static final Set<String> SERVICE_ROOTS =
-            Set.of("enrollments", "enrollmentgroups", "registrations", "usage", "metrics", "linkedhubs");
+            Set.of("enrollments", "enrollmentgroups", "registrations", "usage", "metrics", "linkedhubs",
+                    "certificates");
 
     private final Predicate<String> isHubHost;
     private final Route hubApi;

@@ -92,6 +92,27 @@ public final class HubHttpApi implements Route {
                 }
                 default -> HubErrors.send(ex, new ProvisioningException(405, 405000, "Method not allowed."));
             }
+        } else if (s.size() == 1 && s.get(0).equals("certificates") && method.equals("GET")) {
+            run(ex, hub, authorization, () -> Map.of("value", registry.trustedCertificates(hub)), v -> ex.json(200, v));
+        } else if (s.size() == 2 && s.get(0).equals("certificates") && method.equals("PUT")) {
+            // Muster's addition: CA certificates the hub trusts for certificateAuthority devices (Azure does this in ARM).
+            JsonNode body = readJson(ex);
+            JsonNode cert = body.path("properties").has("certificate") ? body.path("properties").get("certificate")
+                    : body.get("certificate");
+            if (cert == null || !cert.isTextual()) {
+                HubErrors.send(ex, ProvisioningException.badRequest("The body must be {\"certificate\":\"<PEM>\"}."));
+                return;
+            }
+            run(ex, hub, authorization, () -> registry.trustCertificateAuthority(hub, cert.asText()), v -> ex.json(200, v));
+        } else if (s.size() == 2 && s.get(0).equals("certificates") && method.equals("DELETE")) {
+            String thumbprint = s.get(1);
+            run(ex, hub, authorization, () -> {
+                if (!registry.untrustCertificateAuthority(hub, thumbprint)) {
+                    throw new ProvisioningException(404, 404000, "The hub trusts no certificate with SHA-256 thumbprint "
+                            + thumbprint + ".");
+                }
+                return Boolean.TRUE;
+            }, v -> ex.empty(204));
         } else if (s.size() == 2 && s.get(0).equals("statistics") && s.get(1).equals("devices") && method.equals("GET")) {
             run(ex, hub, authorization, () -> Map.of("totalDeviceCount", store.deviceCount(hub)), v -> ex.json(200, v));
         } else if (s.size() == 2 && s.get(0).equals("messages") && s.get(1).equals("events") && method.equals("GET")) {

@@ -7,6 +7,8 @@ import dev.muster.core.hub.HubRegistry;
 import dev.muster.core.hub.TelemetryMessage;
 import dev.muster.core.hub.TwinListener;
 import dev.muster.server.http.Blocking;
+import dev.muster.server.tls.ClientCertificates;
+import java.security.cert.X509Certificate;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -103,8 +105,10 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
             return;
         }
         String password = endpoint.auth().getPassword();
+        List<X509Certificate> chain = (password == null || password.isEmpty()) && endpoint.isSsl()
+                ? ClientCertificates.of(endpoint.sslSession()) : List.of();
         Context context = Vertx.currentContext();
-        blocking.run(() -> authenticate(user, password)).onComplete(ar -> {
+        blocking.run(() -> authenticate(user, password, chain)).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("MQTT CONNECT of {} to {} failed: {}", user.deviceId(), user.hub(), ar.cause().toString());
                 endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
@@ -119,12 +123,15 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         });
     }
 
-    private Optional<MqttConnectReturnCode> authenticate(HubUser user, String password) {
+    /** Hub SAS token as password, or (no password) the TLS client certificate of an X.509 device. */
+    private Optional<MqttConnectReturnCode> authenticate(HubUser user, String password, List<X509Certificate> chain) {
         var device = registry.device(user.hub(), user.deviceId());
         if (device.isPresent() && !device.get().isEnabled()) {
             return Optional.of(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
         }
-        Optional<String> reason = registry.authenticateDevice(user.hub(), user.deviceId(), password);
+        Optional<String> reason = (password == null || password.isEmpty()) && !chain.isEmpty()
+                ? registry.authenticateDeviceCertificate(user.hub(), user.deviceId(), chain)
+                : registry.authenticateDevice(user.hub(), user.deviceId(), password);
         if (reason.isPresent()) {
             LOG.info("hub {} refused device {}: {}", user.hub(), user.deviceId(), reason.get());
             return Optional.of(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);

@@ -18,6 +18,7 @@ import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.registration.DeviceRegistrationState;
 import dev.muster.core.registration.RegistrationOperation;
 import dev.muster.core.registration.RegistrationService;
+import dev.muster.core.x509.CertificateService;
 import dev.muster.server.http.Async;
 import dev.muster.server.http.Blocking;
 import dev.muster.server.http.Exchange;
@@ -47,6 +48,7 @@ public final class ServiceHttpApi implements Route {
     private final Supplier<String> metrics;
     private final Blocking blocking;
     private final LinkedHubRoutes linkedHubs;
+    private CertificateRoutes certificates;
 
     public ServiceHttpApi(InstanceStore instances, ServiceAuthorizer authorizer, EnrollmentService enrollments,
                           RegistrationService registrations, UsageMeter usage, Supplier<String> metrics,
@@ -59,6 +61,12 @@ public final class ServiceHttpApi implements Route {
         this.metrics = metrics;
         this.blocking = blocking;
         this.linkedHubs = new LinkedHubRoutes(links, health);
+    }
+
+    /** Serves {@code /certificates} (CA certificates and proof of possession) with this service. */
+    public ServiceHttpApi withCertificates(CertificateService service) {
+        this.certificates = new CertificateRoutes(service);
+        return this;
     }
 
     @Override
@@ -78,6 +86,7 @@ public final class ServiceHttpApi implements Route {
             case "enrollmentgroups" -> groupRoutes(ex, s, method, host, authorization);
             case "registrations" -> registrationRoutes(ex, s, method, host, authorization);
             case "linkedhubs" -> linkedHubRoutes(ex, s, method, host, authorization);
+            case "certificates" -> certificateRoutes(ex, s, method, host, authorization);
             case "usage" -> {
                 requireShape(s.size() == 1 && method.equals("GET"), ex);
                 call(ex, host, authorization, AccessRight.ServiceConfig, i -> usageReport(i, ex.query("since")),
@@ -201,6 +210,45 @@ public final class ServiceHttpApi implements Route {
                 }, v -> ex.empty(204));
                 default -> methodNotAllowed(ex);
             }
+        } else {
+            notFound(ex);
+        }
+    }
+
+    // ---- CA certificates (Muster's stand-in for Azure's ARM certificate API) ------------------------------------
+
+    private void certificateRoutes(Exchange ex, List<String> s, String method, String host, String auth) {
+        if (certificates == null) {
+            notFound(ex);
+        }
+        String ifMatch = ex.header("If-Match");
+        if (s.size() == 1 && method.equals("GET")) {
+            call(ex, host, auth, AccessRight.ServiceConfig, certificates::list, v -> ex.json(200, v));
+        } else if (s.size() == 2) {
+            String name = s.get(1);
+            switch (method) {
+                case "PUT" -> {
+                    String body = ex.body();
+                    call(ex, host, auth, AccessRight.ServiceConfig, i -> certificates.put(i, name, body, ifMatch),
+                            w -> ex.json(w.created() ? 201 : 200, CertificateRoutes.view(w.certificate())));
+                }
+                case "GET" -> call(ex, host, auth, AccessRight.ServiceConfig, i -> certificates.get(i, name),
+                        v -> ex.json(200, v));
+                case "DELETE" -> call(ex, host, auth, AccessRight.ServiceConfig, i -> {
+                    certificates.delete(i, name, ifMatch);
+                    return Boolean.TRUE;
+                }, v -> ex.empty(204));
+                default -> methodNotAllowed(ex);
+            }
+        } else if (s.size() == 3 && method.equals("POST") && s.get(2).equalsIgnoreCase("generateVerificationCode")) {
+            call(ex, host, auth, AccessRight.ServiceConfig,
+                    i -> certificates.generateVerificationCode(i, s.get(1), ifMatch), v -> ex.json(200, v));
+        } else if (s.size() == 3 && method.equals("POST") && s.get(2).equalsIgnoreCase("verify")) {
+            String body = ex.body();
+            call(ex, host, auth, AccessRight.ServiceConfig, i -> certificates.verify(i, s.get(1), ifMatch, body),
+                    v -> ex.json(200, v));
+        } else if (s.size() == 3) {
+            methodNotAllowed(ex);
         } else {
             notFound(ex);
         }

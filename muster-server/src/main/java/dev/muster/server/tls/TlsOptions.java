@@ -4,6 +4,12 @@ import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.TrustOptions;
+import java.net.Socket;
+import java.security.cert.X509Certificate;
+import java.util.Set;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +23,51 @@ public final class TlsOptions {
         return new PemKeyCertOptions()
                 .setCertPath(pki.serverCertificate().toString())
                 .setKeyPath(pki.serverKey().toString());
+    }
+
+    /** TLS 1.2 (what the Java SDKs offer) and 1.3. */
+    public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+    /**
+     * Device listeners serve SAS and X.509 devices on one port: they request a client certificate without requiring
+     * one, and accept whatever is sent at the TLS layer; the core validates X.509 chains (with precise reasons) when a
+     * device registers or connects. The empty accepted-issuers list lets clients offer any certificate.
+     */
+    public static TrustOptions acceptAnyClientCertificate() {
+        return TrustOptions.wrap(new AcceptAnyClient());
+    }
+
+    private static final class AcceptAnyClient extends X509ExtendedTrustManager {
+        private static final X509Certificate[] NONE = new X509Certificate[0];
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("server-side trust manager");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            throw new UnsupportedOperationException("server-side trust manager");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            throw new UnsupportedOperationException("server-side trust manager");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return NONE;
+        }
     }
 
     public static SSLEngineOptions engine() {

@@ -1,0 +1,121 @@
+package dev.muster.server.mqtt;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttServerOptions;
+import io.vertx.mqtt.impl.MqttServerConnection;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+/**
+ * The device MQTT listener (8883). It is Vert.x's MQTT server with one difference that X.509 devices need: Vert.x
+ * only exposes the CONNECT user name when a password is present too ({@code MqttEndpoint.auth()} is null otherwise),
+ * but the Azure SDKs send a user name and no password when they authenticate with a client certificate. A handler
+ * after the MQTT decoder turns such a CONNECT into one with an empty password, so the endpoint sees the user name
+ * (the ID scope / hub name) and an empty password, which the DPS and hub endpoints read as "X.509".
+ *
+ * <p>The pipeline is the one {@code MqttServerImpl} builds (encoder, decoder, connect timeout); the connection object
+ * is Vert.x's own {@link MqttServerConnection}.
+ */
+public final class MqttListener {
+    private static final Method HANDLE_MESSAGE;
+
+    static {
+        try {
+            HANDLE_MESSAGE = MqttServerConnection.class.getDeclaredMethod("handleMessage", Object.class);
+            HANDLE_MESSAGE.setAccessible(true);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError("vertx-mqtt changed: MqttServerConnection.handleMessage is gone");
+        }
+    }
+
+    private final MqttServerOptions options;
+    private final NetServer server;
+
+    public MqttListener(Vertx vertx, MqttServerOptions options, Handler<MqttEndpoint> endpoints,
+                        Handler<Throwable> errors) {
+        this.options = options;
+        this.server = vertx.createNetServer(options).connectHandler(so -> {
+            NetSocketInternal soi = (NetSocketInternal) so;
+            ChannelPipeline p = soi.channelHandlerContext().pipeline();
+            p.addBefore("handler", "mqttEncoder", MqttEncoder.INSTANCE);
+            p.addBefore("handler", "mqttDecoder",
+                    new MqttDecoder(options.getMaxMessageSize(), options.getMaxClientIdLength()));
+            p.addBefore("handler", "connectWithoutPassword", new ConnectWithoutPassword());
+            p.addBefore("handler", "idle", new IdleStateHandler(options.timeoutOnConnect(), 0, 0));
+            p.addBefore("handler", "timeoutOnConnect", new ChannelDuplexHandler() {
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                    if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
+                        ctx.channel().close();
+                    }
+                    super.userEventTriggered(ctx, evt);
+                }
+            });
+            MqttServerConnection conn = new MqttServerConnection(soi, endpoints, errors, options);
+            soi.messageHandler(msg -> {
+                synchronized (conn) {
+                    try {
+                        HANDLE_MESSAGE.invoke(conn, msg);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                }
+            });
+        });
+        if (errors != null) {
+            server.exceptionHandler(errors);
+        }
+    }
+
+    public Future<MqttListener> listen() {
+        return server.listen(options.getPort(), options.getHost()).map(s -> this);
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    public Future<Void> close() {
+        return server.close();
+    }
+
+    /** User name without password (X.509 devices) → the same CONNECT with an empty password. */
+    static final class ConnectWithoutPassword extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof MqttConnectMessage m) {
+                ctx.pipeline().remove(this);
+                MqttConnectVariableHeader h = m.variableHeader();
+                if (h.hasUserName() && !h.hasPassword()) {
+                    MqttConnectPayload p = m.payload();
+                    msg = new MqttConnectMessage(m.fixedHeader(),
+                            new MqttConnectVariableHeader(h.name(), h.version(), true, true, h.isWillRetain(),
+                                    h.willQos(), h.isWillFlag(), h.isCleanSession(), h.keepAliveTimeSeconds(),
+                                    h.properties()),
+                            new MqttConnectPayload(p.clientIdentifier(), p.willProperties(), p.willTopic(),
+                                    p.willMessageInBytes(), p.userName(), new byte[0]));
+                }
+            }
+            super.channelRead(ctx, msg);
+        }
+    }
+}
