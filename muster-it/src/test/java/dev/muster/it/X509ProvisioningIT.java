@@ -78,7 +78,8 @@ class X509ProvisioningIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class, names = {"HTTPS", "MQTT"})
+    @EnumSource(value = ProvisioningDeviceClientTransportProtocol.class,
+            names = {"HTTPS", "MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})
     void individualEnrollmentWithTheDeviceCertificate(ProvisioningDeviceClientTransportProtocol protocol)
             throws Exception {
         String regId = id("x509-ind-" + protocol.name().toLowerCase());

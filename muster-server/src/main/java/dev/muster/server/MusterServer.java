@@ -237,8 +237,9 @@ public final class MusterServer implements AutoCloseable, HubClients {
         MqttFrontDoor mqttFrontDoor = new MqttFrontDoor(
                 new DpsMqttEndpoint(registrations, blocking, config.quickAnswerMillis()), hubMqtt);
         // Plain MQTT on loopback only, behind the WebSocket bridge on 443.
-        MqttServer internalMqtt = MqttServer.create(vertx, new MqttServerOptions().setMaxMessageSize(256 * 1024 + 1024)
-                .setTimeoutOnConnect(30).setHost("127.0.0.1").setPort(0)).endpointHandler(mqttFrontDoor);
+        MqttListener internalMqtt = new MqttListener(vertx, new MqttServerOptions().setMaxMessageSize(256 * 1024 + 1024)
+                .setTimeoutOnConnect(30).setHost("127.0.0.1").setPort(0), mqttFrontDoor,
+                e -> LOG.debug("MQTT (WebSocket bridge): {}", e.toString()));
         bind(internalMqtt.listen(), "MQTT (WebSocket bridge)", "127.0.0.1", 0, "--mqtt-port");
         listeners.add(internalMqtt);
         Map<String, Integer> bridged = new HashMap<>(Map.of(WebSocketBridge.MQTT, internalMqtt.actualPort()));
@@ -293,6 +294,9 @@ public final class MusterServer implements AutoCloseable, HubClients {
                         .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setIdleTimeout(240)
                         .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
                 amqpOptions.setSslEngineOptions(TlsOptions.engine());
+                // X.509 devices present their certificate in TLS: ask for it, validate it in the domain.
+                amqpOptions.setClientAuth(ClientAuth.REQUEST);
+                amqpOptions.setTrustOptions(TlsOptions.acceptAnyClientCertificate());
                 ProtonServer amqp = dpsAmqp.server(amqpOptions);
                 bind(DpsAmqpEndpoint.listen(amqp, address, config.amqpPort()), "AMQP", address, config.amqpPort(),
                         "--amqp-port");

@@ -1,18 +1,15 @@
 package dev.muster.server.amqp;
 
+import dev.muster.server.tls.ClientCertificates;
 import dev.muster.core.registration.DeviceCredentials;
 import io.vertx.core.Future;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 
 /**
  * ANONYMOUS and EXTERNAL (X.509 devices): the mechanism names nobody; the device comes from the link address and the
- * credentials are the TLS client chain, if the client presented one. Until X.509 attestation lands the chain is
- * usually empty and the registration engine answers 401.
+ * credentials are the TLS client chain, if the client presented one (X.509 attestation; without one the registration
+ * engine answers 401).
  */
 public final class TlsOnlyMechanism implements DeviceSaslMechanism {
     public static final Factory ANONYMOUS = factory("ANONYMOUS");
@@ -49,23 +46,11 @@ public final class TlsOnlyMechanism implements DeviceSaslMechanism {
     }
 
     static List<X509Certificate> clientChain(Peer peer) {
-        if (peer == null || peer.socket() == null || !peer.socket().isSsl()) {
+        if (peer == null || peer.socket() == null) {
             return List.of();
         }
-        try {
-            SSLSession session = peer.socket().sslSession();
-            if (session == null) {
-                return List.of();
-            }
-            List<X509Certificate> chain = new ArrayList<>();
-            for (Certificate c : session.getPeerCertificates()) {
-                if (c instanceof X509Certificate x) {
-                    chain.add(x);
-                }
-            }
-            return List.copyOf(chain);
-        } catch (SSLPeerUnverifiedException e) {
-            return List.of();
-        }
+        return ClientCertificates.of(peer.socket().isSsl() ? peer.socket().sslSession() : null,
+                peer.socket().remoteAddress());
     }
+
 }

@@ -78,7 +78,7 @@ public final class DpsMqttEndpoint {
         String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
         // X.509 devices send an empty password and present their certificate in TLS (reference §2).
         DeviceCredentials credentials = new DeviceCredentials(password == null || password.isEmpty() ? null : password,
-                endpoint.isSsl() ? ClientCertificates.of(endpoint.sslSession()) : List.of());
+                ClientCertificates.of(endpoint.isSsl() ? endpoint.sslSession() : null, endpoint.remoteAddress()));
         Context context = Vertx.currentContext();
         endpoint.publishAutoAck(false);
         endpoint.subscribeHandler(msg -> {

@@ -51,12 +51,18 @@ public final class WebSocketBridge {
                 return;
             }
             ws.pause();
+            java.util.List<java.security.cert.X509Certificate> chain = dev.muster.server.tls.ClientCertificates.of(
+                    request.isSSL() ? request.sslSession() : null, null);
             client.connect(port, "127.0.0.1").onComplete(c -> {
                 if (c.failed()) {
                     ws.close((short) 1011, "internal listener unavailable");
                     return;
                 }
                 NetSocket socket = c.result();
+                // The device's TLS client chain reaches the inner listener (X.509 over WebSockets).
+                int bridgePort = socket.localAddress().port();
+                dev.muster.server.tls.ClientCertificates.bridge(bridgePort, chain);
+                socket.closeHandler(v -> dev.muster.server.tls.ClientCertificates.unbridge(bridgePort));
                 ws.pipeTo(socket);
                 socket.pipeTo(ws);
                 ws.resume();

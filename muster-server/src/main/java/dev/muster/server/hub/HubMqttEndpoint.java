@@ -105,8 +105,9 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
             return;
         }
         String password = endpoint.auth().getPassword();
-        List<X509Certificate> chain = (password == null || password.isEmpty()) && endpoint.isSsl()
-                ? ClientCertificates.of(endpoint.sslSession()) : List.of();
+        List<X509Certificate> chain = password == null || password.isEmpty()
+                ? ClientCertificates.of(endpoint.isSsl() ? endpoint.sslSession() : null, endpoint.remoteAddress())
+                : List.of();
         Context context = Vertx.currentContext();
         blocking.run(() -> authenticate(user, password, chain)).onComplete(ar -> {
             if (ar.failed()) {
