@@ -64,6 +64,26 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How often to measure the latency to every linked hub (geoLatency allocation); 0 = never. Default: ${DEFAULT-VALUE}")
     int latencyProbeSeconds;
 
+    @Option(names = "--handshake-timeout", defaultValue = "10",
+            description = "Seconds a client may take to finish the TLS handshake. Default: ${DEFAULT-VALUE}")
+    int handshakeTimeout;
+
+    @Option(names = "--connect-timeout", defaultValue = "30",
+            description = "Seconds a client may take to send MQTT CONNECT or finish AMQP SASL. Default: ${DEFAULT-VALUE}")
+    int connectTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "240",
+            description = "Seconds an HTTPS or AMQP connection may stay idle (MQTT uses its keep-alive). Default: ${DEFAULT-VALUE}")
+    int idleTimeout;
+
+    private ServerConfig.ListenerTimeouts listenerTimeouts() {
+        try {
+            return new ServerConfig.ListenerTimeouts(handshakeTimeout, connectTimeout, idleTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--handshake-timeout, --connect-timeout and --idle-timeout must be at least 1 second.");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -81,7 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
         List<String> hubs = HubHosts.resolve(hubHosts, hubCount);
         ServerConfig config = new ServerConfig(dataDir, bind, httpsPort, mqttPort, hostName, hostName, hubs, db, null,
                 null, defaults.databasePoolSize(), quickAnswerMillis, defaults.workerPoolSize(), hubClient,
-                webhookTimeoutMillis, latencyProbeSeconds, amqpPort);
+                webhookTimeoutMillis, latencyProbeSeconds, amqpPort, listenerTimeouts());
         MusterServer server = new MusterServer(config);
         ConnectionInfo info;
         try {

@@ -238,7 +238,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
                 new DpsMqttEndpoint(registrations, blocking, config.quickAnswerMillis()), hubMqtt);
         // Plain MQTT on loopback only, behind the WebSocket bridge on 443.
         MqttListener internalMqtt = new MqttListener(vertx, new MqttServerOptions().setMaxMessageSize(256 * 1024 + 1024)
-                .setTimeoutOnConnect(30).setHost("127.0.0.1").setPort(0), mqttFrontDoor,
+                .setTimeoutOnConnect(config.timeouts().connectSeconds()).setHost("127.0.0.1").setPort(0), mqttFrontDoor,
                 e -> LOG.debug("MQTT (WebSocket bridge): {}", e.toString()));
         bind(internalMqtt.listen(), "MQTT (WebSocket bridge)", "127.0.0.1", 0, "--mqtt-port");
         listeners.add(internalMqtt);
@@ -246,9 +246,12 @@ public final class MusterServer implements AutoCloseable, HubClients {
         // DPS over AMQP (not on a hub-only node): plain on loopback behind the WebSocket bridge (AMQPWSB10), TLS on the
         // AMQP port below.
         DpsAmqpEndpoint dpsAmqp = hubOnly ? null
-                : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis());
+                : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis(),
+                        config.timeouts().connectSeconds() * 1000L,
+                        DpsAmqpEndpoint.defaultMechanisms(registrations, blocking));
         if (dpsAmqp != null) {
-            ProtonServer internalAmqp = dpsAmqp.server(new ProtonServerOptions().setIdleTimeout(240));
+            ProtonServer internalAmqp = dpsAmqp.server(new ProtonServerOptions()
+                    .setIdleTimeout(config.timeouts().idleSeconds()));
             bind(DpsAmqpEndpoint.listen(internalAmqp, "127.0.0.1", 0), "AMQP (WebSocket bridge)", "127.0.0.1", 0,
                     "--amqp-port");
             listeners.add(internalAmqp);
@@ -272,18 +275,22 @@ public final class MusterServer implements AutoCloseable, HubClients {
                     .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setSslEngineOptions(TlsOptions.engine())
                     .setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
                     .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS)
-                    .setIdleTimeout(120).setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+                    .setIdleTimeout(config.timeouts().idleSeconds())
+                    .setSslHandshakeTimeout(config.timeouts().handshakeSeconds()).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
                     .setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
                     .setWebSocketSubProtocols(List.of(WebSocketBridge.MQTT, WebSocketBridge.AMQP));
             HttpServer http = vertx.createHttpServer(https).requestHandler(frontDoor);
             bind(http.listen(), "HTTPS", address, config.httpsPort(), "--https-port");
             listeners.add(http);
             MqttServerOptions mqttOptions = new MqttServerOptions().setMaxMessageSize(256 * 1024 + 1024)
-                    .setTimeoutOnConnect(30).setHost(address).setPort(config.mqttPort()).setSsl(true)
+                    .setTimeoutOnConnect(config.timeouts().connectSeconds()).setHost(address).setPort(config.mqttPort())
+                    .setSsl(true)
                     .setKeyCertOptions(TlsOptions.keyCert(pki));
             mqttOptions.setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
                     .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS);
             mqttOptions.setSslEngineOptions(TlsOptions.engine());
+            mqttOptions.setSslHandshakeTimeout(config.timeouts().handshakeSeconds());
+            mqttOptions.setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
             // Vert.x's MQTT server, plus the user name of X.509 CONNECTs that carry no password (see MqttListener).
             MqttListener mqtt = new MqttListener(vertx, mqttOptions, mqttFrontDoor,
                     e -> LOG.debug("MQTT listener: {}", e.toString()));
@@ -291,8 +298,9 @@ public final class MusterServer implements AutoCloseable, HubClients {
             listeners.add(mqtt);
             if (dpsAmqp != null) {
                 ProtonServerOptions amqpOptions = new ProtonServerOptions().setHost(address).setPort(config.amqpPort())
-                        .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setIdleTimeout(240)
-                        .setSslHandshakeTimeout(10).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+                        .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setIdleTimeout(config.timeouts().idleSeconds())
+                        .setSslHandshakeTimeout(config.timeouts().handshakeSeconds())
+                        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
                 amqpOptions.setSslEngineOptions(TlsOptions.engine());
                 // X.509 devices present their certificate in TLS: ask for it, validate it in the domain.
                 amqpOptions.setClientAuth(ClientAuth.REQUEST);
