@@ -141,4 +141,64 @@ final class RawAmqp {
     static Object property(Message m, String name) {
         return m.getApplicationProperties().getValue().get(name);
     }
+
+    /**
+     * Runs a bare proton-j engine over a TLS socket to Muster's AMQP port until {@code step} returns a value (it is
+     * called after every exchange of bytes, and may drive SASL or read deliveries), the server closes, or time runs out.
+     */
+    static <T> T pump(org.apache.qpid.proton.engine.Transport transport, long seconds,
+                      java.util.function.Supplier<T> step) throws Exception {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) MusterUnderTest.trust().getSocketFactory()
+                .createSocket("localhost", MusterUnderTest.info().ports().amqp())) {
+            socket.setSoTimeout(100);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[16384];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < deadline) {
+                T result = step.get();
+                if (result != null) {
+                    return result;
+                }
+                while (transport.pending() > 0) {
+                    java.nio.ByteBuffer head = transport.head();
+                    byte[] chunk = new byte[head.remaining()];
+                    head.get(chunk);
+                    out.write(chunk);
+                    transport.pop(chunk.length);
+                }
+                out.flush();
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (java.net.SocketTimeoutException e) {
+                    continue;
+                }
+                if (n < 0) {
+                    return step.get();
+                }
+                for (int off = 0; off < n; ) {
+                    java.nio.ByteBuffer tail = transport.tail();
+                    int c = Math.min(tail.remaining(), n - off);
+                    tail.put(buffer, off, c);
+                    transport.process();
+                    off += c;
+                }
+            }
+            return step.get();
+        }
+    }
+
+    /** The next complete message on a proton-j receiver, or null. */
+    static Message next(org.apache.qpid.proton.engine.Receiver receiver) {
+        org.apache.qpid.proton.engine.Delivery d = receiver.current();
+        if (d == null || !d.isReadable() || d.isPartial()) {
+            return null;
+        }
+        byte[] data = new byte[d.pending()];
+        int read = receiver.recv(data, 0, data.length);
+        Message m = Message.Factory.create();
+        m.decode(data, 0, read);
+        return m;
+    }
 }

@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -29,12 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLSocket;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.engine.Connection;
-import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
@@ -252,48 +249,7 @@ class RawAmqpIT {
         requests.send(encoded, 0, length);
         requests.advance();
 
-        Message answer = null;
-        try (SSLSocket socket = (SSLSocket) MusterUnderTest.trust().getSocketFactory()
-                .createSocket("localhost", MusterUnderTest.info().ports().amqp())) {
-            socket.setSoTimeout(100);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8192];
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (answer == null && System.nanoTime() < deadline) {
-                while (transport.pending() > 0) {
-                    ByteBuffer head = transport.head();
-                    byte[] chunk = new byte[head.remaining()];
-                    head.get(chunk);
-                    out.write(chunk);
-                    transport.pop(chunk.length);
-                }
-                out.flush();
-                int n;
-                try {
-                    n = in.read(buffer);
-                } catch (SocketTimeoutException e) {
-                    continue;
-                }
-                if (n < 0) {
-                    break;
-                }
-                for (int off = 0; off < n; ) {
-                    ByteBuffer tail = transport.tail();
-                    int c = Math.min(tail.remaining(), n - off);
-                    tail.put(buffer, off, c);
-                    transport.process();
-                    off += c;
-                }
-                Delivery d = answers.current();
-                if (d != null && d.isReadable() && !d.isPartial()) {
-                    byte[] data = new byte[d.pending()];
-                    int read = answers.recv(data, 0, data.length);
-                    answer = Message.Factory.create();
-                    answer.decode(data, 0, read);
-                }
-            }
-        }
+        Message answer = RawAmqp.pump(transport, 10, () -> RawAmqp.next(answers));
         assertThat(answer).as("an answer without SASL").isNotNull();
         assertThat(property(answer, "status-code")).isEqualTo(401);
         assertThat(json(answer).path("errorCode").asInt()).isEqualTo(401002);

@@ -4,27 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muster.cli.TpmToolsDevice;
-import dev.muster.core.Json;
 import dev.muster.core.tpm.SoftwareTpm;
 import dev.muster.core.tpm.TpmRegistrationId;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLSocket;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.engine.Connection;
-import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sasl;
 import org.apache.qpid.proton.engine.Sender;
@@ -135,58 +127,21 @@ class TpmAmqpIT {
         requests.send(encoded, 0, length);
         requests.advance();
 
-        try (SSLSocket socket = (SSLSocket) MusterUnderTest.trust().getSocketFactory()
-                .createSocket("localhost", MusterUnderTest.info().ports().amqp())) {
-            socket.setSoTimeout(100);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[16384];
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                if (sasl.pending() > 0) {
-                    byte[] challenge = new byte[sasl.pending()];
-                    sasl.recv(challenge, 0, challenge.length);
-                    byte[] response = device.answer(challenge);
-                    sasl.send(response, 0, response.length);
-                }
-                if (sasl.getOutcome() != Sasl.SaslOutcome.PN_SASL_NONE && sasl.getOutcome() != Sasl.SaslOutcome.PN_SASL_OK) {
-                    return new Outcome(sasl.getOutcome(), null);
-                }
-                Delivery d = answers.current();
-                if (d != null && d.isReadable() && !d.isPartial()) {
-                    byte[] data = new byte[d.pending()];
-                    answers.recv(data, 0, data.length);
-                    Message m = Message.Factory.create();
-                    m.decode(data, 0, data.length);
-                    return new Outcome(sasl.getOutcome(), m);
-                }
-                while (transport.pending() > 0) {
-                    ByteBuffer head = transport.head();
-                    byte[] chunk = new byte[head.remaining()];
-                    head.get(chunk);
-                    out.write(chunk);
-                    transport.pop(chunk.length);
-                }
-                out.flush();
-                int n;
-                try {
-                    n = in.read(buffer);
-                } catch (SocketTimeoutException e) {
-                    continue;
-                }
-                if (n < 0) {
-                    break;
-                }
-                for (int off = 0; off < n; ) {
-                    ByteBuffer tail = transport.tail();
-                    int c = Math.min(tail.remaining(), n - off);
-                    tail.put(buffer, off, c);
-                    transport.process();
-                    off += c;
-                }
+        Outcome outcome = RawAmqp.pump(transport, 30, () -> {
+            if (sasl.pending() > 0) {
+                byte[] challenge = new byte[sasl.pending()];
+                sasl.recv(challenge, 0, challenge.length);
+                byte[] response = device.answer(challenge);
+                sasl.send(response, 0, response.length);
             }
-        }
-        return new Outcome(sasl.getOutcome(), null);
+            Sasl.SaslOutcome state = sasl.getOutcome();
+            if (state != Sasl.SaslOutcome.PN_SASL_NONE && state != Sasl.SaslOutcome.PN_SASL_OK) {
+                return new Outcome(state, null);
+            }
+            Message answer = RawAmqp.next(answers);
+            return answer == null ? null : new Outcome(state, answer);
+        });
+        return outcome != null ? outcome : new Outcome(sasl.getOutcome(), null);
     }
 
     private static String enroll(byte[] ek) throws Exception {
