@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "muster", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Self-hosted IoT device provisioning service, wire-compatible with Azure IoT Hub DPS.",
         subcommands = {ServeCommand.class, EnrollmentCommands.Individual.class, EnrollmentCommands.Group.class,
-                RegistrationCommand.class, DeviceCommand.class, HubCommand.class, LinkedHubCommand.class, DbCommand.class, CertificateCommand.class, CommandLine.HelpCommand.class})
+                RegistrationCommand.class, DeviceCommand.class, HubCommand.class, LinkedHubCommand.class, DbCommand.class, CertificateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

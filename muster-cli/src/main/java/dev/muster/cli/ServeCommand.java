@@ -84,6 +84,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--exit-when-ready", hidden = true,
+            description = "Stop as soon as every listener is up (the launcher's class-data training run).")
+    boolean exitWhenReady;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -109,6 +113,10 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (StartupException e) {
             System.err.println("muster: " + e.getMessage());
             return 1;
+        }
+        if (exitWhenReady) {
+            server.close();
+            return 0;
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -47,6 +47,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import io.vertx.proton.ProtonServer;
@@ -102,6 +103,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private final List<Object> listeners = new ArrayList<>();
     private final Map<String, HubClient> hubClients = new ConcurrentHashMap<>();
     private long flushTimer = -1;
+    private Metrics metrics;
 
     public MusterServer(ServerConfig config) {
         this(config, false);
@@ -219,7 +221,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
                 TimeUnit.SECONDS));
         hubRegistry = new HubRegistry(store, clock, chainVerifier);
         usage = new UsageMeter(store, clock);
-        Metrics metrics = new Metrics(store, usage);
+        metrics = new Metrics(store, usage);
         EnrollmentService enrollments = new EnrollmentService(store, store, store, store, usage, clock);
         latencyProbe = new HubLatencyProbe(this::latencyTargets, Duration.ofSeconds(Math.max(1, config.latencyProbeSeconds())));
         if (config.latencyProbeSeconds() > 0) {
@@ -267,12 +269,14 @@ public final class MusterServer implements AutoCloseable, HubClients {
             usage.flush();
             return null;
         }));
+        // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
+        KeyCertOptions keyCert = TlsOptions.keyCert(pki, vertx);
         for (String address : bindAddresses(hubs)) {
             if (address.equals("::1") && !ipv6LoopbackAvailable()) {
                 continue;
             }
             HttpServerOptions https = new HttpServerOptions().setHost(address).setPort(config.httpsPort())
-                    .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setSslEngineOptions(TlsOptions.engine())
+                    .setSsl(true).setKeyCertOptions(keyCert).setSslEngineOptions(TlsOptions.engine())
                     .setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
                     .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS)
                     .setIdleTimeout(config.timeouts().idleSeconds())
@@ -285,7 +289,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
             MqttServerOptions mqttOptions = new MqttServerOptions().setMaxMessageSize(256 * 1024 + 1024)
                     .setTimeoutOnConnect(config.timeouts().connectSeconds()).setHost(address).setPort(config.mqttPort())
                     .setSsl(true)
-                    .setKeyCertOptions(TlsOptions.keyCert(pki));
+                    .setKeyCertOptions(keyCert);
             mqttOptions.setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
                     .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS);
             mqttOptions.setSslEngineOptions(TlsOptions.engine());
@@ -298,7 +302,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
             listeners.add(mqtt);
             if (dpsAmqp != null) {
                 ProtonServerOptions amqpOptions = new ProtonServerOptions().setHost(address).setPort(config.amqpPort())
-                        .setSsl(true).setKeyCertOptions(TlsOptions.keyCert(pki)).setIdleTimeout(config.timeouts().idleSeconds())
+                        .setSsl(true).setKeyCertOptions(keyCert).setIdleTimeout(config.timeouts().idleSeconds())
                         .setSslHandshakeTimeout(config.timeouts().handshakeSeconds())
                         .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
                 amqpOptions.setSslEngineOptions(TlsOptions.engine());
@@ -462,6 +466,10 @@ public final class MusterServer implements AutoCloseable, HubClients {
                 LOG.warn("Vert.x did not close cleanly: {}", e.toString());
             }
             vertx = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
         }
         if (usage != null) {
             try {

@@ -15,9 +15,12 @@ public final class Database implements AutoCloseable {
     private static final int EMBEDDED_POOL_SIZE = 10;
     private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
     // Portable SQL is checked against PostgreSQL semantics even when running embedded; the lock timeout lets
-    // writers of one row queue behind each other instead of failing after H2's 1 s default.
+    // writers of one row queue behind each other instead of failing after H2's 1 s default. A registration runs about
+    // a dozen distinct statements: with H2's default of 8 cached statements per session every one of them was parsed
+    // and planned again (a twentieth of the server's CPU in the boot storm, docs/benchmarks.md).
     private static final String H2_OPTIONS =
-            ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+            ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000"
+                    + ";QUERY_CACHE_SIZE=64";
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;

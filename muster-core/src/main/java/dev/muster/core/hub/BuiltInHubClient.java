@@ -59,6 +59,17 @@ public final class BuiltInHubClient implements HubClient {
         }
     }
 
+    /** One insert of device and twin: the registration path of a first boot (see HubRegistry#createDevice). */
+    @Override
+    public boolean createWithTwin(HubDevice device, TwinState initialTwin) {
+        try {
+            return registry.createDevice(hostName, device,
+                    initialTwin == null ? null : Json.MAPPER.valueToTree(initialTwin)).isPresent();
+        } catch (ProvisioningException e) {
+            throw new HubException(hostName, e.httpStatus(), e.getMessage());
+        }
+    }
+
     @Override
     public void patchTwin(String deviceId, TwinState patch) {
         try {

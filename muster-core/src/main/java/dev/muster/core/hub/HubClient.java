@@ -33,4 +33,15 @@ public interface HubClient {
      * that manages its CA trust itself (Azure IoT Hub) ignores it.
      */
     default void trustCertificateAuthority(String certificatePem) {}
+
+    /**
+     * Creates a device that does not exist yet with its initial twin in one atomic step, where the hub can; the
+     * result must equal {@link #putDevice} followed by {@link #patchTwin}.
+     *
+     * @return false when the device already exists or this client cannot do it in one step (the caller then uses
+     *         putDevice and patchTwin)
+     */
+    default boolean createWithTwin(HubDevice device, TwinState initialTwin) {
+        return false;
+    }
 }

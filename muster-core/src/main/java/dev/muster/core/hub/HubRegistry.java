@@ -121,6 +121,45 @@ public final class HubRegistry {
         throw ProvisioningException.conflict("Device " + requested.deviceId() + " is being changed concurrently; retry.");
     }
 
+    /**
+     * Creates a device that does not exist yet together with its initial twin, in one store write: the twin comes out
+     * exactly as {@link #putDevice} followed by {@link #patchTwin} with {@code initialTwin} would leave it (tags and
+     * desired merged into an empty twin, each change counted in the versions), without reading the new device and
+     * its twin back and writing the twin twice. Nobody can be subscribed to a device that did not exist, so there is
+     * no desired-property push to make.
+     *
+     * @param initialTwin {@code {"tags":…,"properties":{"desired":…}}}, or null for an empty twin
+     * @return the device, or empty when a device with this ID already exists (nothing is changed then)
+     */
+    public Optional<HubDevice> createDevice(String hub, HubDevice requested, JsonNode initialTwin) {
+        RegistrationIds.requireValidDeviceId(requested.deviceId());
+        JsonNode tagsIn = initialTwin == null ? null : initialTwin.get("tags");
+        JsonNode desiredIn = initialTwin == null ? null : initialTwin.path("properties").get("desired");
+        AuthenticationMechanism auth = normaliseAuth(requested.authentication());
+        String status = requested.status() == null ? "enabled" : requested.status().toLowerCase();
+        if (!status.equals("enabled") && !status.equals("disabled")) {
+            throw ProvisioningException.badRequest("status must be 'enabled' or 'disabled'.");
+        }
+        DeviceCapabilities caps = requested.capabilities() == null ? DeviceCapabilities.NONE : requested.capabilities();
+        ObjectNode tags = Json.object();
+        ObjectNode desired = Json.object();
+        boolean patched = false;
+        boolean desiredChanged = false;
+        if (tagsIn != null && tagsIn.isObject()) {
+            JsonMerge.merge(tags, tagsIn);
+            patched = true;
+        }
+        if (desiredIn != null && desiredIn.isObject()) {
+            desiredChanged = JsonMerge.merge(desired, desiredIn);
+            patched = true;
+        }
+        HubDevice created = requested.withServerFields(UUID.randomUUID().toString(), Ids.etag(), status,
+                Timestamps.format(clock.instant()), auth, caps);
+        DeviceTwin twin = new DeviceTwin(requested.deviceId(), tags, desired, desiredChanged ? 2 : 1, Json.object(), 1,
+                patched ? 2 : 1, Ids.etag());
+        return store.insertDevice(hub, created, twin) ? Optional.of(created) : Optional.empty();
+    }
+
     public boolean deleteDevice(String hub, String deviceId, String ifMatch) {
         Optional<HubDevice> existing = store.device(hub, deviceId);
         if (existing.isEmpty()) {

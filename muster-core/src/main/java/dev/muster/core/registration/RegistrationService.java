@@ -275,6 +275,10 @@ public final class RegistrationService {
     }
 
     private void create(HubClient hub, HubDevice identity, TwinState initialTwin) {
+        // A built-in hub creates a new device with its twin in one write (false: it exists, or a REST hub).
+        if (hub.createWithTwin(identity, hasContent(initialTwin) ? initialTwin : null)) {
+            return;
+        }
         boolean existed = hub.device(identity.deviceId()).isPresent();
         hub.putDevice(identity);
         try {
@@ -333,14 +337,19 @@ public final class RegistrationService {
     }
 
     private static void applyTwin(HubClient hub, String deviceId, TwinState twin) {
+        if (hasContent(twin)) {
+            hub.patchTwin(deviceId, twin);
+        }
+    }
+
+    /** Whether an initial twin has tags or desired properties to apply (an empty one leaves the twin untouched). */
+    private static boolean hasContent(TwinState twin) {
         if (twin == null) {
-            return;
+            return false;
         }
         boolean hasTags = twin.tags() != null && twin.tags().isObject() && twin.tags().size() > 0;
         boolean hasDesired = twin.desired() != null && twin.desired().isObject() && twin.desired().size() > 0;
-        if (hasTags || hasDesired) {
-            hub.patchTwin(deviceId, twin);
-        }
+        return hasTags || hasDesired;
     }
 
     private static void safeDelete(HubClient hub, String deviceId) {

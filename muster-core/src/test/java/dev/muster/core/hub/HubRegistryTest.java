@@ -470,4 +470,57 @@ class HubRegistryTest {
 
         assertThat(got).containsExactly(m);
     }
+
+    // ---- one-step creation (the registration path) ----------------------------------------------------------
+
+    /** The twin without what differs between any two writes (etags). */
+    private static ObjectNode comparable(ObjectNode twin) {
+        ObjectNode copy = twin.deepCopy();
+        copy.remove("etag");
+        copy.remove("deviceEtag");
+        copy.remove("generationId");
+        return copy;
+    }
+
+    @Test
+    void createDeviceWithInitialTwinEqualsPutThenPatch() {
+        String initial = "{\"tags\":{\"site\":\"lab\",\"gone\":null},\"properties\":{\"desired\":{\"interval\":30,"
+                + "\"nested\":{\"a\":1}}}}";
+        registry.putDevice(HUB, HubDevice.of("two-steps", null, null), null);
+        registry.patchTwin(HUB, "two-steps", Json.tree(initial), null);
+        pushes.clear();
+
+        assertThat(registry.createDevice(HUB, HubDevice.of("one-step", null, null), Json.tree(initial))).isPresent();
+
+        ObjectNode twoSteps = comparable(twin("two-steps"));
+        ObjectNode oneStep = comparable(twin("one-step"));
+        twoSteps.put("deviceId", "one-step");
+        assertThat(oneStep).isEqualTo(twoSteps);
+        assertThat(desired(oneStep).path("$version").asLong()).isEqualTo(2);
+        assertThat(pushes).isEmpty();
+    }
+
+    @Test
+    void createDeviceWithOnlyTagsOrNothingCountsVersionsLikeThePatch() {
+        registry.createDevice(HUB, HubDevice.of("tags-only", null, null), Json.tree("{\"tags\":{\"a\":1}}"));
+        registry.createDevice(HUB, HubDevice.of("bare", null, null), null);
+
+        assertThat(twin("tags-only").path("version").asLong()).isEqualTo(2);
+        assertThat(desired(twin("tags-only")).path("$version").asLong()).isEqualTo(1);
+        assertThat(twin("bare").path("version").asLong()).isEqualTo(1);
+        assertThat(twin("bare").path("tags").size()).isZero();
+    }
+
+    @Test
+    void createDeviceLeavesAnExistingDeviceAlone() {
+        HubDevice first = create("dev1");
+        patchDesired("dev1", "{\"keep\":true}");
+
+        assertThat(registry.createDevice(HUB, HubDevice.of("dev1", null, null), Json.tree("{\"tags\":{\"x\":1}}")))
+                .isEmpty();
+
+        assertThat(registry.device(HUB, "dev1").orElseThrow().etag()).isEqualTo(first.etag());
+        assertThat(desired(twin("dev1")).path("keep").asBoolean()).isTrue();
+        assertThat(twin("dev1").path("tags").has("x")).isFalse();
+    }
 }

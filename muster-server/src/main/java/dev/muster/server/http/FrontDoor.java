@@ -3,6 +3,7 @@ package dev.muster.server.http;
 import dev.muster.core.ProvisioningException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -15,10 +16,14 @@ import org.slf4j.LoggerFactory;
  * Every HTTPS request on 443 enters here. Bodies are capped (96 KB, Azure's message limit) before anything
  * parses them; then the host name picks the hub API, the first path segment picks the service API, and
  * everything else is the global device endpoint (device paths start with the ID scope).
+ * {@code GET /health} is answered first, on the event loop, with a fixed body and without touching the store:
+ * it is for load balancers, and it is the benchmark's measure of what TLS plus HTTP alone cost on this listener.
  */
 public final class FrontDoor implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
     public static final int MAX_BODY = 96 * 1024;
+    /** The fixed answer of {@code GET /health}; the benchmark's nginx ceiling serves the same bytes. */
+    public static final String HEALTH_BODY = "{\"status\":\"up\"}";
     private static final Set<String> SERVICE_ROOTS =
             Set.of("enrollments", "enrollmentgroups", "registrations", "usage", "metrics", "linkedhubs",
                     "certificates");
@@ -40,6 +45,10 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
+        if (request.method() == HttpMethod.GET && "/health".equals(request.path())) {
+            request.response().putHeader("Content-Type", Exchange.JSON).end(HEALTH_BODY);
+            return;
+        }
         if (WebSocketBridge.isUpgrade(request)) {
             webSockets.handle(request);
             return;

@@ -4,21 +4,49 @@ import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.operations.OperationKind;
 import dev.muster.core.operations.UsageMeter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Prometheus view of operations: {@code muster_operations_total{id_scope,kind,billed}}, served at /metrics. */
-public final class Metrics {
+/**
+ * Prometheus view served at /metrics: {@code muster_operations_total{id_scope,kind,billed}}, plus the JVM's memory,
+ * GC, threads, JIT compilation time and CPU (Micrometer binders) and the process's resident memory, so capacity tests and operators can
+ * watch the server without attaching to it.
+ */
+public final class Metrics implements AutoCloseable {
+    private static final Path PROC_STATUS = Path.of("/proc/self/status");
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final InstanceStore instances;
     private final Map<String, String> scopes = new ConcurrentHashMap<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public Metrics(InstanceStore instances, UsageMeter usage) {
         this.instances = instances;
         usage.addListener(this::count);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmCompilationMetrics().bindTo(registry); // JIT time: a server is warm once it stops growing
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        if (Files.isReadable(PROC_STATUS)) {
+            Gauge.builder("process.resident.memory", Metrics::residentBytes).baseUnit("bytes")
+                    .description("Resident set size of the server process (VmRSS of /proc/self/status)")
+                    .register(registry);
+        }
     }
 
     private void count(String instance, OperationKind kind) {
@@ -31,11 +59,32 @@ public final class Metrics {
                 .register(registry)).increment();
     }
 
+    /** VmRSS in bytes, NaN where /proc is not readable. */
+    static double residentBytes() {
+        try {
+            for (String line : Files.readAllLines(PROC_STATUS)) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] parts = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024.0; // always reported in kB
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
     public String scrape() {
         return registry.scrape();
     }
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** Removes the GC notification listeners, which would otherwise outlive this server in a shared JVM (tests). */
+    @Override
+    public void close() {
+        gc.close();
     }
 }

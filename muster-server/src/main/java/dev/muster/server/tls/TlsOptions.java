@@ -1,6 +1,9 @@
 package dev.muster.server.tls;
 
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
@@ -67,6 +70,24 @@ public final class TlsOptions {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return NONE;
+        }
+    }
+
+    /**
+     * Muster's certificate for a listener. With BoringSSL the key manager is wrapped in Netty's caching factory:
+     * otherwise every handshake re-encodes the private key and chain to PEM and parses them back into native
+     * memory (about a twentieth of the server's CPU in the boot-storm benchmark, see docs/benchmarks.md).
+     */
+    public static KeyCertOptions keyCert(LocalPki pki, Vertx vertx) {
+        PemKeyCertOptions pem = keyCert(pki);
+        if (!OpenSSLEngineOptions.isAvailable()) {
+            return pem;
+        }
+        try {
+            return KeyCertOptions.wrap(new OpenSslCachingX509KeyManagerFactory(pem.getKeyManagerFactory(vertx)));
+        } catch (Exception e) {
+            LOG.warn("cannot cache the TLS key material ({}); using the certificate files directly", e.toString());
+            return pem;
         }
     }
 
