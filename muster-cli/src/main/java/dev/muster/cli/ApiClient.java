@@ -84,6 +84,11 @@ final class ApiClient {
         }
     }
 
+    /** DELETE, conditional on {@code etag} (If-Match) when one is given. */
+    Reply delete(String path, String etag) {
+        return call("DELETE", path, null, etag == null ? Map.of() : Map.of("If-Match", etag));
+    }
+
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -148,11 +148,7 @@ final class CertificateCommand {
 
         @Override
         public Integer call() {
-            Map<String, String> headers = new LinkedHashMap<>();
-            if (etag != null) {
-                headers.put("If-Match", etag);
-            }
-            ApiClient.of(target).call("DELETE", path(name), null, headers);
+            ApiClient.of(target).delete(path(name), etag);
             System.out.println("Deleted certificate " + name + ".");
             return 0;
         }

@@ -82,11 +82,7 @@ final class EnrollmentOps {
     }
 
     void delete(String id, String etag) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        if (etag != null) {
-            headers.put("If-Match", etag);
-        }
-        api.call("DELETE", "/" + kind.path + "/" + ApiClient.enc(id), null, headers);
+        api.delete("/" + kind.path + "/" + ApiClient.enc(id), etag);
     }
 
     /** Every enrollment, page by page (the query API's continuation tokens). */

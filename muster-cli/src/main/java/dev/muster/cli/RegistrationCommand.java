@@ -119,11 +119,7 @@ final class RegistrationCommand {
 
         @Override
         public Integer call() {
-            Map<String, String> headers = new LinkedHashMap<>();
-            if (etag != null) {
-                headers.put("If-Match", etag);
-            }
-            ApiClient.of(target).call("DELETE", "/registrations/" + ApiClient.enc(id), null, headers);
+            ApiClient.of(target).delete("/registrations/" + ApiClient.enc(id), etag);
             System.out.println("Deleted registration record " + id + ".");
             return 0;
         }

@@ -201,4 +201,33 @@ final class RawAmqp {
         m.decode(data, 0, read);
         return m;
     }
+
+    /**
+     * Opens the two DPS links on a bare proton-j connection (answers on the receiver, one register request queued on
+     * the sender) and returns the receiver; the bytes flow once {@link #pump} runs the transport.
+     */
+    static org.apache.qpid.proton.engine.Receiver dpsLinks(org.apache.qpid.proton.engine.Connection connection,
+            String address, String senderName, String receiverName, String registerBody) {
+        org.apache.qpid.proton.engine.Session session = connection.session();
+        session.open();
+        org.apache.qpid.proton.engine.Receiver answers = session.receiver(receiverName);
+        org.apache.qpid.proton.amqp.messaging.Source source = new org.apache.qpid.proton.amqp.messaging.Source();
+        source.setAddress(address);
+        answers.setSource(source);
+        answers.setTarget(new org.apache.qpid.proton.amqp.messaging.Target());
+        answers.open();
+        answers.flow(10);
+        org.apache.qpid.proton.engine.Sender requests = session.sender(senderName);
+        org.apache.qpid.proton.amqp.messaging.Target target = new org.apache.qpid.proton.amqp.messaging.Target();
+        target.setAddress(address);
+        requests.setTarget(target);
+        requests.setSource(new org.apache.qpid.proton.amqp.messaging.Source());
+        requests.open();
+        byte[] encoded = new byte[16384];
+        int length = request("iotdps-register", Map.of(), registerBody).encode(encoded, 0, encoded.length);
+        requests.delivery(new byte[] {1});
+        requests.send(encoded, 0, length);
+        requests.advance();
+        return answers;
+    }
 }

@@ -12,15 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import org.apache.qpid.proton.Proton;
-import org.apache.qpid.proton.amqp.messaging.Source;
-import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sasl;
-import org.apache.qpid.proton.engine.Sender;
-import org.apache.qpid.proton.engine.Session;
 import org.apache.qpid.proton.engine.Transport;
 import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,27 +100,8 @@ class TpmAmqpIT {
         connection.setContainer("tpm-device");
         connection.setHostname("localhost");
         connection.open();
-        Session session = connection.session();
-        session.open();
-        String address = "/" + scope + "/registrations/" + id;
-        Receiver answers = session.receiver("provision_receiver_link");
-        Source source = new Source();
-        source.setAddress(address);
-        answers.setSource(source);
-        answers.setTarget(new Target());
-        answers.open();
-        answers.flow(10);
-        Sender requests = session.sender("provision_sender_link");
-        Target target = new Target();
-        target.setAddress(address);
-        requests.setTarget(target);
-        requests.setSource(new Source());
-        requests.open();
-        byte[] encoded = new byte[16384];
-        int length = RawAmqp.request("iotdps-register", Map.of(), body).encode(encoded, 0, encoded.length);
-        requests.delivery(new byte[] {1});
-        requests.send(encoded, 0, length);
-        requests.advance();
+        Receiver answers = RawAmqp.dpsLinks(connection, "/" + scope + "/registrations/" + id, "provision_sender_link",
+                "provision_receiver_link", body);
 
         Outcome outcome = RawAmqp.pump(transport, 30, () -> {
             if (sasl.pending() > 0) {
