@@ -16,9 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import io.vertx.proton.ProtonSender;
+import org.apache.qpid.proton.message.Message;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -131,6 +134,25 @@ class QuotasIT {
         } finally {
             c.disconnect();
             c.close();
+        }
+
+        // AMQP: application properties status-code 429 and retry-after on the answer.
+        try (RawAmqp.Device d = RawAmqp.connect(MusterUnderTest.info().ports().amqp(),
+                MusterUnderTest.info().caCertificate(), "PLAIN", t.idScope() + "/registrations/" + id, token)) {
+            d.receiver("amqps://localhost/" + t.idScope() + "/registrations/" + id);
+            ProtonSender requests = d.sender(t.idScope() + "/registrations/" + id);
+            List<Message> throttled = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                d.send(requests, RawAmqp.request("iotdps-register", Map.of(), registration));
+                Message answer = d.reply();
+                if (Integer.valueOf(429).equals(RawAmqp.property(answer, "status-code"))) {
+                    throttled.add(answer);
+                }
+            }
+            assertThat(throttled).isNotEmpty().allSatisfy(m -> {
+                assertThat(Integer.parseInt(String.valueOf(RawAmqp.property(m, "retry-after")))).isBetween(1, 61);
+                assertThat(RawAmqp.json(m).path("errorCode").asInt()).isEqualTo(429001);
+            });
         }
 
         // The Java device SDK gives up on a 429 over HTTPS (reference §1.5): it reports an error, never an assignment.
