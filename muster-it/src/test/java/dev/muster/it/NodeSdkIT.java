@@ -1,21 +1,14 @@
 package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.EnrollmentGroup;
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.IndividualEnrollment;
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.SymmetricKeyAttestation;
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.TwinState;
-import dev.muster.core.Json;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,47 +17,16 @@ import org.junit.jupiter.api.Test;
  * Its package lives in src/test/node; `npm ci` runs once if node_modules is missing.
  */
 class NodeSdkIT {
-    private static final Path PACKAGE = Path.of("src", "test", "node").toAbsolutePath();
+    private static final NodePackage PACKAGE = new NodePackage("node");
 
     @BeforeAll
-    static void installPackages() throws Exception {
-        boolean required = "true".equals(System.getenv("MUSTER_REQUIRE_NODE"));
-        boolean haveNode = run(List.of("node", "--version"), 20).exit == 0;
-        if (!haveNode && required) {
-            throw new AssertionError("node is not installed but MUSTER_REQUIRE_NODE=true");
-        }
-        assumeTrue(haveNode, "node is not installed: skipping the Node SDK tests");
-        if (!Files.isDirectory(PACKAGE.resolve("node_modules"))) {
-            Result r = run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
-            assertThat(r.exit).as("npm ci: " + r.out).isZero();
-        }
-    }
-
-    record Result(int exit, String out) {}
-
-    private static Result run(List<String> command, int timeoutSeconds) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(PACKAGE.toFile()).redirectErrorStream(true);
-            pb.environment().put("NODE_EXTRA_CA_CERTS", MusterUnderTest.info().caCertificate());
-            File out = Files.createTempFile("node-", ".out").toFile();
-            pb.redirectOutput(out);
-            Process p = pb.start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "timed out: " + Files.readString(out.toPath()));
-            }
-            return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            return new Result(-1, e.toString());
-        }
+    static void installPackages() {
+        PACKAGE.install();
     }
 
     private static JsonNode register(String id, String key, String transport, boolean twin) {
-        Result r = run(List.of("node", "register.js", "localhost", MusterUnderTest.info().idScope(), id, key, transport,
-                twin ? "twin" : "no"), 60);
-        String line = r.out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("{}");
-        assertThat(line).as(r.out).isNotEqualTo("{}");
-        return Json.tree(line);
+        return PACKAGE.run(List.of("node", "register.js", "localhost", MusterUnderTest.info().idScope(), id, key,
+                transport, twin ? "twin" : "no"), 60).lastJson();
     }
 
     @Test

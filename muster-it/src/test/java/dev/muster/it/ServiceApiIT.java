@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.service.ProvisioningServiceClient;
 import com.microsoft.azure.sdk.iot.provisioning.service.Query;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.BulkEnrollmentOperationResult;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.BulkOperationMode;
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.EnrollmentGroup;
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.IndividualEnrollment;
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.ProvisioningStatus;
@@ -195,6 +197,106 @@ class ServiceApiIT {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("muster_operations_total").contains("kind=\"registration\"")
                 .contains(MusterUnderTest.info().idScope());
+    }
+
+    @Test
+    void bulkOperationsThroughTheJavaSdkReportRefusedItemsOneByOne() throws Exception {
+        String prefix = id("svc-bulk");
+        List<IndividualEnrollment> items = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            items.add(new IndividualEnrollment(prefix + "-" + i, new SymmetricKeyAttestation(null, null)));
+        }
+        BulkEnrollmentOperationResult created = dps.runBulkEnrollmentOperation(BulkOperationMode.CREATE, items);
+        assertThat(created.getSuccessful()).isTrue();
+        assertThat(created.getErrors()).isEmpty();
+        IndividualEnrollment first = dps.getIndividualEnrollment(prefix + "-0");
+
+        BulkEnrollmentOperationResult again = dps.runBulkEnrollmentOperation(BulkOperationMode.CREATE,
+                List.of(items.get(0), new IndividualEnrollment(prefix + "-4", new SymmetricKeyAttestation(null, null))));
+        assertThat(again.getSuccessful()).isFalse();
+        assertThat(again.getErrors()).singleElement().satisfies(e -> {
+            assertThat(e.getRegistrationId()).isEqualTo(prefix + "-0");
+            assertThat(e.getErrorCode()).isEqualTo(409001);
+            assertThat(e.getErrorStatus()).contains("already exists");
+        });
+        assertThat(dps.getIndividualEnrollment(prefix + "-4")).isNotNull();
+
+        first.setDeviceId("bulk-renamed");
+        IndividualEnrollment stale = dps.getIndividualEnrollment(prefix + "-1");
+        stale.setEtag("\"stale\"");
+        BulkEnrollmentOperationResult conditional = dps.runBulkEnrollmentOperation(
+                BulkOperationMode.UPDATE_IF_MATCH_ETAG, List.of(first, stale));
+        assertThat(conditional.getErrors()).extracting(e -> e.getRegistrationId() + ":" + e.getErrorCode())
+                .containsExactly(prefix + "-1:412002");
+        assertThat(dps.getIndividualEnrollment(prefix + "-0").getDeviceId()).isEqualTo("bulk-renamed");
+
+        List<IndividualEnrollment> all = new ArrayList<>(items);
+        all.add(new IndividualEnrollment(prefix + "-4", new SymmetricKeyAttestation(null, null)));
+        all.add(new IndividualEnrollment(prefix + "-never", new SymmetricKeyAttestation(null, null)));
+        BulkEnrollmentOperationResult deleted = dps.runBulkEnrollmentOperation(BulkOperationMode.DELETE, all);
+        assertThat(deleted.getErrors()).extracting(e -> e.getRegistrationId() + ":" + e.getErrorCode())
+                .containsExactly(prefix + "-never:404201");
+        assertThatThrownBy(() -> dps.getIndividualEnrollment(prefix + "-2"))
+                .isInstanceOf(ProvisioningServiceClientNotFoundException.class);
+
+        List<IndividualEnrollment> eleven = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            eleven.add(new IndividualEnrollment(prefix + "-x" + i, new SymmetricKeyAttestation(null, null)));
+        }
+        assertThatThrownBy(() -> dps.runBulkEnrollmentOperation(BulkOperationMode.CREATE, eleven))
+                .isInstanceOf(ProvisioningServiceClientBadFormatException.class).hasMessageContaining("at most 10");
+    }
+
+    @Test
+    void groupBulkAndFilteredQueriesOverTheWire() throws Exception {
+        String prefix = id("svc-gbulk");
+        String body = "{\"mode\":\"create\",\"enrollmentGroups\":["
+                + "{\"enrollmentGroupId\":\"" + prefix + "-a\",\"attestation\":{\"type\":\"symmetricKey\"},"
+                + "\"initialTwin\":{\"tags\":{\"line\":\"" + prefix + "\"}}},"
+                + "{\"enrollmentGroupId\":\"" + prefix + "-b\",\"attestation\":{\"type\":\"symmetricKey\"},"
+                + "\"provisioningStatus\":\"disabled\",\"initialTwin\":{\"tags\":{\"line\":\"" + prefix + "\"}}},"
+                + "{\"enrollmentGroupId\":\"" + prefix + "-a\",\"attestation\":{\"type\":\"symmetricKey\"}},"
+                + "{\"enrollmentGroupId\":\"" + prefix + "-c\",\"attestation\":{\"type\":\"x509\"}}]}";
+        JsonNode result = Json.tree(raw("POST", "/enrollmentGroups", body).body());
+        assertThat(result.path("isSuccessful").asBoolean()).isFalse();
+        assertThat(result.path("errors")).extracting(e -> e.path("enrollmentGroupId").asText() + ":"
+                + e.path("errorCode").asInt()).containsExactly(prefix + "-a:400004", prefix + "-a:400004",
+                prefix + "-c:400004");
+        assertThat(dps.getEnrollmentGroup(prefix + "-b").getProvisioningStatus()).isEqualTo(ProvisioningStatus.DISABLED);
+
+        Query query = dps.createEnrollmentGroupQuery(new QuerySpecificationBuilder("*",
+                QuerySpecificationBuilder.FromType.ENROLLMENT_GROUPS).where("tags.line = '" + prefix
+                + "' AND provisioningStatus = 'disabled'").createSqlQuery(), 1);
+        List<String> seen = new ArrayList<>();
+        while (query.hasNext()) {
+            for (Object item : query.next().getItems()) {
+                seen.add(((EnrollmentGroup) item).getEnrollmentGroupId());
+            }
+        }
+        assertThat(seen).containsExactly(prefix + "-b");
+
+        HttpResponse<String> bad = raw("POST", "/enrollments/query", "{\"query\":\"SELECT * FROM enrollments WHERE deviceId = 'x'\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Json.tree(bad.body()).path("message").asText()).contains("Unsupported query").contains("tags.NAME");
+        HttpResponse<String> tooMany = raw("POST", "/enrollmentGroups", "{\"mode\":\"delete\",\"enrollmentGroups\":["
+                + "{\"enrollmentGroupId\":\"g\"},".repeat(10) + "{\"enrollmentGroupId\":\"g\"}]}");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(Json.tree(tooMany.body()).path("message").asText()).contains("at most 10 items");
+    }
+
+    @Test
+    void theOpenApiDocumentIsServedWithoutCredentials() throws Exception {
+        HttpResponse<String> r = HttpClient.newBuilder().sslContext(MusterUnderTest.trust()).build().send(
+                HttpRequest.newBuilder(URI.create("https://" + MusterUnderTest.info().globalEndpoint() + "/openapi.json"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        JsonNode doc = Json.tree(r.body());
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        assertThat(doc.path("paths").has("/enrollments/query")).isTrue();
+        try (var in = ServiceApiIT.class.getResourceAsStream("/openapi.json")) {
+            assertThat(r.body()).isEqualTo(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     static HttpResponse<String> raw(String method, String path, String body) throws Exception {

@@ -1,7 +1,7 @@
 package dev.muster.store;
 
-import dev.muster.core.enrollment.AttestationMechanism;
 import dev.muster.core.enrollment.EnrollmentGroup;
+import dev.muster.core.enrollment.EnrollmentQuery;
 import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import java.util.List;
@@ -19,6 +19,8 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
     JdbcEnrollmentStore(Jdbc jdbc, SecretBox box) {
         this.individuals = new EnrollmentTable<>(jdbc, "enrollments", IndividualEnrollment.class, box);
         this.groups = new EnrollmentTable<>(jdbc, "enrollment_groups", EnrollmentGroup.class, box);
+        individuals.backfillQueryColumns();
+        groups.backfillQueryColumns();
     }
 
     @Override
@@ -28,14 +30,13 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
 
     @Override
     public boolean insertEnrollment(String instance, IndividualEnrollment enrollment) {
-        return individuals.insert(instance, id(enrollment.registrationId()), enrollment.etag(),
-                attestationType(enrollment.attestation()), enrollment);
+        return individuals.insert(instance, id(enrollment.registrationId()), enrollment.etag(), enrollment);
     }
 
     @Override
     public boolean replaceEnrollment(String instance, IndividualEnrollment enrollment, String expectedEtag) {
-        return individuals.replace(instance, id(enrollment.registrationId()), enrollment.etag(),
-                attestationType(enrollment.attestation()), enrollment, expectedEtag);
+        return individuals.replace(instance, id(enrollment.registrationId()), enrollment.etag(), enrollment,
+                expectedEtag);
     }
 
     @Override
@@ -45,7 +46,12 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
 
     @Override
     public List<IndividualEnrollment> enrollments(String instance, String afterId, int limit) {
-        return individuals.page(instance, afterId, limit);
+        return individuals.page(instance, EnrollmentQuery.ALL, afterId, limit);
+    }
+
+    @Override
+    public List<IndividualEnrollment> enrollments(String instance, EnrollmentQuery query, String afterId, int limit) {
+        return individuals.page(instance, query, afterId, limit);
     }
 
     @Override
@@ -55,14 +61,12 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
 
     @Override
     public boolean insertGroup(String instance, EnrollmentGroup group) {
-        return groups.insert(instance, id(group.enrollmentGroupId()), group.etag(), attestationType(group.attestation()),
-                group);
+        return groups.insert(instance, id(group.enrollmentGroupId()), group.etag(), group);
     }
 
     @Override
     public boolean replaceGroup(String instance, EnrollmentGroup group, String expectedEtag) {
-        return groups.replace(instance, id(group.enrollmentGroupId()), group.etag(),
-                attestationType(group.attestation()), group, expectedEtag);
+        return groups.replace(instance, id(group.enrollmentGroupId()), group.etag(), group, expectedEtag);
     }
 
     @Override
@@ -72,7 +76,12 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
 
     @Override
     public List<EnrollmentGroup> groups(String instance, String afterId, int limit) {
-        return groups.page(instance, afterId, limit);
+        return groups.page(instance, EnrollmentQuery.ALL, afterId, limit);
+    }
+
+    @Override
+    public List<EnrollmentGroup> groups(String instance, EnrollmentQuery query, String afterId, int limit) {
+        return groups.page(instance, query, afterId, limit);
     }
 
     @Override
@@ -82,11 +91,5 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
 
     private static String id(String id) {
         return Objects.requireNonNull(id, "an enrollment must carry its ID");
-    }
-
-    /** Lower-cased so a lookup by {@code symmetricKey} finds whatever spelling the document carries. */
-    private static String attestationType(AttestationMechanism attestation) {
-        String type = attestation == null || attestation.type() == null ? AttestationMechanism.NONE : attestation.type();
-        return Documents.key(type);
     }
 }

@@ -3,6 +3,7 @@ package dev.muster.store;
 import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.allocation.LinkedHubStore;
 import dev.muster.core.enrollment.EnrollmentGroup;
+import dev.muster.core.enrollment.EnrollmentQuery;
 import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.hub.BuiltInHubConfig;
@@ -127,6 +128,11 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     }
 
     @Override
+    public List<IndividualEnrollment> enrollments(String instance, EnrollmentQuery query, String afterId, int limit) {
+        return enrollments.enrollments(instance, query, afterId, limit);
+    }
+
+    @Override
     public Optional<EnrollmentGroup> group(String instance, String groupId) {
         return enrollments.group(instance, groupId);
     }
@@ -149,6 +155,11 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     @Override
     public List<EnrollmentGroup> groups(String instance, String afterId, int limit) {
         return enrollments.groups(instance, afterId, limit);
+    }
+
+    @Override
+    public List<EnrollmentGroup> groups(String instance, EnrollmentQuery query, String afterId, int limit) {
+        return enrollments.groups(instance, query, afterId, limit);
     }
 
     @Override

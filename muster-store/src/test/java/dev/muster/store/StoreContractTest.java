@@ -68,6 +68,7 @@ abstract class StoreContractTest {
     private static final List<String> TABLES = List.of("instances", "enrollments", "enrollment_groups",
             "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins",
             "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts");
+    private static final java.util.regex.Pattern MIGRATION = java.util.regex.Pattern.compile("V(\\d+)__.*\\.sql");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 
@@ -164,6 +165,20 @@ abstract class StoreContractTest {
         return page.stream().map(r -> r.state().registrationId()).toList();
     }
 
+    /** The versions of the migrations in this build's db/migration folder, in order. */
+    static List<String> shippedMigrationVersions() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Path.of(StoreContractTest.class.getClassLoader()
+                    .getResource("db/migration").toURI());
+            try (var files = java.nio.file.Files.list(dir)) {
+                return files.map(f -> MIGRATION.matcher(f.getFileName().toString())).filter(java.util.regex.Matcher::matches)
+                        .map(m -> Integer.parseInt(m.group(1))).sorted().map(String::valueOf).toList();
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ---- schema ----------------------------------------------------------------------------------------------
 
     @Test
@@ -177,7 +192,7 @@ abstract class StoreContractTest {
                 assertThat(rs.getBoolean("success")).isTrue();
                 versions.add(rs.getString("version"));
             }
-            assertThat(versions).containsExactly("1", "2", "3");
+            assertThat(versions).containsExactlyElementsOf(shippedMigrationVersions());
             for (String table : TABLES) {
                 ResultSet count = s.executeQuery("SELECT COUNT(*) FROM " + table);
                 count.next();
@@ -235,14 +250,15 @@ abstract class StoreContractTest {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
                     + " checksum, installed_by, installed_on, execution_time, success) VALUES"
-                    + " (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP,"
+                    + " (999, '999', 'from the future', 'SQL', 'V999__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP,"
                     + " 0, TRUE)");
         }
         db.close();
+        List<String> shipped = shippedMigrationVersions();
         assertThatThrownBy(() -> open(target))
                 .isInstanceOf(StoreException.class)
-                .hasMessageStartingWith("The database schema is version 99 but this Muster only knows up to ")
-                .hasMessageEndingWith("; upgrade Muster.");
+                .hasMessage("The database schema is version 999 but this Muster only knows up to "
+                        + shipped.get(shipped.size() - 1) + "; upgrade Muster.");
     }
 
     @Test
@@ -423,6 +439,134 @@ abstract class StoreContractTest {
         }
         assertThat(ids(store.enrollments(INSTANCE, null, 10))).containsExactlyElementsOf(byteOrder);
         assertThat(ids(store.enrollments(INSTANCE, "a0", 10))).containsExactly("a:e", "a_d", "ab");
+    }
+
+    // ---- query filters ---------------------------------------------------------------------------------------
+
+    private static IndividualEnrollment tagged(String id, AttestationMechanism attestation, String status, String tagsJson) {
+        IndividualEnrollment e = enrollment(id, attestation);
+        return new IndividualEnrollment(e.registrationId(), e.deviceId(), null, e.optionalDeviceInformation(),
+                e.attestation(), e.capabilities(), e.iotHubHostName(),
+                new dev.muster.core.enrollment.TwinState(dev.muster.core.Json.tree(tagsJson), null), e.etag(), status,
+                e.reprovisionPolicy(), e.createdDateTimeUtc(), e.lastUpdatedDateTimeUtc(), e.allocationPolicy(),
+                e.iotHubs(), e.customAllocationDefinition());
+    }
+
+    private List<String> query(String where, String after, int limit) {
+        return ids(store.enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.parse(
+                "SELECT * FROM enrollments" + (where.isEmpty() ? "" : " WHERE " + where), "enrollments"), after, limit));
+    }
+
+    private void insertFilterFixtures() {
+        AttestationMechanism key = AttestationMechanism.symmetricKey(Ids.symmetricKey(), Ids.symmetricKey());
+        store.insertEnrollment(INSTANCE, tagged("k1", key, "enabled", "{\"building\":\"43\",\"loc\":{\"floor\":2}}"));
+        store.insertEnrollment(INSTANCE, tagged("k2", key, "disabled", "{\"building\":\"43\"}"));
+        store.insertEnrollment(INSTANCE, tagged("k3", key, "enabled", "{\"building\":\"430\",\"x_y\":\"4%\"}"));
+        store.insertEnrollment(INSTANCE, tagged("x1", x509(), "disabled", "{\"building\":\"43\",\"loc\":{\"floor\":3}}"));
+        store.insertEnrollment(INSTANCE, tagged("x2", x509(), "enabled", "{}"));
+        store.insertEnrollment(OTHER_INSTANCE, tagged("k0", key, "enabled", "{\"building\":\"43\"}"));
+    }
+
+    @Test
+    void queryConditionsAreAnsweredByTheStoreAlone() {
+        insertFilterFixtures();
+        assertThat(query("", null, 10)).containsExactly("k1", "k2", "k3", "x1", "x2");
+        assertThat(query("attestation.type = 'X509'", null, 10)).containsExactly("x1", "x2");
+        assertThat(query("provisioningStatus = 'disabled'", null, 10)).containsExactly("k2", "x1");
+        assertThat(query("tags.building = '43'", null, 10)).containsExactly("k1", "k2", "x1");
+        assertThat(query("tags.loc.floor = 2", null, 10)).containsExactly("k1");
+        assertThat(query("tags.building = '43' AND provisioningStatus = 'disabled' AND attestation.type = 'x509'",
+                null, 10)).containsExactly("x1");
+        assertThat(query("tags.building = '43'", "k1", 1)).containsExactly("k2");
+        assertThat(query("tags.building = '4'", null, 10)).isEmpty();
+    }
+
+    @Test
+    void likeWildcardsInTagNamesAndValuesMatchOnlyThemselves() {
+        insertFilterFixtures();
+        assertThat(query("tags.building = '4%'", null, 10)).isEmpty();
+        assertThat(query("tags.building = '4_'", null, 10)).isEmpty();
+        assertThat(query("tags.x_y = '4%'", null, 10)).containsExactly("k3");
+        assertThat(query("tags.xzy = '4%'", null, 10)).isEmpty();
+    }
+
+    @Test
+    void queryColumnsFollowReplacesOfGroupsToo() {
+        EnrollmentGroup g = group("g1");
+        store.insertGroup(INSTANCE, g);
+        var disabled = dev.muster.core.enrollment.EnrollmentQuery.parse(
+                "SELECT * FROM enrollmentGroups WHERE provisioningStatus = 'disabled'", "enrollmentGroups");
+        assertThat(store.groups(INSTANCE, disabled, null, 10)).isEmpty();
+        EnrollmentGroup off = new EnrollmentGroup(g.enrollmentGroupId(), g.attestation(), g.capabilities(),
+                g.iotHubHostName(), g.initialTwin(), Ids.etag(), "disabled", g.reprovisionPolicy(),
+                g.createdDateTimeUtc(), g.lastUpdatedDateTimeUtc(), g.allocationPolicy(), g.iotHubs(),
+                g.customAllocationDefinition());
+        assertThat(store.replaceGroup(INSTANCE, off, g.etag())).isTrue();
+        assertThat(groupIds(store.groups(INSTANCE, disabled, null, 10))).containsExactly("g1");
+    }
+
+    @Test
+    void rowsWrittenBeforeTheQueryColumnsAreFilledInWhenTheStoreOpens() throws SQLException {
+        insertFilterFixtures();
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE enrollments SET provisioning_status = NULL, tag_pairs = NULL");
+            s.executeUpdate("DELETE FROM store_backfills");
+        }
+        JdbcStore reopened = new JdbcStore(database, secrets);
+        assertThat(ids(reopened.enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.parse(
+                "SELECT * FROM enrollments WHERE tags.building = '43' AND provisioningStatus = 'enabled'", "enrollments"),
+                null, 10))).containsExactly("k1");
+    }
+
+    @Test
+    void everyEnrollmentPresentThroughoutAPagedQueryIsSeenExactlyOnceWhileOthersComeAndGo() throws Exception {
+        List<String> stable = IntStream.range(0, 300).mapToObj(i -> String.format(Locale.ROOT, "s-%04d", i * 2)).toList();
+        for (String id : stable) {
+            store.insertEnrollment(INSTANCE, enrollment(id));
+        }
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ExecutorService writers = Executors.newFixedThreadPool(3);
+        List<Future<Integer>> churn = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            int writer = w;
+            churn.add(writers.submit(() -> {
+                int n = 0;
+                java.util.Random random = new java.util.Random(writer);
+                while (reading.get()) {
+                    // Odd numbers interleave with the stable IDs; some sort before, some after the cursor.
+                    String id = String.format(Locale.ROOT, "s-%04d", random.nextInt(300) * 2 + 1);
+                    if (!store.insertEnrollment(INSTANCE, enrollment(id))) {
+                        store.deleteEnrollment(INSTANCE, id, null);
+                    }
+                    n++;
+                }
+                return n;
+            }));
+        }
+        List<String> seen = new ArrayList<>();
+        try {
+            for (int pass = 0; pass < 3; pass++) {
+                seen.clear();
+                String after = null;
+                List<IndividualEnrollment> page;
+                do {
+                    page = store.enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.ALL, after, 17);
+                    seen.addAll(ids(page));
+                    after = page.isEmpty() ? after : page.get(page.size() - 1).registrationId();
+                } while (page.size() == 17);
+                assertThat(seen).as("no item twice").doesNotHaveDuplicates();
+                assertThat(seen).as("in ID order").isSorted();
+                assertThat(seen).as("every stable item").containsAll(stable);
+            }
+        } finally {
+            reading.set(false);
+            writers.shutdown();
+        }
+        int writes = 0;
+        for (Future<Integer> f : churn) {
+            writes += f.get();
+        }
+        assertThat(writes).as("the writers really ran during the reads").isPositive();
     }
 
     @Test

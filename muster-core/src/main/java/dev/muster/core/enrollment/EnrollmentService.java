@@ -12,6 +12,7 @@ import dev.muster.core.registration.RegistrationIds;
 import dev.muster.core.registration.RegistrationStore;
 import dev.muster.core.x509.CertificateStore;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,6 +70,16 @@ public final class EnrollmentService {
 
     public Written<IndividualEnrollment> putEnrollment(String instance, String pathId, IndividualEnrollment body,
                                                        String ifMatch) {
+        return writeEnrollment(instance, pathId, body, ifMatch, false);
+    }
+
+    /** Creates the enrollment named in the body; 409 if one with its registration ID exists. */
+    public IndividualEnrollment createEnrollment(String instance, IndividualEnrollment body) {
+        return writeEnrollment(instance, requireId(body.registrationId(), "registrationId"), body, null, true).value();
+    }
+
+    private Written<IndividualEnrollment> writeEnrollment(String instance, String pathId, IndividualEnrollment body,
+                                                          String ifMatch, boolean createOnly) {
         RegistrationIds.requireValid(pathId, "registrationId");
         if (body.registrationId() != null && !body.registrationId().equalsIgnoreCase(pathId)) {
             throw ProvisioningException.badRequest("The registrationId in the body ('" + body.registrationId()
@@ -86,6 +97,7 @@ public final class EnrollmentService {
             Optional<IndividualEnrollment> existing = store.enrollment(instance, pathId);
             String now = Timestamps.format(clock.instant());
             checkIfMatch(ifMatch, existing.map(IndividualEnrollment::etag), "Enrollment " + pathId);
+            refuseExisting(createOnly && existing.isPresent(), "Enrollment " + pathId);
             AttestationMechanism attestation = EnrollmentRules.attestation(body.attestation(), false,
                     existing.map(IndividualEnrollment::attestation).orElse(null));
             IndividualEnrollment doc = requested.withStored(attestation, status, Ids.etag(),
@@ -124,9 +136,24 @@ public final class EnrollmentService {
         return store.enrollments(instance, afterId, Math.max(1, Math.min(limit, MAX_PAGE)));
     }
 
+    /** Up to {@code limit} enrollments matching {@code query}, in ID order, strictly after {@code afterId}. */
+    public List<IndividualEnrollment> enrollments(String instance, EnrollmentQuery query, String afterId, int limit) {
+        return matching(query, afterId, limit, (after, n) -> store.enrollments(instance, query, after, n));
+    }
+
     // ---- enrollment groups -----------------------------------------------------------------------------------
 
     public Written<EnrollmentGroup> putGroup(String instance, String pathId, EnrollmentGroup body, String ifMatch) {
+        return writeGroup(instance, pathId, body, ifMatch, false);
+    }
+
+    /** Creates the group named in the body; 409 if one with its ID exists. */
+    public EnrollmentGroup createGroup(String instance, EnrollmentGroup body) {
+        return writeGroup(instance, requireId(body.enrollmentGroupId(), "enrollmentGroupId"), body, null, true).value();
+    }
+
+    private Written<EnrollmentGroup> writeGroup(String instance, String pathId, EnrollmentGroup body, String ifMatch,
+                                                boolean createOnly) {
         RegistrationIds.requireValid(pathId, "enrollmentGroupId");
         if (body.enrollmentGroupId() != null && !body.enrollmentGroupId().equalsIgnoreCase(pathId)) {
             throw ProvisioningException.badRequest("The enrollmentGroupId in the body ('" + body.enrollmentGroupId()
@@ -142,6 +169,7 @@ public final class EnrollmentService {
             Optional<EnrollmentGroup> existing = store.group(instance, pathId);
             String now = Timestamps.format(clock.instant());
             checkIfMatch(ifMatch, existing.map(EnrollmentGroup::etag), "Enrollment group " + pathId);
+            refuseExisting(createOnly && existing.isPresent(), "Enrollment group " + pathId);
             AttestationMechanism attestation = EnrollmentRules.attestation(body.attestation(), true,
                     existing.map(EnrollmentGroup::attestation).orElse(null));
             EnrollmentGroup doc = requested.withStored(attestation, status, Ids.etag(),
@@ -179,7 +207,55 @@ public final class EnrollmentService {
         return store.groups(instance, afterId, Math.max(1, Math.min(limit, MAX_PAGE)));
     }
 
+    /** Up to {@code limit} groups matching {@code query}, in ID order, strictly after {@code afterId}. */
+    public List<EnrollmentGroup> groups(String instance, EnrollmentQuery query, String afterId, int limit) {
+        return matching(query, afterId, limit, (after, n) -> store.groups(instance, query, after, n));
+    }
+
     // ---- shared ----------------------------------------------------------------------------------------------
+
+    private interface CandidatePages<T> {
+        List<T> page(String afterId, int limit);
+    }
+
+    /**
+     * Reads the store's candidate pages until {@code limit} of them match (the store may push down only part of the
+     * query, or none), so a filtered page is as full as an unfiltered one and the last ID stays a valid keyset.
+     */
+    private static <T extends Enrollment> List<T> matching(EnrollmentQuery query, String afterId, int limit,
+                                                           CandidatePages<T> pages) {
+        int n = Math.max(1, Math.min(limit, MAX_PAGE));
+        List<T> out = new ArrayList<>();
+        String after = afterId;
+        while (true) {
+            List<T> batch = pages.page(after, n);
+            for (T e : batch) {
+                if (query.matches(e)) {
+                    out.add(e);
+                    if (out.size() == n) {
+                        return out;
+                    }
+                }
+            }
+            if (batch.size() < n) {
+                return out;
+            }
+            after = batch.get(batch.size() - 1).id();
+        }
+    }
+
+    private static String requireId(String id, String field) {
+        if (id == null || id.isBlank()) {
+            throw ProvisioningException.badRequest("The item has no " + field + ".");
+        }
+        return id;
+    }
+
+    private static void refuseExisting(boolean exists, String what) {
+        if (exists) {
+            throw ProvisioningException.conflict(what + " already exists; create refuses to replace it (use update).");
+        }
+    }
 
     /**
      * A client certificate's CN must be the registration ID (devices register as their CN); CA references must name

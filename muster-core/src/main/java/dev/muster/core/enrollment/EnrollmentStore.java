@@ -22,6 +22,15 @@ public interface EnrollmentStore {
     /** Keyset page ordered by lower-cased ID, strictly after {@code afterId} (null = from the start). */
     List<IndividualEnrollment> enrollments(String instance, String afterId, int limit);
 
+    /**
+     * Keyset page of candidates for {@code query}: every stored enrollment that matches it, in the order of
+     * {@link #enrollments}, possibly with others among them (the caller checks each one). A store pushes down what it
+     * can; this default pushes down nothing.
+     */
+    default List<IndividualEnrollment> enrollments(String instance, EnrollmentQuery query, String afterId, int limit) {
+        return enrollments(instance, afterId, limit);
+    }
+
     Optional<EnrollmentGroup> group(String instance, String groupId);
 
     boolean insertGroup(String instance, EnrollmentGroup group);
@@ -31,6 +40,11 @@ public interface EnrollmentStore {
     boolean deleteGroup(String instance, String groupId, String expectedEtag);
 
     List<EnrollmentGroup> groups(String instance, String afterId, int limit);
+
+    /** Keyset page of candidates for {@code query}, as {@link #enrollments(String, EnrollmentQuery, String, int)}. */
+    default List<EnrollmentGroup> groups(String instance, EnrollmentQuery query, String afterId, int limit) {
+        return groups(instance, afterId, limit);
+    }
 
     /** Groups of one attestation type, for matching a device that is not individually enrolled. */
     List<EnrollmentGroup> groupsByAttestation(String instance, String attestationType);

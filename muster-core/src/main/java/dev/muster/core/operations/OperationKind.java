@@ -1,14 +1,12 @@
 package dev.muster.core.operations;
 
-/** What is metered. Billed kinds are Azure's billing unit; failed attempts are counted but not billed. */
+/**
+ * What is metered. Billed kinds are Azure's billing unit; failed attempts are counted but not billed. A bulk
+ * enrollment item is billed as the create, update or delete it is, and also counted as a bulk item (not billed again).
+ */
 public enum OperationKind {
     REGISTRATION(true), RE_REGISTRATION(true), ENROLLMENT_CREATE(true), ENROLLMENT_UPDATE(true),
-    ENROLLMENT_DELETE(true), REGISTRATION_DELETE(true), FAILED_REGISTRATION(false),
-    /**
-     * A successful item of a bulk enrollment operation. Counted alongside the item's own create/update/delete
-     * (which is what is billed), so it is not billed again.
-     */
-    BULK_ITEM(false);
+    ENROLLMENT_DELETE(true), REGISTRATION_DELETE(true), FAILED_REGISTRATION(false), ENROLLMENT_BULK_ITEM(false);
 
     private final boolean billed;
 

@@ -1,0 +1,85 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.EnrollmentGroup;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.SymmetricKeyAttestation;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Azure IoT Node provisioning service SDK ({@code azure-iot-provisioning-service} 1.11.2, api-version
+ * 2021-10-01) against the service API, unchanged. Its package lives in src/test/node-service.
+ */
+class NodeServiceSdkIT {
+    private static final NodePackage PACKAGE = new NodePackage("node-service");
+
+    @BeforeAll
+    static void installPackages() {
+        PACKAGE.install();
+    }
+
+    @Test
+    void nodeServiceSdkManagesEnrollmentsGroupsBulkQueriesAndRegistrationRecords() throws Exception {
+        String prefix = "node-svc-" + UUID.randomUUID().toString().substring(0, 6);
+        String group = prefix + "-devices";
+        String groupKey = ((SymmetricKeyAttestation) ServiceClients.dps().createOrUpdateEnrollmentGroup(
+                new EnrollmentGroup(group, new SymmetricKeyAttestation(null, null))).getAttestation()).getPrimaryKey();
+        List<String> devices = List.of(group + "-1", group + "-2");
+        for (String d : devices) {
+            assertThat(Devices.register(d, Devices.derivedKey(groupKey, d),
+                    ProvisioningDeviceClientTransportProtocol.HTTPS, null).error()).isNull();
+        }
+
+        NodePackage.Result run = PACKAGE.run(List.of("node", "service.js",
+                MusterUnderTest.info().serviceConnectionString(), prefix, group, devices.get(0), devices.get(1)), 120);
+        JsonNode out = run.lastJson();
+
+        assertThat(out.has("error")).as(out.toPrettyString()).isFalse();
+        assertThat(out.path("createdEtag").asBoolean()).isTrue();
+        assertThat(out.path("generatedKey").asBoolean()).isTrue();
+        assertThat(out.path("readSameEtag").asBoolean()).isTrue();
+        assertThat(out.path("updatedDeviceId").asText()).isEqualTo("node-renamed");
+        assertThat(out.path("keyKept").asBoolean()).isTrue();
+        assertThat(out.path("staleEtag").path("status").asInt()).as(out.toString()).isEqualTo(412);
+        assertThat(out.path("staleEtag").path("name").asText()).isEqualTo("InvalidEtagError");
+        assertThat(out.path("mechanismType").asText()).isEqualTo("symmetricKey");
+        assertThat(out.path("mechanismKeyMatches").asBoolean()).isTrue();
+
+        assertThat(out.path("groupStatus").asText()).isEqualTo("disabled");
+        assertThat(out.path("groupUpdatedStatus").asText()).isEqualTo("enabled");
+        assertThat(out.path("groupMechanismType").asText()).isEqualTo("symmetricKey");
+
+        assertThat(out.path("bulkCreate").path("isSuccessful").asBoolean()).as(out.toString()).isTrue();
+        JsonNode again = out.path("bulkAgain");
+        assertThat(again.path("isSuccessful").asBoolean()).isFalse();
+        assertThat(again.path("errors")).hasSize(1);
+        assertThat(again.path("errors").get(0).path("registrationId").asText()).isEqualTo(prefix + "-bulk-1");
+        assertThat(again.path("errors").get(0).path("errorCode").asInt()).isEqualTo(409001);
+
+        assertThat(out.path("everythingIncludesMine").asBoolean()).isTrue();
+        assertThat(out.path("everythingNoDuplicates").asBoolean()).isTrue();
+        assertThat(out.path("queryIds")).extracting(JsonNode::asText).containsExactly(prefix + "-bulk-1",
+                prefix + "-bulk-2", prefix + "-bulk-3", prefix + "-bulk-4", prefix + "-bulk-5", prefix + "-bulk-6",
+                prefix + "-indiv");
+        assertThat(out.path("queryPages").asInt()).isEqualTo(4);
+        assertThat(out.path("taggedIncludesMine").asBoolean()).isTrue();
+        assertThat(out.path("taggedExcludesBulk").asBoolean()).isTrue();
+        assertThat(out.path("badQuery").path("status").asInt()).isEqualTo(400);
+        assertThat(out.path("badQuery").path("message").asText()).contains("Unsupported query");
+        assertThat(out.path("groupQueryFindsGroup").asBoolean()).isTrue();
+
+        assertThat(out.path("registrationIds")).extracting(JsonNode::asText).containsExactlyElementsOf(devices);
+        assertThat(out.path("registrationPages").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(out.path("recordStatus").asText()).isEqualTo("assigned");
+        assertThat(out.path("deletedRecord").path("status").asInt()).isEqualTo(404);
+
+        assertThat(out.path("bulkDelete").path("isSuccessful").asBoolean()).as(out.toString()).isTrue();
+        assertThat(out.path("deletedEnrollment").path("status").asInt()).isEqualTo(404);
+        assertThat(out.path("deletedGroup").path("status").asInt()).isEqualTo(404);
+    }
+}
