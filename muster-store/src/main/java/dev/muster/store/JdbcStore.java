@@ -6,6 +6,8 @@ import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.DesiredChange;
+import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubStore;
@@ -30,7 +32,7 @@ import java.util.Optional;
  * delegates to the class that owns its table; all of them fail with {@link StoreException}.
  */
 public final class JdbcStore implements InstanceStore, EnrollmentStore, RegistrationStore, OperationStore,
-        LinkedHubStore, UsageStore, HubStore, CertificateStore {
+        LinkedHubStore, UsageStore, HubStore, CertificateStore, DesiredChangeLog {
     private final InstanceStore instances;
     private final EnrollmentStore enrollments;
     private final RegistrationStore registrations;
@@ -39,6 +41,7 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     private final UsageStore usage;
     private final HubStore hubs;
     private final CertificateStore certificates;
+    private final DesiredChangeLog desiredChanges;
 
     /** With a throw-away secret key: for tests, never for a database that outlives this object. */
     public JdbcStore(Database database) {
@@ -47,7 +50,12 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
 
     /** @param secrets seals keys and connection strings at rest (see {@link SecretBox#forDataDir}) */
     public JdbcStore(Database database, SecretBox secrets) {
-        Jdbc jdbc = new Jdbc(database.dataSource());
+        this(database.dataSource(), secrets);
+    }
+
+    /** On a pool that is already migrated (tests wrap the pool to watch its statements). */
+    JdbcStore(javax.sql.DataSource dataSource, SecretBox secrets) {
+        Jdbc jdbc = new Jdbc(dataSource);
         this.instances = new JdbcInstanceStore(jdbc, secrets);
         this.enrollments = new JdbcEnrollmentStore(jdbc, secrets);
         this.registrations = new JdbcRegistrationStore(jdbc);
@@ -56,6 +64,7 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
         this.usage = new JdbcUsageStore(jdbc);
         this.hubs = new JdbcHubStore(jdbc, secrets);
         this.certificates = new JdbcCertificateStore(jdbc);
+        this.desiredChanges = new JdbcDesiredChangeLog(jdbc);
     }
 
     // ---- instances
@@ -152,6 +161,11 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     @Override
     public void saveRegistration(String instance, RegistrationRecord record) {
         registrations.saveRegistration(instance, record);
+    }
+
+    @Override
+    public boolean saveRegistrationIf(String instance, RegistrationRecord record, String expectedEtag) {
+        return registrations.saveRegistrationIf(instance, record, expectedEtag);
     }
 
     @Override
@@ -302,5 +316,22 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     @Override
     public boolean deleteCertificate(String instance, String name, String expectedEtag) {
         return certificates.deleteCertificate(instance, name, expectedEtag);
+    }
+
+    // ---- desired-property changes between nodes
+
+    @Override
+    public void appendDesiredChange(DesiredChange change) {
+        desiredChanges.appendDesiredChange(change);
+    }
+
+    @Override
+    public List<DesiredChange> desiredChangesSince(Instant since, int limit) {
+        return desiredChanges.desiredChangesSince(since, limit);
+    }
+
+    @Override
+    public int pruneDesiredChanges(Instant before) {
+        return desiredChanges.pruneDesiredChanges(before);
     }
 }
