@@ -146,19 +146,25 @@ public final class RegistrationService {
                             + "' is disabled", OperationKind.FAILED_REGISTRATION);
         }
         // Choosing the hub may call a webhook for seconds: do it before taking the device's lock, from a snapshot of
-        // its current assignment. Whether and how the device moves is decided under the lock on fresh data.
+        // its current assignment. Whether and how the device moves is decided under the lock; the snapshot is read
+        // again only if another request of this node held the lock meanwhile (any other change, e.g. by another node,
+        // makes the conditional write in assign fail, and the winner's assignment stands).
+        Optional<RegistrationRecord> snapshot = registrations.registration(instance.name(), registrationId);
+        List<LinkedHub> links = linkedHubs.linkedHubs(instance.name());
         Allocation allocation;
         try {
             allocation = selector.select(new AllocationContext(instance.allocationPolicy(), enrollment, registrationId,
-                    request.payload(), currentAssignment(registrations.registration(instance.name(), registrationId)),
-                    linkedHubs.linkedHubs(instance.name())));
+                    request.payload(), currentAssignment(snapshot), links));
         } catch (AllocationFailure f) {
             return fail(instance, registrationId, operationId, f.errorCode(), f.getMessage(), f.detail());
         }
         ReentrantLock lock = locks[Math.floorMod(RegistrationIds.key(registrationId).hashCode(), LOCK_STRIPES)];
-        lock.lock();
+        if (!lock.tryLock()) {
+            lock.lock();
+            snapshot = registrations.registration(instance.name(), registrationId);
+        }
         try {
-            return assign(instance, registrationId, operationId, match, allocation);
+            return assign(instance, registrationId, operationId, match, allocation, snapshot, links);
         } finally {
             lock.unlock();
         }
@@ -171,11 +177,15 @@ public final class RegistrationService {
                 .orElse(null);
     }
 
+    /**
+     * @param previous the device's registration record as read before (its etag guards the write)
+     * @param links the instance's linked hubs
+     */
     private RegistrationOperationStatus assign(ProvisioningInstance instance, String registrationId, String operationId,
-                                               EnrollmentMatch match, Allocation allocation) {
+                                               EnrollmentMatch match, Allocation allocation,
+                                               Optional<RegistrationRecord> previous, List<LinkedHub> links) {
         Enrollment enrollment = match.enrollment();
         String deviceId = enrollment.deviceId() != null ? enrollment.deviceId() : registrationId;
-        Optional<RegistrationRecord> previous = registrations.registration(instance.name(), registrationId);
         Optional<RegistrationRecord> assignedBefore = previous
                 .filter(r -> DeviceRegistrationState.ASSIGNED.equals(r.state().status()) && r.state().assignedHub() != null);
         LinkedHub target = allocation.hub();
@@ -194,7 +204,7 @@ public final class RegistrationService {
             if (assignedBefore.isPresent()) {
                 RegistrationRecord before = assignedBefore.get();
                 String oldHub = before.state().assignedHub();
-                Optional<LinkedHub> oldLink = linked(instance, oldHub);
+                Optional<LinkedHub> oldLink = links.stream().filter(h -> h.hostName().equalsIgnoreCase(oldHub)).findFirst();
                 boolean stay = oldHub.equalsIgnoreCase(target.hostName()) || !policy.updateHubAssignment()
                         || oldLink.isEmpty() && !policy.updateHubAssignment();
                 initialHub = before.initialHub() != null ? before.initialHub() : oldHub;
@@ -414,11 +424,6 @@ public final class RegistrationService {
         } catch (HubException e) {
             LOG.warn("could not remove device {} from hub {}: {}", deviceId, hub.hostName(), e.getMessage());
         }
-    }
-
-    private Optional<LinkedHub> linked(ProvisioningInstance instance, String hostName) {
-        return linkedHubs.linkedHubs(instance.name()).stream()
-                .filter(h -> h.hostName().equalsIgnoreCase(hostName)).findFirst();
     }
 
     // ---- attestation outside a register request (AMQP SASL TPM) --------------------------------------------------
