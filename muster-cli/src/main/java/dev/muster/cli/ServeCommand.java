@@ -11,9 +11,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = ServeSettingsFile.class,
         description = {"Run the provisioning service with its built-in hub(s) and embedded store.",
-                "Writes DATA_DIR/connection-info.json once every listener is up."},
+                "Writes DATA_DIR/connection-info.json once every listener is up.",
+                "Settings can also come from a file named by MUSTER_CONFIG: one 'option-name = value' per line",
+                "(e.g. database = postgresql://…); the command line wins over it."},
         footer = {"", "Example:", "  ./muster serve --data-dir ./data"})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "data", description = "Data folder (database, certificates). Default: ${DEFAULT-VALUE}")

@@ -78,4 +78,51 @@ class ServeRefusalTest {
         assertThat(run.err().lines().filter(l -> l.startsWith("muster: "))).containsExactly("muster: The database schema"
                 + " is version " + (latest + 1) + " but this Muster only knows up to " + latest + "; upgrade Muster.");
     }
+
+    // ---- settings file (MUSTER_CONFIG) ------------------------------------------------------------------------
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Run serveWithSettings(String settings, String... extra) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("muster.properties"), settings);
+        System.setProperty(ServeSettingsFile.PROPERTY, file.toString());
+        try {
+            return serve(extra);
+        } finally {
+            System.clearProperty(ServeSettingsFile.PROPERTY);
+        }
+    }
+
+    @Test
+    void theDatabaseCanComeFromTheSettingsFile() throws Exception {
+        int port = closedPort();
+
+        Run run = serveWithSettings("# node 2\ndatabase = postgresql://muster:pw@127.0.0.1:" + port + "/fromfile\n"
+                + "database-pool-size = 4\n");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("muster: Cannot reach the database at jdbc:postgresql://127.0.0.1:" + port + "/fromfile");
+    }
+
+    @Test
+    void theCommandLineWinsOverTheSettingsFile() throws Exception {
+        int port = closedPort();
+
+        Run run = serveWithSettings("database = postgresql://muster:pw@127.0.0.1:" + port + "/fromfile\n",
+                "--database", "postgresql://muster:pw@127.0.0.1:" + port + "/fromflag");
+
+        assertThat(run.err()).contains("/fromflag").doesNotContain("/fromfile");
+    }
+
+    @Test
+    void anUnknownSettingIsNamed() throws Exception {
+        Run run = serveWithSettings("databse = postgresql://x@127.0.0.1:1/x\n");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("Unknown setting 'databse'").contains("database-pool-size");
+    }
 }
