@@ -49,6 +49,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * allocate, create the hub device with its initial twin in the built-in hub, write the record and the operation,
  * all on H2 in a temporary folder, exactly as the server wires it. Subtracting this from the boot storm's per-device
  * server CPU leaves what TLS and HTTP cost.
+ *
+ * <p>{@code -p backend=h2,postgresql} compares the embedded store with PostgreSQL: the scratch database named by
+ * {@code MUSTER_BENCH_POSTGRES_URL} ({@code postgresql://USER:PASS@HOST:PORT/DB}) is emptied first (its
+ * {@code public} schema is dropped). With {@code -t N} the registrations run on N threads, as the server's workers do.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,6 +65,10 @@ public class RegistrationBenchmark {
     private static final String SCOPE = "0ne00ABCDEF";
     private static final String HUB = "127.0.10.1";
 
+    /** h2 (embedded, in a temporary folder) or postgresql (MUSTER_BENCH_POSTGRES_URL). */
+    @org.openjdk.jmh.annotations.Param({"h2"})
+    public String backend;
+
     Path dir;
     Database database;
     RegistrationService registrations;
@@ -70,7 +78,7 @@ public class RegistrationBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("muster-jmh-");
-        database = Database.embedded(dir);
+        database = backend.equals("postgresql") ? scratchPostgres() : Database.embedded(dir);
         JdbcStore store = new JdbcStore(database, SecretBox.ephemeral());
         Clock clock = Clock.systemUTC();
         store.createInstance(new ProvisioningInstance(INSTANCE, SCOPE, "localhost", "hashed",
@@ -89,6 +97,23 @@ public class RegistrationBenchmark {
                         + "{\"primaryKey\":\"" + groupKey + "\",\"secondaryKey\":\"" + Ids.symmetricKey() + "\"}},"
                         + "\"initialTwin\":{\"tags\":{\"site\":\"lab\"},\"properties\":{\"desired\":{\"interval\":30}}}}",
                 EnrollmentGroup.class), null);
+    }
+
+    private static Database scratchPostgres() {
+        String url = System.getenv("MUSTER_BENCH_POSTGRES_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("set MUSTER_BENCH_POSTGRES_URL to a scratch database:"
+                    + " postgresql://USER:PASS@HOST:PORT/DB (it is emptied)");
+        }
+        try (Database scratch = Database.open(url, null, null, 2);
+             java.sql.Connection c = scratch.dataSource().getConnection();
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot empty " + url.replaceAll(":[^:@/]*@", ":***@") + ": " + e, e);
+        }
+        return Database.open(url, null, null, 16);
     }
 
     @TearDown(Level.Trial)

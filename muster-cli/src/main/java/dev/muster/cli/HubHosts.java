@@ -12,8 +12,9 @@ final class HubHosts {
         if (given != null && !given.isEmpty()) {
             hubs.addAll(given);
         } else {
-            if (count < 1 || count > 250) {
-                throw new UsageError("--hubs must be between 1 and 250.");
+            // 0: a further node of a shared database, serving the hubs the first node created (docs/scale-out.md).
+            if (count < 0 || count > 250) {
+                throw new UsageError("--hubs must be between 0 and 250.");
             }
             for (int i = 1; i <= count; i++) {
                 hubs.add("127.0.10." + i);

@@ -11,9 +11,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = ServeSettingsFile.class,
         description = {"Run the provisioning service with its built-in hub(s) and embedded store.",
-                "Writes DATA_DIR/connection-info.json once every listener is up."},
+                "Writes DATA_DIR/connection-info.json once every listener is up.",
+                "Settings can also come from a file named by MUSTER_CONFIG: one 'option-name = value' per line",
+                "(e.g. database = postgresql://…); the command line wins over it."},
         footer = {"", "Example:", "  ./muster serve --data-dir ./data"})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "data", description = "Data folder (database, certificates). Default: ${DEFAULT-VALUE}")
@@ -32,7 +34,8 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> hubHosts;
 
     @Option(names = "--hubs", defaultValue = "2",
-            description = "Number of built-in hubs when --hub-host is not given (127.0.10.1 … 127.0.10.N). Default: ${DEFAULT-VALUE}")
+            description = "Number of built-in hubs when --hub-host is not given (127.0.10.1 … 127.0.10.N); 0 on further nodes"
+                    + " of a shared database, which serve the hubs already in it. Default: ${DEFAULT-VALUE}")
     int hubCount;
 
     @Option(names = "--https-port", defaultValue = "443", description = "HTTPS port (the Azure SDKs expect 443). Default: ${DEFAULT-VALUE}")
@@ -47,6 +50,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--database", description = "postgresql://USER[:PASS]@HOST:PORT/DB or a JDBC URL; default: embedded H2 in the data folder."
             + " Also from MUSTER_DATABASE.")
     String database;
+
+    @Option(names = "--database-pool-size",
+            description = "Database connections this node keeps open (also MUSTER_DATABASE_POOL_SIZE). Default: 16")
+    Integer databasePoolSize;
 
     @Option(names = "--quick-answer-ms", defaultValue = "2000",
             description = "Answer register calls with the final result if ready within this time, else 202 + polling. Default: ${DEFAULT-VALUE}")
@@ -84,6 +91,22 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    private int poolSize(int defaultSize) {
+        String env = System.getenv("MUSTER_DATABASE_POOL_SIZE");
+        if (databasePoolSize == null && (env == null || env.isBlank())) {
+            return defaultSize;
+        }
+        try {
+            int size = databasePoolSize != null ? databasePoolSize : Integer.parseInt(env.strip());
+            if (size >= 1 && size <= 1000) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageError("--database-pool-size (or MUSTER_DATABASE_POOL_SIZE) must be a number from 1 to 1000.");
+    }
+
     @Option(names = "--exit-when-ready", hidden = true,
             description = "Stop as soon as every listener is up (the launcher's class-data training run).")
     boolean exitWhenReady;
@@ -102,9 +125,10 @@ public final class ServeCommand implements Callable<Integer> {
             throw new UsageError("--latency-probe-seconds must be 0 (off) or more.");
         }
         ServerConfig defaults = ServerConfig.defaults(dataDir);
+        int poolSize = poolSize(defaults.databasePoolSize());
         List<String> hubs = HubHosts.resolve(hubHosts, hubCount);
         ServerConfig config = new ServerConfig(dataDir, bind, httpsPort, mqttPort, hostName, hostName, hubs, db, null,
-                null, defaults.databasePoolSize(), quickAnswerMillis, defaults.workerPoolSize(), hubClient,
+                null, poolSize, quickAnswerMillis, defaults.workerPoolSize(), hubClient,
                 webhookTimeoutMillis, latencyProbeSeconds, amqpPort, listenerTimeouts());
         MusterServer server = new MusterServer(config);
         ConnectionInfo info;

@@ -8,6 +8,7 @@ import dev.muster.core.allocation.LinkedHubService;
 import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.hub.BuiltInHubClient;
 import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.DesiredChangeRelay;
 import dev.muster.core.hub.HubClient;
 import dev.muster.core.hub.HubClients;
 import dev.muster.core.hub.HubRegistry;
@@ -106,6 +107,10 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private final List<Object> listeners = new ArrayList<>();
     private final Map<String, HubClient> hubClients = new ConcurrentHashMap<>();
     private long flushTimer = -1;
+    private long relayTimer = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean relayPolling = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How often a node of a shared database reads the desired-property changes other nodes made. */
+    static final long DESIRED_CHANGE_POLL_MILLIS = 1000;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> builtInHubs = List.of();
@@ -128,7 +133,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         try {
             Files.createDirectories(config.dataDir());
             database = config.databaseUrl() == null
-                    ? Database.embedded(config.dataDir())
+                    ? Database.embedded(config.dataDir(), config.databasePoolSize())
                     : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                     config.databasePoolSize());
             secrets = SecretBox.forDataDir(config.dataDir());
@@ -138,7 +143,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
             defaultInstance = instance;
             builtInHubs = hubs;
             pki = new LocalPki(config.dataDir().resolve("tls"));
-            pki.ensure(hostNames(instance, hubs));
+            pki.ensure(hostNames(instance, knownHubs(hubs)));
             clientSsl = TrustContexts.trusting(pki.caCertificate());
             webhookSsl = TrustContexts.systemAndMuster(pki.caCertificate());
             startListeners(hubs);
@@ -248,9 +253,12 @@ public final class MusterServer implements AutoCloseable, HubClients {
                 new TpmKeys(secrets.derive("tpm-keys"), clock), selector, store, chainVerifier).limitedBy(quotas);
         CertificateService certificates = new CertificateService(store, store, chainVerifier, clock);
         SasVerifier sas = new SasVerifier(clock);
+        // Every built-in hub in the database, not only those this node listens for: behind a load balancer any node
+        // serves any hub's REST API and device connections (their state is in the database).
         Set<String> hubHosts = ConcurrentHashMap.newKeySet();
-        hubs.forEach(h -> hubHosts.add(h.hostName()));
+        knownHubs(hubs).forEach(h -> hubHosts.add(h.hostName()));
         HubMqttEndpoint hubMqtt = new HubMqttEndpoint(hubRegistry, blocking, clock);
+        relayDesiredChanges(hubMqtt);
         MqttFrontDoor mqttFrontDoor = new MqttFrontDoor(
                 new DpsMqttEndpoint(registrations, blocking, config.quickAnswerMillis()), hubMqtt);
         // Plain MQTT on loopback only, behind the WebSocket bridge on 443.
@@ -394,6 +402,44 @@ public final class MusterServer implements AutoCloseable, HubClients {
         return address.equals("0.0.0.0") || address.equals("::");
     }
 
+    /** This node's own hubs plus every other built-in hub another node sharing the database created. */
+    private List<BuiltInHubConfig> knownHubs(List<BuiltInHubConfig> own) {
+        List<BuiltInHubConfig> all = new ArrayList<>(own);
+        for (BuiltInHubConfig h : store.builtInHubs()) {
+            if (all.stream().noneMatch(o -> o.hostName().equalsIgnoreCase(h.hostName()))) {
+                all.add(h);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * With a shared database (not the embedded one, which only one process can open), desired-property changes made
+     * on other nodes reach this node's device connections through the database's change log, polled every
+     * {@link #DESIRED_CHANGE_POLL_MILLIS} ms.
+     */
+    private void relayDesiredChanges(HubMqttEndpoint hubMqtt) {
+        if (config.databaseUrl() == null) {
+            return;
+        }
+        DesiredChangeRelay relay = new DesiredChangeRelay(store, clock, hubMqtt);
+        hubRegistry.addTwinListener(relay);
+        relayTimer = vertx.setPeriodic(DESIRED_CHANGE_POLL_MILLIS, id -> {
+            if (relayPolling.compareAndSet(false, true)) {
+                blocking.run(() -> {
+                    try {
+                        relay.poll();
+                    } catch (RuntimeException e) {
+                        LOG.warn("could not read desired-property changes of other nodes: {}", e.getMessage());
+                    } finally {
+                        relayPolling.set(false);
+                    }
+                    return null;
+                });
+            }
+        });
+    }
+
     private Set<String> bindAddresses(List<BuiltInHubConfig> hubs) {
         Set<String> addresses = new LinkedHashSet<>();
         boolean hubsHaveAddresses = hubs.stream().allMatch(h -> LocalPki.isIpLiteral(h.hostName()));
@@ -472,9 +518,9 @@ public final class MusterServer implements AutoCloseable, HubClients {
         return hubClients.computeIfAbsent(hub.hostName().toLowerCase(Locale.ROOT) + "|" + hub.connectionString(), k -> {
             // In memory only when the link's credentials are the hub's own: a wrong key must fail as over REST.
             String key = dev.muster.core.sas.ConnectionString.parse(hub.connectionString()).key();
+            // Any built-in hub in the database, also one another node created: its devices and twins are rows here.
             boolean builtIn = hubRegistry.hub(hub.hostName())
-                    .filter(h -> key.equals(h.primaryKey()) || key.equals(h.secondaryKey())).isPresent()
-                    && config.hubHosts().stream().anyMatch(h -> h.equalsIgnoreCase(hub.hostName()));
+                    .filter(h -> key.equals(h.primaryKey()) || key.equals(h.secondaryKey())).isPresent();
             if (builtIn && "direct".equals(config.hubClientMode())) {
                 return new BuiltInHubClient(hubRegistry, hub.hostName().toLowerCase(Locale.ROOT));
             }
@@ -537,6 +583,9 @@ public final class MusterServer implements AutoCloseable, HubClients {
         if (vertx != null) {
             if (flushTimer >= 0) {
                 vertx.cancelTimer(flushTimer);
+            }
+            if (relayTimer >= 0) {
+                vertx.cancelTimer(relayTimer);
             }
             try {
                 vertx.close().await(10, TimeUnit.SECONDS);

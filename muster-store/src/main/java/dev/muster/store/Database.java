@@ -34,13 +34,18 @@ public final class Database implements AutoCloseable {
 
     /** The single-node default: an H2 database in {@code dataDir/muster.mv.db}. */
     public static Database embedded(Path dataDir) {
+        return embedded(dataDir, EMBEDDED_POOL_SIZE);
+    }
+
+    /** @param poolSize connections kept open (see {@link #open}) */
+    public static Database embedded(Path dataDir, int poolSize) {
         Path dir = dataDir.toAbsolutePath();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StoreException("Cannot create the data directory " + dir + ": " + e.getMessage() + ".", e);
         }
-        return open(embeddedUrl(dir), null, null, EMBEDDED_POOL_SIZE);
+        return open(embeddedUrl(dir), null, null, poolSize);
     }
 
     /** The JDBC URL of the embedded database of a data folder. */
@@ -67,6 +72,11 @@ public final class Database implements AutoCloseable {
      * @param password null to use the one in the URL, if any
      */
     public static Database open(String url, String user, String password, int poolSize) {
+        return open(url, user, password, poolSize, null);
+    }
+
+    /** @param targetVersion migrate no further than this schema version (migration tests); null = the latest */
+    static Database open(String url, String user, String password, int poolSize, String targetVersion) {
         if (poolSize < 1) {
             throw new StoreException("The database pool size must be at least 1, not " + poolSize + ".");
         }
@@ -74,7 +84,7 @@ public final class Database implements AutoCloseable {
         Dialect dialect = Dialect.ofJdbcUrl(target.jdbcUrl());
         HikariDataSource pool = connect(target, poolSize);
         try {
-            new SchemaMigrator(pool, dialect).migrate();
+            new SchemaMigrator(pool, dialect, targetVersion).migrate();
         } catch (RuntimeException e) {
             pool.close();
             throw e;

@@ -97,6 +97,31 @@ final class Jdbc {
         throw new StoreException("A row kept being inserted and deleted concurrently while saving it; retry.");
     }
 
+    /**
+     * {@link #upsert} for rows that are nearly always new (operations: each has a fresh ID): insert first, so the
+     * common case is one statement, and update only when the key turns out to be taken.
+     */
+    void insertOrUpdate(String insertSql, Object[] insertParams, String updateSql, Object[] updateParams) {
+        try (Connection c = dataSource.getConnection()) {
+            for (int attempt = 0; attempt < UPSERT_ATTEMPTS; attempt++) {
+                try {
+                    update(c, insertSql, insertParams);
+                    return;
+                } catch (SQLException e) {
+                    if (!isUniqueViolation(e)) {
+                        throw e;
+                    }
+                }
+                if (update(c, updateSql, updateParams) > 0) {
+                    return;
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        throw new StoreException("A row kept being inserted and deleted concurrently while saving it; retry.");
+    }
+
     /** Runs {@code work} in one transaction; a unique violation inside rolls back and yields {@code onDuplicate}. */
     <T> T transaction(Work<T> work, T onDuplicate) {
         try (Connection c = dataSource.getConnection()) {

@@ -33,14 +33,14 @@ final class JdbcOperationStore implements OperationStore {
         boolean failed = isFailure(operation);
         String resultDoc = Documents.write(result);
         Instant createdAt = Objects.requireNonNull(operation.createdAt(), "createdAt");
-        jdbc.upsert("UPDATE operations SET registration_key = ?, registration_id = ?, status = ?, failed = ?,"
+        jdbc.insertOrUpdate("INSERT INTO operations (instance, operation_id, registration_key, registration_id, status,"
+                        + " failed, failure_detail, result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                new Object[] {instance, id, registrationKey, operation.registrationId(), status, failed,
+                        operation.failureDetail(), resultDoc, createdAt},
+                "UPDATE operations SET registration_key = ?, registration_id = ?, status = ?, failed = ?,"
                         + " failure_detail = ?, result = ?, created_at = ? WHERE instance = ? AND operation_id = ?",
                 new Object[] {registrationKey, operation.registrationId(), status, failed, operation.failureDetail(),
-                        resultDoc, createdAt, instance, id},
-                "INSERT INTO operations (instance, operation_id, registration_key, registration_id, status, failed,"
-                        + " failure_detail, result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                new Object[] {instance, id, registrationKey, operation.registrationId(), status, failed,
-                        operation.failureDetail(), resultDoc, createdAt});
+                        resultDoc, createdAt, instance, id});
     }
 
     @Override

@@ -42,6 +42,23 @@ final class JdbcRegistrationStore implements RegistrationStore {
                 new Object[] {instance, idKey, group, Documents.key(group), state.etag(), record.initialHub(), doc});
     }
 
+    /** One statement either way: a conditional UPDATE, or an INSERT that the primary key lets only one writer make. */
+    @Override
+    public boolean saveRegistrationIf(String instance, RegistrationRecord record, String expectedEtag) {
+        DeviceRegistrationState state = Objects.requireNonNull(record.state(), "a registration record needs its state");
+        String idKey = Documents.key(Objects.requireNonNull(state.registrationId(), "registrationId"));
+        String doc = Documents.write(state);
+        String group = record.enrollmentGroupId();
+        if (expectedEtag == null) {
+            return jdbc.insertIfAbsent("INSERT INTO registrations (instance, id_key, group_id, group_id_key, etag,"
+                            + " initial_hub, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    instance, idKey, group, Documents.key(group), state.etag(), record.initialHub(), doc);
+        }
+        return jdbc.update("UPDATE registrations SET group_id = ?, group_id_key = ?, etag = ?, initial_hub = ?, doc = ?"
+                        + " WHERE instance = ? AND id_key = ? AND etag = ?",
+                group, Documents.key(group), state.etag(), record.initialHub(), doc, instance, idKey, expectedEtag) == 1;
+    }
+
     @Override
     public boolean deleteRegistration(String instance, String registrationId, String expectedEtag) {
         String delete = "DELETE FROM registrations WHERE instance = ? AND id_key = ?";

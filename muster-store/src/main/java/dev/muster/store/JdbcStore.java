@@ -7,6 +7,8 @@ import dev.muster.core.enrollment.EnrollmentQuery;
 import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.DesiredChange;
+import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubStore;
@@ -33,7 +35,8 @@ import java.util.function.UnaryOperator;
  * delegates to the class that owns its table; all of them fail with {@link StoreException}.
  */
 public final class JdbcStore implements InstanceStore, EnrollmentStore, RegistrationStore, OperationStore,
-        LinkedHubStore, UsageStore, HubStore, CertificateStore, QuotaStore {
+        LinkedHubStore, UsageStore, HubStore, CertificateStore, QuotaStore,
+        DesiredChangeLog {
     private final InstanceStore instances;
     private final EnrollmentStore enrollments;
     private final RegistrationStore registrations;
@@ -43,6 +46,7 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     private final HubStore hubs;
     private final CertificateStore certificates;
     private final QuotaStore quotas;
+    private final DesiredChangeLog desiredChanges;
 
     /** With a throw-away secret key: for tests, never for a database that outlives this object. */
     public JdbcStore(Database database) {
@@ -51,7 +55,12 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
 
     /** @param secrets seals keys and connection strings at rest (see {@link SecretBox#forDataDir}) */
     public JdbcStore(Database database, SecretBox secrets) {
-        Jdbc jdbc = new Jdbc(database.dataSource());
+        this(database.dataSource(), secrets);
+    }
+
+    /** On a pool that is already migrated (tests wrap the pool to watch its statements). */
+    JdbcStore(javax.sql.DataSource dataSource, SecretBox secrets) {
+        Jdbc jdbc = new Jdbc(dataSource);
         this.instances = new JdbcInstanceStore(jdbc, secrets);
         this.enrollments = new JdbcEnrollmentStore(jdbc, secrets);
         this.registrations = new JdbcRegistrationStore(jdbc);
@@ -61,6 +70,7 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
         this.hubs = new JdbcHubStore(jdbc, secrets);
         this.certificates = new JdbcCertificateStore(jdbc);
         this.quotas = new JdbcQuotaStore(jdbc);
+        this.desiredChanges = new JdbcDesiredChangeLog(jdbc);
     }
 
     // ---- instances
@@ -177,6 +187,11 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     @Override
     public void saveRegistration(String instance, RegistrationRecord record) {
         registrations.saveRegistration(instance, record);
+    }
+
+    @Override
+    public boolean saveRegistrationIf(String instance, RegistrationRecord record, String expectedEtag) {
+        return registrations.saveRegistrationIf(instance, record, expectedEtag);
     }
 
     @Override
@@ -359,5 +374,22 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     @Override
     public boolean deleteCertificate(String instance, String name, String expectedEtag) {
         return certificates.deleteCertificate(instance, name, expectedEtag);
+    }
+
+    // ---- desired-property changes between nodes
+
+    @Override
+    public void appendDesiredChange(DesiredChange change) {
+        desiredChanges.appendDesiredChange(change);
+    }
+
+    @Override
+    public List<DesiredChange> desiredChangesSince(Instant since, int limit) {
+        return desiredChanges.desiredChangesSince(since, limit);
+    }
+
+    @Override
+    public int pruneDesiredChanges(Instant before) {
+        return desiredChanges.pruneDesiredChanges(before);
     }
 }

@@ -21,7 +21,16 @@ final class SchemaMigrator {
     private final Flyway flyway;
 
     SchemaMigrator(DataSource dataSource, Dialect dialect) {
-        this.flyway = Flyway.configure(SchemaMigrator.class.getClassLoader())
+        this(dataSource, dialect, null);
+    }
+
+    /** @param targetVersion stop after this migration (migration tests); null = the latest */
+    SchemaMigrator(DataSource dataSource, Dialect dialect, String targetVersion) {
+        var configuration = Flyway.configure(SchemaMigrator.class.getClassLoader());
+        if (targetVersion != null) {
+            configuration.target(MigrationVersion.fromVersion(targetVersion));
+        }
+        this.flyway = configuration
                 .dataSource(dataSource)
                 .locations(LOCATION)
                 .placeholders(Map.of("key_collation", dialect.keyCollation()))

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -15,6 +16,12 @@ class H2StoreContractTest extends StoreContractTest {
 
     @Override
     protected Supplier<Database> emptyDatabase() {
+        Function<String, Database> at = emptyDatabaseAt();
+        return () -> at.apply(null);
+    }
+
+    @Override
+    protected Function<String, Database> emptyDatabaseAt() {
         try {
             if (root == null) {
                 root = Files.createTempDirectory("muster-store-h2");
@@ -23,7 +30,7 @@ class H2StoreContractTest extends StoreContractTest {
             throw new UncheckedIOException(e);
         }
         Path dataDir = root.resolve(UUID.randomUUID().toString());
-        return () -> Database.embedded(dataDir);
+        return version -> Database.open(Database.embeddedUrl(dataDir), null, null, 10, version);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +38,12 @@ class PostgresStoreContractTest extends StoreContractTest {
 
     @Override
     protected Supplier<Database> emptyDatabase() {
+        Function<String, Database> at = emptyDatabaseAt();
+        return () -> at.apply(null);
+    }
+
+    @Override
+    protected Function<String, Database> emptyDatabaseAt() {
         String name = "muster_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         try {
             // A locale whose collation ignores punctuation, as many production servers have, so the contract proves
@@ -47,7 +54,7 @@ class PostgresStoreContractTest extends StoreContractTest {
         }
         created.add(name);
         String url = urlOf(name);
-        return () -> Database.open(url, USER, PASSWORD, 8);
+        return version -> Database.open(url, USER, PASSWORD, 8, version);
     }
 
     @Override

@@ -67,8 +67,7 @@ abstract class StoreContractTest {
     static final String HUB = "hub-a.example.net";
     private static final List<String> TABLES = List.of("instances", "enrollments", "enrollment_groups",
             "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins",
-            "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts");
-    private static final java.util.regex.Pattern MIGRATION = java.util.regex.Pattern.compile("V(\\d+)__.*\\.sql");
+            "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts", "hub_desired_changes");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 
@@ -84,6 +83,28 @@ abstract class StoreContractTest {
      * database, migrating it as production startup does.
      */
     protected abstract Supplier<Database> emptyDatabase();
+
+    /**
+     * A new, empty database; each call of the function opens a {@link Database} on that same database, migrated up to
+     * the given schema version (null: the latest).
+     */
+    protected abstract Function<String, Database> emptyDatabaseAt();
+
+    /** The schema versions this build ships (V1__…, V2__… in db/migration), in order. */
+    static List<String> shippedVersions() {
+        try {
+            java.net.URL dir = StoreContractTest.class.getClassLoader().getResource("db/migration");
+            try (var files = java.nio.file.Files.list(java.nio.file.Path.of(dir.toURI()))) {
+                return files.map(f -> f.getFileName().toString())
+                        .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                        .map(n -> n.substring(1, n.indexOf("__")))
+                        .sorted(java.util.Comparator.comparingInt(Integer::parseInt))
+                        .toList();
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot list db/migration", e);
+        }
+    }
 
     /** Runs after every database this class opened is closed: drop what {@link #emptyDatabase()} created. */
     protected void removeDatabases() {}
@@ -165,20 +186,6 @@ abstract class StoreContractTest {
         return page.stream().map(r -> r.state().registrationId()).toList();
     }
 
-    /** The versions of the migrations in this build's db/migration folder, in order. */
-    static List<String> shippedMigrationVersions() {
-        try {
-            java.nio.file.Path dir = java.nio.file.Path.of(StoreContractTest.class.getClassLoader()
-                    .getResource("db/migration").toURI());
-            try (var files = java.nio.file.Files.list(dir)) {
-                return files.map(f -> MIGRATION.matcher(f.getFileName().toString())).filter(java.util.regex.Matcher::matches)
-                        .map(m -> Integer.parseInt(m.group(1))).sorted().map(String::valueOf).toList();
-            }
-        } catch (java.io.IOException | java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     // ---- schema ----------------------------------------------------------------------------------------------
 
     @Test
@@ -192,7 +199,7 @@ abstract class StoreContractTest {
                 assertThat(rs.getBoolean("success")).isTrue();
                 versions.add(rs.getString("version"));
             }
-            assertThat(versions).containsExactlyElementsOf(shippedMigrationVersions());
+            assertThat(versions).isEqualTo(shippedVersions());
             for (String table : TABLES) {
                 ResultSet count = s.executeQuery("SELECT COUNT(*) FROM " + table);
                 count.next();
@@ -245,20 +252,54 @@ abstract class StoreContractTest {
 
     @Test
     void aSchemaNewerThanThisBinaryIsRefused() throws SQLException {
+        List<String> shipped = shippedVersions();
+        String latest = shipped.get(shipped.size() - 1);
+        int future = Integer.parseInt(latest) + 1;
         Supplier<Database> target = emptyDatabase();
         Database db = open(target);
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
                     + " checksum, installed_by, installed_on, execution_time, success) VALUES"
-                    + " (999, '999', 'from the future', 'SQL', 'V999__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP,"
-                    + " 0, TRUE)");
+                    + " (" + future + ", '" + future + "', 'from the future', 'SQL', 'V" + future + "__from_the_future.sql',"
+                    + " 0, 'test', CURRENT_TIMESTAMP, 0, TRUE)");
         }
         db.close();
-        List<String> shipped = shippedMigrationVersions();
         assertThatThrownBy(() -> open(target))
                 .isInstanceOf(StoreException.class)
-                .hasMessage("The database schema is version 999 but this Muster only knows up to "
-                        + shipped.get(shipped.size() - 1) + "; upgrade Muster.");
+                .hasMessage("The database schema is version " + future + " but this Muster only knows up to " + latest
+                        + "; upgrade Muster.");
+    }
+
+    @Test
+    void aDatabaseAtTheSecondSchemaVersionIsMigratedToTheLatestWithItsDataKept() throws SQLException {
+        Function<String, Database> target = emptyDatabaseAt();
+        Database old = target.apply("2");
+        opened.add(old);
+        try (Connection c = old.dataSource().getConnection(); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT MAX(installed_rank) FROM flyway_schema_history");
+            rs.next();
+            assertThat(rs.getInt(1)).as("migrated to V2 only").isEqualTo(2);
+        }
+        JdbcStore before = new JdbcStore(old, secrets);
+        before.createInstance(instance("kept", "0ne00000002", "kept.example.net"));
+        IndividualEnrollment enrollment = enrollment("dev-kept");
+        before.insertEnrollment("kept", enrollment);
+        RegistrationRecord record = registration("dev-kept", null);
+        before.saveRegistration("kept", record);
+        before.createBuiltInHub(builtInHub(HUB));
+        before.insertDevice(HUB, device("dev-kept"), twin("dev-kept"));
+        before.addUsage("kept", OperationKind.REGISTRATION, MINUTE, 3);
+        old.close();
+
+        Database latest = open(() -> target.apply(null));
+        JdbcStore after = new JdbcStore(latest, secrets);
+
+        assertThat(after.instanceByName("kept")).isPresent();
+        assertThat(after.enrollment("kept", "dev-kept")).contains(enrollment);
+        assertThat(after.registration("kept", "dev-kept")).contains(record);
+        assertThat(after.device(HUB, "dev-kept")).isPresent();
+        assertThat(after.usageSince("kept", MINUTE)).containsEntry(OperationKind.REGISTRATION, 3L);
+        assertThat(after.desiredChangesSince(MINUTE, 10)).isEmpty();
     }
 
     @Test
@@ -267,6 +308,49 @@ abstract class StoreContractTest {
     }
 
     abstract Dialect expectedDialect();
+
+    // ---- desired-property changes between nodes -------------------------------------------------------------
+
+    static dev.muster.core.hub.DesiredChange change(String hub, String deviceId, long version, Instant at) {
+        com.fasterxml.jackson.databind.node.ObjectNode patch = dev.muster.core.Json.object();
+        // small numbers, as JSON reads them back
+        patch.put("interval", (int) version * 10);
+        patch.put("$version", (int) version);
+        return new dev.muster.core.hub.DesiredChange(hub, deviceId, version, at, patch);
+    }
+
+    @Test
+    void desiredChangesAreReadBackOldestFirstFromTheGivenInstant() {
+        store.appendDesiredChange(change("Hub-A.example.net", "dev-2", 4, MINUTE.plusSeconds(2)));
+        store.appendDesiredChange(change(HUB, "dev-1", 7, MINUTE.plusSeconds(1)));
+        store.appendDesiredChange(change(HUB, "dev-1", 6, MINUTE));
+        store.appendDesiredChange(change(HUB, "dev-1", 5, MINUTE.minusMillis(1)));
+
+        List<dev.muster.core.hub.DesiredChange> read = store.desiredChangesSince(MINUTE, 10);
+
+        assertThat(read).extracting(dev.muster.core.hub.DesiredChange::desiredVersion).containsExactly(6L, 7L, 4L);
+        assertThat(read.get(0)).isEqualTo(change(HUB, "dev-1", 6, MINUTE));
+        assertThat(read.get(2).hub()).isEqualTo(HUB);
+        assertThat(store.desiredChangesSince(MINUTE, 2)).hasSize(2);
+    }
+
+    @Test
+    void aDesiredChangeAppendedTwiceIsKeptOnce() {
+        store.appendDesiredChange(change(HUB, "dev-1", 3, MINUTE));
+        store.appendDesiredChange(change(HUB, "dev-1", 3, MINUTE.plusSeconds(5)));
+
+        assertThat(store.desiredChangesSince(MINUTE.minusSeconds(60), 10)).containsExactly(change(HUB, "dev-1", 3, MINUTE));
+    }
+
+    @Test
+    void pruningRemovesOnlyOlderDesiredChanges() {
+        store.appendDesiredChange(change(HUB, "dev-1", 1, MINUTE.minusSeconds(1)));
+        store.appendDesiredChange(change(HUB, "dev-1", 2, MINUTE));
+
+        assertThat(store.pruneDesiredChanges(MINUTE)).isEqualTo(1);
+        assertThat(store.desiredChangesSince(Instant.EPOCH, 10)).extracting(dev.muster.core.hub.DesiredChange::desiredVersion)
+                .containsExactly(2L);
+    }
 
     // ---- instances -------------------------------------------------------------------------------------------
 
@@ -713,6 +797,52 @@ abstract class StoreContractTest {
             return null;
         });
         assertThat(records).contains(store.registration(INSTANCE, "racer").orElseThrow());
+    }
+
+    @Test
+    void aConditionalSaveInsertsOnlyWhileNoRecordExists() {
+        RegistrationRecord first = registration("Dev-1", null);
+        assertThat(store.saveRegistrationIf(INSTANCE, first, null)).isTrue();
+
+        assertThat(store.saveRegistrationIf(INSTANCE, registration("dev-1", "group-a"), null)).isFalse();
+        assertThat(store.registration(INSTANCE, "dev-1")).contains(first);
+        assertThat(store.saveRegistrationIf(OTHER_INSTANCE, registration("dev-1", null), null)).isTrue();
+    }
+
+    @Test
+    void aConditionalSaveReplacesOnlyTheRecordItRead() {
+        RegistrationRecord first = registration("dev-1", null);
+        store.saveRegistration(INSTANCE, first);
+        RegistrationRecord second = registration("dev-1", "group-a");
+
+        assertThat(store.saveRegistrationIf(INSTANCE, second, Ids.etag())).isFalse();
+        assertThat(store.saveRegistrationIf(INSTANCE, registration("dev-2", null), first.state().etag())).isFalse();
+        assertThat(store.saveRegistrationIf(INSTANCE, second, first.state().etag())).isTrue();
+        assertThat(store.saveRegistrationIf(INSTANCE, registration("dev-1", null), first.state().etag())).isFalse();
+        assertThat(store.registration(INSTANCE, "dev-1")).contains(second);
+        assertThat(registrationIds(store.registrationsOfGroup(INSTANCE, "group-a", null, 10))).containsExactly("dev-1");
+    }
+
+    @Test
+    void concurrentFirstSavesOfOneIdLetExactlyOneThrough() throws Exception {
+        List<RegistrationRecord> records = IntStream.range(0, THREADS)
+                .mapToObj(i -> registration("racer", null)).toList();
+        List<Boolean> won = concurrently(i -> store.saveRegistrationIf(INSTANCE, records.get(i), null));
+
+        assertThat(won).containsOnlyOnce(true);
+        assertThat(store.registration(INSTANCE, "racer")).contains(records.get(won.indexOf(true)));
+    }
+
+    @Test
+    void concurrentReplacementsOfOneReadRecordLetExactlyOneThrough() throws Exception {
+        RegistrationRecord read = registration("racer", null);
+        store.saveRegistration(INSTANCE, read);
+        List<RegistrationRecord> records = IntStream.range(0, THREADS)
+                .mapToObj(i -> registration("racer", null)).toList();
+        List<Boolean> won = concurrently(i -> store.saveRegistrationIf(INSTANCE, records.get(i), read.state().etag()));
+
+        assertThat(won).containsOnlyOnce(true);
+        assertThat(store.registration(INSTANCE, "racer")).contains(records.get(won.indexOf(true)));
     }
 
     @Test

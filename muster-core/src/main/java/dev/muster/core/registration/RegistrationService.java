@@ -155,19 +155,25 @@ public final class RegistrationService {
                             + "' is disabled", OperationKind.FAILED_REGISTRATION);
         }
         // Choosing the hub may call a webhook for seconds: do it before taking the device's lock, from a snapshot of
-        // its current assignment. Whether and how the device moves is decided under the lock on fresh data.
+        // its current assignment. Whether and how the device moves is decided under the lock; the snapshot is read
+        // again only if another request of this node held the lock meanwhile (any other change, e.g. by another node,
+        // makes the conditional write in assign fail, and the winner's assignment stands).
+        Optional<RegistrationRecord> snapshot = registrations.registration(instance.name(), registrationId);
+        List<LinkedHub> links = linkedHubs.linkedHubs(instance.name());
         Allocation allocation;
         try {
             allocation = selector.select(new AllocationContext(instance.allocationPolicy(), enrollment, registrationId,
-                    request.payload(), currentAssignment(registrations.registration(instance.name(), registrationId)),
-                    linkedHubs.linkedHubs(instance.name())));
+                    request.payload(), currentAssignment(snapshot), links));
         } catch (AllocationFailure f) {
             return fail(instance, registrationId, operationId, f.errorCode(), f.getMessage(), f.detail());
         }
         ReentrantLock lock = locks[Math.floorMod(RegistrationIds.key(registrationId).hashCode(), LOCK_STRIPES)];
-        lock.lock();
+        if (!lock.tryLock()) {
+            lock.lock();
+            snapshot = registrations.registration(instance.name(), registrationId);
+        }
         try {
-            return assign(instance, registrationId, operationId, match, allocation);
+            return assign(instance, registrationId, operationId, match, allocation, snapshot, links);
         } finally {
             lock.unlock();
         }
@@ -193,11 +199,15 @@ public final class RegistrationService {
                 .orElse(null);
     }
 
+    /**
+     * @param previous the device's registration record as read before (its etag guards the write)
+     * @param links the instance's linked hubs
+     */
     private RegistrationOperationStatus assign(ProvisioningInstance instance, String registrationId, String operationId,
-                                               EnrollmentMatch match, Allocation allocation) {
+                                               EnrollmentMatch match, Allocation allocation,
+                                               Optional<RegistrationRecord> previous, List<LinkedHub> links) {
         Enrollment enrollment = match.enrollment();
         String deviceId = enrollment.deviceId() != null ? enrollment.deviceId() : registrationId;
-        Optional<RegistrationRecord> previous = registrations.registration(instance.name(), registrationId);
         Optional<RegistrationRecord> assignedBefore = previous
                 .filter(r -> DeviceRegistrationState.ASSIGNED.equals(r.state().status()) && r.state().assignedHub() != null);
         LinkedHub target = allocation.hub();
@@ -210,24 +220,28 @@ public final class RegistrationService {
         String substatus;
         String hubHost;
         String initialHub;
+        boolean createdHere;
+        HubClient usedHub;
         try {
             if (assignedBefore.isPresent()) {
                 RegistrationRecord before = assignedBefore.get();
                 String oldHub = before.state().assignedHub();
-                Optional<LinkedHub> oldLink = linked(instance, oldHub);
+                Optional<LinkedHub> oldLink = links.stream().filter(h -> h.hostName().equalsIgnoreCase(oldHub)).findFirst();
                 boolean stay = oldHub.equalsIgnoreCase(target.hostName()) || !policy.updateHubAssignment()
                         || oldLink.isEmpty() && !policy.updateHubAssignment();
                 initialHub = before.initialHub() != null ? before.initialHub() : oldHub;
                 if (stay && oldLink.isPresent()) {
                     hubHost = oldHub;
                     trust(hubClients.forHub(oldLink.get()), match);
-                    ensureIdentity(hubClients.forHub(oldLink.get()), identity, initialTwin, before.state().deviceId());
+                    usedHub = hubClients.forHub(oldLink.get());
+                    createdHere = ensureIdentity(usedHub, identity, initialTwin, before.state().deviceId());
                     substatus = before.state().substatus();
                 } else {
                     hubHost = target.hostName();
                     boolean migrate = policy.migrateDeviceData() && oldLink.isPresent() && allocation.initialTwin() == null;
                     trust(hubClients.forHub(target), match);
-                    move(oldLink.map(hubClients::forHub), before.state().deviceId(), hubClients.forHub(target), identity,
+                    usedHub = hubClients.forHub(target);
+                    createdHere = move(oldLink.map(hubClients::forHub), before.state().deviceId(), usedHub, identity,
                             initialTwin, migrate);
                     substatus = target.hostName().equalsIgnoreCase(initialHub)
                             ? DeviceRegistrationState.REPROVISIONED_TO_INITIAL
@@ -237,7 +251,8 @@ public final class RegistrationService {
                 hubHost = target.hostName();
                 initialHub = hubHost;
                 trust(hubClients.forHub(target), match);
-                create(hubClients.forHub(target), identity, initialTwin);
+                usedHub = hubClients.forHub(target);
+                createdHere = create(usedHub, identity, initialTwin);
                 substatus = DeviceRegistrationState.INITIAL_ASSIGNMENT;
             }
         } catch (HubException e) {
@@ -259,8 +274,13 @@ public final class RegistrationService {
                 : new DeviceRegistrationState(state.registrationId(), state.createdDateTimeUtc(), state.assignedHub(),
                         state.deviceId(), state.status(), state.substatus(), null, null, state.lastUpdatedDateTimeUtc(),
                         state.etag(), state.payload(), null, null, Json.object());
-        registrations.saveRegistration(instance.name(),
-                new RegistrationRecord(record, enrollment.isGroup() ? enrollment.id() : null, initialHub));
+        // The in-process lock only orders this node's requests; across nodes the database decides (one conditional
+        // write per registration ID), and the loser adopts the winner's assignment.
+        if (!registrations.saveRegistrationIf(instance.name(),
+                new RegistrationRecord(record, enrollment.isGroup() ? enrollment.id() : null, initialHub),
+                previous.map(r -> r.state().etag()).orElse(null))) {
+            return lostRace(instance, registrationId, operationId, state, createdHere ? usedHub : null);
+        }
         RegistrationOperationStatus result = new RegistrationOperationStatus(operationId, DeviceRegistrationState.ASSIGNED,
                 state);
         OperationKind kind = previous.isPresent() ? OperationKind.RE_REGISTRATION : OperationKind.REGISTRATION;
@@ -268,6 +288,42 @@ public final class RegistrationService {
         usage.record(instance.name(), kind);
         LOG.debug("registered {} in {} as {} ({}, {} allocation)", registrationId, hubHost, deviceId, substatus,
                 allocation.policy());
+        return result;
+    }
+
+    /**
+     * Another node (or request) saved this device's record between our read and our write. Its assignment stands:
+     * a device this request created in another hub is removed again, and the device is told the winner's hub and
+     * device ID (with its own attestation result, e.g. its TPM activation blob).
+     *
+     * @param createdIn the hub this request created a new device in, or null
+     */
+    private RegistrationOperationStatus lostRace(ProvisioningInstance instance, String registrationId,
+                                                 String operationId, DeviceRegistrationState ours, HubClient createdIn) {
+        Optional<DeviceRegistrationState> winner = registrations.registration(instance.name(), registrationId)
+                .map(RegistrationRecord::state)
+                .filter(w -> DeviceRegistrationState.ASSIGNED.equals(w.status()) && w.assignedHub() != null);
+        boolean sameDevice = winner.isPresent() && winner.get().assignedHub().equalsIgnoreCase(ours.assignedHub())
+                && winner.get().deviceId().equals(ours.deviceId());
+        if (createdIn != null && !sameDevice) {
+            safeDelete(createdIn, ours.deviceId());
+        }
+        if (winner.isEmpty()) {
+            return fail(instance, registrationId, operationId, 409001,
+                    "The registration changed while it was being assigned; register again.",
+                    "a concurrent request removed or changed the registration record");
+        }
+        DeviceRegistrationState w = winner.get();
+        DeviceRegistrationState state = new DeviceRegistrationState(registrationId, w.createdDateTimeUtc(),
+                w.assignedHub(), w.deviceId(), DeviceRegistrationState.ASSIGNED, w.substatus(), null, null,
+                w.lastUpdatedDateTimeUtc(), w.etag(), ours.payload(), ours.symmetricKey(), ours.x509(), ours.tpm());
+        RegistrationOperationStatus result = new RegistrationOperationStatus(operationId, DeviceRegistrationState.ASSIGNED,
+                state);
+        operations.saveOperation(instance.name(),
+                new RegistrationOperation(operationId, registrationId, result, null, clock.instant()));
+        usage.record(instance.name(), OperationKind.RE_REGISTRATION);
+        LOG.debug("registration {} raced another request; it keeps {} in {}", registrationId, w.deviceId(),
+                w.assignedHub());
         return result;
     }
 
@@ -296,10 +352,11 @@ public final class RegistrationService {
         @Override public boolean deleteCertificate(String instance, String name, String etag) { return false; }
     }
 
-    private void create(HubClient hub, HubDevice identity, TwinState initialTwin) {
+    /** @return true when the device did not exist before */
+    private boolean create(HubClient hub, HubDevice identity, TwinState initialTwin) {
         // A built-in hub creates a new device with its twin in one write (false: it exists, or a REST hub).
         if (hub.createWithTwin(identity, hasContent(initialTwin) ? initialTwin : null)) {
-            return;
+            return true;
         }
         boolean existed = hub.device(identity.deviceId()).isPresent();
         hub.putDevice(identity);
@@ -312,19 +369,26 @@ public final class RegistrationService {
             }
             throw e;
         }
+        return !existed;
     }
 
-    /** Re-registration on the same hub: idempotent; recreates the identity if someone deleted it. */
-    private void ensureIdentity(HubClient hub, HubDevice identity, TwinState initialTwin, String oldDeviceId) {
+    /**
+     * Re-registration on the same hub: idempotent; recreates the identity if someone deleted it.
+     *
+     * @return true when the device had to be created
+     */
+    private boolean ensureIdentity(HubClient hub, HubDevice identity, TwinState initialTwin, String oldDeviceId) {
         Optional<HubDevice> current = hub.device(identity.deviceId());
+        boolean created = false;
         if (current.isEmpty()) {
-            create(hub, identity, initialTwin);
+            created = create(hub, identity, initialTwin);
         } else if (!sameIdentity(current.get(), identity)) {
             hub.putDevice(identity);
         }
         if (oldDeviceId != null && !oldDeviceId.equals(identity.deviceId())) {
             safeDelete(hub, oldDeviceId);
         }
+        return created;
     }
 
     private static boolean sameIdentity(HubDevice a, HubDevice b) {
@@ -332,8 +396,9 @@ public final class RegistrationService {
                 && (a.capabilities() == null ? DeviceCapabilities.NONE : a.capabilities()).equals(b.capabilities());
     }
 
-    private void move(Optional<HubClient> from, String oldDeviceId, HubClient to, HubDevice identity,
-                      TwinState initialTwin, boolean migrate) {
+    /** @return true when the device did not exist in {@code to} before */
+    private boolean move(Optional<HubClient> from, String oldDeviceId, HubClient to, HubDevice identity,
+                         TwinState initialTwin, boolean migrate) {
         TwinState twin = initialTwin;
         if (migrate && from.isPresent()) {
             Optional<ObjectNode> old = from.get().twin(oldDeviceId);
@@ -344,8 +409,9 @@ public final class RegistrationService {
                         new TwinState.Properties(props.get("desired")));
             }
         }
-        create(to, identity, twin);
+        boolean created = create(to, identity, twin);
         from.ifPresent(h -> safeDelete(h, oldDeviceId));
+        return created;
     }
 
     private static JsonNode stripVersion(JsonNode props) {
@@ -380,11 +446,6 @@ public final class RegistrationService {
         } catch (HubException e) {
             LOG.warn("could not remove device {} from hub {}: {}", deviceId, hub.hostName(), e.getMessage());
         }
-    }
-
-    private Optional<LinkedHub> linked(ProvisioningInstance instance, String hostName) {
-        return linkedHubs.linkedHubs(instance.name()).stream()
-                .filter(h -> h.hostName().equalsIgnoreCase(hostName)).findFirst();
     }
 
     // ---- attestation outside a register request (AMQP SASL TPM) --------------------------------------------------

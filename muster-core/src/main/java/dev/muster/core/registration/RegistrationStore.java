@@ -9,6 +9,15 @@ public interface RegistrationStore {
     /** Inserts or replaces the record of this registration ID. */
     void saveRegistration(String instance, RegistrationRecord record);
 
+    /**
+     * Writes the record only if nobody else wrote this registration ID since it was read: with {@code expectedEtag}
+     * null only while no record exists, otherwise only while the stored record's etag is {@code expectedEtag}. Two
+     * nodes registering one device at the same moment both reach this point; the database lets exactly one through.
+     *
+     * @return false when another writer got there first (nothing is changed)
+     */
+    boolean saveRegistrationIf(String instance, RegistrationRecord record, String expectedEtag);
+
     /** @param expectedEtag null deletes whatever is there */
     boolean deleteRegistration(String instance, String registrationId, String expectedEtag);
 

@@ -517,6 +517,47 @@ class RegistrationServiceTest {
         assertThat(usage().get(OperationKind.RE_REGISTRATION)).isEqualTo(1);
     }
 
+    /** What another node leaves behind when it finishes registering {@code registrationId} into {@code hub} first. */
+    private void anotherNodeAssigns(String registrationId, String hub, IndividualEnrollment e) {
+        registry.putDevice(hub, HubDevice.of(registrationId, dev.muster.core.hub.AuthenticationMechanism.sas(primary(e),
+                e.attestation().symmetricKey().secondaryKey()), null), null);
+        String now = Timestamps.format(clock.instant());
+        store.saveRegistration(INSTANCE, new RegistrationRecord(new DeviceRegistrationState(registrationId, now, hub,
+                registrationId, DeviceRegistrationState.ASSIGNED, DeviceRegistrationState.INITIAL_ASSIGNMENT, null, null,
+                now, Ids.etag(), null, Json.object(), null, null), null, hub));
+    }
+
+    @Test
+    void aRegistrationThatAnotherNodeSavedFirstKeepsTheWinnersHubAndRemovesItsOwnDevice() {
+        builtInHub(HUB2, 0);
+        IndividualEnrollment e = enroll("dev1");
+        overrides.put(HUB1, new FlakyHubClient(new BuiltInHubClient(registry, HUB1))
+                .beforePutDevice(() -> anotherNodeAssigns("dev1", HUB2, e)));
+
+        RegistrationOperationStatus result = register("dev1", token("dev1", primary(e)));
+
+        assertThat(result.status()).isEqualTo(DeviceRegistrationState.ASSIGNED);
+        assertThat(result.registrationState().assignedHub()).isEqualTo(HUB2);
+        assertThat(service.record(INSTANCE, "dev1").assignedHub()).isEqualTo(HUB2);
+        assertThat(registry.device(HUB1, "dev1")).isEmpty();
+        assertThat(registry.device(HUB2, "dev1")).isPresent();
+        assertThat(store.operation(INSTANCE, result.operationId()).orElseThrow().result()).isEqualTo(result);
+    }
+
+    @Test
+    void aRegistrationRacingAnotherNodeIntoTheSameHubLeavesOneDevice() {
+        IndividualEnrollment e = enroll("dev1");
+        overrides.put(HUB1, new FlakyHubClient(new BuiltInHubClient(registry, HUB1))
+                .beforePutDevice(() -> anotherNodeAssigns("dev1", HUB1, e)));
+
+        RegistrationOperationStatus result = register("dev1", token("dev1", primary(e)));
+
+        assertThat(result.registrationState().assignedHub()).isEqualTo(HUB1);
+        assertThat(result.registrationState().etag()).isEqualTo(service.record(INSTANCE, "dev1").etag());
+        assertThat(registry.device(HUB1, "dev1")).isPresent();
+        assertThat(registry.deviceCount(HUB1)).isEqualTo(1);
+    }
+
     @Test
     void reRegistrationRecreatesAHubDeviceSomeoneDeleted() {
         IndividualEnrollment e = enroll("dev1", twin("{\"floor\":1}", null), null);

@@ -12,6 +12,7 @@ public final class FlakyHubClient implements HubClient {
     private final HubClient delegate;
     private volatile HubException failPutDevice;
     private volatile HubException failPatchTwin;
+    private volatile Runnable beforePutDevice;
 
     public FlakyHubClient(HubClient delegate) {
         this.delegate = delegate;
@@ -32,6 +33,12 @@ public final class FlakyHubClient implements HubClient {
         return this;
     }
 
+    /** Runs {@code action} (e.g. another node's concurrent work) just before the next device write. */
+    public FlakyHubClient beforePutDevice(Runnable action) {
+        this.beforePutDevice = action;
+        return this;
+    }
+
     public FlakyHubClient failPatchTwin(HubException e) {
         this.failPatchTwin = e;
         return this;
@@ -49,6 +56,11 @@ public final class FlakyHubClient implements HubClient {
 
     @Override
     public HubDevice putDevice(HubDevice device) {
+        Runnable action = beforePutDevice;
+        if (action != null) {
+            beforePutDevice = null;
+            action.run();
+        }
         if (failPutDevice != null) {
             throw failPutDevice;
         }

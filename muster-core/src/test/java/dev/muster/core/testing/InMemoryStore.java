@@ -278,6 +278,18 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     }
 
     @Override
+    public synchronized boolean saveRegistrationIf(String instance, RegistrationRecord record, String expectedEtag) {
+        DeviceRegistrationState state = Objects.requireNonNull(record.state(), "a registration record needs its state");
+        RegistrationRecord current = of(registrations, instance).get(key(state.registrationId()));
+        boolean expected = expectedEtag == null ? current == null
+                : current != null && expectedEtag.equals(current.state().etag());
+        if (expected) {
+            saveRegistration(instance, record);
+        }
+        return expected;
+    }
+
+    @Override
     public synchronized boolean deleteRegistration(String instance, String registrationId, String expectedEtag) {
         return delete(of(registrations, instance), registrationId, expectedEtag, r -> r.state().etag());
     }

@@ -1,0 +1,398 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.twin.Twin;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
+import dev.muster.core.Ids;
+import dev.muster.core.Json;
+import dev.muster.core.sas.ConnectionString;
+import dev.muster.core.sas.SasSigner;
+import dev.muster.server.tls.TrustContexts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two Muster nodes, each a JVM of its own on its own loopback address, sharing one PostgreSQL database (created for
+ * the class and dropped after), driven with the Azure Java SDKs. Node A ({@value #NODE_A}) made the database's
+ * instance and built-in hubs and listens on the hubs' addresses; node B ({@value #NODE_B}, {@code --hubs 0}) serves
+ * the same instance and hubs from the database. Service and hub REST calls reach either node with the instance's or
+ * hub's host name in {@code Host}, as through a load balancer. The addresses stay clear of the in-process Muster the
+ * other tests share (127.0.0.1, 127.0.10.x).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleOutIT {
+    static final String NODE_A = "127.0.0.3";
+    static final String NODE_B = "127.0.0.4";
+    static final List<String> HUBS = List.of("127.0.11.1", "127.0.11.2");
+    private static final String ADMIN_URL = env("MUSTER_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    private static final String USER = env("MUSTER_TEST_POSTGRES_USER", "postgres");
+    private static final String PASSWORD = env("MUSTER_TEST_POSTGRES_PASSWORD", null);
+    private static final Pattern HOST_PORT = Pattern.compile("^jdbc:postgresql://([^/?]*)/.*$");
+
+    private final String database = "muster_it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    private final String groupKey = Ids.symmetricKey();
+    /** Registrations the SDK reported assigned: each is one billed operation. */
+    private final AtomicInteger assigned = new AtomicInteger();
+    private Instant started;
+    private NodeProcess a;
+    private NodeProcess b;
+    private SSLContext trust;
+    private NodeHttp http;
+    private String idScope;
+    private ConnectionString service;
+    private Map<String, ConnectionString> hubs;
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    @BeforeAll
+    void startTwoNodes() throws Exception {
+        started = Instant.now().minusSeconds(60);
+        createDatabase();
+        Matcher m = HOST_PORT.matcher(ADMIN_URL);
+        assertThat(m.matches()).as("MUSTER_TEST_POSTGRES_URL is jdbc:postgresql://HOST:PORT/DB").isTrue();
+        String url = "postgresql://" + USER + (PASSWORD == null ? "" : ":" + PASSWORD) + "@" + m.group(1) + "/" + database;
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Map<String, String> env = Map.of("MUSTER_SECRET_KEY", Base64.getEncoder().encodeToString(secret));
+        Path root = Files.createTempDirectory("muster-scale-out-");
+        a = NodeProcess.start(root.resolve("node-a"), env, "--database", url, "--bind", NODE_A, "--host-name", NODE_A,
+                "--hub-host", String.join(",", HUBS));
+        // One CA for the deployment: node B issues its own server certificate from node A's CA.
+        Path tlsB = Files.createDirectories(root.resolve("node-b/tls"));
+        for (String f : List.of("ca.pem", "ca-key.pem")) {
+            Files.copy(a.dataDir().resolve("tls").resolve(f), tlsB.resolve(f));
+        }
+        b = NodeProcess.start(root.resolve("node-b"), env, "--database", url, "--bind", NODE_B, "--host-name", NODE_B,
+                "--hubs", "0");
+        JsonNode info = a.connectionInfo();
+        trust = TrustContexts.trusting(Path.of(info.path("caCertificate").asText()));
+        http = new NodeHttp(trust);
+        idScope = info.path("idScope").asText();
+        service = ConnectionString.parse(info.path("serviceConnectionString").asText());
+        hubs = new java.util.HashMap<>();
+        info.path("hubs").forEach(h -> hubs.put(h.path("hostName").asText(),
+                ConnectionString.parse(h.path("connectionString").asText())));
+        assertThat(b.connectionInfo().path("idScope").asText()).as("node B serves the same instance").isEqualTo(idScope);
+        assertThat(hubs.keySet()).containsExactlyInAnyOrderElementsOf(HUBS);
+        serviceCall(NODE_A, "PUT", "/enrollmentGroups/fleet", null, "{\"enrollmentGroupId\":\"fleet\",\"attestation\":"
+                + "{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\"" + groupKey + "\",\"secondaryKey\":\""
+                + Ids.symmetricKey() + "\"}}}", 200);
+    }
+
+    @AfterAll
+    void stopNodesAndDropDatabase() throws Exception {
+        for (NodeProcess n : new NodeProcess[] {a, b}) {
+            if (n != null) {
+                n.close();
+            }
+        }
+        try (Connection admin = admin(); Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        } catch (SQLException e) {
+            // not reachable: nothing was created
+        }
+    }
+
+    // ---- the deployment works as one service ------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void devicesRegisterThroughEitherNodeIntoTheSharedHubs() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            String node = i % 2 == 0 ? NODE_A : NODE_B;
+            String id = "either-" + i;
+            Registered r = register(node, id, Devices.derivedKey(groupKey, id));
+
+            assertThat(r.hub()).as("device %s through %s", id, node).isIn(HUBS);
+            assertThat(hubDeviceStatus(NODE_B, r.hub(), id)).isEqualTo(200);
+            assertThat(hubDeviceStatus(NODE_A, r.hub(), id)).isEqualTo(200);
+        }
+        JsonNode record = Json.tree(serviceCall(NODE_B, "GET", "/registrations/either-0", null, null, 200).body());
+        assertThat(record.path("status").asText()).isEqualTo("assigned");
+    }
+
+    @Test
+    @Order(2)
+    void theSameRegistrationIdRacedThroughBothNodesEndsWithOneDeviceOneRecordOneAssignment() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                String id = "racer-" + round;
+                String key = Devices.derivedKey(groupKey, id);
+                CountDownLatch go = new CountDownLatch(1);
+                Future<Registered> viaA = pool.submit(() -> {
+                    go.await();
+                    return register(NODE_A, id, key);
+                });
+                Future<Registered> viaB = pool.submit(() -> {
+                    go.await();
+                    return register(NODE_B, id, key);
+                });
+                go.countDown();
+                Registered first = viaA.get(60, TimeUnit.SECONDS);
+                Registered second = viaB.get(60, TimeUnit.SECONDS);
+
+                assertThat(second.hub()).as("one assignment").isEqualTo(first.hub());
+                assertThat(second.deviceId()).isEqualTo(first.deviceId());
+                JsonNode record = Json.tree(serviceCall(NODE_A, "GET", "/registrations/" + id, null, null, 200).body());
+                assertThat(record.path("assignedHub").asText()).isEqualTo(first.hub());
+                List<String> holding = new ArrayList<>();
+                for (String hub : HUBS) {
+                    if (hubDeviceStatus(NODE_B, hub, id) == 200) {
+                        holding.add(hub);
+                    }
+                }
+                assertThat(holding).as("hubs holding device %s", id).containsExactly(first.hub());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void etagUpdatesOnBothNodesAtOnceLetExactlyOneWin() throws Exception {
+        String body = "{\"registrationId\":\"contested\",\"attestation\":{\"type\":\"symmetricKey\"}}";
+        serviceCall(NODE_A, "PUT", "/enrollments/contested", null, body, 200);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                JsonNode current = Json.tree(serviceCall(NODE_B, "GET", "/enrollments/contested", null, null, 200).body());
+                String etag = current.path("etag").asText();
+                ((com.fasterxml.jackson.databind.node.ObjectNode) current).putObject("initialTwin").putObject("tags")
+                        .put("round", round);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Integer>> answers = new ArrayList<>();
+                for (String node : List.of(NODE_A, NODE_B)) {
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return serviceCall(node, "PUT", "/enrollments/contested", etag, Json.write(current), -1).status();
+                    }));
+                }
+                go.countDown();
+                List<Integer> statuses = new ArrayList<>();
+                for (Future<Integer> f : answers) {
+                    statuses.add(f.get(30, TimeUnit.SECONDS));
+                }
+                assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(200, 412);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void anEnrollmentChangeOnOneNodeIsSeenByTheNextRegistrationOnTheOther() throws Exception {
+        String key = Ids.symmetricKey();
+        String body = "{\"registrationId\":\"seen-1\",\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":"
+                + "{\"primaryKey\":\"" + key + "\",\"secondaryKey\":\"" + Ids.symmetricKey() + "\"}}%s}";
+        serviceCall(NODE_B, "PUT", "/enrollments/seen-1", null, body.formatted(""), 200);
+        assertThat(register(NODE_A, "seen-1", key).hub()).isIn(HUBS);
+
+        String etag = Json.tree(serviceCall(NODE_A, "GET", "/enrollments/seen-1", null, null, 200).body())
+                .path("etag").asText();
+        serviceCall(NODE_A, "PUT", "/enrollments/seen-1", etag, body.formatted(",\"provisioningStatus\":\"disabled\""), 200);
+        Devices.Outcome refused = sdkRegister(NODE_B, "seen-1", key);
+
+        assertThat(refused.result() == null ? null : refused.result().getProvisioningDeviceClientStatus())
+                .as("registration right after the enrollment was disabled on the other node")
+                .isNotEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+    }
+
+    @Test
+    @Order(5)
+    void aDesiredPropertyChangeOnOneNodeReachesADeviceConnectedToTheOther() throws Exception {
+        String id = "pushed-1";
+        String key = Devices.derivedKey(groupKey, id);
+        Registered r = register(NODE_B, id, key);
+        // The hub's address is node A's: the device's MQTT connection is held by node A.
+        DeviceClient device = new DeviceClient("HostName=" + r.hub() + ";DeviceId=" + id + ";SharedAccessKey=" + key,
+                IotHubClientProtocol.MQTT, ClientOptions.builder().sslContext(trust).build());
+        try {
+            device.open(false);
+            BlockingQueue<Twin> updates = new LinkedBlockingQueue<>();
+            device.subscribeToDesiredProperties((t, ctx) -> updates.add(t), null);
+            device.getTwin();
+
+            long t0 = System.nanoTime();
+            NodeHttp.Response patched = http.send(NODE_B, r.hub(), "PATCH", "/twins/" + id + "?api-version=2021-04-12",
+                    hubToken(r.hub()), Map.of(), "{\"properties\":{\"desired\":{\"interval\":17}}}");
+            assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+            Twin update = updates.poll(15, TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+
+            assertThat(update).as("desired change made on node B pushed by node A").isNotNull();
+            assertThat(((Number) update.getDesiredProperties().get("interval")).intValue()).isEqualTo(17);
+            System.out.println("desired-property change crossed nodes in " + millis + " ms");
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void operationsMeteredOnBothNodesAddUp() throws Exception {
+        long billedRegistrations = -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            // Each node writes its counts every second; either node reads the sum.
+            JsonNode ops = Json.tree(serviceCall(NODE_B, "GET", "/usage?since=" + started, null, null, 200).body())
+                    .path("operations");
+            billedRegistrations = ops.path("registration").asLong() + ops.path("reRegistration").asLong();
+            if (billedRegistrations == assigned.get()) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        assertThat(billedRegistrations).isEqualTo(assigned.get());
+    }
+
+    @Test
+    @Order(7)
+    void killingOneNodeMidRunLeavesTheOtherServing() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CountDownLatch someDone = new CountDownLatch(3);
+        try {
+            Future<List<Registered>> run = pool.submit(() -> {
+                List<Registered> out = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    String id = "survivor-" + i;
+                    out.add(register(NODE_B, id, Devices.derivedKey(groupKey, id)));
+                    someDone.countDown();
+                }
+                return out;
+            });
+            assertThat(someDone.await(60, TimeUnit.SECONDS)).isTrue();
+            a.kill();
+            assertThat(a.isAlive()).isFalse();
+
+            List<Registered> all = run.get(120, TimeUnit.SECONDS);
+
+            assertThat(all).hasSize(10).allSatisfy(r -> assertThat(r.hub()).isIn(HUBS));
+            for (Registered r : all) {
+                assertThat(hubDeviceStatus(NODE_B, r.hub(), r.deviceId())).isEqualTo(200);
+            }
+            assertThat(serviceCall(NODE_B, "GET", "/registrations/survivor-9", null, null, 200).status()).isEqualTo(200);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    record Registered(String hub, String deviceId) {}
+
+    /** Registers through {@code node} with the SDK over HTTPS and requires {@code assigned}. */
+    private Registered register(String node, String registrationId, String key) throws Exception {
+        Devices.Outcome outcome = sdkRegister(node, registrationId, key);
+        assertThat(outcome.error()).as("%s through %s", registrationId, node).isNull();
+        assertThat(outcome.result().getProvisioningDeviceClientStatus())
+                .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+        assigned.incrementAndGet();
+        return new Registered(outcome.result().getIothubUri(), outcome.result().getDeviceId());
+    }
+
+    private Devices.Outcome sdkRegister(String node, String registrationId, String key) throws Exception {
+        ProvisioningDeviceClient client = ProvisioningDeviceClient.create(node, idScope,
+                ProvisioningDeviceClientTransportProtocol.HTTPS,
+                new Devices.TrustingSymmetricKeyProvider(key, registrationId, trust));
+        CompletableFuture<Devices.Outcome> done = new CompletableFuture<>();
+        try {
+            client.registerDevice((result, error, ctx) -> done.complete(new Devices.Outcome(result, error)), null);
+            return done.get(60, TimeUnit.SECONDS);
+        } finally {
+            client.close();
+        }
+    }
+
+    /** A service API call sent to {@code node} for the instance's host name; {@code expected} -1 accepts any status. */
+    private NodeHttp.Response serviceCall(String node, String method, String path, String ifMatch, String body,
+                                          int expected) throws Exception {
+        String token = SasSigner.sign(service.hostName(), service.key(), service.keyName(),
+                Instant.now().getEpochSecond() + 600);
+        NodeHttp.Response r = http.send(node, service.hostName(), method,
+                path + (path.contains("?") ? "&" : "?") + "api-version=2021-10-01", token,
+                ifMatch == null ? Map.of() : Map.of("If-Match", ifMatch), body);
+        if (expected > 0) {
+            assertThat(r.status()).as("%s %s on %s: %s", method, path, node, r.body()).isEqualTo(expected);
+        }
+        return r;
+    }
+
+    private String hubToken(String hub) {
+        ConnectionString cs = hubs.get(hub);
+        return SasSigner.sign(cs.hostName(), cs.key(), cs.keyName(), Instant.now().getEpochSecond() + 600);
+    }
+
+    private int hubDeviceStatus(String node, String hub, String deviceId) throws Exception {
+        return http.send(node, hub, "GET", "/devices/" + deviceId + "?api-version=2021-04-12", hubToken(hub), Map.of(),
+                null).status();
+    }
+
+    private Connection admin() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", USER);
+        if (PASSWORD != null) {
+            p.setProperty("password", PASSWORD);
+        }
+        p.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection(ADMIN_URL, p);
+    }
+
+    private void createDatabase() {
+        try (Connection admin = admin(); Statement s = admin.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            String why = "PostgreSQL is not reachable at " + ADMIN_URL + " as " + USER + " (" + e.getMessage()
+                    + "); start it with pg_ctlcluster 15 main start and set MUSTER_TEST_POSTGRES_PASSWORD";
+            if ("true".equalsIgnoreCase(System.getenv("MUSTER_REQUIRE_POSTGRES"))) {
+                throw new IllegalStateException(why, e);
+            }
+            Assumptions.abort(why);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.muster.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muster.core.Ids;
+import dev.muster.core.Json;
+import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.enrollment.EnrollmentGroup;
+import dev.muster.core.enrollment.EnrollmentService;
+import dev.muster.core.hub.BuiltInHubClient;
+import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.HubRegistry;
+import dev.muster.core.instance.ProvisioningInstance;
+import dev.muster.core.instance.SharedAccessPolicy;
+import dev.muster.core.operations.UsageMeter;
+import dev.muster.core.registration.DeviceCredentials;
+import dev.muster.core.registration.DeviceRegistrationState;
+import dev.muster.core.registration.RegistrationOperationStatus;
+import dev.muster.core.registration.RegistrationRequest;
+import dev.muster.core.registration.RegistrationService;
+import dev.muster.core.sas.DerivedKey;
+import dev.muster.core.sas.SasSigner;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hot path's conversation with the database: a registration is a small, fixed number of round trips whatever the
+ * number of devices, enrollments or nodes (the same SQL runs on H2 and PostgreSQL). Usage counts are not among them:
+ * they are added up in memory and written once a second.
+ */
+class RegistrationRoundTripsTest {
+    private static final String INSTANCE = "default";
+    private static final String SCOPE = "0ne00ABCDEF";
+    private static final String HUB = "127.0.10.1";
+    /** Instance, enrollment, record (twice: allocation and assignment), linked hubs, device with twin, record, operation. */
+    static final int FIRST_REGISTRATION_BOUND = 10;
+    static final int RE_REGISTRATION_BOUND = 8;
+
+    @TempDir
+    Path dir;
+    private Database database;
+    private CountingDataSource counting;
+    private RegistrationService registrations;
+    private final String groupKey = Ids.symmetricKey();
+
+    @BeforeEach
+    void setUp() {
+        database = Database.embedded(dir);
+        counting = new CountingDataSource(database.dataSource());
+        JdbcStore store = new JdbcStore(counting.dataSource(), SecretBox.ephemeral());
+        Clock clock = Clock.systemUTC();
+        store.createInstance(new ProvisioningInstance(INSTANCE, SCOPE, "localhost", "hashed",
+                List.of(SharedAccessPolicy.owner(Ids.policyKey(), Ids.policyKey()))));
+        String hubKey = Ids.policyKey();
+        store.createBuiltInHub(new BuiltInHubConfig(HUB, BuiltInHubConfig.OWNER, hubKey, Ids.policyKey()));
+        store.saveLinkedHub(INSTANCE, new LinkedHub(HUB, "HostName=" + HUB + ";SharedAccessKeyName=iothubowner;"
+                + "SharedAccessKey=" + hubKey, 1, true));
+        UsageMeter usage = new UsageMeter(store, clock);
+        BuiltInHubClient hub = new BuiltInHubClient(new HubRegistry(store, clock), HUB);
+        registrations = new RegistrationService(store, store, store, store, store, link -> hub, usage, clock);
+        new EnrollmentService(store, store, store, usage, clock).putGroup(INSTANCE, "line-3", Json.read(
+                "{\"enrollmentGroupId\":\"line-3\",\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":"
+                        + "{\"primaryKey\":\"" + groupKey + "\",\"secondaryKey\":\"" + Ids.symmetricKey() + "\"}},"
+                        + "\"initialTwin\":{\"tags\":{\"site\":\"lab\"},\"properties\":{\"desired\":{\"interval\":30}}}}",
+                EnrollmentGroup.class), null);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    private RegistrationOperationStatus register(String id) {
+        String token = SasSigner.sign(SCOPE + "/registrations/" + id, DerivedKey.of(groupKey, id), "registration",
+                System.currentTimeMillis() / 1000 + 3600);
+        return registrations.register(new RegistrationRequest(SCOPE, id, Json.object().put("registrationId", id),
+                DeviceCredentials.sas(token)), registrations.newOperationId());
+    }
+
+    @Test
+    void aFirstRegistrationTakesABoundedNumberOfRoundTrips() {
+        register("warm-up");
+        counting.roundTrips.clear();
+
+        RegistrationOperationStatus result = register("line-3-unit-1");
+
+        assertThat(result.status()).isEqualTo(DeviceRegistrationState.ASSIGNED);
+        System.out.println("first registration: " + counting.roundTrips.size() + " round trips " + counting.roundTrips);
+        assertThat(counting.roundTrips).hasSizeLessThanOrEqualTo(FIRST_REGISTRATION_BOUND);
+    }
+
+    @Test
+    void aReRegistrationTakesABoundedNumberOfRoundTrips() {
+        register("line-3-unit-1");
+        counting.roundTrips.clear();
+
+        RegistrationOperationStatus result = register("line-3-unit-1");
+
+        assertThat(result.status()).isEqualTo(DeviceRegistrationState.ASSIGNED);
+        System.out.println("re-registration: " + counting.roundTrips.size() + " round trips " + counting.roundTrips);
+        assertThat(counting.roundTrips).hasSizeLessThanOrEqualTo(RE_REGISTRATION_BOUND);
+    }
+
+    @Test
+    void theRoundTripsDoNotGrowWithTheNumberOfDevices() {
+        register("line-3-unit-0");
+        counting.roundTrips.clear();
+        register("line-3-unit-1");
+        int one = counting.roundTrips.size();
+        for (int i = 2; i < 50; i++) {
+            register("line-3-unit-" + i);
+        }
+        counting.roundTrips.clear();
+
+        register("line-3-unit-50");
+
+        assertThat(counting.roundTrips).hasSize(one);
+    }
+}
