@@ -19,7 +19,9 @@ import dev.muster.core.Ids;
 import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.enrollment.AttestationMechanism;
 import dev.muster.core.enrollment.EnrollmentGroup;
+import dev.muster.core.enrollment.EnrollmentQuery;
 import dev.muster.core.enrollment.IndividualEnrollment;
+import dev.muster.core.instance.SharedAccessPolicy;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.TrustedCertificate;
@@ -280,22 +282,33 @@ abstract class StoreContractTest {
             rs.next();
             assertThat(rs.getInt(1)).as("migrated to V2 only").isEqualTo(2);
         }
-        JdbcStore before = new JdbcStore(old, secrets);
-        before.createInstance(instance("kept", "0ne00000002", "kept.example.net"));
+        // Rows as a V2-era Muster wrote them: today's store writes later columns, so instances and enrollments are
+        // inserted in V2's shape here; the tables whose shape V2 already had are written by their own stores.
+        Jdbc v2 = new Jdbc(old.dataSource());
+        SharedAccessPolicy owner = SharedAccessPolicy.owner("b3duZXI=", null);
+        v2.update("INSERT INTO instances (name, id_scope, service_host_key, service_host_name, allocation_policy,"
+                + " policies) VALUES (?, ?, ?, ?, ?, ?)", "kept", "0ne00000002", "kept.example.net", "kept.example.net",
+                "hashed", Documents.writeSealed(secrets, List.of(owner)));
         IndividualEnrollment enrollment = enrollment("dev-kept");
-        before.insertEnrollment("kept", enrollment);
+        v2.update("INSERT INTO enrollments (instance, id_key, etag, attestation_type, doc) VALUES (?, ?, ?, ?, ?)",
+                "kept", Documents.key("dev-kept"), enrollment.etag(), EnrollmentQuery.attestationType(enrollment),
+                Documents.writeSealed(secrets, enrollment));
         RegistrationRecord record = registration("dev-kept", null);
-        before.saveRegistration("kept", record);
-        before.createBuiltInHub(builtInHub(HUB));
-        before.insertDevice(HUB, device("dev-kept"), twin("dev-kept"));
-        before.addUsage("kept", OperationKind.REGISTRATION, MINUTE, 3);
+        new JdbcRegistrationStore(v2).saveRegistration("kept", record);
+        JdbcHubStore hubsAtV2 = new JdbcHubStore(v2, secrets);
+        hubsAtV2.createBuiltInHub(builtInHub(HUB));
+        hubsAtV2.insertDevice(HUB, device("dev-kept"), twin("dev-kept"));
+        new JdbcUsageStore(v2).addUsage("kept", OperationKind.REGISTRATION, MINUTE, 3);
         old.close();
 
         Database latest = open(() -> target.apply(null));
         JdbcStore after = new JdbcStore(latest, secrets);
 
         assertThat(after.instanceByName("kept")).isPresent();
+        assertThat(after.instanceByName("kept").orElseThrow().policy(SharedAccessPolicy.OWNER)).contains(owner);
         assertThat(after.enrollment("kept", "dev-kept")).contains(enrollment);
+        assertThat(after.enrollments("kept", EnrollmentQuery.parse("SELECT * FROM enrollments WHERE provisioningStatus = 'enabled'", "enrollments"), null, 10))
+                .as("query columns filled for rows written before V5").containsExactly(enrollment);
         assertThat(after.registration("kept", "dev-kept")).contains(record);
         assertThat(after.device(HUB, "dev-kept")).isPresent();
         assertThat(after.usageSince("kept", MINUTE)).containsEntry(OperationKind.REGISTRATION, 3L);
