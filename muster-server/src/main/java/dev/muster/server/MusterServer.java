@@ -35,6 +35,8 @@ import dev.muster.server.hub.HubHttpApi;
 import dev.muster.server.hub.HubMqttEndpoint;
 import dev.muster.server.hub.RestHubClient;
 import dev.muster.server.metrics.Metrics;
+import dev.muster.server.portal.PortalAssets;
+import dev.muster.server.service.LiveRegistrations;
 import dev.muster.server.service.ServiceHttpApi;
 import dev.muster.server.tls.LocalPki;
 import dev.muster.server.tls.TlsOptions;
@@ -232,6 +234,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
         RegistrationService registrations = new RegistrationService(store, store, store, store, store, this, usage, clock,
                 new TpmKeys(secrets.derive("tpm-keys"), clock), selector, store, chainVerifier);
         CertificateService certificates = new CertificateService(store, store, chainVerifier, clock);
+        LiveRegistrations live = new LiveRegistrations();
+        registrations.onFinished(live);
         SasVerifier sas = new SasVerifier(clock);
         Set<String> hubHosts = ConcurrentHashMap.newKeySet();
         hubs.forEach(h -> hubHosts.add(h.hostName()));
@@ -263,8 +267,10 @@ public final class MusterServer implements AutoCloseable, HubClients {
         FrontDoor frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(hubRegistry, store, sas, blocking),
                 new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
-                        blocking, new LinkedHubService(store), new HubHealthProbe(this)).withCertificates(certificates),
-                new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets);
+                        blocking, new LinkedHubService(store), new HubHealthProbe(this)).withCertificates(certificates)
+                        .withLiveRegistrations(live),
+                new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets)
+                .withPortal(new PortalAssets());
         flushTimer = vertx.setPeriodic(1000, id -> blocking.run(() -> {
             usage.flush();
             return null;

@@ -49,6 +49,7 @@ public final class ServiceHttpApi implements Route {
     private final Blocking blocking;
     private final LinkedHubRoutes linkedHubs;
     private CertificateRoutes certificates;
+    private LiveRegistrations live;
 
     public ServiceHttpApi(InstanceStore instances, ServiceAuthorizer authorizer, EnrollmentService enrollments,
                           RegistrationService registrations, UsageMeter usage, Supplier<String> metrics,
@@ -66,6 +67,12 @@ public final class ServiceHttpApi implements Route {
     /** Serves {@code /certificates} (CA certificates and proof of possession) with this service. */
     public ServiceHttpApi withCertificates(CertificateService service) {
         this.certificates = new CertificateRoutes(service);
+        return this;
+    }
+
+    /** Serves {@code GET /events/registrations} (the portal's live view) from these events. */
+    public ServiceHttpApi withLiveRegistrations(LiveRegistrations events) {
+        this.live = events;
         return this;
     }
 
@@ -87,6 +94,11 @@ public final class ServiceHttpApi implements Route {
             case "registrations" -> registrationRoutes(ex, s, method, host, authorization);
             case "linkedhubs" -> linkedHubRoutes(ex, s, method, host, authorization);
             case "certificates" -> certificateRoutes(ex, s, method, host, authorization);
+            case "events" -> {
+                requireShape(live != null && s.size() == 2 && s.get(1).equalsIgnoreCase("registrations")
+                        && method.equals("GET"), ex);
+                call(ex, host, authorization, AccessRight.RegistrationStatusRead, i -> i, i -> live.open(ex, i));
+            }
             case "usage" -> {
                 requireShape(s.size() == 1 && method.equals("GET"), ex);
                 call(ex, host, authorization, AccessRight.ServiceConfig, i -> usageReport(i, ex.query("since")),
