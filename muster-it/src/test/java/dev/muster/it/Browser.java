@@ -92,10 +92,11 @@ final class Browser implements AutoCloseable {
         return driver.findElement(By.id(l.getAttribute("for")));
     }
 
-    void click(String buttonText) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.xpath(
-                "//button[normalize-space()=" + quote(buttonText) + "] | //a[normalize-space()=" + quote(buttonText)
-                        + "]"))).click();
+    /** Clicks the button or link with this text or accessible name. */
+    void click(String name) {
+        String q = quote(name);
+        wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()=" + q
+                + " or @aria-label=" + q + "] | //a[normalize-space()=" + q + "]"))).click();
     }
 
     void waitForText(By by, String text) {

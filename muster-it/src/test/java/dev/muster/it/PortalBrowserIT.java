@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
+import dev.muster.core.Json;
 import dev.muster.core.x509.CertificateMaker;
 import dev.muster.core.x509.Certificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -47,19 +52,113 @@ class PortalBrowserIT {
     }
 
     private static void signIn() {
+        signInWith(MusterUnderTest.info().serviceConnectionString());
+        browser.heading("Instance");
+    }
+
+    private static void signInWith(String connectionString) {
         browser.open("");
         browser.heading("Sign in to Muster");
         browser.screenshot("01-sign-in");
-        browser.field("Service connection string").sendKeys(MusterUnderTest.info().serviceConnectionString());
+        browser.field("Service connection string").sendKeys(connectionString);
         browser.click("Sign in");
-        browser.heading("Instance");
+    }
+
+    private static List<String> navigation() {
+        return browser.driver.findElements(By.cssSelector("#nav a")).stream().map(WebElement::getText).toList();
+    }
+
+    @Test
+    void aPolicyWithReadRightsSeesOnlyWhatItMayUseAndAWrongKeyIsRefused() throws Exception {
+        String name = "portal-reader-" + UUID.randomUUID().toString().substring(0, 6);
+        HttpResponse<String> created = ServiceApiIT.raw("PUT", "/policies/" + name, "{\"rights\":\"EnrollmentRead\"}");
+        assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+        String key = Json.tree(created.body()).path("primaryKey").asText();
+        try {
+            browser.click("Sign out");
+            signInWith("HostName=localhost;SharedAccessKeyName=" + name + ";SharedAccessKey="
+                    + Base64.getEncoder().encodeToString(new byte[32]));
+            browser.waitForText(By.id("messages"), "401");
+            browser.screenshot("14-sign-in-refused");
+
+            signInWith("HostName=localhost;SharedAccessKeyName=" + name + ";SharedAccessKey=" + key);
+            browser.heading("Instance");
+            assertThat(navigation()).containsExactly("Overview", "Enrollments");
+            assertThat(browser.driver.findElement(By.tagName("main")).getText())
+                    .contains("need the ServiceConfig right");
+            browser.open("#/enrollments/individual");
+            browser.visible(By.cssSelector(".pager"));
+            assertThat(browser.driver.findElements(By.xpath("//a[normalize-space()='Add individual enrollment']")))
+                    .isEmpty();
+            assertThat(browser.driver.findElements(By.xpath("//button[normalize-space()='Delete']"))).isEmpty();
+            browser.screenshot("15-read-only-policy");
+        } finally {
+            browser.click("Sign out");
+            signIn();
+        }
+    }
+
+    @Test
+    void aSymmetricKeyGroupComputesTheDerivedKeyTheDeviceSdkComputes() throws Exception {
+        String groupId = id("portal-group");
+        browser.open("#/enrollments/new/group");
+        browser.heading("Add enrollment group");
+        browser.field("Group ID").sendKeys(groupId);
+        browser.field("Initial twin (JSON)").clear();
+        browser.field("Initial twin (JSON)").sendKeys("{\"tags\": {\"line\": 3,}}");
+        browser.waitForText(By.cssSelector(".field-error"), "Not valid JSON");
+        browser.click("Save");
+        browser.waitForText(By.id("messages"), "The initial twin is not valid JSON");
+        browser.field("Initial twin (JSON)").clear();
+        browser.field("Initial twin (JSON)").sendKeys("{\"tags\": {\"line\": 3}}");
+        browser.click("Save");
+        browser.heading("Created enrollment group " + groupId);
+        String groupKey = browser.visible(By.cssSelector("code.secret")).getText();
+        browser.click("I have saved the keys");
+        browser.heading("Enrollment group " + groupId);
+        browser.field("Device registration ID").sendKeys("unit-7");
+        browser.click("Compute device key");
+        browser.waitForText(By.tagName("main"), "Device key for unit-7");
+        assertThat(browser.driver.findElements(By.cssSelector("code.secret")).get(0).getText())
+                .isEqualTo(Devices.derivedKey(groupKey, "unit-7"));
+        browser.screenshot("17-group-derived-key");
+        assertThat(Json.tree(ServiceApiIT.raw("GET", "/enrollmentGroups/" + groupId, null).body())
+                .path("initialTwin").path("tags").path("line").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void anX509EnrollmentIsCreatedFromAnUploadedPemFile() throws Exception {
+        X509Devices.Identity device = X509Devices.selfSigned(id("portal-x509"));
+        Path pem = Files.writeString(files.resolve(device.cn() + ".pem"), device.pem());
+        browser.open("#/enrollments/new/individual");
+        browser.heading("Add individual enrollment");
+        browser.field("Registration ID").sendKeys(device.cn());
+        new Select(browser.field("Attestation")).selectByVisibleText("X.509 (device certificate)");
+        browser.field("Primary device certificate (PEM)").sendKeys(pem.toAbsolutePath().toString());
+        browser.click("Save");
+        browser.heading("Enrollment " + device.cn());
+        browser.waitForText(By.cssSelector("dl.facts"), "Client (primary)");
+        assertThat(Json.tree(ServiceApiIT.raw("GET", "/enrollments/" + device.cn(), null).body())
+                .path("attestation").path("type").asText()).isEqualTo("x509");
+    }
+
+    @Test
+    void policiesAreListedWithTheirRights() {
+        browser.open("#/policies");
+        browser.heading("Access policies");
+        browser.waitForText(By.tagName("table"), "provisioningserviceowner");
+        browser.click("Show the keys of provisioningserviceowner");
+        browser.waitForText(By.tagName("main"), "HostName=localhost;SharedAccessKeyName=provisioningserviceowner");
+        browser.screenshot("16-policies");
     }
 
     @Test
     void overviewShowsTheInstanceAndItsLinkedHubs() {
         browser.open("#/overview");
         browser.waitForText(By.cssSelector("dl.facts"), MusterUnderTest.info().idScope());
+        browser.waitForText(By.cssSelector("dl.facts"), "hashed");
         browser.waitForText(By.tagName("main"), MusterUnderTest.hub());
+        browser.visible(By.cssSelector("svg.chart"));
         browser.screenshot("02-overview");
     }
 

@@ -16,6 +16,18 @@ function total(ops) {
   return Object.values(ops || {}).reduce((a, b) => a + b, 0);
 }
 
+/** One bar per day from the 1st to today, empty days included, so the chart reads as a timeline. */
+function daysOfMonth(month, series) {
+  const byDay = new Map(series.map(s => [s.start.slice(0, 10), s.operations || {}]));
+  const points = [];
+  for (let d = new Date(month); d <= new Date(); d = new Date(d.getTime() + 86400000)) {
+    const ops = byDay.get(d.toISOString().slice(0, 10)) || {};
+    const failed = ops.failedRegistration || 0;
+    points.push({ label: String(d.getUTCDate()), ok: total(ops) - failed, failed });
+  }
+  return points;
+}
+
 function unavailable(e) {
   return h('p', { class: 'muted' }, `Not available: ${describeError(e)}`);
 }
@@ -52,17 +64,13 @@ export async function render(ctx, target) {
   ctx.api.get(`/usage?since=${encodeURIComponent(month.toISOString())}&granularity=day`).then(u => {
     const series = u.series || [];
     const todayOps = series.filter(s => new Date(s.start) >= today).reduce((a, s) => a + total(s.operations), 0);
-    const kinds = Object.entries(u.operations || {}).sort((a, b) => b[1] - a[1]);
+    const kinds = Object.entries(u.operations || {}).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
     fill(usageCard, usageCard.firstChild,
       h('div', { class: 'stats' },
         h('div', { class: 'stat' }, h('span', { class: 'n' }, series.length ? todayOps : '—'), h('span', {}, 'operations today (UTC)')),
         h('div', { class: 'stat' }, h('span', { class: 'n' }, total(u.operations)), h('span', {}, 'operations this month')),
         h('div', { class: 'stat' }, h('span', { class: 'n' }, u.billedOperations ?? '—'), h('span', {}, 'billed this month'))),
-      series.length ? barChart(series.map(s => ({
-        label: s.start.slice(5, 10),
-        ok: total(s.operations) - (s.operations.failedRegistration || 0),
-        failed: s.operations.failedRegistration || 0,
-      })), 'Operations per day this month (failed registrations in red)')
+      u.series ? barChart(daysOfMonth(month, series), 'Operations per day this month, UTC (failed registrations in red)')
         : h('p', { class: 'muted' }, 'No per-day series from this server.'),
       kinds.length ? h('p', { class: 'muted' }, 'By kind: ' + kinds.map(([k, v]) => `${k} ${v}`).join(' · ')) : null);
   }, e => usageCard.replaceChildren(usageCard.firstChild, unavailable(e)));

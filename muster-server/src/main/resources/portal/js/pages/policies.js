@@ -4,10 +4,11 @@ import { h, button, notify, table, section, copyable, confirmAction, describeErr
 export async function render(ctx, target) {
   const list = await ctx.api.get('/policies');
   const host = ctx.instance.serviceHostName || ctx.cs.hostName;
+  const keys = h('div', { 'aria-live': 'polite' });
   const rows = table([
     ['Policy', p => h('strong', {}, p.keyName)],
     ['Rights', p => (Array.isArray(p.rights) ? p.rights.join(', ') : p.rights)],
-    ['Keys', p => keysCell(p, host)],
+    ['Keys', p => button('Show', () => showKeys(keys, p, host), 'small', `Show the keys of ${p.keyName}`)],
     ['Regenerate', p => h('span', { class: 'actions' },
       ['primary', 'secondary'].map(slot => button(`${slot[0].toUpperCase()}${slot.slice(1)} key`, async () => {
         const own = p.keyName === ctx.cs.keyName;
@@ -22,16 +23,15 @@ export async function render(ctx, target) {
         }
       }, 'small', `Regenerate the ${slot} key of ${p.keyName}`)))],
   ], list || []);
-  target.replaceChildren(h('h1', {}, 'Access policies'), section('Shared access policies', rows));
+  target.replaceChildren(h('h1', {}, 'Access policies'), section('Shared access policies', rows), keys);
 }
 
-function keysCell(p, host) {
-  const box = h('div', {});
-  box.append(button('Show', () => box.replaceChildren(h('dl', { class: 'facts compact' },
-    h('dt', {}, 'Primary'), h('dd', {}, copyable(p.primaryKey, `primary key of ${p.keyName}`)),
-    h('dt', {}, 'Secondary'), h('dd', {}, copyable(p.secondaryKey, `secondary key of ${p.keyName}`)),
+function showKeys(box, p, host) {
+  box.replaceChildren(section(`Keys of ${p.keyName}`, h('dl', { class: 'facts' },
+    h('dt', {}, 'Primary key'), h('dd', {}, copyable(p.primaryKey, `primary key of ${p.keyName}`)),
+    h('dt', {}, 'Secondary key'), h('dd', {}, copyable(p.secondaryKey, `secondary key of ${p.keyName}`)),
     h('dt', {}, 'Connection string'), h('dd', {}, copyable(
       `HostName=${host};SharedAccessKeyName=${p.keyName};SharedAccessKey=${p.primaryKey}`,
-      `connection string of ${p.keyName}`)))), 'small', `Show the keys of ${p.keyName}`));
-  return box;
+      `connection string of ${p.keyName}`))),
+  button('Hide', () => box.replaceChildren(), 'small')));
 }
