@@ -55,7 +55,7 @@ export function notify(message, kind = 'error', action) {
     h('span', {}, message), h('span', { class: 'actions' },
       action ? button(action[0], () => { region.replaceChildren(); action[1](); }, 'small') : null,
       button('Dismiss', () => region.replaceChildren(), 'link'))));
-  if (kind === 'error') region.scrollIntoView({ block: 'nearest' });
+  region.scrollIntoView({ block: 'nearest' });
 }
 
 export function clearNotice() {

@@ -208,6 +208,20 @@ class PortalBrowserIT {
                 + Browser.quote(regId) + "]]");
         browser.visible(refused);
         assertThat(browser.driver.findElement(refused).getText()).contains("is disabled");
+
+        String stranger = id("portal-stranger");
+        Devices.register(stranger, primaryKey, ProvisioningDeviceClientTransportProtocol.MQTT, null);
+        browser.visible(By.xpath("//table[@id='live-table']//tr[contains(@class,'failed')][.//a[normalize-space()="
+                + Browser.quote(stranger) + "]]"));
+        String another = id("portal-dev");
+        String anotherKey = Json.tree(ServiceApiIT.raw("PUT", "/enrollments/" + another, "{\"registrationId\":\""
+                + another + "\",\"attestation\":{\"type\":\"symmetricKey\"}}").body())
+                .path("attestation").path("symmetricKey").path("primaryKey").asText();
+        assertThat(Devices.register(another, anotherKey, ProvisioningDeviceClientTransportProtocol.AMQPS, null).error())
+                .isNull();
+        browser.visible(By.xpath("//table[@id='live-table']//tr[contains(@class,'assigned')][.//a[normalize-space()="
+                + Browser.quote(another) + "]]"));
+        browser.screenshot("05b-live-registrations-outcomes");
     }
 
     @Test

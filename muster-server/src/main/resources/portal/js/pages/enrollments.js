@@ -37,6 +37,7 @@ function renderList(ctx, target, kind) {
   const typeFilter = select([['', 'Any attestation'], ['symmetricKey', 'Symmetric key'], ['x509', 'X.509'],
     ['tpm', 'TPM']], '');
   const statusFilter = select([['', 'Enabled or disabled'], ['enabled', 'Enabled'], ['disabled', 'Disabled']], '');
+  const tagFilter = h('input', { type: 'search', autocomplete: 'off', placeholder: 'site=lab' });
   const results = h('div', {});
   const pager = h('div', { class: 'pager' });
   const pages = [null]; // continuation token of each page start
@@ -46,6 +47,14 @@ function renderList(ctx, target, kind) {
     const where = [];
     if (typeFilter.value) where.push(`attestation.type = '${typeFilter.value}'`);
     if (statusFilter.value) where.push(`provisioningStatus = '${statusFilter.value}'`);
+    const tag = tagFilter.value.trim();
+    if (tag) {
+      const eq = tag.indexOf('=');
+      if (eq < 1 || /['\s]/.test(tag.slice(0, eq)) || tag.includes("'")) {
+        throw new Error('Write the tag filter as name=value (no quotes; dots for nested tags).');
+      }
+      where.push(`tags.${tag.slice(0, eq)} = '${tag.slice(eq + 1)}'`);
+    }
     return k.query + (where.length ? ' WHERE ' + where.join(' AND ') : '');
   };
 
@@ -68,12 +77,12 @@ function renderList(ctx, target, kind) {
   const findForm = h('form', { class: 'inline', role: 'search' },
     field(`Find by ${k.idLabel.replace('Registration', 'registration').replace('Group', 'group')}`, findInput).row,
     h('button', { type: 'submit' }, 'Open'),
-    field('Attestation', typeFilter).row, field('Status', statusFilter).row);
+    field('Attestation', typeFilter).row, field('Status', statusFilter).row, field('Tag', tagFilter).row);
   findForm.addEventListener('submit', ev => {
     ev.preventDefault();
     if (findInput.value.trim()) location.hash = `#/enrollments/${kind}/${encodeURIComponent(findInput.value.trim())}`;
   });
-  for (const f of [typeFilter, statusFilter]) f.addEventListener('change', () => { pages.length = 1; index = 0; load(); });
+  for (const f of [typeFilter, statusFilter, tagFilter]) f.addEventListener('change', () => { pages.length = 1; index = 0; load(); });
 
   target.replaceChildren(h('h1', {}, 'Enrollments'), tabs,
     h('div', { class: 'toolbar' }, findForm,

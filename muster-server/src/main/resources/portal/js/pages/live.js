@@ -34,7 +34,7 @@ export async function render(ctx, target) {
     if (paused) return;
     empty.remove();
     body.prepend(h('tr', { class: `event ${e.status}` },
-      h('td', {}, when(e.timestampUtc)),
+      h('td', { title: when(e.timestampUtc) }, new Date(e.timestampUtc).toLocaleTimeString()),
       h('td', {}, h('a', { href: `#/registrations/${encodeURIComponent(e.registrationId)}` }, e.registrationId)),
       h('td', {}, badge(e.status)),
       h('td', {}, e.assignedHub || '—'),
