@@ -2,14 +2,15 @@ package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import dev.muster.core.Json;
 import dev.muster.core.x509.CertificateMaker;
 import dev.muster.core.x509.Certificates;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -140,10 +141,28 @@ class PortalBrowserIT {
         browser.waitForText(By.cssSelector("dl.facts"), "Client (primary)");
         assertThat(Json.tree(ServiceApiIT.raw("GET", "/enrollments/" + device.cn(), null).body())
                 .path("attestation").path("type").asText()).isEqualTo("x509");
+
+        browser.click("Delete");
+        browser.wait.until(ExpectedConditions.alertIsPresent()).accept();
+        browser.heading("Enrollments");
+        assertThat(ServiceApiIT.raw("GET", "/enrollments/" + device.cn(), null).statusCode()).isEqualTo(404);
     }
 
     @Test
-    void policiesAreListedWithTheirRights() {
+    void policiesAreListedWithTheirRightsAndAKeyIsRegenerated() throws Exception {
+        String name = "portal-regen-" + UUID.randomUUID().toString().substring(0, 6);
+        HttpResponse<String> created = ServiceApiIT.raw("PUT", "/policies/" + name, "{\"rights\":\"RegistrationStatusRead\"}");
+        assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+        String secondary = Json.tree(created.body()).path("secondaryKey").asText();
+        browser.open("#/policies");
+        browser.heading("Access policies");
+        browser.waitForText(By.tagName("table"), name);
+        browser.click("Regenerate the secondary key of " + name);
+        browser.wait.until(ExpectedConditions.alertIsPresent()).accept();
+        browser.waitForText(By.id("messages"), "Regenerated the secondary key of " + name);
+        JsonNode after = Json.tree(ServiceApiIT.raw("GET", "/policies/" + name, null).body());
+        assertThat(after.path("secondaryKey").asText()).isNotEqualTo(secondary);
+        assertThat(after.path("primaryKey").asText()).isEqualTo(Json.tree(created.body()).path("primaryKey").asText());
         browser.open("#/policies");
         browser.heading("Access policies");
         browser.waitForText(By.tagName("table"), "provisioningserviceowner");

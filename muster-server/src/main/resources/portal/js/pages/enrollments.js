@@ -30,8 +30,8 @@ function attestationType(e) {
 
 function renderList(ctx, target, kind) {
   const k = kinds[kind];
-  const tabs = h('div', { class: 'tabs', role: 'tablist' },
-    ['individual', 'group'].map(t => h('a', { href: `#/enrollments/${t}`, role: 'tab', 'aria-selected': String(t === kind) },
+  const tabs = h('nav', { class: 'tabs', 'aria-label': 'Kind of enrollment' },
+    ['individual', 'group'].map(t => h('a', { href: `#/enrollments/${t}`, 'aria-current': t === kind ? 'page' : null },
       t === 'individual' ? 'Individual enrollments' : 'Enrollment groups')));
   const findInput = h('input', { type: 'search', autocomplete: 'off', placeholder: 'exact ID' });
   const typeFilter = select([['', 'Any attestation'], ['symmetricKey', 'Symmetric key'], ['x509', 'X.509'],
