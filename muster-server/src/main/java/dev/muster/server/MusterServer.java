@@ -38,6 +38,8 @@ import dev.muster.server.hub.HubHttpApi;
 import dev.muster.server.hub.HubMqttEndpoint;
 import dev.muster.server.hub.RestHubClient;
 import dev.muster.server.metrics.Metrics;
+import dev.muster.server.portal.PortalAssets;
+import dev.muster.server.service.LiveRegistrations;
 import dev.muster.server.service.ServiceHttpApi;
 import dev.muster.server.tls.LocalPki;
 import dev.muster.server.tls.TlsOptions;
@@ -252,6 +254,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
         RegistrationService registrations = new RegistrationService(store, store, store, store, store, this, usage, clock,
                 new TpmKeys(secrets.derive("tpm-keys"), clock), selector, store, chainVerifier).limitedBy(quotas);
         CertificateService certificates = new CertificateService(store, store, chainVerifier, clock);
+        LiveRegistrations live = new LiveRegistrations();
+        registrations.onFinished(live);
         SasVerifier sas = new SasVerifier(clock);
         // Every built-in hub in the database, not only those this node listens for: behind a load balancer any node
         // serves any hub's REST API and device connections (their state is in the database).
@@ -291,8 +295,10 @@ public final class MusterServer implements AutoCloseable, HubClients {
                                 new TenantHosts(store, config.serviceHostName(), config.httpsPort(),
                                         !isWildcard(config.bindAddress()), hubs,
                                         this::serveInstanceHost),
-                                config.globalEndpoint(), DEFAULT_INSTANCE, store, quotas),
-                new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets);
+                                config.globalEndpoint(), DEFAULT_INSTANCE, store, quotas)
+                        .withLiveRegistrations(live),
+                new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets)
+                .withPortal(new PortalAssets());
         flushTimer = vertx.setPeriodic(1000, id -> blocking.run(() -> {
             usage.flush();
             return null;

@@ -65,6 +65,7 @@ public final class RegistrationService {
     private final DeviceAuthenticator authenticator;
     private final HubSelector selector;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    private volatile RegistrationListener listener = RegistrationListener.NONE;
     private volatile QuotaGuard quotas;
 
     /** No TPM keys, hashed allocation only (no latency data, no webhook client): for tools and tests. */
@@ -115,6 +116,11 @@ public final class RegistrationService {
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
+    }
+
+    /** Who hears of each finished registration attempt (the live view); one listener, replaced by each call. */
+    public void onFinished(RegistrationListener listener) {
+        this.listener = listener == null ? RegistrationListener.NONE : listener;
     }
 
     /** Enforces the instances' registrations-per-minute quotas (none without this). */
@@ -286,6 +292,7 @@ public final class RegistrationService {
         OperationKind kind = previous.isPresent() ? OperationKind.RE_REGISTRATION : OperationKind.REGISTRATION;
         operations.saveOperation(instance.name(), new RegistrationOperation(operationId, registrationId, result, null, now));
         usage.record(instance.name(), kind);
+        announce(RegistrationEvent.of(instance.name(), state, null, now));
         LOG.debug("registered {} in {} as {} ({}, {} allocation)", registrationId, hubHost, deviceId, substatus,
                 allocation.policy());
         return result;
@@ -624,8 +631,17 @@ public final class RegistrationService {
         } else {
             usage.record(instance.name(), kind);
         }
+        announce(RegistrationEvent.of(instance.name(), status.registrationState(), detail, clock.instant()));
         LOG.info("registration {} in {} {}: {}", registrationId, instance.idScope(), status.status(), detail);
         return result;
+    }
+
+    private void announce(RegistrationEvent event) {
+        try {
+            listener.finished(event);
+        } catch (RuntimeException e) {
+            LOG.warn("registration listener failed: {}", e.toString());
+        }
     }
 
     private void recordFailure(ProvisioningInstance instance, String registrationId, String operationId, int code,

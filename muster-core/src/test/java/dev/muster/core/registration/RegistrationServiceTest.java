@@ -445,6 +445,46 @@ class RegistrationServiceTest {
         assertThat(onlyFailedAttempt("dev1").failureDetail()).contains("tpm");
     }
 
+    // ---- live events ----------------------------------------------------------------------------------------
+
+    @Test
+    void listenerHearsEachFinishedAttemptWithItsOutcomeAndReason() {
+        List<RegistrationEvent> heard = new java.util.ArrayList<>();
+        service.onFinished(heard::add);
+        EnrollmentGroup g = enrollGroup("fleet");
+        String derived = Sas.signature(g.attestation().symmetricKey().primaryKey(), "dev-a");
+        IndividualEnrollment off = enroll(individual("dev-off", null, symmetricKey(null, null), null, "disabled", null,
+                null));
+
+        register("dev-a", token("dev-a", derived));
+        register("dev-off", token("dev-off", primary(off)));
+        refusal(() -> register("dev-b", token("dev-b", Ids.symmetricKey())));
+
+        assertThat(heard).extracting(RegistrationEvent::registrationId).containsExactly("dev-a", "dev-off", "dev-b");
+        RegistrationEvent assigned = heard.get(0);
+        assertThat(assigned.instance()).isEqualTo(INSTANCE);
+        assertThat(assigned.status()).isEqualTo("assigned");
+        assertThat(assigned.assignedHub()).isEqualTo(HUB1);
+        assertThat(assigned.deviceId()).isEqualTo("dev-a");
+        assertThat(assigned.enrollmentGroupId()).isEqualTo("fleet");
+        assertThat(assigned.timestamp()).isEqualTo(T0);
+        assertThat(heard.get(1).status()).isEqualTo("disabled");
+        assertThat(heard.get(1).reason()).contains("disabled");
+        assertThat(heard.get(2).status()).isEqualTo("failed");
+        assertThat(heard.get(2).errorCode()).isEqualTo(401002);
+        assertThat(heard.get(2).reason()).isEqualTo(onlyFailedAttempt("dev-b").failureDetail());
+    }
+
+    @Test
+    void aFailingListenerDoesNotFailTheRegistration() {
+        service.onFinished(e -> {
+            throw new IllegalStateException("listener bug");
+        });
+        IndividualEnrollment e = enroll("dev1");
+
+        assertThat(register("dev1", token("dev1", primary(e))).status()).isEqualTo("assigned");
+    }
+
     // ---- disabled -------------------------------------------------------------------------------------------
 
     @Test

@@ -26,13 +26,14 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
     public static final String HEALTH_BODY = "{\"status\":\"up\"}";
     private static final Set<String> SERVICE_ROOTS =
             Set.of("enrollments", "enrollmentgroups", "registrations", "usage", "metrics", "linkedhubs",
-                    "certificates", "policies", "instance", "instances", "openapi.json");
+                    "certificates", "policies", "instance", "instances", "openapi.json", "events");
 
     private final Predicate<String> isHubHost;
     private final Route hubApi;
     private final Route serviceApi;
     private final Route deviceApi;
     private final WebSocketBridge webSockets;
+    private Route portal;
 
     public FrontDoor(Predicate<String> isHubHost, Route hubApi, Route serviceApi, Route deviceApi,
                      WebSocketBridge webSockets) {
@@ -41,6 +42,12 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
         this.serviceApi = serviceApi;
         this.deviceApi = deviceApi;
         this.webSockets = webSockets;
+    }
+
+    /** Serves the web portal's files at {@code /portal/…} on every host but the hubs'. */
+    public FrontDoor withPortal(Route portal) {
+        this.portal = portal;
+        return this;
     }
 
     @Override
@@ -91,6 +98,8 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
         try {
             if (isHubHost.test(ex.host())) {
                 hubApi.handle(ex);
+            } else if (portal != null && !ex.segments().isEmpty() && ex.segments().get(0).equalsIgnoreCase("portal")) {
+                portal.handle(ex);
             } else if (!ex.segments().isEmpty()
                     && SERVICE_ROOTS.contains(ex.segments().get(0).toLowerCase(Locale.ROOT))) {
                 serviceApi.handle(ex);

@@ -43,6 +43,7 @@ public final class ServiceHttpApi implements Route {
     private final EnrollmentRoutes enrollmentRoutes;
     private final LinkedHubRoutes linkedHubs;
     private CertificateRoutes certificates;
+    private LiveRegistrations live;
     private final PolicyRoutes policies;
     private UsageRoutes usageRoutes;
     private InstanceRoutes instanceRoutes;
@@ -79,6 +80,12 @@ public final class ServiceHttpApi implements Route {
         return this;
     }
 
+    /** Serves {@code GET /events/registrations} (the portal's live view) from these events. */
+    public ServiceHttpApi withLiveRegistrations(LiveRegistrations events) {
+        this.live = events;
+        return this;
+    }
+
     @Override
     public void handle(Exchange ex) {
         List<String> s = ex.segments();
@@ -102,6 +109,11 @@ public final class ServiceHttpApi implements Route {
             case "registrations" -> registrationRoutes(ex, s, method, host, authorization);
             case "linkedhubs" -> linkedHubRoutes(ex, s, method, host, authorization);
             case "certificates" -> certificateRoutes(ex, s, method, host, authorization);
+            case "events" -> {
+                requireShape(live != null && s.size() == 2 && s.get(1).equalsIgnoreCase("registrations")
+                        && method.equals("GET"), ex);
+                call(ex, host, authorization, AccessRight.RegistrationStatusRead, i -> i, i -> live.open(ex, i));
+            }
             case "policies" -> policies.handle(this, ex, s, method, host, authorization);
             case "usage" -> requireRoutes(usageRoutes, ex).handle(this, ex, s, method, host, authorization);
             case "instance" -> requireRoutes(instanceRoutes, ex).settings(this, ex, s, method, host, authorization);

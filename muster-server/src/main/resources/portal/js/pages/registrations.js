@@ -1,0 +1,117 @@
+// Registration records: one device's record with its failed attempts, a group's records (paged), delete.
+import { h, field, button, notify, table, badge, section, when, confirmAction, describeError } from '../ui.js';
+
+const PAGE = 25;
+
+export async function render(ctx, target, params) {
+  if (params[0] === 'group' && params[1]) return renderGroup(ctx, target, params[1]);
+  if (params[0]) return renderRecord(ctx, target, params[0]);
+  return renderLookup(ctx, target);
+}
+
+function renderLookup(ctx, target) {
+  const regId = h('input', { type: 'search', autocomplete: 'off' });
+  const groupId = h('input', { type: 'search', autocomplete: 'off' });
+  const one = h('form', { class: 'inline' }, field('Registration ID', regId).row, h('button', { type: 'submit' }, 'Open record'));
+  const many = h('form', { class: 'inline' }, field('Enrollment group ID', groupId).row,
+    h('button', { type: 'submit' }, 'List its records'));
+  one.addEventListener('submit', ev => {
+    ev.preventDefault();
+    if (regId.value.trim()) location.hash = `#/registrations/${encodeURIComponent(regId.value.trim())}`;
+  });
+  many.addEventListener('submit', ev => {
+    ev.preventDefault();
+    if (groupId.value.trim()) location.hash = `#/registrations/group/${encodeURIComponent(groupId.value.trim())}`;
+  });
+  target.replaceChildren(h('h1', {}, 'Registration records'),
+    section('One device', h('p', { class: 'muted' }, 'The record of a device that registered, and why its recent attempts failed.'), one),
+    section('Devices of an enrollment group', many));
+}
+
+function renderGroup(ctx, target, groupId) {
+  const results = h('div', {});
+  const pager = h('div', { class: 'pager' });
+  const pages = [null];
+  let index = 0;
+  const load = async () => {
+    results.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+    try {
+      const page = await ctx.api.query(`/registrations/${encodeURIComponent(groupId)}/query`, 'SELECT * FROM registrations',
+        PAGE, pages[index]);
+      pages[index + 1] = page.continuation;
+      results.replaceChildren(table([
+        ['Registration ID', r => h('a', { href: `#/registrations/${encodeURIComponent(r.registrationId)}` }, r.registrationId)],
+        ['Status', r => badge(r.status)],
+        ['Hub', r => r.assignedHub || '—'],
+        ['Device ID', r => r.deviceId || '—'],
+        ['Updated', r => when(r.lastUpdatedDateTimeUtc)],
+      ], page.items));
+      const prev = button('Previous page', () => { index -= 1; load(); });
+      const next = button('Next page', () => { index += 1; load(); });
+      prev.disabled = index === 0;
+      next.disabled = !page.continuation;
+      pager.replaceChildren(prev, h('span', {}, `Page ${index + 1}`), next);
+    } catch (e) {
+      results.replaceChildren(h('p', {}, describeError(e)));
+    }
+  };
+  target.replaceChildren(h('h1', {}, `Registration records of group ${groupId}`),
+    h('p', {}, h('a', { href: `#/enrollments/group/${encodeURIComponent(groupId)}` }, 'Open the enrollment group')),
+    section('Devices', results, pager));
+  load();
+}
+
+async function renderRecord(ctx, target, id) {
+  const title = h('h1', {}, `Registration ${id}`);
+  let record = null;
+  let missing = null;
+  try {
+    record = await ctx.api.get(`/registrations/${encodeURIComponent(id)}`);
+  } catch (e) {
+    missing = describeError(e);
+  }
+  const parts = [title];
+  if (record) {
+    const groupId = ['symmetricKey', 'x509', 'tpm'].map(k => record[k] && record[k].enrollmentGroupId).find(Boolean);
+    parts.push(section('Record', h('dl', { class: 'facts' },
+      h('dt', {}, 'Status'), h('dd', {}, badge(record.status)),
+      h('dt', {}, 'Substatus'), h('dd', {}, record.substatus || '—'),
+      h('dt', {}, 'Assigned hub'), h('dd', {}, record.assignedHub || '—'),
+      h('dt', {}, 'Device ID'), h('dd', {}, record.deviceId || '—'),
+      h('dt', {}, 'Enrollment'), h('dd', {}, groupId
+        ? h('a', { href: `#/enrollments/group/${encodeURIComponent(groupId)}` }, `group ${groupId}`)
+        : h('a', { href: `#/enrollments/individual/${encodeURIComponent(record.registrationId)}` }, 'individual enrollment')),
+      h('dt', {}, 'Created'), h('dd', {}, when(record.createdDateTimeUtc)),
+      h('dt', {}, 'Last updated'), h('dd', {}, when(record.lastUpdatedDateTimeUtc)),
+      record.errorCode ? [h('dt', {}, 'Last error'), h('dd', {}, `${record.errorCode}: ${record.errorMessage || ''}`)] : null,
+      h('dt', {}, 'Payload'), h('dd', {}, record.payload ? h('pre', { class: 'code' }, JSON.stringify(record.payload, null, 2)) : '—'),
+      h('dt', {}, 'ETag'), h('dd', {}, h('code', {}, record.etag || '—'))),
+      ctx.can('RegistrationStatusWrite') ? h('div', { class: 'buttons' }, button('Delete record', async () => {
+        if (!confirmAction(`Delete the registration record of ${id}? The device keeps its hub identity; its next registration starts afresh.`)) return;
+        try {
+          await ctx.api.del(`/registrations/${encodeURIComponent(id)}`, record.etag);
+          notify(`Deleted the registration record of ${id}.`, 'ok');
+          renderRecord(ctx, target, id);
+        } catch (e) {
+          notify(describeError(e));
+        }
+      }, 'danger')) : null));
+  } else {
+    parts.push(section('Record', h('p', {}, missing)));
+  }
+  const attemptsCard = section('Recent failed attempts', h('p', { class: 'loading' }, 'Loading…'));
+  parts.push(attemptsCard);
+  target.replaceChildren(...parts);
+  try {
+    const attempts = await ctx.api.get(`/registrations/${encodeURIComponent(id)}/attempts`);
+    attemptsCard.append(table([
+      ['When', a => when(a.timestampUtc)],
+      ['Status', a => badge(a.status)],
+      ['Error', a => a.errorCode || '—'],
+      ['Reason (operators only)', a => a.reason || '—'],
+    ], attempts || []));
+  } catch (e) {
+    attemptsCard.append(h('p', {}, describeError(e)));
+  }
+  attemptsCard.querySelector('.loading').remove();
+}
