@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,6 +57,16 @@ final class InstanceCommand {
         }
     }
 
+    /** The instance settings the options give: allocation policy and quotas, absent ones left out. */
+    static ObjectNode settings(String allocationPolicy, Quotas quotas) {
+        ObjectNode body = Json.object();
+        if (allocationPolicy != null) {
+            body.put("allocationPolicy", allocationPolicy);
+        }
+        quotas.into(body);
+        return body;
+    }
+
     static String quotas(JsonNode q) {
         if (q == null || q.isMissingNode() || q.isNull()) {
             return "-";
@@ -92,7 +101,7 @@ final class InstanceCommand {
         @Mixin Output output;
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Option(names = "--allocation-policy", description = "hashed (default), geoLatency or static.") String allocationPolicy;
-        @ArgGroup(exclusive = false) Quotas quotas = new Quotas();
+        @Mixin Quotas quotas;
         @Option(names = "--save-profile", arity = "0..1", paramLabel = "PROFILE", fallbackValue = "",
                 description = "Save the new owner connection string as a profile (named like the instance unless"
                         + " given), with this target's CA and port.")
@@ -100,11 +109,7 @@ final class InstanceCommand {
 
         @Override
         public Integer call() {
-            ObjectNode body = Json.object();
-            if (allocationPolicy != null) {
-                body.put("allocationPolicy", allocationPolicy);
-            }
-            quotas.into(body);
+            ObjectNode body = settings(allocationPolicy, quotas);
             JsonNode created = ApiClient.of(target).call("PUT", "/instances/" + ApiClient.enc(name), body, Map.of()).body();
             String saved = null;
             if (saveProfile != null && created.hasNonNull("connectionString")) {
@@ -175,15 +180,11 @@ final class InstanceCommand {
         @Mixin Target target;
         @Mixin Output output;
         @Option(names = "--allocation-policy", description = "hashed, geoLatency or static.") String allocationPolicy;
-        @ArgGroup(exclusive = false) Quotas quotas = new Quotas();
+        @Mixin Quotas quotas;
 
         @Override
         public Integer call() {
-            ObjectNode body = Json.object();
-            if (allocationPolicy != null) {
-                body.put("allocationPolicy", allocationPolicy);
-            }
-            quotas.into(body);
+            ObjectNode body = settings(allocationPolicy, quotas);
             if (body.isEmpty()) {
                 throw new UsageError("Give --allocation-policy and/or a quota option (see --help).");
             }
