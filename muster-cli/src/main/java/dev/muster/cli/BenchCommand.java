@@ -57,8 +57,9 @@ import picocli.CommandLine.Option;
  * registration records; the hub devices stay, as in Azure).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Boot-storm benchmark against a running Muster: N devices, each with a fresh TLS connection,",
-                "register with a symmetric-key enrollment group over HTTPS and MQTT; compared with nginx serving a",
+        description = {"Boot-storm benchmark against a running Muster.",
+                "N devices, each with a fresh TLS connection, register with a symmetric-key enrollment group over",
+                "HTTPS and MQTT; compared with nginx serving a",
                 "static body with the same certificate (the ceiling) and with Muster's static GET /health."},
         footer = {"", "Examples:", "  ./muster bench --quick",
                 "  ./muster bench --devices 20000 --concurrency 64 --json > bench.json",

@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "certificate", mixinStandardHelpOptions = true,
-        description = {"CA certificates of the instance (proof of possession, as in Azure) and certificate helpers for",
-                "trying X.509 attestation without OpenSSL."},
+        description = {"CA certificates of the instance, and certificate helpers for trying X.509.",
+                "Proof of possession works as in Azure; the create-* helpers make test certificates without OpenSSL."},
         subcommands = {CertificateCommand.Upload.class, CertificateCommand.ListAll.class, CertificateCommand.Show.class,
                 CertificateCommand.Delete.class, CertificateCommand.VerificationCode.class, CertificateCommand.Verify.class,
                 CertificateCommand.CreateRoot.class, CertificateCommand.CreateIntermediate.class,

@@ -8,8 +8,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print a shell completion script (bash; zsh loads it too after 'autoload -U bashcompinit &&",
-                "bashcompinit'). It completes commands, options and fixed values such as --output table|json."},
+        description = {"Print a shell completion script for bash.",
+                "zsh loads it too after 'autoload -U bashcompinit && bashcompinit'. It completes commands, options",
+                "and fixed values such as --output table|json."},
         footer = {"", "Examples:", "  source <(./muster completion bash)",
                 "  ./muster completion bash > /etc/bash_completion.d/muster"})
 final class CompletionCommand implements Callable<Integer> {

@@ -215,8 +215,9 @@ final class EnrollmentCommands {
     }
 
     @Command(name = "enrollment-group", mixinStandardHelpOptions = true,
-            description = {"Manage enrollment groups: symmetric key (devices use keys derived from the group key) or",
-                    "X.509 (devices whose certificate chains to the group's CA)."},
+            description = {"Manage enrollment groups (symmetric key or X.509).",
+                    "Symmetric key: devices use keys derived from the group key. X.509: devices whose certificate",
+                    "chains to the group's CA."},
             subcommands = {Group.Create.class, Group.Show.class, Group.ListAll.class, Group.Delete.class},
             footer = {"", "Examples:", "  ./muster enrollment-group create line-3",
                     "  ./muster enrollment-group create fleet --ca-reference my-root",

@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "instance", mixinStandardHelpOptions = true,
-        description = {"Provisioning service instances (tenants): each has its own ID scope, service host name,",
-                "enrollments, registrations, linked hubs, certificates, policies and quotas. create/list/delete are",
-                "the administrator API: they need the default instance's connection string (ServiceConfig)."},
+        description = {"Provisioning service instances (tenants), each with its own ID scope and data.",
+                "An instance has its own service host name, enrollments, registrations, linked hubs, certificates,",
+                "policies and quotas. create, list, show NAME and delete are the administrator API: they need the",
+                "default instance's connection string (ServiceConfig)."},
         subcommands = {InstanceCommand.Create.class, InstanceCommand.ListAll.class, InstanceCommand.Show.class,
                 InstanceCommand.Update.class, InstanceCommand.Delete.class},
         footer = {"", "Examples:", "  ./muster instance create fleet-b --save-profile", "  ./muster instance list",

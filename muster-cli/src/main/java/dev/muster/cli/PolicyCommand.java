@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "policy", mixinStandardHelpOptions = true,
-        description = {"Shared access policies of the instance: named keys with rights (ServiceConfig, EnrollmentRead,",
-                "EnrollmentWrite, RegistrationStatusRead, RegistrationStatusWrite). Needs ServiceConfig."},
+        description = {"Shared access policies: named keys with rights.",
+                "Rights: ServiceConfig, EnrollmentRead, EnrollmentWrite, RegistrationStatusRead,",
+                "RegistrationStatusWrite. These commands need ServiceConfig."},
         subcommands = {PolicyCommand.ListAll.class, PolicyCommand.Show.class, PolicyCommand.Create.class,
                 PolicyCommand.Delete.class, PolicyCommand.RegenerateKey.class},
         footer = {"", "Examples:", "  ./muster policy create enroller --rights EnrollmentRead,EnrollmentWrite",

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = {"Saved connection profiles: a service connection string, the CA to trust and the port, kept in",
+        description = {"Saved connection profiles: which server and key the API commands use.",
+                "A profile is a service connection string, the CA to trust and the HTTPS port, kept in",
                 "~/.config/muster/profiles.json (mode 600: it holds keys). Every API command takes --profile NAME;",
                 "'profile use' makes one the default."},
         subcommands = {ProfileCommand.Save.class, ProfileCommand.ListAll.class, ProfileCommand.Use.class,

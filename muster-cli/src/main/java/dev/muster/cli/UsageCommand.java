@@ -20,9 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "usage", mixinStandardHelpOptions = true,
-        description = {"Operations metering (Azure's billing unit) of an instance: registrations, re-registrations,",
-                "enrollment creates/updates/deletes, bulk items, and failed attempts by reason (counted, not billed).",
-                "Needs ServiceConfig on the instance."},
+        description = {"Operations metering (Azure's billing unit) of an instance, as a table of time buckets.",
+                "Counts registrations, re-registrations, enrollment creates/updates/deletes, bulk items, and failed",
+                "attempts by reason (counted, not billed). Needs ServiceConfig on the instance."},
         subcommands = UsageCommand.Failures.class,
         footer = {"", "Examples:", "  ./muster usage --since 24h --granularity hour",
                 "  ./muster usage --instance fleet-b --since 2026-11-01T00:00:00Z --granularity day -o json",
