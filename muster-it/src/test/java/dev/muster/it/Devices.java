@@ -42,8 +42,14 @@ final class Devices {
 
     static Outcome register(String registrationId, String keyBase64, ProvisioningDeviceClientTransportProtocol protocol,
                             String payload) throws Exception {
+        return register(MusterUnderTest.info().idScope(), registrationId, keyBase64, protocol, payload);
+    }
+
+    /** Through the ID scope of any instance. */
+    static Outcome register(String idScope, String registrationId, String keyBase64,
+                            ProvisioningDeviceClientTransportProtocol protocol, String payload) throws Exception {
         ProvisioningDeviceClient client = ProvisioningDeviceClient.create(MusterUnderTest.info().globalEndpoint(),
-                MusterUnderTest.info().idScope(), protocol, new TrustingSymmetricKeyProvider(keyBase64, registrationId));
+                idScope, protocol, new TrustingSymmetricKeyProvider(keyBase64, registrationId));
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         try {
             // registerDeviceSync can hang forever if the SDK hits a RuntimeException; use the callback with a timeout.

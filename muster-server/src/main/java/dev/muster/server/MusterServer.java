@@ -14,6 +14,8 @@ import dev.muster.core.hub.HubRegistry;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.ServiceAuthorizer;
 import dev.muster.core.instance.SharedAccessPolicy;
+import dev.muster.core.instance.InstanceService;
+import dev.muster.core.operations.QuotaGuard;
 import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.registration.RegistrationService;
 import dev.muster.core.registration.TpmKeys;
@@ -48,6 +50,7 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import io.vertx.proton.ProtonServer;
@@ -104,6 +107,12 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private final Map<String, HubClient> hubClients = new ConcurrentHashMap<>();
     private long flushTimer = -1;
     private Metrics metrics;
+    private ProvisioningInstance defaultInstance;
+    private List<BuiltInHubConfig> builtInHubs = List.of();
+    private FrontDoor frontDoor;
+    private KeyCertOptions keyCert;
+    /** HTTPS listeners by address, so new instance hosts can be added and certificates swapped while running. */
+    private final Map<String, HttpServer> httpsServers = new ConcurrentHashMap<>();
 
     public MusterServer(ServerConfig config) {
         this(config, false);
@@ -126,6 +135,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
             store = new JdbcStore(database, secrets);
             ProvisioningInstance instance = hubOnly ? null : ensureDefaultInstance();
             List<BuiltInHubConfig> hubs = ensureBuiltInHubs(instance);
+            defaultInstance = instance;
+            builtInHubs = hubs;
             pki = new LocalPki(config.dataDir().resolve("tls"));
             pki.ensure(hostNames(instance, hubs));
             clientSsl = TrustContexts.trusting(pki.caCertificate());
@@ -209,6 +220,9 @@ public final class MusterServer implements AutoCloseable, HubClients {
         for (BuiltInHubConfig h : hubs) {
             names.add(h.hostName());
         }
+        if (instance != null && !TenantHosts.loopbackStyle(instance.serviceHostName())) {
+            names.add("*." + instance.serviceHostName()); // new instances' NAME.<host>
+        }
         if (!config.bindAddress().equals("0.0.0.0") && !config.bindAddress().equals("::")) {
             names.add(config.bindAddress());
         }
@@ -222,7 +236,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
         hubRegistry = new HubRegistry(store, clock, chainVerifier);
         usage = new UsageMeter(store, clock);
         metrics = new Metrics(store, usage);
-        EnrollmentService enrollments = new EnrollmentService(store, store, store, store, usage, clock);
+        QuotaGuard quotas = new QuotaGuard(store, store, clock);
+        EnrollmentService enrollments = new EnrollmentService(store, store, store, store, usage, clock).limitedBy(quotas);
         latencyProbe = new HubLatencyProbe(this::latencyTargets, Duration.ofSeconds(Math.max(1, config.latencyProbeSeconds())));
         if (config.latencyProbeSeconds() > 0) {
             latencyProbe.start();
@@ -230,7 +245,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         HubSelector selector = new HubSelector(latencyProbe,
                 new HttpAllocationWebhook(webhookSsl, Duration.ofMillis(config.webhookTimeoutMillis())));
         RegistrationService registrations = new RegistrationService(store, store, store, store, store, this, usage, clock,
-                new TpmKeys(secrets.derive("tpm-keys"), clock), selector, store, chainVerifier);
+                new TpmKeys(secrets.derive("tpm-keys"), clock), selector, store, chainVerifier).limitedBy(quotas);
         CertificateService certificates = new CertificateService(store, store, chainVerifier, clock);
         SasVerifier sas = new SasVerifier(clock);
         Set<String> hubHosts = ConcurrentHashMap.newKeySet();
@@ -260,32 +275,26 @@ public final class MusterServer implements AutoCloseable, HubClients {
             bridged.put(WebSocketBridge.AMQP, internalAmqp.actualPort());
         }
         WebSocketBridge webSockets = new WebSocketBridge(vertx, Map.copyOf(bridged));
-        FrontDoor frontDoor = new FrontDoor(hubHosts::contains,
+        frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(hubRegistry, store, sas, blocking),
                 new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
-                        blocking, new LinkedHubService(store), new HubHealthProbe(this)).withCertificates(certificates),
+                        blocking, new LinkedHubService(store), new HubHealthProbe(this)).withCertificates(certificates)
+                        .withTenancy(new InstanceService(store, store, DEFAULT_INSTANCE),
+                                new TenantHosts(store, config.serviceHostName(), hubs, this::serveInstanceHost),
+                                config.globalEndpoint(), DEFAULT_INSTANCE, store, quotas),
                 new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets);
         flushTimer = vertx.setPeriodic(1000, id -> blocking.run(() -> {
             usage.flush();
             return null;
         }));
         // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
-        KeyCertOptions keyCert = TlsOptions.keyCert(pki, vertx);
-        for (String address : bindAddresses(hubs)) {
+        keyCert = TlsOptions.keyCert(pki, vertx);
+        Set<String> addresses = bindAddresses(hubs);
+        for (String address : addresses) {
             if (address.equals("::1") && !ipv6LoopbackAvailable()) {
                 continue;
             }
-            HttpServerOptions https = new HttpServerOptions().setHost(address).setPort(config.httpsPort())
-                    .setSsl(true).setKeyCertOptions(keyCert).setSslEngineOptions(TlsOptions.engine())
-                    .setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
-                    .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS)
-                    .setIdleTimeout(config.timeouts().idleSeconds())
-                    .setSslHandshakeTimeout(config.timeouts().handshakeSeconds()).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
-                    .setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
-                    .setWebSocketSubProtocols(List.of(WebSocketBridge.MQTT, WebSocketBridge.AMQP));
-            HttpServer http = vertx.createHttpServer(https).requestHandler(frontDoor);
-            bind(http.listen(), "HTTPS", address, config.httpsPort(), "--https-port");
-            listeners.add(http);
+            listenHttps(address);
             MqttServerOptions mqttOptions = new MqttServerOptions().setMaxMessageSize(256 * 1024 + 1024)
                     .setTimeoutOnConnect(config.timeouts().connectSeconds()).setHost(address).setPort(config.mqttPort())
                     .setSsl(true)
@@ -315,6 +324,72 @@ public final class MusterServer implements AutoCloseable, HubClients {
                 listeners.add(amqp);
             }
         }
+        listenOnInstanceHosts();
+    }
+
+    /** The HTTPS listener (service API, device API, hubs, WebSockets) on one address. */
+    private void listenHttps(String address) {
+        HttpServerOptions https = new HttpServerOptions().setHost(address).setPort(config.httpsPort())
+                .setSsl(true).setKeyCertOptions(keyCert).setSslEngineOptions(TlsOptions.engine())
+                .setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
+                .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS)
+                .setIdleTimeout(config.timeouts().idleSeconds())
+                .setSslHandshakeTimeout(config.timeouts().handshakeSeconds()).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
+                .setWebSocketSubProtocols(List.of(WebSocketBridge.MQTT, WebSocketBridge.AMQP));
+        HttpServer http = vertx.createHttpServer(https).requestHandler(frontDoor);
+        bind(http.listen(), "HTTPS", address, config.httpsPort(), "--https-port");
+        listeners.add(http);
+        httpsServers.put(address, http);
+    }
+
+    /** Instances' loopback service hosts (127.0.20.N) that the listeners above do not already cover. */
+    private void listenOnInstanceHosts() {
+        if (hubOnly || isWildcard(config.bindAddress())) {
+            return;
+        }
+        for (ProvisioningInstance i : store.listInstances()) {
+            if (LocalPki.isIpLiteral(i.serviceHostName()) && !httpsServers.containsKey(i.serviceHostName())) {
+                listenHttps(i.serviceHostName());
+            }
+        }
+    }
+
+    /**
+     * A new instance's host: re-issue the server certificate with its name (every HTTPS listener switches to it
+     * without a restart) and listen on its loopback address.
+     */
+    private synchronized void serveInstanceHost(ProvisioningInstance instance) {
+        try {
+            long before = Files.getLastModifiedTime(pki.serverCertificate()).toMillis();
+            pki.ensure(hostNames(defaultInstance, builtInHubs));
+            if (Files.getLastModifiedTime(pki.serverCertificate()).toMillis() != before) {
+                keyCert = TlsOptions.keyCert(pki, vertx);
+                for (Map.Entry<String, HttpServer> e : httpsServers.entrySet()) {
+                    ServerSSLOptions ssl = new HttpServerOptions().setSsl(true).setKeyCertOptions(keyCert)
+                            .setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
+                            .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS)
+                            .setSslHandshakeTimeout(config.timeouts().handshakeSeconds())
+                            .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS).getSslOptions();
+                    // Not await(): this runs on a worker thread (the service API's blocking pool).
+                    e.getValue().updateSSLOptions(ssl, true).toCompletionStage().toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Instance " + instance.name() + " was created, but the server certificate"
+                    + " could not be re-issued for " + instance.serviceHostName() + ": " + e.getMessage(), e);
+        }
+        if (LocalPki.isIpLiteral(instance.serviceHostName()) && !isWildcard(config.bindAddress())
+                && !httpsServers.containsKey(instance.serviceHostName())) {
+            listenHttps(instance.serviceHostName());
+        }
+        LOG.info("instance '{}' (ID scope {}) is served at https://{}:{}", instance.name(), instance.idScope(),
+                instance.serviceHostName(), config.httpsPort());
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::");
     }
 
     private Set<String> bindAddresses(List<BuiltInHubConfig> hubs) {
@@ -351,7 +426,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
 
     private static void bind(Future<?> listening, String what, String address, int port, String option) {
         try {
-            listening.await(30, TimeUnit.SECONDS);
+            // Not await(): new instance hosts are bound from a worker thread, where Vert.x forbids it.
+            listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String msg = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);

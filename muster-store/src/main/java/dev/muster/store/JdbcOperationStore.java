@@ -56,6 +56,13 @@ final class JdbcOperationStore implements OperationStore {
                 instance, Documents.key(registrationId), Math.max(0, limit));
     }
 
+    @Override
+    public List<RegistrationOperation> recentFailures(String instance, int limit) {
+        return jdbc.list(COLUMNS + " WHERE instance = ? AND failed = TRUE"
+                        + " ORDER BY created_at DESC, operation_id DESC LIMIT ?", JdbcOperationStore::operation,
+                instance, Math.max(0, limit));
+    }
+
     /** A refused or failed attempt; "disabled" counts, since the operator wants to see why a device got nowhere. */
     private static boolean isFailure(RegistrationOperation operation) {
         String status = operation.result() == null ? null : operation.result().status();

@@ -13,6 +13,7 @@ import dev.muster.core.hub.TrustedCertificate;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.operations.OperationKind;
+import dev.muster.core.operations.QuotaStore;
 import dev.muster.core.operations.UsageStore;
 import dev.muster.core.registration.OperationStore;
 import dev.muster.core.registration.RegistrationOperation;
@@ -24,13 +25,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Every core store on one {@link Database}, so the server wires a single object into each service. Each method
  * delegates to the class that owns its table; all of them fail with {@link StoreException}.
  */
 public final class JdbcStore implements InstanceStore, EnrollmentStore, RegistrationStore, OperationStore,
-        LinkedHubStore, UsageStore, HubStore, CertificateStore {
+        LinkedHubStore, UsageStore, HubStore, CertificateStore, QuotaStore {
     private final InstanceStore instances;
     private final EnrollmentStore enrollments;
     private final RegistrationStore registrations;
@@ -39,6 +41,7 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     private final UsageStore usage;
     private final HubStore hubs;
     private final CertificateStore certificates;
+    private final QuotaStore quotas;
 
     /** With a throw-away secret key: for tests, never for a database that outlives this object. */
     public JdbcStore(Database database) {
@@ -56,6 +59,7 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
         this.usage = new JdbcUsageStore(jdbc);
         this.hubs = new JdbcHubStore(jdbc, secrets);
         this.certificates = new JdbcCertificateStore(jdbc);
+        this.quotas = new JdbcQuotaStore(jdbc);
     }
 
     // ---- instances
@@ -83,6 +87,16 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     @Override
     public boolean createInstance(ProvisioningInstance instance) {
         return instances.createInstance(instance);
+    }
+
+    @Override
+    public Optional<ProvisioningInstance> updateInstance(String name, UnaryOperator<ProvisioningInstance> change) {
+        return instances.updateInstance(name, change);
+    }
+
+    @Override
+    public boolean deleteInstance(String name) {
+        return instances.deleteInstance(name);
     }
 
     // ---- enrollments
@@ -186,6 +200,11 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
         return operations.failedOperations(instance, registrationId, limit);
     }
 
+    @Override
+    public List<RegistrationOperation> recentFailures(String instance, int limit) {
+        return operations.recentFailures(instance, limit);
+    }
+
     // ---- linked hubs
 
     @Override
@@ -213,6 +232,33 @@ public final class JdbcStore implements InstanceStore, EnrollmentStore, Registra
     @Override
     public Map<OperationKind, Long> usageSince(String instance, Instant since) {
         return usage.usageSince(instance, since);
+    }
+
+    @Override
+    public List<MinuteCount> usageByMinute(String instance, Instant since) {
+        return usage.usageByMinute(instance, since);
+    }
+
+    @Override
+    public void addFailures(String instance, String reason, Instant minute, long count) {
+        usage.addFailures(instance, reason, minute, count);
+    }
+
+    @Override
+    public Map<String, Long> failuresSince(String instance, Instant since) {
+        return usage.failuresSince(instance, since);
+    }
+
+    // ---- quotas
+
+    @Override
+    public boolean tryCount(String instance, String counter, Instant minute, int limit) {
+        return quotas.tryCount(instance, counter, minute, limit);
+    }
+
+    @Override
+    public long enrollmentCount(String instance) {
+        return quotas.enrollmentCount(instance);
     }
 
     // ---- built-in hubs

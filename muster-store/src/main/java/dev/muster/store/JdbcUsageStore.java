@@ -12,6 +12,8 @@ import java.util.Optional;
 final class JdbcUsageStore implements UsageStore {
     private record Total(String kind, long amount) {}
 
+    private record Row(Instant minute, String kind, long amount) {}
+
     private final Jdbc jdbc;
 
     JdbcUsageStore(Jdbc jdbc) {
@@ -36,6 +38,33 @@ final class JdbcUsageStore implements UsageStore {
         for (Total t : totals) {
             known(t.kind()).ifPresent(k -> out.put(k, t.amount()));
         }
+        return out;
+    }
+
+    @Override
+    public List<MinuteCount> usageByMinute(String instance, Instant since) {
+        return jdbc.list("SELECT minute_start, kind, amount FROM usage_counts WHERE instance = ? AND minute_start >= ?"
+                        + " ORDER BY minute_start, kind",
+                row -> new Row(Jdbc.instant(row, "minute_start"), row.getString("kind"), row.getLong("amount")),
+                instance, since).stream()
+                .flatMap(r -> known(r.kind()).map(k -> new MinuteCount(r.minute(), k, r.amount())).stream())
+                .toList();
+    }
+
+    @Override
+    public void addFailures(String instance, String reason, Instant minute, long count) {
+        jdbc.upsert("UPDATE failure_counts SET amount = amount + ? WHERE instance = ? AND reason = ? AND minute_start = ?",
+                new Object[] {count, instance, reason, minute},
+                "INSERT INTO failure_counts (instance, reason, minute_start, amount) VALUES (?, ?, ?, ?)",
+                new Object[] {instance, reason, minute, count});
+    }
+
+    @Override
+    public Map<String, Long> failuresSince(String instance, Instant since) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        jdbc.list("SELECT reason, SUM(amount) AS total FROM failure_counts WHERE instance = ? AND minute_start >= ?"
+                        + " GROUP BY reason", row -> Map.entry(row.getString("reason"), row.getLong("total")),
+                instance, since).forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 

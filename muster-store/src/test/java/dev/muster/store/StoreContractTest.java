@@ -67,7 +67,7 @@ abstract class StoreContractTest {
     static final String HUB = "hub-a.example.net";
     private static final List<String> TABLES = List.of("instances", "enrollments", "enrollment_groups",
             "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins",
-            "ca_certificates", "hub_trusted_certificates");
+            "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 
@@ -177,7 +177,7 @@ abstract class StoreContractTest {
                 assertThat(rs.getBoolean("success")).isTrue();
                 versions.add(rs.getString("version"));
             }
-            assertThat(versions).containsExactly("1", "2");
+            assertThat(versions).containsExactly("1", "2", "3");
             for (String table : TABLES) {
                 ResultSet count = s.executeQuery("SELECT COUNT(*) FROM " + table);
                 count.next();
@@ -235,13 +235,14 @@ abstract class StoreContractTest {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
                     + " checksum, installed_by, installed_on, execution_time, success) VALUES"
-                    + " (3, '3', 'from the future', 'SQL', 'V3__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP,"
+                    + " (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP,"
                     + " 0, TRUE)");
         }
         db.close();
         assertThatThrownBy(() -> open(target))
                 .isInstanceOf(StoreException.class)
-                .hasMessage("The database schema is version 3 but this Muster only knows up to 2; upgrade Muster.");
+                .hasMessageStartingWith("The database schema is version 99 but this Muster only knows up to ")
+                .hasMessageEndingWith("; upgrade Muster.");
     }
 
     @Test
@@ -956,5 +957,132 @@ abstract class StoreContractTest {
         assertThat(store.removeTrustedCertificate(HUB, a.sha256Thumbprint())).isFalse();
         assertThat(store.trustedCertificates(HUB)).containsExactly(b);
         assertThat(store.trustedCertificates("other.hub.local")).containsExactly(b);
+    }
+
+    // ---- instance settings, policies and deletion -------------------------------------------------------------
+
+    @Test
+    void anUpdateChangesSettingsButNeverIdentityAndKeepsPolicyKeysSealed() throws SQLException {
+        ProvisioningInstance created = instance(INSTANCE, "0ne00000001", "contoso.example.net");
+        store.createInstance(created);
+        String secret = Ids.policyKey();
+        dev.muster.core.instance.SharedAccessPolicy extra = new dev.muster.core.instance.SharedAccessPolicy("ops",
+                secret, secret, java.util.EnumSet.of(dev.muster.core.instance.AccessRight.EnrollmentWrite));
+
+        ProvisioningInstance updated = store.updateInstance(INSTANCE, i -> new ProvisioningInstance("renamed",
+                "0ne0000ffff", "other.example.net", "geoLatency", List.of(i.policies().get(0), extra),
+                new dev.muster.core.instance.Quotas(10, null, 500))).orElseThrow();
+
+        assertThat(updated.name()).isEqualTo(INSTANCE);
+        assertThat(updated.idScope()).isEqualTo("0ne00000001");
+        assertThat(updated.serviceHostName()).isEqualTo("contoso.example.net");
+        assertThat(store.instanceByName(INSTANCE)).contains(updated);
+        assertThat(updated.quotas()).isEqualTo(new dev.muster.core.instance.Quotas(10, null, 500));
+        assertThat(store.updateInstance("nobody", i -> i)).isEmpty();
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT policies FROM instances");
+            rs.next();
+            assertThat(rs.getString(1)).doesNotContain(secret).startsWith("enc:v1:");
+        }
+    }
+
+    @Test
+    void concurrentPolicyChangesAreAllKept() throws Exception {
+        store.createInstance(instance(INSTANCE, "0ne00000001", "contoso.example.net"));
+
+        concurrently(n -> store.updateInstance(INSTANCE, i -> {
+            List<dev.muster.core.instance.SharedAccessPolicy> next = new ArrayList<>(i.policies());
+            next.add(new dev.muster.core.instance.SharedAccessPolicy("p" + n, Ids.policyKey(), null,
+                    java.util.EnumSet.of(dev.muster.core.instance.AccessRight.EnrollmentRead)));
+            return i.withPolicies(next);
+        }));
+
+        assertThat(store.instanceByName(INSTANCE).orElseThrow().policies()).hasSize(2 + THREADS);
+    }
+
+    @Test
+    void deletingAnInstanceRemovesAllItsDataAndNothingElse() {
+        for (String name : List.of(INSTANCE, OTHER_INSTANCE)) {
+            store.createInstance(instance(name, name.equals(INSTANCE) ? "0ne00000001" : "0ne00000002", name + ".example.net"));
+            store.insertEnrollment(name, enrollment("dev-1"));
+            store.insertGroup(name, group("grp-1"));
+            store.saveRegistration(name, registration("dev-1", null));
+            store.saveOperation(name, failed("op-1", "dev-1", MINUTE, "bad key"));
+            store.saveLinkedHub(name, linkedHub(HUB, 1));
+            store.addUsage(name, OperationKind.REGISTRATION, MINUTE, 1);
+            store.addFailures(name, "unauthorized", MINUTE, 1);
+            store.tryCount(name, "registrations", MINUTE, 5);
+        }
+
+        assertThat(store.deleteInstance(INSTANCE)).isTrue();
+
+        assertThat(store.instanceByName(INSTANCE)).isEmpty();
+        assertThat(store.enrollment(INSTANCE, "dev-1")).isEmpty();
+        assertThat(store.group(INSTANCE, "grp-1")).isEmpty();
+        assertThat(store.registration(INSTANCE, "dev-1")).isEmpty();
+        assertThat(store.operation(INSTANCE, "op-1")).isEmpty();
+        assertThat(store.linkedHubs(INSTANCE)).isEmpty();
+        assertThat(store.usageSince(INSTANCE, MINUTE)).isEmpty();
+        assertThat(store.failuresSince(INSTANCE, MINUTE)).isEmpty();
+        assertThat(store.enrollmentCount(OTHER_INSTANCE)).isEqualTo(2);
+        assertThat(store.registration(OTHER_INSTANCE, "dev-1")).isPresent();
+        assertThat(store.usageSince(OTHER_INSTANCE, MINUTE)).containsEntry(OperationKind.REGISTRATION, 1L);
+        assertThat(store.deleteInstance(INSTANCE)).isFalse();
+    }
+
+    // ---- metering and quotas ---------------------------------------------------------------------------------
+
+    @Test
+    void usageByMinuteAndFailuresByReasonAreKeptPerInstance() {
+        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.minusSeconds(60), 9);
+        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 2);
+        store.addUsage(INSTANCE, OperationKind.ENROLLMENT_CREATE, MINUTE, 1);
+        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.plusSeconds(120), 3);
+        store.addUsage(OTHER_INSTANCE, OperationKind.REGISTRATION, MINUTE, 100);
+        store.addFailures(INSTANCE, "unauthorized", MINUTE, 2);
+        store.addFailures(INSTANCE, "unauthorized", MINUTE.plusSeconds(60), 1);
+        store.addFailures(INSTANCE, "quotaExceeded", MINUTE.minusSeconds(60), 7);
+
+        assertThat(store.usageByMinute(INSTANCE, MINUTE)).containsExactly(
+                new dev.muster.core.operations.UsageStore.MinuteCount(MINUTE, OperationKind.ENROLLMENT_CREATE, 1),
+                new dev.muster.core.operations.UsageStore.MinuteCount(MINUTE, OperationKind.REGISTRATION, 2),
+                new dev.muster.core.operations.UsageStore.MinuteCount(MINUTE.plusSeconds(120), OperationKind.REGISTRATION, 3));
+        assertThat(store.failuresSince(INSTANCE, MINUTE)).isEqualTo(Map.of("unauthorized", 3L));
+        assertThat(store.failuresSince(OTHER_INSTANCE, MINUTE)).isEmpty();
+    }
+
+    @Test
+    void recentFailuresOfAnInstanceAreNewestFirst() {
+        RegistrationOperation a = failed("op-1", "dev-1", MINUTE, "bad key");
+        RegistrationOperation b = failed("op-2", "dev-2", MINUTE.plusSeconds(5), "expired");
+        store.saveOperation(INSTANCE, a);
+        store.saveOperation(INSTANCE, b);
+        store.saveOperation(INSTANCE, succeeded("op-3", "dev-3", MINUTE.plusSeconds(10)));
+        store.saveOperation(OTHER_INSTANCE, failed("op-4", "dev-1", MINUTE.plusSeconds(20), "other"));
+
+        assertThat(store.recentFailures(INSTANCE, 10)).containsExactly(b, a);
+        assertThat(store.recentFailures(INSTANCE, 1)).containsExactly(b);
+    }
+
+    @Test
+    void concurrentQuotaCountsAdmitExactlyTheLimitPerMinute() throws Exception {
+        List<Long> admitted = concurrently(n -> IntStream.range(0, 10)
+                .filter(i -> store.tryCount(INSTANCE, "registrations", MINUTE, 25)).count());
+
+        assertThat(admitted.stream().mapToLong(Long::longValue).sum()).isEqualTo(25);
+        assertThat(store.tryCount(INSTANCE, "operations", MINUTE, 25)).isTrue();
+        assertThat(store.tryCount(OTHER_INSTANCE, "registrations", MINUTE, 25)).isTrue();
+        assertThat(store.tryCount(INSTANCE, "registrations", MINUTE.plusSeconds(60), 25)).isTrue();
+    }
+
+    @Test
+    void enrollmentCountAddsIndividualEnrollmentsAndGroups() {
+        store.insertEnrollment(INSTANCE, enrollment("dev-1"));
+        store.insertEnrollment(INSTANCE, enrollment("dev-2"));
+        store.insertGroup(INSTANCE, group("grp-1"));
+        store.insertEnrollment(OTHER_INSTANCE, enrollment("dev-1"));
+
+        assertThat(store.enrollmentCount(INSTANCE)).isEqualTo(3);
+        assertThat(store.enrollmentCount("nobody")).isZero();
     }
 }

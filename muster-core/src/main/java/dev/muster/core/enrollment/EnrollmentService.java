@@ -6,6 +6,7 @@ import dev.muster.core.Timestamps;
 import dev.muster.core.allocation.LinkedHubStore;
 import dev.muster.core.hub.HubRegistry;
 import dev.muster.core.operations.OperationKind;
+import dev.muster.core.operations.QuotaGuard;
 import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.registration.RegistrationIds;
 import dev.muster.core.registration.RegistrationStore;
@@ -29,6 +30,7 @@ public final class EnrollmentService {
     private final UsageMeter usage;
     private final Clock clock;
     private final CertificateStore certificates;
+    private volatile QuotaGuard quotas;
 
     /** @param linkedHubs the instances' linked hubs: an enrollment may only name hubs linked to its instance */
     public EnrollmentService(EnrollmentStore store, RegistrationStore registrations, LinkedHubStore linkedHubs,
@@ -45,6 +47,19 @@ public final class EnrollmentService {
         this.linkedHubs = linkedHubs;
         this.usage = usage;
         this.clock = clock;
+    }
+
+    /** Enforces the instances' enrollment-count quotas (none without this). */
+    public EnrollmentService limitedBy(QuotaGuard guard) {
+        this.quotas = guard;
+        return this;
+    }
+
+    private void admitNew(String instance) {
+        QuotaGuard guard = quotas;
+        if (guard != null) {
+            guard.admitNewEnrollment(instance);
+        }
     }
 
     /** Result of a create-or-update: the stored document and whether it was new. */
@@ -76,6 +91,9 @@ public final class EnrollmentService {
             IndividualEnrollment doc = requested.withStored(attestation, status, Ids.etag(),
                     existing.map(IndividualEnrollment::createdDateTimeUtc).orElse(now), now,
                     capabilities(body.capabilities()), reprovision(body.reprovisionPolicy()));
+            if (existing.isEmpty()) {
+                admitNew(instance);
+            }
             boolean ok = existing.isEmpty()
                     ? store.insertEnrollment(instance, doc)
                     : store.replaceEnrollment(instance, doc, existing.get().etag());
@@ -129,6 +147,9 @@ public final class EnrollmentService {
             EnrollmentGroup doc = requested.withStored(attestation, status, Ids.etag(),
                     existing.map(EnrollmentGroup::createdDateTimeUtc).orElse(now), now,
                     capabilities(body.capabilities()), reprovision(body.reprovisionPolicy()));
+            if (existing.isEmpty()) {
+                admitNew(instance);
+            }
             boolean ok = existing.isEmpty()
                     ? store.insertGroup(instance, doc)
                     : store.replaceGroup(instance, doc, existing.get().etag());

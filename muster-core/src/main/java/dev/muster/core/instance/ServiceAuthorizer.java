@@ -17,6 +17,21 @@ public final class ServiceAuthorizer {
     }
 
     public SharedAccessPolicy authorize(ProvisioningInstance instance, String authorization, AccessRight needed) {
+        SharedAccessPolicy policy = authenticate(instance, authorization);
+        requireRight(policy, needed);
+        return policy;
+    }
+
+    /** 403 (errorCode 403002) unless the policy holds {@code needed}. */
+    public static void requireRight(SharedAccessPolicy policy, AccessRight needed) {
+        if (!policy.rights().contains(needed)) {
+            throw new ProvisioningException(403, 403002, "Shared access policy '" + policy.keyName()
+                    + "' lacks the " + needed + " right this call needs.");
+        }
+    }
+
+    /** The caller's policy if the token is valid for this instance, whatever its rights. */
+    public SharedAccessPolicy authenticate(ProvisioningInstance instance, String authorization) {
         SasToken token = SasToken.parse(authorization).orElseThrow(() -> new ProvisioningException(401, 401002,
                 "Missing or malformed Authorization header: expected 'SharedAccessSignature sr=…&sig=…&se=…&skn=…'."));
         if (token.keyName() == null) {
@@ -33,10 +48,6 @@ public final class ServiceAuthorizer {
             case WRONG_RESOURCE -> throw new ProvisioningException(401, 401002,
                     "The SAS token's sr does not name this service (" + instance.serviceHostName() + ").");
             default -> throw new ProvisioningException(401, 401002, "The SAS token's signature is invalid.");
-        }
-        if (!policy.get().rights().contains(needed)) {
-            throw ProvisioningException.forbidden("Shared access policy '" + policy.get().keyName()
-                    + "' lacks the " + needed + " right this call needs.");
         }
         return policy.get();
     }

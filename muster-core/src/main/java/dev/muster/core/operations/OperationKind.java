@@ -3,7 +3,12 @@ package dev.muster.core.operations;
 /** What is metered. Billed kinds are Azure's billing unit; failed attempts are counted but not billed. */
 public enum OperationKind {
     REGISTRATION(true), RE_REGISTRATION(true), ENROLLMENT_CREATE(true), ENROLLMENT_UPDATE(true),
-    ENROLLMENT_DELETE(true), REGISTRATION_DELETE(true), FAILED_REGISTRATION(false);
+    ENROLLMENT_DELETE(true), REGISTRATION_DELETE(true), FAILED_REGISTRATION(false),
+    /**
+     * A successful item of a bulk enrollment operation. Counted alongside the item's own create/update/delete
+     * (which is what is billed), so it is not billed again.
+     */
+    BULK_ITEM(false);
 
     private final boolean billed;
 

@@ -10,4 +10,7 @@ public interface OperationStore {
 
     /** Most recent failed attempts first, for operators (registration show, portal). */
     List<RegistrationOperation> failedOperations(String instance, String registrationId, int limit);
+
+    /** The instance's most recent failed attempts of any device, newest first (usage failures). */
+    List<RegistrationOperation> recentFailures(String instance, int limit);
 }

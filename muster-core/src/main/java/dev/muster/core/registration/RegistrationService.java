@@ -25,6 +25,7 @@ import dev.muster.core.hub.HubException;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.operations.OperationKind;
+import dev.muster.core.operations.QuotaGuard;
 import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.sas.SasVerifier;
 import dev.muster.core.x509.CaCertificate;
@@ -64,6 +65,7 @@ public final class RegistrationService {
     private final DeviceAuthenticator authenticator;
     private final HubSelector selector;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    private volatile QuotaGuard quotas;
 
     /** No TPM keys, hashed allocation only (no latency data, no webhook client): for tools and tests. */
     public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
@@ -115,6 +117,12 @@ public final class RegistrationService {
         }
     }
 
+    /** Enforces the instances' registrations-per-minute quotas (none without this). */
+    public RegistrationService limitedBy(QuotaGuard guard) {
+        this.quotas = guard;
+        return this;
+    }
+
     public String newOperationId() {
         return OperationIds.next(clock.millis());
     }
@@ -126,6 +134,7 @@ public final class RegistrationService {
     public RegistrationOperationStatus register(RegistrationRequest request, String operationId) {
         ProvisioningInstance instance = instance(request.idScope());
         String registrationId = RegistrationIds.requireValid(request.registrationId(), "registrationId");
+        admit(instance);
         checkBody(request.body(), registrationId);
         Enrollment enrollment;
         EnrollmentMatch match;
@@ -161,6 +170,19 @@ public final class RegistrationService {
             return assign(instance, registrationId, operationId, match, allocation);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void admit(ProvisioningInstance instance) {
+        QuotaGuard guard = quotas;
+        if (guard == null) {
+            return;
+        }
+        try {
+            guard.admitRegistration(instance);
+        } catch (ProvisioningException throttled) {
+            usage.recordFailure(instance.name(), FailureReason.QUOTA_EXCEEDED);
+            throw throttled;
         }
     }
 
@@ -536,7 +558,11 @@ public final class RegistrationService {
                 status.registrationState());
         operations.saveOperation(instance.name(),
                 new RegistrationOperation(operationId, registrationId, result, detail, clock.instant()));
-        usage.record(instance.name(), kind);
+        if (kind == OperationKind.FAILED_REGISTRATION) {
+            usage.recordFailure(instance.name(), FailureReason.of(status.registrationState()));
+        } else {
+            usage.record(instance.name(), kind);
+        }
         LOG.info("registration {} in {} {}: {}", registrationId, instance.idScope(), status.status(), detail);
         return result;
     }

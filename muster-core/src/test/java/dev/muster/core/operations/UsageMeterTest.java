@@ -20,7 +20,7 @@ class UsageMeterTest {
     private final InMemoryStore store = new InMemoryStore();
 
     /** Delegates to the in-memory store, failing while {@code failing} is set. */
-    private static final class FlakyUsageStore implements UsageStore {
+    private static class FlakyUsageStore implements UsageStore {
         private final UsageStore delegate;
         boolean failing;
         int writes;
@@ -41,6 +41,24 @@ class UsageMeterTest {
         @Override
         public Map<OperationKind, Long> usageSince(String instance, Instant since) {
             return delegate.usageSince(instance, since);
+        }
+
+        @Override
+        public List<MinuteCount> usageByMinute(String instance, Instant since) {
+            return delegate.usageByMinute(instance, since);
+        }
+
+        @Override
+        public void addFailures(String instance, String reason, Instant minute, long count) {
+            if (failing) {
+                throw new IllegalStateException("database unavailable");
+            }
+            delegate.addFailures(instance, reason, minute, count);
+        }
+
+        @Override
+        public Map<String, Long> failuresSince(String instance, Instant since) {
+            return delegate.failuresSince(instance, since);
         }
     }
 
@@ -161,15 +179,10 @@ class UsageMeterTest {
     @Test
     void losesNoCountWhenFlushRunsWhileDevicesAreCounted() throws Exception {
         java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
-        UsageStore counting = new UsageStore() {
+        UsageStore counting = new FlakyUsageStore(new InMemoryStore()) {
             @Override
             public void addUsage(String instance, OperationKind kind, Instant minute, long count) {
                 written.addAndGet(count);
-            }
-
-            @Override
-            public Map<OperationKind, Long> usageSince(String instance, Instant since) {
-                return Map.of();
             }
         };
         UsageMeter meter = new UsageMeter(counting, clock);
@@ -200,6 +213,40 @@ class UsageMeterTest {
         meter.flush();
 
         assertThat(written.get()).isEqualTo((long) threads * perThread);
+    }
+
+    @Test
+    void reportsBucketsPerHourAndFailuresByReason() {
+        UsageMeter meter = new UsageMeter(store, clock);
+        meter.record("a", OperationKind.REGISTRATION);
+        meter.recordFailure("a", "unauthorized");
+        clock.advance(Duration.ofMinutes(2));
+        meter.record("a", OperationKind.REGISTRATION);
+        meter.record("a", OperationKind.ENROLLMENT_CREATE);
+        clock.advance(Duration.ofHours(1));
+        meter.recordFailure("a", "unauthorized");
+        meter.recordFailure("a", "enrollmentDisabled");
+        meter.record("b", OperationKind.REGISTRATION);
+
+        UsageReport byMinute = meter.report("a", Instant.EPOCH, Granularity.MINUTE);
+        assertThat(byMinute.series()).hasSize(3);
+        assertThat(byMinute.series().get(0).start()).isEqualTo(MINUTE);
+        assertThat(byMinute.series().get(1).operations())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(OperationKind.REGISTRATION, 1L, OperationKind.ENROLLMENT_CREATE, 1L));
+
+        UsageReport byHour = meter.report("a", Instant.EPOCH, Granularity.HOUR);
+        assertThat(byHour.series()).extracting(UsageReport.Bucket::start)
+                .containsExactly(Instant.parse("2025-05-01T12:00:00Z"), Instant.parse("2025-05-01T13:00:00Z"));
+        assertThat(byHour.series().get(0).operations()).containsEntry(OperationKind.REGISTRATION, 2L)
+                .containsEntry(OperationKind.FAILED_REGISTRATION, 1L);
+        assertThat(byHour.failures()).containsExactlyInAnyOrderEntriesOf(Map.of("unauthorized", 2L, "enrollmentDisabled", 1L));
+        assertThat(byHour.billed()).isEqualTo(3);
+
+        UsageReport byDay = meter.report("a", Instant.EPOCH, Granularity.DAY);
+        assertThat(byDay.series()).singleElement().satisfies(b -> assertThat(b.operations())
+                .containsEntry(OperationKind.FAILED_REGISTRATION, 3L));
+        assertThat(meter.report("a", MINUTE.plus(Duration.ofHours(1)), Granularity.DAY).failures())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("unauthorized", 1L, "enrollmentDisabled", 1L));
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.muster.core.x509.CertificateStore;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.operations.OperationKind;
+import dev.muster.core.operations.QuotaStore;
 import dev.muster.core.operations.UsageStore;
 import dev.muster.core.registration.DeviceRegistrationState;
 import dev.muster.core.registration.OperationStore;
@@ -38,6 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Every core store interface in memory, with the semantics their javadoc (and the JDBC stores) promise:
@@ -47,9 +49,13 @@ import java.util.function.Function;
  * All methods are synchronized on the store: simple and thread-safe.
  */
 public final class InMemoryStore implements InstanceStore, EnrollmentStore, RegistrationStore, OperationStore,
-        LinkedHubStore, UsageStore, HubStore, CertificateStore {
+        LinkedHubStore, UsageStore, HubStore, CertificateStore, QuotaStore {
 
     private record UsageKey(String instance, OperationKind kind, Instant minute) {}
+
+    private record FailureKey(String instance, String reason, Instant minute) {}
+
+    private record QuotaKey(String instance, String counter, Instant minute) {}
 
     private final Map<String, ProvisioningInstance> instances = new LinkedHashMap<>();
     private final Map<String, TreeMap<String, IndividualEnrollment>> enrollments = new HashMap<>();
@@ -58,6 +64,8 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     private final Map<String, Map<String, RegistrationOperation>> operations = new HashMap<>();
     private final Map<String, TreeMap<String, LinkedHub>> linkedHubs = new HashMap<>();
     private final Map<UsageKey, Long> usage = new HashMap<>();
+    private final Map<FailureKey, Long> failures = new HashMap<>();
+    private final Map<QuotaKey, Integer> quotaCounts = new HashMap<>();
     private final TreeMap<String, BuiltInHubConfig> hubs = new TreeMap<>();
     /** hub key → device ID (case-sensitive) → device / twin. */
     private final Map<String, TreeMap<String, HubDevice>> devices = new HashMap<>();
@@ -126,6 +134,37 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
             return false;
         }
         instances.put(instance.name(), copy(instance));
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<ProvisioningInstance> updateInstance(String name,
+                                                                      UnaryOperator<ProvisioningInstance> change) {
+        ProvisioningInstance current = instances.get(name);
+        if (current == null) {
+            return Optional.empty();
+        }
+        ProvisioningInstance changed = change.apply(copy(current));
+        ProvisioningInstance next = new ProvisioningInstance(current.name(), current.idScope(),
+                current.serviceHostName(), changed.allocationPolicy(), changed.policies(), changed.quotas());
+        instances.put(name, copy(next));
+        return Optional.of(copy(next));
+    }
+
+    @Override
+    public synchronized boolean deleteInstance(String name) {
+        if (instances.remove(name) == null) {
+            return false;
+        }
+        enrollments.remove(name);
+        groups.remove(name);
+        registrations.remove(name);
+        operations.remove(name);
+        linkedHubs.remove(name);
+        certificates.remove(name);
+        usage.keySet().removeIf(k -> k.instance().equals(name));
+        failures.keySet().removeIf(k -> k.instance().equals(name));
+        quotaCounts.keySet().removeIf(k -> k.instance().equals(name));
         return true;
     }
 
@@ -300,6 +339,17 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
                 .toList();
     }
 
+    @Override
+    public synchronized List<RegistrationOperation> recentFailures(String instance, int limit) {
+        return operations.getOrDefault(instance, Map.of()).values().stream()
+                .filter(InMemoryStore::isFailure)
+                .sorted(Comparator.comparing(RegistrationOperation::createdAt)
+                        .thenComparing(RegistrationOperation::operationId).reversed())
+                .limit(Math.max(0, limit))
+                .map(InMemoryStore::copyOperation)
+                .toList();
+    }
+
     /** A refused or failed attempt; "disabled" counts, as in the JDBC store. */
     private static boolean isFailure(RegistrationOperation operation) {
         String status = operation.result() == null ? null : operation.result().status();
@@ -353,6 +403,49 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
             }
         });
         return out;
+    }
+
+    @Override
+    public synchronized List<MinuteCount> usageByMinute(String instance, Instant since) {
+        return usage.entrySet().stream()
+                .filter(e -> e.getKey().instance().equals(instance) && !e.getKey().minute().isBefore(since))
+                .map(e -> new MinuteCount(e.getKey().minute(), e.getKey().kind(), e.getValue()))
+                .sorted(Comparator.comparing(MinuteCount::minute).thenComparing(MinuteCount::kind))
+                .toList();
+    }
+
+    @Override
+    public synchronized void addFailures(String instance, String reason, Instant minute, long count) {
+        failures.merge(new FailureKey(instance, reason, minute), count, Long::sum);
+    }
+
+    @Override
+    public synchronized Map<String, Long> failuresSince(String instance, Instant since) {
+        Map<String, Long> out = new TreeMap<>();
+        failures.forEach((k, n) -> {
+            if (k.instance().equals(instance) && !k.minute().isBefore(since)) {
+                out.merge(k.reason(), n, Long::sum);
+            }
+        });
+        return out;
+    }
+
+    // ---- QuotaStore ------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized boolean tryCount(String instance, String counter, Instant minute, int limit) {
+        QuotaKey k = new QuotaKey(instance, counter, minute);
+        int used = quotaCounts.getOrDefault(k, 0);
+        if (used >= limit) {
+            return false;
+        }
+        quotaCounts.put(k, used + 1);
+        return true;
+    }
+
+    @Override
+    public synchronized long enrollmentCount(String instance) {
+        return of(enrollments, instance).size() + of(groups, instance).size();
     }
 
     // ---- HubStore --------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
     public static final String HEALTH_BODY = "{\"status\":\"up\"}";
     private static final Set<String> SERVICE_ROOTS =
             Set.of("enrollments", "enrollmentgroups", "registrations", "usage", "metrics", "linkedhubs",
-                    "certificates");
+                    "certificates", "policies", "instance", "instances");
 
     private final Predicate<String> isHubHost;
     private final Route hubApi;

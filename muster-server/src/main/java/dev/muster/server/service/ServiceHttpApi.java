@@ -1,7 +1,6 @@
 package dev.muster.server.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
@@ -10,11 +9,15 @@ import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.instance.AccessRight;
+import dev.muster.core.instance.InstanceService;
 import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.instance.PolicyService;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.ServiceAuthorizer;
-import dev.muster.core.operations.OperationKind;
+import dev.muster.core.instance.SharedAccessPolicy;
+import dev.muster.core.operations.QuotaGuard;
 import dev.muster.core.operations.UsageMeter;
+import dev.muster.core.registration.OperationStore;
 import dev.muster.core.registration.DeviceRegistrationState;
 import dev.muster.core.registration.RegistrationOperation;
 import dev.muster.core.registration.RegistrationService;
@@ -24,8 +27,6 @@ import dev.muster.server.http.Blocking;
 import dev.muster.server.http.Exchange;
 import dev.muster.server.http.Route;
 import dev.muster.server.hub.HubHealthProbe;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,10 @@ public final class ServiceHttpApi implements Route {
     private final Blocking blocking;
     private final LinkedHubRoutes linkedHubs;
     private CertificateRoutes certificates;
+    private final PolicyRoutes policies;
+    private UsageRoutes usageRoutes;
+    private InstanceRoutes instanceRoutes;
+    private QuotaGuard quotas;
 
     public ServiceHttpApi(InstanceStore instances, ServiceAuthorizer authorizer, EnrollmentService enrollments,
                           RegistrationService registrations, UsageMeter usage, Supplier<String> metrics,
@@ -61,6 +66,19 @@ public final class ServiceHttpApi implements Route {
         this.metrics = metrics;
         this.blocking = blocking;
         this.linkedHubs = new LinkedHubRoutes(links, health);
+        this.policies = new PolicyRoutes(new PolicyService(instances));
+    }
+
+    /**
+     * Serves {@code /instance}, {@code /instances} (administrators, on the default instance's host) and
+     * {@code /usage}, and enforces the instances' operations-per-minute quotas.
+     */
+    public ServiceHttpApi withTenancy(InstanceService instanceService, InstanceHosts hosts, String globalEndpoint,
+                                      String defaultInstance, OperationStore operations, QuotaGuard guard) {
+        this.instanceRoutes = new InstanceRoutes(instanceService, hosts, globalEndpoint, defaultInstance);
+        this.usageRoutes = new UsageRoutes(usage, operations);
+        this.quotas = guard;
+        return this;
     }
 
     /** Serves {@code /certificates} (CA certificates and proof of possession) with this service. */
@@ -87,11 +105,10 @@ public final class ServiceHttpApi implements Route {
             case "registrations" -> registrationRoutes(ex, s, method, host, authorization);
             case "linkedhubs" -> linkedHubRoutes(ex, s, method, host, authorization);
             case "certificates" -> certificateRoutes(ex, s, method, host, authorization);
-            case "usage" -> {
-                requireShape(s.size() == 1 && method.equals("GET"), ex);
-                call(ex, host, authorization, AccessRight.ServiceConfig, i -> usageReport(i, ex.query("since")),
-                        v -> ex.json(200, v));
-            }
+            case "policies" -> policies.handle(this, ex, s, method, host, authorization);
+            case "usage" -> requireRoutes(usageRoutes, ex).handle(this, ex, s, method, host, authorization);
+            case "instance" -> requireRoutes(instanceRoutes, ex).settings(this, ex, s, method, host, authorization);
+            case "instances" -> requireRoutes(instanceRoutes, ex).admin(this, ex, s, method, host, authorization);
             default -> notFound(ex);
         }
     }
@@ -308,46 +325,57 @@ public final class ServiceHttpApi implements Route {
         }).toList();
     }
 
-    private ObjectNode usageReport(ProvisioningInstance instance, String since) {
-        Instant from;
-        try {
-            from = since == null ? Instant.now().minus(Duration.ofDays(30)) : Instant.parse(since);
-        } catch (RuntimeException e) {
-            throw ProvisioningException.badRequest("since must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z.");
-        }
-        Map<OperationKind, Long> counts = usage.usageSince(instance.name(), from);
-        ObjectNode out = Json.object();
-        out.put("idScope", instance.idScope());
-        out.put("since", Timestamps.format(from));
-        ObjectNode ops = out.putObject("operations");
-        long billed = 0;
-        for (Map.Entry<OperationKind, Long> e : counts.entrySet()) {
-            ops.put(e.getKey().wireName(), e.getValue());
-            if (e.getKey().billed()) {
-                billed += e.getValue();
-            }
-        }
-        out.put("billedOperations", billed);
-        return out;
-    }
-
     // ---- plumbing --------------------------------------------------------------------------------------------
 
-    private interface InstanceCall<T> {
+    interface InstanceCall<T> {
         T apply(ProvisioningInstance instance) throws Exception;
     }
 
-    /** Finds the instance by host name, checks the caller's right, then runs the call off the event loop. */
-    private <T> void call(Exchange ex, String host, String authorization, AccessRight right, InstanceCall<T> work,
-                          java.util.function.Consumer<T> onValue) {
+    interface PolicyCall<T> {
+        T apply(ProvisioningInstance instance, SharedAccessPolicy caller) throws Exception;
+    }
+
+    /**
+     * Finds the instance by host name, checks the caller's right and the instance's operations quota, then runs the
+     * call off the event loop.
+     */
+    <T> void call(Exchange ex, String host, String authorization, AccessRight right, InstanceCall<T> work,
+                  java.util.function.Consumer<T> onValue) {
         Callable<T> task = () -> {
-            ProvisioningInstance instance = instances.instanceByServiceHost(host).orElseThrow(() ->
-                    new ProvisioningException(404, 404000, "No provisioning service instance is served at host '"
-                            + host + "'; use the HostName of the service connection string."));
+            ProvisioningInstance instance = instanceAt(host);
             authorizer.authorize(instance, authorization, right);
+            if (quotas != null) {
+                quotas.admitOperation(instance);
+            }
             return work.apply(instance);
         };
         Async.answer(ex, blocking.run(task), onValue);
+    }
+
+    /**
+     * Like {@link #call} for the instance's own settings: any valid policy may call (the work checks rights itself),
+     * and the operations quota does not apply, so an owner can always lift a quota.
+     */
+    <T> void callAs(Exchange ex, String host, String authorization, PolicyCall<T> work,
+                    java.util.function.Consumer<T> onValue) {
+        Callable<T> task = () -> {
+            ProvisioningInstance instance = instanceAt(host);
+            return work.apply(instance, authorizer.authenticate(instance, authorization));
+        };
+        Async.answer(ex, blocking.run(task), onValue);
+    }
+
+    private ProvisioningInstance instanceAt(String host) {
+        return instances.instanceByServiceHost(host).orElseThrow(() ->
+                new ProvisioningException(404, 404000, "No provisioning service instance is served at host '"
+                        + host + "'; use the HostName of the service connection string."));
+    }
+
+    private static <R> R requireRoutes(R routes, Exchange ex) {
+        if (routes == null) {
+            notFound(ex);
+        }
+        return routes;
     }
 
     private static <T> void page(Exchange ex, List<T> rows, int size, Function<T, String> id, String itemType) {
@@ -370,22 +398,22 @@ public final class ServiceHttpApi implements Route {
         return q.asText();
     }
 
-    private static String requireBody(Exchange ex) {
+    static String requireBody(Exchange ex) {
         return Optional.ofNullable(ex.body()).filter(b -> !b.isBlank()).orElseThrow(
                 () -> ProvisioningException.badRequest("A JSON request body is required."));
     }
 
-    private static void requireShape(boolean ok, Exchange ex) {
+    static void requireShape(boolean ok, Exchange ex) {
         if (!ok) {
             notFound(ex);
         }
     }
 
-    private static void notFound(Exchange ex) {
+    static void notFound(Exchange ex) {
         throw new ProvisioningException(404, 404000, "No service API at " + ex.method() + " " + ex.request().path() + ".");
     }
 
-    private static void methodNotAllowed(Exchange ex) {
+    static void methodNotAllowed(Exchange ex) {
         throw new ProvisioningException(405, 405000, "Method " + ex.method() + " is not allowed on "
                 + ex.request().path() + ".");
     }

@@ -1,0 +1,176 @@
+package dev.muster.it;
+
+import static dev.muster.it.ServiceRest.call;
+import static dev.muster.it.ServiceRest.connectionString;
+import static dev.muster.it.ServiceRest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
+import com.microsoft.azure.sdk.iot.provisioning.service.ProvisioningServiceClient;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.IndividualEnrollment;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.SymmetricKeyAttestation;
+import com.microsoft.azure.sdk.iot.provisioning.service.exceptions.ProvisioningServiceClientUnathorizedException;
+import dev.muster.core.Ids;
+import dev.muster.core.sas.ConnectionString;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Multi-tenant instances: the administrator's API on the default instance, and isolation both ways between two
+ * instances, with the Azure Java SDKs where they can say it.
+ */
+class InstancesIT {
+    private static String admin;
+    private static Tenant a;
+    private static Tenant b;
+
+    record Tenant(String name, String idScope, String host, String connectionString) {
+        ProvisioningServiceClient sdk() {
+            return ProvisioningServiceClient.createFromConnectionString(connectionString);
+        }
+
+        String key() {
+            return ConnectionString.parse(connectionString).key();
+        }
+    }
+
+    static Tenant create(String name, String body) throws Exception {
+        HttpResponse<String> r = call(admin, "PUT", "/instances/" + name, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode doc = json(r);
+        return new Tenant(doc.path("name").asText(), doc.path("idScope").asText(), doc.path("serviceHostName").asText(),
+                doc.path("connectionString").asText());
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    @BeforeAll
+    static void tenants() throws Exception {
+        admin = MusterUnderTest.info().serviceConnectionString();
+        a = create(unique("tenant-a"), "{}");
+        b = create(unique("tenant-b"), "{\"allocationPolicy\":\"geoLatency\",\"quotas\":{\"enrollments\":1000}}");
+    }
+
+    @Test
+    void aNewInstanceHasItsOwnLoopbackHostIdScopeOwnerPolicyAndTheBuiltInHubs() throws Exception {
+        assertThat(a.host()).startsWith("127.0.20.");
+        assertThat(b.host()).startsWith("127.0.20.").isNotEqualTo(a.host());
+        assertThat(a.idScope()).matches("0ne[0-9A-F]{8}").isNotEqualTo(b.idScope())
+                .isNotEqualTo(MusterUnderTest.info().idScope());
+
+        JsonNode settings = json(call(b.connectionString(), "GET", "/instance", null));
+        assertThat(settings.path("name").asText()).isEqualTo(b.name());
+        assertThat(settings.path("allocationPolicy").asText()).isEqualTo("geoLatency");
+        assertThat(settings.path("quotas").path("enrollments").asInt()).isEqualTo(1000);
+        assertThat(settings.path("policy").path("keyName").asText()).isEqualTo("provisioningserviceowner");
+
+        JsonNode hubs = json(call(a.connectionString(), "GET", "/linkedHubs", null));
+        assertThat(hubs.findValuesAsText("hostName")).contains(MusterUnderTest.hub());
+
+        JsonNode listed = json(call(admin, "GET", "/instances", null));
+        assertThat(listed.findValuesAsText("name")).contains("default", a.name(), b.name());
+        assertThat(listed.toString()).doesNotContain(a.key());
+        JsonNode one = json(call(admin, "GET", "/instances/" + a.name(), null));
+        assertThat(one.path("idScope").asText()).isEqualTo(a.idScope());
+        assertThat(one.has("connectionString")).isFalse();
+        assertThat(call(admin, "PUT", "/instances/" + a.name(), "{}").statusCode()).isEqualTo(409);
+        // connection-info.json keeps describing the default instance.
+        assertThat(MusterUnderTest.info().serviceConnectionString()).contains("HostName=localhost;");
+    }
+
+    @Test
+    void onlyTheDefaultInstancesServiceConfigManagesInstances() throws Exception {
+        HttpResponse<String> fromTenant = call(a.connectionString(), "GET", "/instances", null);
+        assertThat(fromTenant.statusCode()).isEqualTo(403);
+        assertThat(fromTenant.body()).contains("default instance");
+        HttpResponse<String> bad = call(admin, "PUT", "/instances/Not_A_Name", "{}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        HttpResponse<String> refused = call(admin, "DELETE", "/instances/default", null);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("cannot be deleted");
+    }
+
+    @Test
+    void theJavaServiceSdkWorksAgainstANewInstance() throws Exception {
+        String id = unique("sdk-b");
+        IndividualEnrollment created = b.sdk().createOrUpdateIndividualEnrollment(
+                new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null)));
+        assertThat(b.sdk().getIndividualEnrollment(id).getEtag()).isEqualTo(created.getEtag());
+        assertThat(call(admin, "GET", "/enrollments/" + id, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aDeviceCanOnlyRegisterThroughItsOwnScopeEvenWithTheSameIdAndKey() throws Exception {
+        String id = unique("twin-id");
+        String keyA = Ids.symmetricKey();
+        String keyB = Ids.symmetricKey();
+        a.sdk().createOrUpdateIndividualEnrollment(new IndividualEnrollment(id, new SymmetricKeyAttestation(keyA, keyA)));
+        b.sdk().createOrUpdateIndividualEnrollment(new IndividualEnrollment(id, new SymmetricKeyAttestation(keyB, keyB)));
+
+        Devices.Outcome aWithBsKey = Devices.register(a.idScope(), id, keyB, ProvisioningDeviceClientTransportProtocol.HTTPS, null);
+        Devices.Outcome bWithAsKey = Devices.register(b.idScope(), id, keyA, ProvisioningDeviceClientTransportProtocol.MQTT, null);
+        assertThat(aWithBsKey.result() == null ? null : aWithBsKey.result().getProvisioningDeviceClientStatus())
+                .isNotEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+        assertThat(bWithAsKey.result() == null ? null : bWithAsKey.result().getProvisioningDeviceClientStatus())
+                .isNotEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+        assertThat(call(a.connectionString(), "GET", "/registrations/" + id, null).statusCode()).isEqualTo(404);
+        assertThat(call(b.connectionString(), "GET", "/registrations/" + id, null).statusCode()).isEqualTo(404);
+
+        Devices.Outcome own = Devices.register(b.idScope(), id, keyB, ProvisioningDeviceClientTransportProtocol.HTTPS, null);
+        assertThat(own.result().getProvisioningDeviceClientStatus())
+                .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+        assertThat(call(b.connectionString(), "GET", "/registrations/" + id, null).statusCode()).isEqualTo(200);
+        assertThat(call(a.connectionString(), "GET", "/registrations/" + id, null).statusCode()).isEqualTo(404);
+        // Failed attempts are counted where they happened, by reason.
+        assertThat(json(call(a.connectionString(), "GET", "/usage", null)).path("failures").path("unauthorized").asLong())
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void oneInstancesKeysNeverReadOrChangeAnother() throws Exception {
+        String id = unique("secret");
+        b.sdk().createOrUpdateIndividualEnrollment(new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null)));
+        for (Tenant[] pair : new Tenant[][] {{a, b}, {b, a}}) {
+            Tenant own = pair[0];
+            Tenant other = pair[1];
+            // The Java service SDK aimed at the other instance's host with this instance's owner key.
+            ProvisioningServiceClient crossed = ProvisioningServiceClient.createFromConnectionString(
+                    connectionString(other.host(), "provisioningserviceowner", own.key()));
+            assertThatThrownBy(() -> crossed.getIndividualEnrollment(id))
+                    .isInstanceOf(ProvisioningServiceClientUnathorizedException.class);
+            assertThatThrownBy(() -> crossed.createOrUpdateIndividualEnrollment(
+                    new IndividualEnrollment(unique("intruder"), new SymmetricKeyAttestation(null, null))))
+                    .isInstanceOf(ProvisioningServiceClientUnathorizedException.class);
+            // A valid token of this instance, replayed at the other's host.
+            String token = ServiceRest.token(own.connectionString(), 600);
+            HttpResponse<String> replayed = call(other.host(), token, "GET", "/enrollments/" + id, null);
+            assertThat(replayed.statusCode()).isEqualTo(401);
+            assertThat(replayed.body()).contains("401002");
+            HttpResponse<String> deleted = call(other.host(), token, "DELETE", "/enrollments/" + id, null);
+            assertThat(deleted.statusCode()).isEqualTo(401);
+        }
+        assertThat(b.sdk().getIndividualEnrollment(id)).isNotNull();
+    }
+
+    @Test
+    void deletingAnInstanceRemovesItAndItsData() throws Exception {
+        Tenant doomed = create(unique("doomed"), "{}");
+        String id = unique("doomed-dev");
+        doomed.sdk().createOrUpdateIndividualEnrollment(new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null)));
+
+        assertThat(call(admin, "DELETE", "/instances/" + doomed.name(), null).statusCode()).isEqualTo(204);
+
+        assertThat(call(admin, "GET", "/instances/" + doomed.name(), null).statusCode()).isEqualTo(404);
+        HttpResponse<String> gone = call(doomed.connectionString(), "GET", "/enrollments/" + id, null);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.body()).contains("No provisioning service instance is served at host");
+        assertThat(MusterUnderTest.server().store().enrollmentCount(doomed.name())).isZero();
+    }
+}

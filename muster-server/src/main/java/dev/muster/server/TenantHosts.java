@@ -1,0 +1,67 @@
+package dev.muster.server;
+
+import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.instance.ProvisioningInstance;
+import dev.muster.server.service.InstanceHosts;
+import dev.muster.server.tls.LocalPki;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Service host names of new instances. On a server addressed as {@code localhost} or by IP, each instance gets a
+ * loopback address of its own, {@code 127.0.20.N} (every 127/8 address reaches this machine, so no DNS is needed);
+ * otherwise {@code NAME.<server host name>}, covered by the certificate's wildcard name (the operator provides the
+ * wildcard DNS record).
+ */
+final class TenantHosts implements InstanceHosts {
+    static final String LOOPBACK_PREFIX = "127.0.20.";
+
+    private final InstanceStore instances;
+    private final String serverHost;
+    private final List<BuiltInHubConfig> hubs;
+    private final Consumer<ProvisioningInstance> serve;
+
+    TenantHosts(InstanceStore instances, String serverHost, List<BuiltInHubConfig> hubs,
+                Consumer<ProvisioningInstance> serve) {
+        this.instances = instances;
+        this.serverHost = serverHost.toLowerCase(Locale.ROOT);
+        this.hubs = List.copyOf(hubs);
+        this.serve = serve;
+    }
+
+    /** Whether instances get loopback addresses rather than sub-domains. */
+    static boolean loopbackStyle(String serverHost) {
+        return serverHost.equalsIgnoreCase("localhost") || LocalPki.isIpLiteral(serverHost);
+    }
+
+    @Override
+    public String hostFor(String name) {
+        if (!loopbackStyle(serverHost)) {
+            return name + "." + serverHost;
+        }
+        Set<String> taken = new HashSet<>();
+        instances.listInstances().forEach(i -> taken.add(i.serviceHostName()));
+        for (int n = 1; n < 255; n++) {
+            if (!taken.contains(LOOPBACK_PREFIX + n)) {
+                return LOOPBACK_PREFIX + n;
+            }
+        }
+        throw new dev.muster.core.ProvisioningException(400, 400004, "All 254 loopback addresses " + LOOPBACK_PREFIX
+                + "1-254 are taken by instances; delete one, or serve Muster under a DNS name for sub-domain hosts.");
+    }
+
+    @Override
+    public void serve(ProvisioningInstance instance) {
+        serve.accept(instance);
+    }
+
+    @Override
+    public List<LinkedHub> defaultHubs() {
+        return hubs.stream().map(h -> new LinkedHub(h.hostName(), h.connectionString(), 1, true)).toList();
+    }
+}
