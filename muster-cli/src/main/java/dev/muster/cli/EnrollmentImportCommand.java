@@ -136,8 +136,9 @@ final class EnrollmentImportCommand implements Callable<Integer> {
             System.out.println("  … and " + (s.errors().size() - shown) + " more" + (errorsFile == null
                     ? " (--errors FILE lists them all)." : " in " + errorsFile + "."));
         }
-        if (s.unreachable()) {
-            System.out.println("The server could not be reached: fix that, then re-run with --mode update to finish.");
+        if (s.stoppedBecause() != null) {
+            System.out.println("Stopped: " + s.stoppedBecause() + " Fix that, then run the same command again (rows"
+                    + " already created are counted as 'already existed').");
         }
     }
 

@@ -62,6 +62,22 @@ class OperatorCliIT {
         return r;
     }
 
+    /**
+     * The JSON document a command printed. The in-process server logs to the same System.out (e.g. "created
+     * provisioning service instance"), so the document starts at the first line that opens one.
+     */
+    static JsonNode json(CliIT.Run r) {
+        String out = r.out();
+        int start = 0;
+        for (String line : out.split("\n", -1)) {
+            if (line.startsWith("{") || line.startsWith("[")) {
+                break;
+            }
+            start += line.length() + 1;
+        }
+        return Json.tree(out.substring(Math.min(start, out.length())));
+    }
+
     static String unique(String prefix) {
         return prefix + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -70,10 +86,10 @@ class OperatorCliIT {
     void linkedHubsAreListedReweightedAndUnlinked() {
         String hub2 = MusterUnderTest.hub();
         assertThat(ok("linked-hub", "list").out()).contains("HUB").contains(hub2);
-        JsonNode list = Json.tree(ok("linked-hub", "list", "-o", "json").out());
+        JsonNode list = json(ok("linked-hub", "list", "-o", "json"));
         assertThat(list.isArray()).isTrue();
         try {
-            JsonNode updated = Json.tree(ok("linked-hub", "update", hub2, "--weight", "3", "-o", "json").out());
+            JsonNode updated = json(ok("linked-hub", "update", hub2, "--weight", "3", "-o", "json"));
             assertThat(updated.path("allocationWeight").asInt()).isEqualTo(3);
             assertThat(ok("linked-hub", "remove", hub2).out()).contains("Unlinked hub " + hub2);
             assertThat(ok("linked-hub", "list").out()).doesNotContain(hub2 + " ");
@@ -89,7 +105,7 @@ class OperatorCliIT {
     @Test
     void tpmEnrollmentsKeepDevicesOnTheirHubWhenAsked() {
         String id = unique("cli-tpm-");
-        JsonNode e = Json.tree(ok("enrollment", "create", id, "--tpm-ek", EK, "--no-reprovision", "-o", "json").out());
+        JsonNode e = json(ok("enrollment", "create", id, "--tpm-ek", EK, "--no-reprovision", "-o", "json"));
         assertThat(e.path("attestation").path("type").asText()).isEqualTo("tpm");
         assertThat(e.path("attestation").path("tpm").path("endorsementKey").asText()).isEqualTo(EK);
         assertThat(e.path("reprovisionPolicy").path("updateHubAssignment").asBoolean()).isFalse();
@@ -123,8 +139,8 @@ class OperatorCliIT {
     @Test
     void policiesGrantRightsAndTheirConnectionStringsWork() {
         String name = unique("cli-enroller-");
-        JsonNode created = Json.tree(ok("policy", "create", name, "--rights", "enrollmentread,EnrollmentWrite", "-o",
-                "json").out());
+        JsonNode created = json(ok("policy", "create", name, "--rights", "enrollmentread,EnrollmentWrite", "-o",
+                "json"));
         assertThat(created.path("keyName").asText()).isEqualTo(name);
         assertThat(created.path("rights").asText()).contains("EnrollmentRead").contains("EnrollmentWrite")
                 .doesNotContain("ServiceConfig");
@@ -134,8 +150,8 @@ class OperatorCliIT {
         String cs = ok("connection-string", "show", "--policy", name).out().strip();
         assertThat(cs).startsWith("HostName=localhost;SharedAccessKeyName=" + name + ";SharedAccessKey="
                 + created.path("primaryKey").asText());
-        JsonNode secondary = Json.tree(ok("connection-string", "show", "--policy", name, "--key", "secondary", "-o",
-                "json").out());
+        JsonNode secondary = json(ok("connection-string", "show", "--policy", name, "--key", "secondary", "-o",
+                "json"));
         assertThat(secondary.path("connectionString").asText()).endsWith(created.path("secondaryKey").asText());
 
         assertThat(CliIT.muster("enrollment", "list", "--connection-string", cs).exit()).isZero();
@@ -143,7 +159,7 @@ class OperatorCliIT {
         assertThat(forbidden.exit()).isEqualTo(1);
         assertThat(forbidden.err()).contains("403").contains("ServiceConfig");
 
-        JsonNode regenerated = Json.tree(ok("policy", "regenerate-key", name, "--key", "primary", "-o", "json").out());
+        JsonNode regenerated = json(ok("policy", "regenerate-key", name, "--key", "primary", "-o", "json"));
         assertThat(regenerated.path("primaryKey").asText()).isNotEqualTo(created.path("primaryKey").asText());
         assertThat(regenerated.path("secondaryKey").asText()).isEqualTo(created.path("secondaryKey").asText());
         assertThat(CliIT.muster("enrollment", "list", "--connection-string", cs).exit()).as("old key").isEqualTo(1);
@@ -157,21 +173,21 @@ class OperatorCliIT {
     @Test
     void instancesAreCreatedUsedThroughTheirProfileAndDeleted() {
         String name = unique("cli-tenant-");
-        JsonNode created = Json.tree(ok("instance", "create", name, "--save-profile", "-o", "json").out());
+        JsonNode created = json(ok("instance", "create", name, "--save-profile", "-o", "json"));
         assertThat(created.path("name").asText()).isEqualTo(name);
         assertThat(created.path("idScope").asText()).startsWith("0ne");
         assertThat(created.path("connectionString").asText()).contains("SharedAccessKey=");
         assertThat(ok("instance", "list").out()).contains(name).contains(created.path("idScope").asText());
-        assertThat(Json.tree(ok("instance", "show", name, "-o", "json").out()).has("connectionString")).isFalse();
+        assertThat(json(ok("instance", "show", name, "-o", "json")).has("connectionString")).isFalse();
 
         String id = unique("cli-tenant-dev-");
         CliIT.Run inTenant = CliIT.muster("enrollment", "create", id, "--profile", name);
         assertThat(inTenant.exit()).as(inTenant.err()).isZero();
         assertThat(CliIT.muster("enrollment", "show", id).exit()).as("not visible in the default instance").isEqualTo(4);
-        JsonNode own = Json.tree(ok("instance", "show", "--profile", name, "-o", "json").out());
+        JsonNode own = json(ok("instance", "show", "--profile", name, "-o", "json"));
         assertThat(own.path("idScope").asText()).isEqualTo(created.path("idScope").asText());
         assertThat(own.path("policy").path("rights").asText()).contains("ServiceConfig");
-        JsonNode usage = Json.tree(ok("usage", "--instance", name, "-o", "json").out());
+        JsonNode usage = json(ok("usage", "--instance", name, "-o", "json"));
         assertThat(usage.path("idScope").asText()).isEqualTo(created.path("idScope").asText());
 
         assertThat(CliIT.muster("instance", "delete", name).exit()).as("needs --yes").isEqualTo(2);
@@ -185,10 +201,10 @@ class OperatorCliIT {
         ok("enrollment", "create", unique("cli-usage-"));
         CliIT.Run table = ok("usage", "--since", "1h", "--granularity", "minute");
         assertThat(table.out()).contains("billed operations").contains("START").contains("TOTAL");
-        JsonNode json = Json.tree(ok("usage", "--since", "1h", "--granularity", "minute", "-o", "json").out());
+        JsonNode json = json(ok("usage", "--since", "1h", "--granularity", "minute", "-o", "json"));
         assertThat(json.path("series").isArray()).isTrue();
         assertThat(json.path("billedOperations").asLong()).isPositive();
-        assertThat(Json.tree(ok("usage", "failures", "--top", "5", "-o", "json").out()).isArray()).isTrue();
+        assertThat(json(ok("usage", "failures", "--top", "5", "-o", "json")).isArray()).isTrue();
         assertThat(CliIT.muster("usage", "--since", "yesterday").exit()).isEqualTo(2);
     }
 
@@ -210,10 +226,10 @@ class OperatorCliIT {
         Path good = Files.writeString(dir.resolve("devices.csv"), csv.toString());
         CliIT.Run created = ok("enrollment", "import", "--csv", good.toString());
         assertThat(created.out()).contains("25 rows").contains("25 created, 0 already existed, 0 failed");
-        JsonNode one = Json.tree(ok("enrollment", "show", prefix + "-7", "-o", "json").out());
+        JsonNode one = json(ok("enrollment", "show", prefix + "-7", "-o", "json"));
         assertThat(one.path("initialTwin").path("tags").path("n").asInt()).isEqualTo(7);
 
-        JsonNode again = Json.tree(ok("enrollment", "import", "--csv", good.toString(), "-o", "json").out());
+        JsonNode again = json(ok("enrollment", "import", "--csv", good.toString(), "-o", "json"));
         assertThat(again.path("succeeded").asInt()).isZero();
         assertThat(again.path("alreadyExisted").asInt()).isEqualTo(25);
         assertThat(ok("enrollment", "import", "--csv", good.toString(), "--mode", "update").out())

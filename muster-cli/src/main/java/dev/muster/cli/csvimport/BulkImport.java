@@ -16,11 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends enrollments through the bulk API, {@link #BATCH} per call with several calls in flight. A call answered
- * 429 or 503 is retried after its Retry-After; a call that gets no answer is retried a few times, then the import
- * stops (the items not sent are reported, so a re-run with mode update finishes the job).
+ * 429 or 503 is retried after its Retry-After; a call that gets no answer is retried a few times. When a whole call
+ * fails in a way every other call would too (no answer, 401, 403, 404) the import stops: the items not sent are
+ * reported, so a re-run finishes the job.
  */
 public final class BulkImport implements dev.muster.cli.bench.Progress.Counts {
     /** Items per bulk call: the API's limit. */
@@ -50,7 +52,7 @@ public final class BulkImport implements dev.muster.cli.bench.Progress.Counts {
 
     /** What happened: items that succeeded, items that already existed (mode create), and the rest. */
     public record Summary(int rows, long succeeded, long alreadyExisted, List<ItemError> errors, double seconds,
-                          boolean unreachable) {}
+                          String stoppedBecause, boolean unreachable) {}
 
     private final Sender sender;
     private final String mode;
@@ -61,6 +63,7 @@ public final class BulkImport implements dev.muster.cli.bench.Progress.Counts {
     private final AtomicLong existing = new AtomicLong();
     private final ConcurrentLinkedQueue<ItemError> errors = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean unreachable = new AtomicBoolean();
+    private final AtomicReference<String> stopped = new AtomicReference<>();
 
     public BulkImport(Sender sender, String mode, int parallel, long retryPauseMillis) {
         this.sender = sender;
@@ -101,12 +104,14 @@ public final class BulkImport implements dev.muster.cli.bench.Progress.Counts {
         List<ItemError> sorted = new ArrayList<>(errors);
         sorted.sort(Comparator.comparingInt(ItemError::line));
         long ok = done.get() - failed.get() - existing.get();
-        return new Summary(items.size(), ok, existing.get(), sorted, (System.nanoTime() - start) / 1e9, unreachable.get());
+        return new Summary(items.size(), ok, existing.get(), sorted, (System.nanoTime() - start) / 1e9, stopped.get(),
+                unreachable.get());
     }
 
     private void sendBatch(List<EnrollmentRows.Item> batch) {
-        if (unreachable.get()) {
-            batch.forEach(item -> fail(item, 0, "not sent: the server could not be reached"));
+        String stop = stopped.get();
+        if (stop != null) {
+            batch.forEach(item -> fail(item, 0, "not sent: " + stop));
             return;
         }
         ObjectNode body = Json.object().put("mode", mode);
@@ -117,8 +122,9 @@ public final class BulkImport implements dev.muster.cli.bench.Progress.Counts {
         try {
             answer = sendWithRetries(body);
         } catch (Failure f) {
-            if (f.status == 0) {
-                unreachable.set(true);
+            if (f.status == 0 || f.status == 401 || f.status == 403 || f.status == 404) {
+                unreachable.compareAndSet(false, f.status == 0);
+                stopped.compareAndSet(null, f.getMessage());
             }
             batch.forEach(item -> fail(item, f.status, f.getMessage()));
             return;

@@ -97,7 +97,23 @@ class BulkImportTest {
         };
         BulkImport.Summary s = new BulkImport(down, "create", 1, 1).run(items(100));
         assertThat(s.unreachable()).isTrue();
+        assertThat(s.stoppedBecause()).isEqualTo("Cannot connect");
         assertThat(s.errors()).hasSize(100);
         assertThat(calls.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aCallRefusedForEveryoneStopsTheImport() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        BulkImport.Sender forbidden = body -> {
+            calls.incrementAndGet();
+            throw new BulkImport.Failure(403, -1, "HTTP 403 (403002): lacks EnrollmentWrite.");
+        };
+        BulkImport.Summary s = new BulkImport(forbidden, "create", 1, 1).run(items(50));
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(s.unreachable()).isFalse();
+        assertThat(s.stoppedBecause()).contains("403002");
+        assertThat(s.errors()).hasSize(50);
+        assertThat(s.errors().get(49).message()).startsWith("not sent: HTTP 403");
     }
 }
