@@ -14,9 +14,7 @@ import com.microsoft.azure.sdk.iot.provisioning.service.configs.IndividualEnroll
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.SymmetricKeyAttestation;
 import com.microsoft.azure.sdk.iot.provisioning.service.exceptions.ProvisioningServiceClientUnathorizedException;
 import dev.muster.core.Ids;
-import dev.muster.core.sas.ConnectionString;
 import java.net.http.HttpResponse;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,36 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class InstancesIT {
     private static String admin;
-    private static Tenant a;
-    private static Tenant b;
-
-    record Tenant(String name, String idScope, String host, String connectionString) {
-        ProvisioningServiceClient sdk() {
-            return ProvisioningServiceClient.createFromConnectionString(connectionString);
-        }
-
-        String key() {
-            return ConnectionString.parse(connectionString).key();
-        }
-    }
-
-    static Tenant create(String name, String body) throws Exception {
-        HttpResponse<String> r = call(admin, "PUT", "/instances/" + name, body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        JsonNode doc = json(r);
-        return new Tenant(doc.path("name").asText(), doc.path("idScope").asText(), doc.path("serviceHostName").asText(),
-                doc.path("connectionString").asText());
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
-    }
+    private static Tenants.Tenant a;
+    private static Tenants.Tenant b;
 
     @BeforeAll
     static void tenants() throws Exception {
-        admin = MusterUnderTest.info().serviceConnectionString();
-        a = create(unique("tenant-a"), "{}");
-        b = create(unique("tenant-b"), "{\"allocationPolicy\":\"geoLatency\",\"quotas\":{\"enrollments\":1000}}");
+        admin = Tenants.admin();
+        a = Tenants.create(Tenants.unique("tenant-a"), "{}");
+        b = Tenants.create(Tenants.unique("tenant-b"), "{\"allocationPolicy\":\"geoLatency\",\"quotas\":{\"enrollments\":1000}}");
     }
 
     @Test
@@ -99,7 +75,7 @@ class InstancesIT {
 
     @Test
     void theJavaServiceSdkWorksAgainstANewInstance() throws Exception {
-        String id = unique("sdk-b");
+        String id = Tenants.unique("sdk-b");
         IndividualEnrollment created = b.sdk().createOrUpdateIndividualEnrollment(
                 new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null)));
         assertThat(b.sdk().getIndividualEnrollment(id).getEtag()).isEqualTo(created.getEtag());
@@ -108,7 +84,7 @@ class InstancesIT {
 
     @Test
     void aDeviceCanOnlyRegisterThroughItsOwnScopeEvenWithTheSameIdAndKey() throws Exception {
-        String id = unique("twin-id");
+        String id = Tenants.unique("twin-id");
         String keyA = Ids.symmetricKey();
         String keyB = Ids.symmetricKey();
         a.sdk().createOrUpdateIndividualEnrollment(new IndividualEnrollment(id, new SymmetricKeyAttestation(keyA, keyA)));
@@ -135,18 +111,18 @@ class InstancesIT {
 
     @Test
     void oneInstancesKeysNeverReadOrChangeAnother() throws Exception {
-        String id = unique("secret");
+        String id = Tenants.unique("secret");
         b.sdk().createOrUpdateIndividualEnrollment(new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null)));
-        for (Tenant[] pair : new Tenant[][] {{a, b}, {b, a}}) {
-            Tenant own = pair[0];
-            Tenant other = pair[1];
+        for (Tenants.Tenant[] pair : new Tenants.Tenant[][] {{a, b}, {b, a}}) {
+            Tenants.Tenant own = pair[0];
+            Tenants.Tenant other = pair[1];
             // The Java service SDK aimed at the other instance's host with this instance's owner key.
             ProvisioningServiceClient crossed = ProvisioningServiceClient.createFromConnectionString(
                     connectionString(other.host(), "provisioningserviceowner", own.key()));
             assertThatThrownBy(() -> crossed.getIndividualEnrollment(id))
                     .isInstanceOf(ProvisioningServiceClientUnathorizedException.class);
             assertThatThrownBy(() -> crossed.createOrUpdateIndividualEnrollment(
-                    new IndividualEnrollment(unique("intruder"), new SymmetricKeyAttestation(null, null))))
+                    new IndividualEnrollment(Tenants.unique("intruder"), new SymmetricKeyAttestation(null, null))))
                     .isInstanceOf(ProvisioningServiceClientUnathorizedException.class);
             // A valid token of this instance, replayed at the other's host.
             String token = ServiceRest.token(own.connectionString(), 600);
@@ -161,8 +137,8 @@ class InstancesIT {
 
     @Test
     void deletingAnInstanceRemovesItAndItsData() throws Exception {
-        Tenant doomed = create(unique("doomed"), "{}");
-        String id = unique("doomed-dev");
+        Tenants.Tenant doomed = Tenants.create(Tenants.unique("doomed"), "{}");
+        String id = Tenants.unique("doomed-dev");
         doomed.sdk().createOrUpdateIndividualEnrollment(new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null)));
 
         assertThat(call(admin, "DELETE", "/instances/" + doomed.name(), null).statusCode()).isEqualTo(204);
@@ -172,5 +148,51 @@ class InstancesIT {
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(gone.body()).contains("No provisioning service instance is served at host");
         assertThat(MusterUnderTest.server().store().enrollmentCount(doomed.name())).isZero();
+    }
+
+    @Test
+    void patchingTheAllocationPolicyChangesWhatTheNextRegistrationGetsAndUsageShowsIt() throws Exception {
+        Tenants.Tenant t = Tenants.create(Tenants.unique("alloc"), "{}");
+        String first = Tenants.unique("alloc-1");
+        String second = Tenants.unique("alloc-2");
+        String key = Ids.symmetricKey();
+        for (String id : new String[] {first, second}) {
+            t.sdk().createOrUpdateIndividualEnrollment(new IndividualEnrollment(id, new SymmetricKeyAttestation(key, key)));
+        }
+        assertThat(Devices.register(t.idScope(), first, key, ProvisioningDeviceClientTransportProtocol.HTTPS, null)
+                .result().getProvisioningDeviceClientStatus())
+                .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+
+        // Static allocation at the instance level needs a hub named in each enrollment: these name none.
+        HttpResponse<String> patched = call(t.connectionString(), "PATCH", "/instance", "{\"allocationPolicy\":\"static\"}");
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(json(patched).path("allocationPolicy").asText()).isEqualTo("static");
+        Devices.Outcome refused = Devices.register(t.idScope(), second, key, ProvisioningDeviceClientTransportProtocol.HTTPS, null);
+        assertThat(refused.result() == null ? null : refused.result().getProvisioningDeviceClientStatus())
+                .isNotEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+        JsonNode failures = json(call(t.connectionString(), "GET", "/usage/failures?top=1", null));
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0).path("registrationId").asText()).isEqualTo(second);
+        assertThat(failures.get(0).path("errorCode").asInt()).isEqualTo(400208);
+        assertThat(failures.get(0).path("reason").asText()).startsWith("noHubAvailable");
+
+        call(t.connectionString(), "PATCH", "/instance", "{\"allocationPolicy\":\"hashed\"}");
+        assertThat(Devices.register(t.idScope(), second, key, ProvisioningDeviceClientTransportProtocol.HTTPS, null)
+                .result().getProvisioningDeviceClientStatus())
+                .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+
+        JsonNode usage = json(call(t.connectionString(), "GET", "/usage?granularity=minute", null));
+        assertThat(usage.path("operations").path("registration").asLong()).isEqualTo(2);
+        assertThat(usage.path("operations").path("enrollmentCreate").asLong()).isEqualTo(2);
+        assertThat(usage.path("billedOperations").asLong()).isEqualTo(4);
+        assertThat(usage.path("failures").path("noHubAvailable").asLong()).isEqualTo(1);
+        long inSeries = 0;
+        for (JsonNode bucket : usage.path("series")) {
+            assertThat(bucket.path("start").asText()).matches(".*:00(\\.0+)?Z");
+            inSeries += bucket.path("operations").path("registration").asLong();
+        }
+        assertThat(inSeries).isEqualTo(2);
+        assertThat(json(call(t.connectionString(), "GET", "/usage?granularity=day", null)).path("series")).hasSize(1);
+        assertThat(call(t.connectionString(), "GET", "/usage?granularity=week", null).statusCode()).isEqualTo(400);
     }
 }

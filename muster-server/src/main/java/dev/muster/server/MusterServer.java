@@ -280,7 +280,9 @@ public final class MusterServer implements AutoCloseable, HubClients {
                 new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
                         blocking, new LinkedHubService(store), new HubHealthProbe(this)).withCertificates(certificates)
                         .withTenancy(new InstanceService(store, store, DEFAULT_INSTANCE),
-                                new TenantHosts(store, config.serviceHostName(), hubs, this::serveInstanceHost),
+                                new TenantHosts(store, config.serviceHostName(), config.httpsPort(),
+                                        !isWildcard(config.bindAddress()), hubs,
+                                        this::serveInstanceHost),
                                 config.globalEndpoint(), DEFAULT_INSTANCE, store, quotas),
                 new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets);
         flushTimer = vertx.setPeriodic(1000, id -> blocking.run(() -> {

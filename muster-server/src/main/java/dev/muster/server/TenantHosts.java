@@ -6,6 +6,9 @@ import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.server.service.InstanceHosts;
 import dev.muster.server.tls.LocalPki;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,11 +28,19 @@ final class TenantHosts implements InstanceHosts {
     private final String serverHost;
     private final List<BuiltInHubConfig> hubs;
     private final Consumer<ProvisioningInstance> serve;
+    private final int httpsPort;
+    private final boolean probe;
 
-    TenantHosts(InstanceStore instances, String serverHost, List<BuiltInHubConfig> hubs,
+    /**
+     * @param probe whether to skip loopback addresses whose HTTPS port another process holds (false when this server
+     *              listens on the wildcard address, which covers them all)
+     */
+    TenantHosts(InstanceStore instances, String serverHost, int httpsPort, boolean probe, List<BuiltInHubConfig> hubs,
                 Consumer<ProvisioningInstance> serve) {
         this.instances = instances;
         this.serverHost = serverHost.toLowerCase(Locale.ROOT);
+        this.httpsPort = httpsPort;
+        this.probe = probe;
         this.hubs = List.copyOf(hubs);
         this.serve = serve;
     }
@@ -47,12 +58,27 @@ final class TenantHosts implements InstanceHosts {
         Set<String> taken = new HashSet<>();
         instances.listInstances().forEach(i -> taken.add(i.serviceHostName()));
         for (int n = 1; n < 255; n++) {
-            if (!taken.contains(LOOPBACK_PREFIX + n)) {
-                return LOOPBACK_PREFIX + n;
+            String address = LOOPBACK_PREFIX + n;
+            // Skip addresses another process serves (e.g. a separate `muster hub --hub-host 127.0.20.1`).
+            if (!taken.contains(address) && portFree(address)) {
+                return address;
             }
         }
-        throw new dev.muster.core.ProvisioningException(400, 400004, "All 254 loopback addresses " + LOOPBACK_PREFIX
-                + "1-254 are taken by instances; delete one, or serve Muster under a DNS name for sub-domain hosts.");
+        throw new dev.muster.core.ProvisioningException(400, 400004, "All loopback addresses " + LOOPBACK_PREFIX
+                + "1-254 are taken by instances or other servers; delete an instance, or serve Muster under a DNS"
+                + " name for sub-domain hosts.");
+    }
+
+    private boolean portFree(String address) {
+        if (!probe) {
+            return true;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(address, httpsPort));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class UsageMeter {
     private final Map<Key, LongAdder> pending = new ConcurrentHashMap<>();
     private final Map<FailureKey, LongAdder> pendingFailures = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, OperationKind>> listeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<String, String>> failureListeners = new CopyOnWriteArrayList<>();
 
     public UsageMeter(UsageStore store, Clock clock) {
         this.store = store;
@@ -36,6 +37,11 @@ public final class UsageMeter {
     /** For live counters (Prometheus). */
     public void addListener(BiConsumer<String, OperationKind> listener) {
         listeners.add(listener);
+    }
+
+    /** For live counters of failed attempts by reason (Prometheus). */
+    public void addFailureListener(BiConsumer<String, String> listener) {
+        failureListeners.add(listener);
     }
 
     public void record(String instance, OperationKind kind) {
@@ -50,6 +56,9 @@ public final class UsageMeter {
     public void recordFailure(String instance, String reason) {
         record(instance, OperationKind.FAILED_REGISTRATION);
         increment(pendingFailures, new FailureKey(instance, reason, clock.instant().truncatedTo(ChronoUnit.MINUTES)));
+        for (BiConsumer<String, String> l : failureListeners) {
+            l.accept(instance, reason);
+        }
     }
 
     private static <K> void increment(Map<K, LongAdder> counts, K key) {

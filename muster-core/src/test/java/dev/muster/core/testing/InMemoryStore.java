@@ -39,6 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -329,8 +330,12 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
 
     @Override
     public synchronized List<RegistrationOperation> failedOperations(String instance, String registrationId, int limit) {
+        return newestFailures(instance, o -> key(o.registrationId()).equals(key(registrationId)), limit);
+    }
+
+    private List<RegistrationOperation> newestFailures(String instance, Predicate<RegistrationOperation> which, int limit) {
         return operations.getOrDefault(instance, Map.of()).values().stream()
-                .filter(o -> key(o.registrationId()).equals(key(registrationId)))
+                .filter(which)
                 .filter(InMemoryStore::isFailure)
                 .sorted(Comparator.comparing(RegistrationOperation::createdAt)
                         .thenComparing(RegistrationOperation::operationId).reversed())
@@ -341,13 +346,7 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
 
     @Override
     public synchronized List<RegistrationOperation> recentFailures(String instance, int limit) {
-        return operations.getOrDefault(instance, Map.of()).values().stream()
-                .filter(InMemoryStore::isFailure)
-                .sorted(Comparator.comparing(RegistrationOperation::createdAt)
-                        .thenComparing(RegistrationOperation::operationId).reversed())
-                .limit(Math.max(0, limit))
-                .map(InMemoryStore::copyOperation)
-                .toList();
+        return newestFailures(instance, o -> true, limit);
     }
 
     /** A refused or failed attempt; "disabled" counts, as in the JDBC store. */

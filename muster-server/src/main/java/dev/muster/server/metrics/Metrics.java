@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Prometheus view served at /metrics: {@code muster_operations_total{id_scope,kind,billed}}, plus the JVM's memory,
+ * Prometheus view served at /metrics: {@code muster_operations_total{instance,id_scope,kind,billed}} and
+ * {@code muster_registration_failures_total{instance,id_scope,reason}}, plus the JVM's memory,
  * GC, threads, JIT compilation time and CPU (Micrometer binders) and the process's resident memory, so capacity tests and operators can
  * watch the server without attaching to it.
  */
@@ -36,6 +37,7 @@ public final class Metrics implements AutoCloseable {
     public Metrics(InstanceStore instances, UsageMeter usage) {
         this.instances = instances;
         usage.addListener(this::count);
+        usage.addFailureListener(this::countFailure);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -49,9 +51,20 @@ public final class Metrics implements AutoCloseable {
         }
     }
 
-    private void count(String instance, OperationKind kind) {
-        String scope = scopes.computeIfAbsent(instance,
+    private void countFailure(String instance, String reason) {
+        counters.computeIfAbsent(instance + "|failure|" + reason, k -> Counter.builder("muster.registration.failures")
+                .description("Failed registration attempts by reason (counted, not billed)")
+                .tag("instance", instance).tag("id_scope", scope(instance)).tag("reason", reason)
+                .register(registry)).increment();
+    }
+
+    private String scope(String instance) {
+        return scopes.computeIfAbsent(instance,
                 i -> instances.instanceByName(i).map(p -> p.idScope()).orElse("unknown"));
+    }
+
+    private void count(String instance, OperationKind kind) {
+        String scope = scope(instance);
         counters.computeIfAbsent(instance + "|" + kind, k -> Counter.builder("muster.operations")
                 .description("Provisioning operations (Azure's billing unit); failed attempts are not billed")
                 .tag("instance", instance).tag("id_scope", scope).tag("kind", kind.wireName())
