@@ -171,6 +171,13 @@ class OperatorCliIT {
         JsonNode own = json(ok("instance", "show", "--profile", name, "-o", "json"));
         assertThat(own.path("idScope").asText()).isEqualTo(created.path("idScope").asText());
         assertThat(own.path("policy").path("rights").asText()).contains("ServiceConfig");
+        JsonNode updated = json(ok("instance", "update", "--profile", name, "--registrations-per-minute", "600",
+                "--allocation-policy", "static", "-o", "json"));
+        assertThat(updated.path("quotas").path("registrationsPerMinute").asInt()).isEqualTo(600);
+        assertThat(updated.path("allocationPolicy").asText()).isEqualTo("static");
+        JsonNode lifted = json(ok("instance", "update", "--profile", name, "--registrations-per-minute", "0", "-o", "json"));
+        assertThat(lifted.path("quotas").path("registrationsPerMinute").isNull()).isTrue();
+        assertThat(CliIT.muster("instance", "update", "--profile", name).exit()).as("nothing to change").isEqualTo(2);
         JsonNode usage = json(ok("usage", "--instance", name, "-o", "json"));
         assertThat(usage.path("idScope").asText()).isEqualTo(created.path("idScope").asText());
 
