@@ -70,8 +70,9 @@ final class ApiClient {
         if (r.statusCode() >= 300) {
             String message = node != null && node.has("message") ? node.get("message").asText() : r.body();
             String code = node != null && node.has("errorCode") ? " (" + node.get("errorCode").asText() + ")" : "";
+            long retryAfter = r.headers().firstValueAsLong("Retry-After").orElse(-1);
             throw new ApiError(r.statusCode() == 404 ? 4 : r.statusCode() == 412 ? 5 : 1,
-                    "HTTP " + r.statusCode() + code + ": " + message);
+                    "HTTP " + r.statusCode() + code + ": " + message, r.statusCode(), retryAfter);
         }
         return new Reply(r.statusCode(), node, r.headers().map());
     }
@@ -93,13 +94,24 @@ final class ApiClient {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** A failed API call; exit code 3 = unreachable, 4 = not found, 5 = etag conflict, 1 = other. */
+    /**
+     * A failed API call; exit code 3 = unreachable, 4 = not found, 5 = etag conflict, 1 = other. {@code status} is
+     * the HTTP status (0 when no answer came) and {@code retryAfterSeconds} the Retry-After header (-1 if none).
+     */
     static final class ApiError extends RuntimeException {
         final int exitCode;
+        final int status;
+        final long retryAfterSeconds;
 
         ApiError(int exitCode, String message) {
+            this(exitCode, message, 0, -1);
+        }
+
+        ApiError(int exitCode, String message, int status, long retryAfterSeconds) {
             super(message);
             this.exitCode = exitCode;
+            this.status = status;
+            this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 }

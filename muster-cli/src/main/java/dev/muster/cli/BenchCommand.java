@@ -57,8 +57,9 @@ import picocli.CommandLine.Option;
  * registration records; the hub devices stay, as in Azure).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Boot-storm benchmark against a running Muster: N devices, each with a fresh TLS connection,",
-                "register with a symmetric-key enrollment group over HTTPS and MQTT; compared with nginx serving a",
+        description = {"Boot-storm benchmark against a running Muster.",
+                "N devices, each with a fresh TLS connection, register with a symmetric-key enrollment group over",
+                "HTTPS and MQTT; compared with nginx serving a",
                 "static body with the same certificate (the ceiling) and with Muster's static GET /health."},
         footer = {"", "Examples:", "  ./muster bench --quick",
                 "  ./muster bench --devices 20000 --concurrency 64 --json > bench.json",
@@ -162,7 +163,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UsageError("--transport must be https, mqtt or all.");
         }
         resolveTarget();
-        Path ca = target.ca != null ? target.ca : target.dataDir.resolve("tls").resolve("ca.pem");
+        Path ca = target.ca != null ? target.ca : target.dataDir().resolve("tls").resolve("ca.pem");
         if (!Files.exists(ca)) {
             throw new UsageError("No CA certificate at " + ca + ": pass --ca or --data-dir of the Muster to test.");
         }
@@ -426,7 +427,7 @@ public final class BenchCommand implements Callable<Integer> {
             report.note("nginx ceiling skipped: no nginx found (apt-get install -y nginx-light, or --nginx PATH).");
             return null;
         }
-        Path tlsDir = target.dataDir.resolve("tls");
+        Path tlsDir = target.dataDir().resolve("tls");
         Path cert = tlsDir.resolve("server.pem");
         Path key = tlsDir.resolve("server-key.pem");
         if (!Files.isReadable(cert) || !Files.isReadable(key)) {
@@ -696,7 +697,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private String hubConnectionString(String hubHost) {
-        if (target.connectionString != null || System.getenv("MUSTER_CONNECTION_STRING") != null) {
+        if (!target.local()) {
             return null;
         }
         for (JsonNode h : target.connectionInfo().path("hubs")) {
@@ -828,7 +829,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void resolveTarget() throws Exception {
         service = target.service();
         api = ApiClient.of(target);
-        boolean local = target.connectionString == null && System.getenv("MUSTER_CONNECTION_STRING") == null;
+        boolean local = target.local();
         scope = idScope != null ? idScope : local ? target.connectionInfo().path("idScope").asText(null) : null;
         String endpoint = globalEndpoint != null ? globalEndpoint
                 : local ? target.connectionInfo().path("globalEndpoint").asText(null) : null;

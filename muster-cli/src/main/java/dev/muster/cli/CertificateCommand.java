@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "certificate", mixinStandardHelpOptions = true,
-        description = {"CA certificates of the instance (proof of possession, as in Azure) and certificate helpers for",
-                "trying X.509 attestation without OpenSSL."},
+        description = {"CA certificates of the instance, and certificate helpers for trying X.509.",
+                "Proof of possession works as in Azure; the create-* helpers make test certificates without OpenSSL."},
         subcommands = {CertificateCommand.Upload.class, CertificateCommand.ListAll.class, CertificateCommand.Show.class,
                 CertificateCommand.Delete.class, CertificateCommand.VerificationCode.class, CertificateCommand.Verify.class,
                 CertificateCommand.CreateRoot.class, CertificateCommand.CreateIntermediate.class,
@@ -105,7 +105,8 @@ final class CertificateCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the instance's CA certificates.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the instance's CA certificates.",
+            footer = {"", "Example:", "  ./muster certificate list -o json"})
     static final class ListAll implements Callable<Integer> {
         @Mixin Target target;
         @Mixin Output output;
@@ -127,7 +128,8 @@ final class CertificateCommand {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Show a CA certificate: subject, thumbprints, validity, verification state.")
+            description = "Show a CA certificate: subject, thumbprints, validity, verification state.",
+            footer = {"", "Example:", "  ./muster certificate show my-root -o json"})
     static final class Show implements Callable<Integer> {
         @Mixin Target target;
         @Mixin Output output;
@@ -140,23 +142,26 @@ final class CertificateCommand {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a CA certificate.")
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a CA certificate.",
+            footer = {"", "Example:", "  ./muster certificate delete my-root"})
     static final class Delete implements Callable<Integer> {
         @Mixin Target target;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Option(names = "--etag", description = "Only delete if the etag still matches.") String etag;
 
         @Override
         public Integer call() {
             ApiClient.of(target).delete(path(name), etag);
-            System.out.println("Deleted certificate " + name + ".");
+            output.done("Deleted certificate " + name + ".");
             return 0;
         }
     }
 
     @Command(name = "verification-code", mixinStandardHelpOptions = true,
             description = {"Get a verification code for proof of possession: sign a certificate whose subject CN is",
-                    "the code with the CA's key, then run 'certificate verify NAME --certificate FILE'."})
+                    "the code with the CA's key, then run 'certificate verify NAME --certificate FILE'."},
+            footer = {"", "Example:", "  ./muster certificate verification-code my-root"})
     static final class VerificationCode implements Callable<Integer> {
         @Mixin Target target;
         @Mixin Output output;

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "device", mixinStandardHelpOptions = true,
         description = "Act as a device, for trying Muster without writing code.",
-        subcommands = {DeviceCommand.Register.class})
+        subcommands = {DeviceCommand.Register.class},
+        footer = {"", "Example:", "  ./muster device register sensor-17 --key <enrollment primary key>"})
 final class DeviceCommand {
 
     @Command(name = "register", mixinStandardHelpOptions = true,

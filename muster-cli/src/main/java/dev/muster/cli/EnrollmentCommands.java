@@ -155,16 +155,18 @@ final class EnrollmentCommands {
         @Override
         public Integer call() {
             ops().delete(id, etag);
-            System.out.println("Deleted " + kind().noun + " " + id + ".");
+            output.done("Deleted " + kind().noun + " " + id + ".");
             return 0;
         }
     }
 
     @Command(name = "enrollment", mixinStandardHelpOptions = true,
             description = "Manage individual enrollments (symmetric key or X.509).",
-            subcommands = {Individual.Create.class, Individual.Show.class, Individual.ListAll.class, Individual.Delete.class},
+            subcommands = {Individual.Create.class, Individual.Show.class, Individual.ListAll.class, Individual.Delete.class,
+                    EnrollmentImportCommand.class},
             footer = {"", "Examples:", "  ./muster enrollment create my-device --desired '{\"interval\":30}'",
-                    "  ./muster enrollment list", "  ./muster enrollment delete my-device"})
+                    "  ./muster enrollment list", "  ./muster enrollment delete my-device",
+                    "  ./muster enrollment import --csv devices.csv"})
     static final class Individual {
         @Command(name = "create", mixinStandardHelpOptions = true, description = "Create or update an individual enrollment.",
                 footer = {"", "Example:", "  ./muster enrollment create sensor-17 --device-id sensor17 --tags '{\"site\":\"lab\"}'"})
@@ -213,8 +215,9 @@ final class EnrollmentCommands {
     }
 
     @Command(name = "enrollment-group", mixinStandardHelpOptions = true,
-            description = {"Manage enrollment groups: symmetric key (devices use keys derived from the group key) or",
-                    "X.509 (devices whose certificate chains to the group's CA)."},
+            description = {"Manage enrollment groups (symmetric key or X.509).",
+                    "Symmetric key: devices use keys derived from the group key. X.509: devices whose certificate",
+                    "chains to the group's CA."},
             subcommands = {Group.Create.class, Group.Show.class, Group.ListAll.class, Group.Delete.class},
             footer = {"", "Examples:", "  ./muster enrollment-group create line-3",
                     "  ./muster enrollment-group create fleet --ca-reference my-root",

@@ -17,8 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "hub", mixinStandardHelpOptions = true,
-        description = {"Run a hub alone (its own process, port, store and certificates) and print the connection",
-                "string to link it to a provisioning service; or work with a hub (monitor)."},
+        description = {"Run a hub alone, or work with a hub (monitor).",
+                "A hub alone has its own process, port, store and certificates, and prints the connection string",
+                "to link it to a provisioning service."},
         subcommands = {HubCommand.Monitor.class},
         footer = {"", "Examples:", "  ./muster hub --data-dir ./hub3 --hub-host 127.0.20.1",
                 "  ./muster linked-hub add '<the printed connection string>' --ca ./hub3/tls/ca.pem"})

@@ -106,12 +106,13 @@ final class LinkedHubCommand {
             footer = {"", "Example:", "  ./muster linked-hub remove 127.0.10.2"})
     static final class Remove implements Callable<Integer> {
         @Mixin Target target;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "HUB_HOST") String host;
 
         @Override
         public Integer call() {
             ApiClient.of(target).call("DELETE", "/linkedHubs/" + ApiClient.enc(host), null, Map.of());
-            System.out.println("Unlinked hub " + host + ".");
+            output.done("Unlinked hub " + host + ".");
             return 0;
         }
     }

@@ -8,8 +8,15 @@ import picocli.CommandLine.Option;
 
 /** --output table|json, shared by every listing and showing command. */
 public final class Output {
-    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table (default) or json")
+    @Option(names = {"-o", "--output"}, defaultValue = "table", completionCandidates = Formats.class,
+            description = "table (default, for people) or json (the API's documents, for scripts)")
     String format;
+
+    static final class Formats extends java.util.ArrayList<String> {
+        Formats() {
+            super(List.of("table", "json"));
+        }
+    }
 
     boolean json() {
         if (!format.equals("table") && !format.equals("json")) {
@@ -24,6 +31,32 @@ public final class Output {
         } catch (java.io.IOException e) {
             out.println(node);
         }
+    }
+
+    /** The API's document as JSON with --output json, else the human table {@code table} prints. */
+    void show(JsonNode document, Runnable table) {
+        if (json()) {
+            print(System.out, document);
+        } else {
+            table.run();
+        }
+    }
+
+    /** A confirmation for people; nothing with --output json (the API answers such calls with no document). */
+    void done(String message) {
+        if (!json()) {
+            System.out.println(message);
+        }
+    }
+
+    /** A two-column FIELD / VALUE table of the named fields of {@code n} (nested objects printed as JSON). */
+    static void fields(PrintStream out, JsonNode n, List<String> names) {
+        List<List<String>> rows = new java.util.ArrayList<>();
+        for (String f : names) {
+            JsonNode v = n.path(f);
+            rows.add(List.of(f, v.isMissingNode() || v.isNull() ? "-" : v.isValueNode() ? v.asText() : v.toString()));
+        }
+        table(out, List.of("FIELD", "VALUE"), rows);
     }
 
     /** A plain text table: header row, then rows, columns padded to their widest cell. */

@@ -114,13 +114,14 @@ final class RegistrationCommand {
             footer = {"", "Example:", "  ./muster registration delete sensor-17"})
     static final class Delete implements Callable<Integer> {
         @Mixin Target target;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "REGISTRATION_ID") String id;
         @Option(names = "--etag", description = "Only delete if the etag still matches.") String etag;
 
         @Override
         public Integer call() {
             ApiClient.of(target).delete("/registrations/" + ApiClient.enc(id), etag);
-            System.out.println("Deleted registration record " + id + ".");
+            output.done("Deleted registration record " + id + ".");
             return 0;
         }
     }

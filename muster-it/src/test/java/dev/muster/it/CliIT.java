@@ -21,15 +21,21 @@ class CliIT {
 
     record Run(int exit, String out, String err) {}
 
-    static synchronized Run muster(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+    /** The command against the test server (its data folder appended). */
+    static Run muster(String... args) {
         String[] full = new String[args.length + 2];
         System.arraycopy(args, 0, full, 0, args.length);
         full[args.length] = "--data-dir";
         full[args.length + 1] = MusterUnderTest.dataDir().toString();
+        return run(full);
+    }
+
+    /** The command exactly as given, its output captured. */
+    static synchronized Run run(String... full) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));

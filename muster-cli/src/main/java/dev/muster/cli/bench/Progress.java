@@ -8,22 +8,29 @@ import java.util.Locale;
  * the output goes to a file or a CI log (so logs stay readable).
  */
 public final class Progress implements AutoCloseable {
+    /** What the bar counts: items finished so far and how many of them failed. */
+    public interface Counts {
+        long done();
+
+        long failures();
+    }
+
     private final PrintStream out;
     private final String label;
     private final int total;
-    private final Recorder recorder;
+    private final Counts recorder;
     private final boolean terminal;
     private final long startNanos = System.nanoTime();
     private final Thread thread;
     private volatile boolean running = true;
 
-    public Progress(PrintStream out, String label, int total, Recorder recorder, boolean terminal) {
+    public Progress(PrintStream out, String label, int total, Counts recorder, boolean terminal) {
         this.out = out;
         this.label = label;
         this.total = total;
         this.recorder = recorder;
         this.terminal = terminal;
-        this.thread = new Thread(this::loop, "bench-progress");
+        this.thread = new Thread(this::loop, "progress");
         this.thread.setDaemon(true);
         this.thread.start();
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * preallocated array (one slot per device, written once), so recording costs an atomic increment and no allocation:
  * the load generator must stay cheap next to the server it measures.
  */
-public final class Recorder {
+public final class Recorder implements Progress.Counts {
     private final long[] latencies;
     private final long[] handshakes;
     private final AtomicInteger ok = new AtomicInteger();
@@ -50,10 +50,12 @@ public final class Recorder {
         return ok.get();
     }
 
+    @Override
     public long failures() {
         return failed.sum();
     }
 
+    @Override
     public long done() {
         return successes() + failures();
     }
