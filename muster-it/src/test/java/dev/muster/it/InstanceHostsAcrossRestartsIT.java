@@ -48,7 +48,7 @@ class InstanceHostsAcrossRestartsIT {
             HttpResponse<String> created = call(http, info.serviceConnectionString(), "PUT", "/instances/restarted", "{}");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             tenant = Json.tree(created.body()).path("connectionString").asText();
-            assertThat(tenant).contains("HostName=127.0.20.1;");
+            assertThat(tenant).contains("HostName=127.0.30.1;");
             // A fresh client: a new TLS handshake must see the re-issued certificate with the new address.
             HttpClient fresh = HttpClient.newBuilder()
                     .sslContext(TrustContexts.trusting(Path.of(info.caCertificate()))).build();

@@ -36,8 +36,8 @@ class InstancesIT {
 
     @Test
     void aNewInstanceHasItsOwnLoopbackHostIdScopeOwnerPolicyAndTheBuiltInHubs() throws Exception {
-        assertThat(a.host()).startsWith("127.0.20.");
-        assertThat(b.host()).startsWith("127.0.20.").isNotEqualTo(a.host());
+        assertThat(a.host()).startsWith("127.0.30.");
+        assertThat(b.host()).startsWith("127.0.30.").isNotEqualTo(a.host());
         assertThat(a.idScope()).matches("0ne[0-9A-F]{8}").isNotEqualTo(b.idScope())
                 .isNotEqualTo(MusterUnderTest.info().idScope());
 

@@ -359,7 +359,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         httpsServers.put(address, http);
     }
 
-    /** Instances' loopback service hosts (127.0.20.N) that the listeners above do not already cover. */
+    /** Instances' loopback service hosts (127.0.30.N) that the listeners above do not already cover. */
     private void listenOnInstanceHosts() {
         if (hubOnly || isWildcard(config.bindAddress())) {
             return;

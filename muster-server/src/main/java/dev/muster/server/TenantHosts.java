@@ -17,12 +17,12 @@ import java.util.function.Consumer;
 
 /**
  * Service host names of new instances. On a server addressed as {@code localhost} or by IP, each instance gets a
- * loopback address of its own, {@code 127.0.20.N} (every 127/8 address reaches this machine, so no DNS is needed);
+ * loopback address of its own, {@code 127.0.30.N} (every 127/8 address reaches this machine, so no DNS is needed);
  * otherwise {@code NAME.<server host name>}, covered by the certificate's wildcard name (the operator provides the
  * wildcard DNS record).
  */
 final class TenantHosts implements InstanceHosts {
-    static final String LOOPBACK_PREFIX = "127.0.20.";
+    static final String LOOPBACK_PREFIX = "127.0.30.";
 
     private final InstanceStore instances;
     private final String serverHost;
@@ -59,7 +59,7 @@ final class TenantHosts implements InstanceHosts {
         instances.listInstances().forEach(i -> taken.add(i.serviceHostName()));
         for (int n = 1; n < 255; n++) {
             String address = LOOPBACK_PREFIX + n;
-            // Skip addresses another process serves (e.g. a separate `muster hub --hub-host 127.0.20.1`).
+            // Skip addresses another process serves (e.g. a separate `muster hub --hub-host` on one).
             if (!taken.contains(address) && portFree(address)) {
                 return address;
             }

@@ -17,16 +17,16 @@ class InstanceServiceTest {
 
     @Test
     void createsAnInstanceWithAnIdScopeAnOwnerPolicyAndTheGivenHubs() {
-        ProvisioningInstance created = service.create("Factory-1", "127.0.20.1", null, null, List.of(hub));
+        ProvisioningInstance created = service.create("Factory-1", "127.0.30.1", null, null, List.of(hub));
 
         assertThat(created.name()).isEqualTo("factory-1");
         assertThat(created.idScope()).matches("0ne[0-9A-F]{8}");
         assertThat(created.allocationPolicy()).isEqualTo("hashed");
         assertThat(created.quotas()).isEqualTo(Quotas.NONE);
         assertThat(created.policy(SharedAccessPolicy.OWNER).orElseThrow().rights()).contains(AccessRight.ServiceConfig);
-        assertThat(store.instanceByServiceHost("127.0.20.1")).contains(created);
+        assertThat(store.instanceByServiceHost("127.0.30.1")).contains(created);
         assertThat(store.linkedHubs("factory-1")).containsExactly(hub);
-        assertThatThrownBy(() -> service.create("factory-1", "127.0.20.2", null, null, List.of()))
+        assertThatThrownBy(() -> service.create("factory-1", "127.0.30.2", null, null, List.of()))
                 .isInstanceOf(ProvisioningException.class).hasMessageContaining("already exists");
     }
 
