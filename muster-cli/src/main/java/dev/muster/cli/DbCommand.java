@@ -31,6 +31,7 @@ final class DbCommand {
             footer = {"", "Example:", "  ./muster db status --database postgresql://muster@127.0.0.1:5432/muster"})
     static final class Status implements Callable<Integer> {
         @picocli.CommandLine.Mixin Which which;
+        @picocli.CommandLine.Mixin Output output;
 
         @Override
         public Integer call() {
@@ -40,6 +41,14 @@ final class DbCommand {
             } catch (StoreException e) {
                 System.err.println("muster: " + e.getMessage());
                 return 3;
+            }
+            if (output.json()) {
+                output.print(System.out, dev.muster.core.Json.MAPPER.createObjectNode().put("current", s.current())
+                        .put("latestKnown", s.latestKnown()).put("upToDate", s.upToDate())
+                        .put("newerThanThisBinary", s.newerThanThisBinary())
+                        .<com.fasterxml.jackson.databind.node.ObjectNode>set("applied", dev.muster.core.Json.MAPPER.valueToTree(s.applied()))
+                        .set("pending", dev.muster.core.Json.MAPPER.valueToTree(s.pending())));
+                return s.newerThanThisBinary() ? 1 : 0;
             }
             System.out.println("Schema version " + (s.current() == null ? "none (empty database)" : s.current())
                     + "; this Muster knows up to " + s.latestKnown() + ".");

@@ -127,14 +127,22 @@ final class EnrollmentImportCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%,d rows in %.1f s (%,.0f rows/s): %,d %s, %,d already existed, %,d failed.%n",
                 s.rows(), s.seconds(), s.rows() / Math.max(s.seconds(), 0.001), s.succeeded(), verb, s.alreadyExisted(),
                 s.errors().size());
-        int shown = Math.min(20, s.errors().size());
-        for (BulkImport.ItemError e : s.errors().subList(0, shown)) {
+        // Rows the server refused are listed; rows that failed with the call that stopped the import, or were never
+        // sent, are only counted (the "Stopped:" line says why).
+        List<BulkImport.ItemError> refused = s.errors().stream().filter(e -> !e.message().startsWith(BulkImport.NOT_SENT)
+                && !e.message().equals(s.stoppedBecause())).toList();
+        int shown = Math.min(20, refused.size());
+        for (BulkImport.ItemError e : refused.subList(0, shown)) {
             System.out.println("  line " + e.line() + " " + e.registrationId() + ": " + (e.errorCode() == 0 ? ""
                     : e.errorCode() + " ") + e.message());
         }
-        if (shown < s.errors().size()) {
-            System.out.println("  … and " + (s.errors().size() - shown) + " more" + (errorsFile == null
-                    ? " (--errors FILE lists them all)." : " in " + errorsFile + "."));
+        String all = errorsFile == null ? "--errors FILE lists them all" : "all are in " + errorsFile;
+        if (shown < refused.size()) {
+            System.out.println("  … and " + (refused.size() - shown) + " more refused; " + all + ".");
+        }
+        int notDone = s.errors().size() - refused.size();
+        if (notDone > 0) {
+            System.out.println("  " + notDone + " rows not done because the import stopped (" + all + ").");
         }
         if (s.stoppedBecause() != null) {
             System.out.println("Stopped: " + s.stoppedBecause() + " Fix that, then run the same command again (rows"

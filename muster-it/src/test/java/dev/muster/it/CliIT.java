@@ -124,10 +124,12 @@ class CliIT {
             assertThat(Main.run("db", "status", "--data-dir", dir)).isZero();
             assertThat(Main.run("db", "migrate", "--data-dir", dir)).isZero();
             assertThat(Main.run("db", "status", "--data-dir", dir)).isZero();
+            assertThat(Main.run("db", "status", "--data-dir", dir, "-o", "json")).isZero();
         } finally {
             System.setOut(oldOut);
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("pending  1").contains("Up to date.");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("pending  1").contains("Up to date.")
+                .contains("\"upToDate\" : true");
     }
 
     @Test

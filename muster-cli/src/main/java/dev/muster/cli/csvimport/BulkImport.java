@@ -28,6 +28,8 @@ public final class BulkImport implements dev.muster.cli.bench.Progress.Counts {
     /** Items per bulk call: the API's limit. */
     public static final int BATCH = 10;
     private static final int ATTEMPTS = 8;
+    /** How the message of an item that was never sent starts. */
+    public static final String NOT_SENT = "not sent: ";
 
     /** Sends one bulk request body and returns the answer, or throws {@link Failure}. */
     @FunctionalInterface
@@ -111,7 +113,7 @@ public final class BulkImport implements dev.muster.cli.bench.Progress.Counts {
     private void sendBatch(List<EnrollmentRows.Item> batch) {
         String stop = stopped.get();
         if (stop != null) {
-            batch.forEach(item -> fail(item, 0, "not sent: " + stop));
+            batch.forEach(item -> fail(item, 0, NOT_SENT + stop));
             return;
         }
         ObjectNode body = Json.object().put("mode", mode);
