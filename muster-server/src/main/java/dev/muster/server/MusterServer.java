@@ -365,8 +365,16 @@ public final class MusterServer implements AutoCloseable, HubClients {
             return;
         }
         for (ProvisioningInstance i : store.listInstances()) {
-            if (LocalPki.isIpLiteral(i.serviceHostName()) && !httpsServers.containsKey(i.serviceHostName())) {
-                listenHttps(i.serviceHostName());
+            String host = i.serviceHostName();
+            // Only the addresses Muster hands out to instances: the default instance's host is the --bind address
+            // of whichever node created it, which another node sharing the database must not take.
+            if (host.startsWith(TenantHosts.LOOPBACK_PREFIX) && !httpsServers.containsKey(host)) {
+                try {
+                    listenHttps(host);
+                } catch (StartupException taken) {
+                    // Another node on this machine already serves it; any node answers any instance.
+                    LOG.warn("instance '{}' is not served by this node at {}: {}", i.name(), host, taken.getMessage());
+                }
             }
         }
     }
