@@ -17,9 +17,11 @@ final class EnrollmentTable<T extends Enrollment> {
     private static final char PAIR = '\u001f';
     private static final char EQUALS = '\u001e';
     private static final int BACKFILL_BATCH = 500;
+    static final int TAG_WINDOW = 1000;
 
     private final Jdbc jdbc;
     private final Jdbc.RowMapper<T> document;
+    private final Class<T> type;
     private final String table;
     private final String select;
     private final String insert;
@@ -35,6 +37,7 @@ final class EnrollmentTable<T extends Enrollment> {
         this.jdbc = jdbc;
         this.box = box;
         this.table = table;
+        this.type = type;
         this.document = row -> Documents.readSealed(box, row.getString("doc"), type);
         this.select = "SELECT doc FROM " + table + " WHERE instance = ? AND id_key = ?";
         this.insert = "INSERT INTO " + table + " (instance, id_key, etag, attestation_type, provisioning_status, tag_pairs,"
@@ -66,34 +69,73 @@ final class EnrollmentTable<T extends Enrollment> {
                 : jdbc.update(deleteIfEtag, instance, Documents.key(id), expectedEtag) == 1;
     }
 
-    /** Keyset page in ID order of the rows that match every condition of {@code query}, pushed down whole. */
+    /**
+     * Keyset page in ID order of the rows that match every condition of {@code query}, all of them answered in SQL.
+     * Attestation type and status are indexed columns, so they go into the WHERE. A tag condition is a LIKE that no
+     * index serves; with it in the WHERE, H2 reads every row of the instance before it applies ORDER BY … LIMIT
+     * (measured: 6 s a page over 1,000,000 rows). So tag conditions are evaluated in the SELECT list over windows of
+     * {@value #TAG_WINDOW} rows read in key order, and only matching rows bring their document back.
+     */
     List<T> page(String instance, EnrollmentQuery query, String afterId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT doc FROM ").append(table).append(" WHERE instance = ?");
-        List<Object> params = new ArrayList<>();
-        params.add(instance);
-        if (afterId != null) {
-            sql.append(" AND id_key > ?");
-            params.add(Documents.key(afterId));
-        }
+        List<Object> where = new ArrayList<>();
+        List<Object> tags = new ArrayList<>();
+        StringBuilder indexed = new StringBuilder();
+        StringBuilder tagTest = new StringBuilder();
         for (EnrollmentQuery.Condition c : query.conditions()) {
             switch (c.field()) {
                 case ATTESTATION_TYPE -> {
-                    sql.append(" AND attestation_type = ?");
-                    params.add(c.value());
+                    indexed.append(" AND attestation_type = ?");
+                    where.add(c.value());
                 }
                 case PROVISIONING_STATUS -> {
-                    sql.append(" AND provisioning_status = ?");
-                    params.add(c.value());
+                    indexed.append(" AND provisioning_status = ?");
+                    where.add(c.value());
                 }
                 case TAG -> {
-                    sql.append(" AND tag_pairs LIKE ? ESCAPE '!'");
-                    params.add("%" + PAIR + likeLiteral(c.tag()) + EQUALS + likeLiteral(c.value()) + PAIR + "%");
+                    tagTest.append(tagTest.length() == 0 ? "" : " AND ").append("tag_pairs LIKE ? ESCAPE '!'");
+                    tags.add("%" + PAIR + likeLiteral(c.tag()) + EQUALS + likeLiteral(c.value()) + PAIR + "%");
                 }
             }
         }
-        sql.append(" ORDER BY id_key LIMIT ?");
-        params.add(Math.max(0, limit));
-        return jdbc.list(sql.toString(), document, params.toArray());
+        if (tags.isEmpty()) {
+            return jdbc.list(keysetSql("doc", afterId != null, indexed), document,
+                    params(List.of(), instance, afterId, where, Math.max(0, limit)));
+        }
+        String sql = keysetSql("id_key, CASE WHEN " + tagTest + " THEN doc END AS doc", true, indexed);
+        String firstSql = keysetSql("id_key, CASE WHEN " + tagTest + " THEN doc END AS doc", false, indexed);
+        List<T> out = new ArrayList<>();
+        String cursor = afterId == null ? null : Documents.key(afterId);
+        while (out.size() < limit) {
+            List<String[]> window = jdbc.list(cursor == null ? firstSql : sql,
+                    row -> new String[] {row.getString("id_key"), row.getString("doc")},
+                    params(tags, instance, cursor, where, TAG_WINDOW));
+            for (String[] row : window) {
+                if (row[1] != null && out.size() < limit) {
+                    out.add(Documents.readSealed(box, row[1], type));
+                }
+            }
+            if (window.size() < TAG_WINDOW) {
+                break;
+            }
+            cursor = window.get(window.size() - 1)[0];
+        }
+        return out;
+    }
+
+    private String keysetSql(String columns, boolean after, CharSequence indexed) {
+        return "SELECT " + columns + " FROM " + table + " WHERE instance = ?" + (after ? " AND id_key > ?" : "")
+                + indexed + " ORDER BY id_key LIMIT ?";
+    }
+
+    private static Object[] params(List<Object> select, String instance, String after, List<Object> where, int limit) {
+        List<Object> p = new ArrayList<>(select);
+        p.add(instance);
+        if (after != null) {
+            p.add(Documents.key(after));
+        }
+        p.addAll(where);
+        p.add(limit);
+        return p.toArray();
     }
 
     List<T> byAttestation(String instance, String attestationTypeKey) {
