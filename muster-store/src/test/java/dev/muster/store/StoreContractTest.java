@@ -588,6 +588,22 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void sparseTagMatchesAreFoundFarApart() {
+        int rows = 2500;
+        AttestationMechanism key = AttestationMechanism.symmetricKey(Ids.symmetricKey(), Ids.symmetricKey());
+        List<String> hits = List.of("t-00005", "t-01500",
+                String.format(Locale.ROOT, "t-%05d", rows - 1));
+        for (int i = 0; i < rows; i++) {
+            String id = String.format(Locale.ROOT, "t-%05d", i);
+            store.insertEnrollment(INSTANCE, tagged(id, key, "enabled",
+                    hits.contains(id) ? "{\"rare\":\"yes\"}" : "{\"rare\":\"no\"}"));
+        }
+        assertThat(query("tags.rare = 'yes'", null, 2)).containsExactly(hits.get(0), hits.get(1));
+        assertThat(query("tags.rare = 'yes'", hits.get(1), 2)).containsExactly(hits.get(2));
+        assertThat(query("tags.rare = 'yes' AND provisioningStatus = 'enabled'", null, 10)).containsExactlyElementsOf(hits);
+    }
+
+    @Test
     void queryColumnsFollowReplacesOfGroupsToo() {
         EnrollmentGroup g = group("g1");
         store.insertGroup(INSTANCE, g);
