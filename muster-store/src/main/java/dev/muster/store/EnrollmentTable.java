@@ -3,6 +3,9 @@ package dev.muster.store;
 import dev.muster.core.enrollment.Enrollment;
 import dev.muster.core.enrollment.EnrollmentQuery;
 import dev.muster.core.enrollment.EnrollmentTags;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,16 +14,24 @@ import java.util.Optional;
 
 /**
  * One enrollment-shaped table: a document per (instance, lower-cased ID), swapped on its etag. What queries filter on
- * (attestation type, provisioning status, tags) is copied out of the sealed document into columns on every write.
+ * (attestation type, provisioning status, tags) is copied out of the sealed document into columns on every write,
+ * and each scalar tag into a row of {@code enrollment_tags} (schema V6) in the same transaction.
  */
 final class EnrollmentTable<T extends Enrollment> {
     private static final char PAIR = '\u001f';
     private static final char EQUALS = '\u001e';
     private static final int BACKFILL_BATCH = 500;
+    /** Longest tag path or value, in UTF-8 bytes, that {@code enrollment_tags} holds (V6 declares 512 characters). */
+    static final int MAX_INDEXED_TAG_BYTES = 512;
+    private static final String TAGS_INSERT = "INSERT INTO enrollment_tags (instance, kind, tag_path, tag_value, id_key)"
+            + " VALUES (?, ?, ?, ?, ?)";
+    private static final String TAGS_DELETE = "DELETE FROM enrollment_tags WHERE instance = ? AND kind = ? AND id_key = ?";
 
     private final Jdbc jdbc;
     private final Jdbc.RowMapper<T> document;
     private final String table;
+    /** This table's rows in {@code enrollment_tags}: 'e' enrollments, 'g' groups. */
+    private final String kind;
     private final String select;
     private final String insert;
     private final String replace;
@@ -29,12 +40,15 @@ final class EnrollmentTable<T extends Enrollment> {
     private final String byAttestation;
 
     private final SecretBox box;
+    private final Class<T> type;
 
     /** Enrollment documents carry attestation keys, so they are always sealed. */
     EnrollmentTable(Jdbc jdbc, String table, Class<T> type, SecretBox box) {
         this.jdbc = jdbc;
         this.box = box;
+        this.type = type;
         this.table = table;
+        this.kind = table.equals("enrollments") ? "e" : "g";
         this.document = row -> Documents.readSealed(box, row.getString("doc"), type);
         this.select = "SELECT doc FROM " + table + " WHERE instance = ? AND id_key = ?";
         this.insert = "INSERT INTO " + table + " (instance, id_key, etag, attestation_type, provisioning_status, tag_pairs,"
@@ -51,37 +65,135 @@ final class EnrollmentTable<T extends Enrollment> {
     }
 
     boolean insert(String instance, String id, String etag, T doc) {
-        return jdbc.insertIfAbsent(insert, instance, Documents.key(id), etag, EnrollmentQuery.attestationType(doc),
-                status(doc), tagPairs(doc), Documents.writeSealed(box, doc));
+        String key = Documents.key(id);
+        String sealed = Documents.writeSealed(box, doc);
+        return jdbc.transaction(c -> {
+            Jdbc.update(c, insert, instance, key, etag, EnrollmentQuery.attestationType(doc), status(doc), tagPairs(doc),
+                    sealed);
+            writeTags(c, instance, key, doc);
+            return true;
+        }, false);
     }
 
     boolean replace(String instance, String id, String etag, T doc, String expectedEtag) {
-        return jdbc.update(replace, etag, EnrollmentQuery.attestationType(doc), status(doc), tagPairs(doc),
-                Documents.writeSealed(box, doc), instance, Documents.key(id), expectedEtag) == 1;
+        String key = Documents.key(id);
+        String sealed = Documents.writeSealed(box, doc);
+        return jdbc.transaction(c -> {
+            if (Jdbc.update(c, replace, etag, EnrollmentQuery.attestationType(doc), status(doc), tagPairs(doc), sealed,
+                    instance, key, expectedEtag) != 1) {
+                return false;
+            }
+            // The row is locked by the update until commit: no other writer interleaves its pairs.
+            Jdbc.update(c, TAGS_DELETE, instance, kind, key);
+            writeTags(c, instance, key, doc);
+            return true;
+        }, false);
     }
 
     boolean delete(String instance, String id, String expectedEtag) {
-        return expectedEtag == null
-                ? jdbc.update(delete, instance, Documents.key(id)) == 1
-                : jdbc.update(deleteIfEtag, instance, Documents.key(id), expectedEtag) == 1;
+        String key = Documents.key(id);
+        return jdbc.transaction(c -> {
+            int deleted = expectedEtag == null
+                    ? Jdbc.update(c, delete, instance, key)
+                    : Jdbc.update(c, deleteIfEtag, instance, key, expectedEtag);
+            if (deleted != 1) {
+                return false;
+            }
+            Jdbc.update(c, TAGS_DELETE, instance, kind, key);
+            return true;
+        }, false);
+    }
+
+    private void writeTags(Connection c, String instance, String key, Enrollment doc) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        for (Map.Entry<String, String> tag : EnrollmentTags.of(doc).entrySet()) {
+            if (indexable(tag.getKey(), tag.getValue())) {
+                rows.add(new Object[] {instance, kind, tag.getKey(), tag.getValue(), key});
+            }
+        }
+        Jdbc.batch(c, TAGS_INSERT, rows);
+    }
+
+    /** Whether {@code enrollment_tags} holds this pair (else a query on it matches {@code tag_pairs} with LIKE). */
+    static boolean indexable(String path, String value) {
+        return path.getBytes(StandardCharsets.UTF_8).length <= MAX_INDEXED_TAG_BYTES
+                && value.getBytes(StandardCharsets.UTF_8).length <= MAX_INDEXED_TAG_BYTES;
     }
 
     /**
-     * Keyset page in ID order of the rows that match every condition of {@code query}, all of it in one SQL statement.
-     * Attestation type and status are indexed; a tag condition is a LIKE no index serves, so the database reads rows in
-     * key order until the page is full: cheap for common tags, about 100 rows read per row returned for a tag on 1% of
-     * the rows (measured over 1,000,000 enrollments: ~10 ms a page on PostgreSQL, seconds on H2, whose row reads in key
-     * order are slow once the table outgrows its cache; see docs/benchmarks.md).
+     * Keyset page in ID order of the rows that match every condition of {@code query}, in one statement. Without a
+     * tag condition the rows are read in key order (through the attestation or status index if filtered on those).
+     * With one, {@code enrollment_tags} drives: its key (instance, kind, path, value, ID) gives the tag's IDs in
+     * order from the cursor, every other condition is checked on those IDs through an index (the attestation and
+     * status indexes, {@code enrollment_tags} for further tags) rather than by reading the row, and only the page's
+     * rows are read. A tag whose path or value is too long for the index is matched on {@code tag_pairs} with LIKE.
      */
     List<T> page(String instance, EnrollmentQuery query, String afterId, int limit) {
+        String after = afterId == null ? null : Documents.key(afterId);
+        int n = Math.max(0, limit);
+        EnrollmentQuery.Condition driver = query.conditions().stream()
+                .filter(c -> c.field() == EnrollmentQuery.Field.TAG && indexable(c.tag(), c.value()))
+                .findFirst().orElse(null);
+        if (driver == null || n == 0) {
+            return scan(instance, query.conditions(), after, n);
+        }
+        StringBuilder sql = new StringBuilder("SELECT doc FROM ").append(table)
+                .append(" WHERE instance = ? AND id_key IN (SELECT t.id_key FROM enrollment_tags t WHERE t.instance = ?")
+                .append(" AND t.kind = ? AND t.tag_path = ? AND t.tag_value = ?");
+        List<Object> params = new ArrayList<>(List.of(instance, instance, kind, driver.tag(), driver.value()));
+        if (after != null) {
+            sql.append(" AND t.id_key > ?");
+            params.add(after);
+        }
+        for (EnrollmentQuery.Condition c : query.conditions()) {
+            if (c == driver) {
+                continue;
+            }
+            String row = " AND EXISTS (SELECT 1 FROM " + table + " r WHERE r.instance = t.instance AND r.id_key = t.id_key";
+            switch (c.field()) {
+                case ATTESTATION_TYPE -> {
+                    sql.append(row).append(" AND r.attestation_type = ?)");
+                    params.add(c.value());
+                }
+                case PROVISIONING_STATUS -> {
+                    sql.append(row).append(" AND r.provisioning_status = ?)");
+                    params.add(c.value());
+                }
+                case TAG -> {
+                    if (indexable(c.tag(), c.value())) {
+                        sql.append(" AND EXISTS (SELECT 1 FROM enrollment_tags u WHERE u.instance = t.instance")
+                                .append(" AND u.kind = t.kind AND u.tag_path = ? AND u.tag_value = ? AND u.id_key = t.id_key)");
+                        params.add(c.tag());
+                        params.add(c.value());
+                    } else {
+                        sql.append(row).append(" AND r.tag_pairs LIKE ? ESCAPE '!')");
+                        params.add(likePattern(c));
+                    }
+                }
+            }
+        }
+        sql.append(" ORDER BY t.id_key LIMIT ?) ORDER BY id_key");
+        params.add(n);
+        return jdbc.list(sql.toString(), document, params.toArray());
+    }
+
+    /** The rows in key order from the cursor, each condition checked on the row (tags by LIKE on tag_pairs). */
+    private List<T> scan(String instance, List<EnrollmentQuery.Condition> conditions, String after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT doc FROM ").append(table).append(" WHERE instance = ?");
         List<Object> params = new ArrayList<>();
         params.add(instance);
-        if (afterId != null) {
+        if (after != null) {
             sql.append(" AND id_key > ?");
-            params.add(Documents.key(afterId));
+            params.add(after);
         }
-        for (EnrollmentQuery.Condition c : query.conditions()) {
+        where(sql, params, conditions);
+        sql.append(" ORDER BY id_key LIMIT ?");
+        params.add(limit);
+        return jdbc.list(sql.toString(), document, params.toArray());
+    }
+
+    private static void where(StringBuilder sql, List<Object> params, List<EnrollmentQuery.Condition> conditions) {
+        for (EnrollmentQuery.Condition c : conditions) {
             switch (c.field()) {
                 case ATTESTATION_TYPE -> {
                     sql.append(" AND attestation_type = ?");
@@ -93,13 +205,10 @@ final class EnrollmentTable<T extends Enrollment> {
                 }
                 case TAG -> {
                     sql.append(" AND tag_pairs LIKE ? ESCAPE '!'");
-                    params.add("%" + PAIR + likeLiteral(c.tag()) + EQUALS + likeLiteral(c.value()) + PAIR + "%");
+                    params.add(likePattern(c));
                 }
             }
         }
-        sql.append(" ORDER BY id_key LIMIT ?");
-        params.add(Math.max(0, limit));
-        return jdbc.list(sql.toString(), document, params.toArray());
     }
 
     List<T> byAttestation(String instance, String attestationTypeKey) {
@@ -132,6 +241,53 @@ final class EnrollmentTable<T extends Enrollment> {
         jdbc.insertIfAbsent("INSERT INTO store_backfills (name, done_at) VALUES (?, ?)", name, Instant.now());
     }
 
+    /**
+     * Writes the {@code enrollment_tags} rows of rows written before that table existed (schema V6), once per
+     * database, in batches in key order. Each batch locks its rows while it rewrites their pairs, so a concurrent
+     * replace or delete (which locks the row too) never has its pairs overwritten by an older document's, and several
+     * nodes may run it at once.
+     */
+    void backfillTags() {
+        String name = table + "_tags";
+        if (jdbc.one("SELECT name FROM store_backfills WHERE name = ?", row -> row.getString(1), name).isPresent()) {
+            return;
+        }
+        String first = "SELECT instance, id_key, doc FROM " + table + " ORDER BY instance, id_key LIMIT "
+                + BACKFILL_BATCH + " FOR UPDATE";
+        String next = "SELECT instance, id_key, doc FROM " + table + " WHERE instance > ? OR (instance = ? AND id_key > ?)"
+                + " ORDER BY instance, id_key LIMIT " + BACKFILL_BATCH + " FOR UPDATE";
+        String[] done = {};
+        String[] cursor = null;
+        while (true) {
+            String[] from = cursor;
+            String[] last = jdbc.transaction(c -> {
+                List<Object[]> rows = from == null
+                        ? Jdbc.list(c, first, row -> new Object[] {row.getString(1), row.getString(2), row.getString(3)})
+                        : Jdbc.list(c, next, row -> new Object[] {row.getString(1), row.getString(2), row.getString(3)},
+                                from[0], from[0], from[1]);
+                for (Object[] r : rows) {
+                    String instance = (String) r[0];
+                    String key = (String) r[1];
+                    Jdbc.update(c, TAGS_DELETE, instance, kind, key);
+                    writeTags(c, instance, key, Documents.readSealed(box, (String) r[2], type));
+                }
+                if (rows.size() < BACKFILL_BATCH) {
+                    return done;
+                }
+                Object[] end = rows.get(rows.size() - 1);
+                return new String[] {(String) end[0], (String) end[1]};
+            }, null);
+            if (last == null) {
+                throw new StoreException("Filling in the tag index of " + table + " met a duplicate pair; retry.");
+            }
+            if (last == done) {
+                break;
+            }
+            cursor = last;
+        }
+        jdbc.insertIfAbsent("INSERT INTO store_backfills (name, done_at) VALUES (?, ?)", name, Instant.now());
+    }
+
     private static String status(Enrollment doc) {
         return doc.isEnabled() ? "enabled" : "disabled";
     }
@@ -143,6 +299,10 @@ final class EnrollmentTable<T extends Enrollment> {
             s.append(tag.getKey()).append(EQUALS).append(tag.getValue()).append(PAIR);
         }
         return s.toString();
+    }
+
+    private static String likePattern(EnrollmentQuery.Condition tag) {
+        return "%" + PAIR + likeLiteral(tag.tag()) + EQUALS + likeLiteral(tag.value()) + PAIR + "%";
     }
 
     private static String likeLiteral(String text) {

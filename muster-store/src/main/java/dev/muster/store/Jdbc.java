@@ -160,6 +160,22 @@ final class Jdbc {
         }
     }
 
+    /** One statement run once per parameter row, in one round trip where the driver batches. */
+    static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (Object[] params : rows) {
+                for (int i = 0; i < params.length; i++) {
+                    bind(s, i + 1, params[i]);
+                }
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
     static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime t = row.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();

@@ -21,6 +21,8 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
         this.groups = new EnrollmentTable<>(jdbc, "enrollment_groups", EnrollmentGroup.class, box);
         individuals.backfillQueryColumns();
         groups.backfillQueryColumns();
+        individuals.backfillTags();
+        groups.backfillTags();
     }
 
     @Override

@@ -22,7 +22,7 @@ final class JdbcInstanceStore implements InstanceStore {
             + " revision FROM instances";
     private static final int UPDATE_ATTEMPTS = 16;
     /** Every table holding an instance's data, children first. */
-    private static final List<String> INSTANCE_TABLES = List.of("operations", "registrations", "enrollments",
+    private static final List<String> INSTANCE_TABLES = List.of("operations", "registrations", "enrollment_tags", "enrollments",
             "enrollment_groups", "linked_hubs", "ca_certificates", "usage_counts", "failure_counts", "quota_counts");
 
     private record Revisioned(ProvisioningInstance instance, long revision) {}

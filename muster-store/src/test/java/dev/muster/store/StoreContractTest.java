@@ -69,7 +69,8 @@ abstract class StoreContractTest {
     static final String HUB = "hub-a.example.net";
     private static final List<String> TABLES = List.of("instances", "enrollments", "enrollment_groups",
             "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins",
-            "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts", "hub_desired_changes");
+            "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts", "hub_desired_changes",
+            "enrollment_tags");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 
@@ -289,7 +290,7 @@ abstract class StoreContractTest {
         v2.update("INSERT INTO instances (name, id_scope, service_host_key, service_host_name, allocation_policy,"
                 + " policies) VALUES (?, ?, ?, ?, ?, ?)", "kept", "0ne00000002", "kept.example.net", "kept.example.net",
                 "hashed", Documents.writeSealed(secrets, List.of(owner)));
-        IndividualEnrollment enrollment = enrollment("dev-kept");
+        IndividualEnrollment enrollment = tagged("dev-kept", x509(), "enabled", "{\"site\":{\"room\":\"lab\"}}");
         v2.update("INSERT INTO enrollments (instance, id_key, etag, attestation_type, doc) VALUES (?, ?, ?, ?, ?)",
                 "kept", Documents.key("dev-kept"), enrollment.etag(), EnrollmentQuery.attestationType(enrollment),
                 Documents.writeSealed(secrets, enrollment));
@@ -309,6 +310,8 @@ abstract class StoreContractTest {
         assertThat(after.enrollment("kept", "dev-kept")).contains(enrollment);
         assertThat(after.enrollments("kept", EnrollmentQuery.parse("SELECT * FROM enrollments WHERE provisioningStatus = 'enabled'", "enrollments"), null, 10))
                 .as("query columns filled for rows written before V5").containsExactly(enrollment);
+        assertThat(after.enrollments("kept", EnrollmentQuery.parse("SELECT * FROM enrollments WHERE tags.site.room = 'lab'", "enrollments"), null, 10))
+                .as("tag index filled for rows written before V6").containsExactly(enrollment);
         assertThat(after.registration("kept", "dev-kept")).contains(record);
         assertThat(after.device(HUB, "dev-kept")).isPresent();
         assertThat(after.usageSince("kept", MINUTE)).containsEntry(OperationKind.REGISTRATION, 3L);
@@ -603,6 +606,99 @@ abstract class StoreContractTest {
         assertThat(query("tags.rare = 'yes' AND provisioningStatus = 'enabled'", null, 10)).containsExactlyElementsOf(hits);
     }
 
+    private long tagRows(String where) throws SQLException {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM enrollment_tags" + (where.isEmpty() ? "" : " WHERE " + where))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void theTagIndexFollowsReplacesAndDeletes() throws SQLException {
+        AttestationMechanism key = AttestationMechanism.symmetricKey(Ids.symmetricKey(), Ids.symmetricKey());
+        IndividualEnrollment v1 = tagged("k1", key, "enabled", "{\"building\":\"43\",\"loc\":{\"floor\":2}}");
+        store.insertEnrollment(INSTANCE, v1);
+        assertThat(store.insertEnrollment(INSTANCE, tagged("K1", key, "enabled", "{\"building\":\"44\"}")))
+                .as("a duplicate leaves no pairs behind").isFalse();
+        assertThat(tagRows("")).isEqualTo(2);
+        IndividualEnrollment v2 = tagged("k1", key, "enabled", "{\"building\":\"44\"}");
+        assertThat(store.replaceEnrollment(INSTANCE, v2, Ids.etag())).isFalse();
+        assertThat(query("tags.building = '43'", null, 10)).containsExactly("k1");
+        assertThat(store.replaceEnrollment(INSTANCE, v2, v1.etag())).isTrue();
+        assertThat(query("tags.building = '43'", null, 10)).isEmpty();
+        assertThat(query("tags.loc.floor = 2", null, 10)).isEmpty();
+        assertThat(query("tags.building = '44'", null, 10)).containsExactly("k1");
+        assertThat(store.deleteEnrollment(INSTANCE, "K1", v2.etag())).isTrue();
+        assertThat(query("tags.building = '44'", null, 10)).isEmpty();
+        assertThat(tagRows("")).isZero();
+    }
+
+    @Test
+    void groupsAreFoundByTagApartFromEnrollments() throws SQLException {
+        EnrollmentGroup g = group("g1");
+        EnrollmentGroup tagged = new EnrollmentGroup(g.enrollmentGroupId(), g.attestation(), g.capabilities(),
+                g.iotHubHostName(), new dev.muster.core.enrollment.TwinState(dev.muster.core.Json.tree(
+                        "{\"building\":\"43\"}"), null), g.etag(), g.provisioningStatus(), g.reprovisionPolicy(),
+                g.createdDateTimeUtc(), g.lastUpdatedDateTimeUtc(), g.allocationPolicy(), g.iotHubs(),
+                g.customAllocationDefinition());
+        store.insertGroup(INSTANCE, tagged);
+        store.insertEnrollment(INSTANCE, tagged("g1", x509(), "enabled", "{\"building\":\"44\"}"));
+        var q43 = dev.muster.core.enrollment.EnrollmentQuery.parse(
+                "SELECT * FROM enrollmentGroups WHERE tags.building = '43'", "enrollmentGroups");
+        var q44 = dev.muster.core.enrollment.EnrollmentQuery.parse(
+                "SELECT * FROM enrollmentGroups WHERE tags.building = '44'", "enrollmentGroups");
+        assertThat(groupIds(store.groups(INSTANCE, q43, null, 10))).containsExactly("g1");
+        assertThat(store.groups(INSTANCE, q44, null, 10)).isEmpty();
+        assertThat(query("tags.building = '43'", null, 10)).isEmpty();
+        assertThat(query("tags.building = '44'", null, 10)).containsExactly("g1");
+        assertThat(store.deleteGroup(INSTANCE, "g1", null)).isTrue();
+        assertThat(store.groups(INSTANCE, q43, null, 10)).isEmpty();
+        assertThat(query("tags.building = '44'", null, 10)).containsExactly("g1");
+        assertThat(tagRows("kind = 'g'")).isZero();
+    }
+
+    @Test
+    void tagsTooLongForTheIndexAreStillFound() throws SQLException {
+        String longValue = "v".repeat(EnrollmentTable.MAX_INDEXED_TAG_BYTES + 1);
+        String longPath = "p".repeat(EnrollmentTable.MAX_INDEXED_TAG_BYTES + 1);
+        // 2-byte characters: short in characters, too long in UTF-8 bytes
+        String wide = "\u00e9".repeat(EnrollmentTable.MAX_INDEXED_TAG_BYTES / 2 + 1);
+        AttestationMechanism key = AttestationMechanism.symmetricKey(Ids.symmetricKey(), Ids.symmetricKey());
+        store.insertEnrollment(INSTANCE, tagged("l1", key, "enabled",
+                "{\"long\":\"" + longValue + "\",\"" + longPath + "\":\"x\",\"wide\":\"" + wide + "\",\"short\":\"s\"}"));
+        store.insertEnrollment(INSTANCE, tagged("l2", key, "disabled", "{\"long\":\"v\",\"short\":\"s\"}"));
+        assertThat(tagRows("")).as("only the pairs that fit").isEqualTo(3);
+        assertThat(query("tags.long = '" + longValue + "'", null, 10)).containsExactly("l1");
+        assertThat(query("tags." + longPath + " = 'x'", null, 10)).containsExactly("l1");
+        assertThat(query("tags.wide = '" + wide + "'", null, 10)).containsExactly("l1");
+        assertThat(query("tags.long = 'v'", null, 10)).containsExactly("l2");
+        assertThat(query("tags.short = 's' AND tags.long = '" + longValue + "'", null, 10)).containsExactly("l1");
+        assertThat(query("tags.long = '" + longValue + "' AND tags.short = 's'", null, 10)).containsExactly("l1");
+    }
+
+    @Test
+    void aTagWithOtherConditionsFillsItsPagesAcrossManyTaggedRows() {
+        int rows = 2500;
+        AttestationMechanism key = AttestationMechanism.symmetricKey(Ids.symmetricKey(), Ids.symmetricKey());
+        List<String> off = List.of("w-00003", "w-01000",
+                String.format(Locale.ROOT, "w-%05d", rows - 1));
+        for (int i = 0; i < rows; i++) {
+            String id = String.format(Locale.ROOT, "w-%05d", i);
+            store.insertEnrollment(INSTANCE, tagged(id, key, off.contains(id) ? "disabled" : "enabled",
+                    "{\"site\":\"lab\",\"n\":" + (i % 2) + "}"));
+        }
+        assertThat(query("tags.site = 'lab' AND provisioningStatus = 'disabled'", null, 2))
+                .containsExactly(off.get(0), off.get(1));
+        assertThat(query("tags.site = 'lab' AND provisioningStatus = 'disabled'", off.get(1), 2))
+                .containsExactly(off.get(2));
+        assertThat(query("tags.site = 'lab' AND provisioningStatus = 'disabled' AND tags.n = 1", null, 10))
+                .containsExactly(off.get(0), off.get(2));
+        assertThat(query("tags.site = 'lab' AND tags.n = 0", "w-00997", 3))
+                .containsExactly("w-00998", "w-01000", "w-01002");
+        assertThat(query("tags.site = 'lab'", "w-00997", 3)).containsExactly("w-00998", "w-00999", "w-01000");
+    }
+
     @Test
     void queryColumnsFollowReplacesOfGroupsToo() {
         EnrollmentGroup g = group("g1");
@@ -623,6 +719,7 @@ abstract class StoreContractTest {
         insertFilterFixtures();
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE enrollments SET provisioning_status = NULL, tag_pairs = NULL");
+            s.executeUpdate("DELETE FROM enrollment_tags");
             s.executeUpdate("DELETE FROM store_backfills");
         }
         JdbcStore reopened = new JdbcStore(database, secrets);
@@ -1304,10 +1401,10 @@ abstract class StoreContractTest {
     }
 
     @Test
-    void deletingAnInstanceRemovesAllItsDataAndNothingElse() {
+    void deletingAnInstanceRemovesAllItsDataAndNothingElse() throws SQLException {
         for (String name : List.of(INSTANCE, OTHER_INSTANCE)) {
             store.createInstance(instance(name, name.equals(INSTANCE) ? "0ne00000001" : "0ne00000002", name + ".example.net"));
-            store.insertEnrollment(name, enrollment("dev-1"));
+            store.insertEnrollment(name, tagged("dev-1", x509(), "enabled", "{\"building\":\"43\"}"));
             store.insertGroup(name, group("grp-1"));
             store.saveRegistration(name, registration("dev-1", null));
             store.saveOperation(name, failed("op-1", "dev-1", MINUTE, "bad key"));
@@ -1330,6 +1427,8 @@ abstract class StoreContractTest {
         assertThat(store.enrollmentCount(OTHER_INSTANCE)).isEqualTo(2);
         assertThat(store.registration(OTHER_INSTANCE, "dev-1")).isPresent();
         assertThat(store.usageSince(OTHER_INSTANCE, MINUTE)).containsEntry(OperationKind.REGISTRATION, 1L);
+        assertThat(tagRows("instance = '" + INSTANCE + "'")).as("its tag index rows").isZero();
+        assertThat(tagRows("instance = '" + OTHER_INSTANCE + "'")).isPositive();
         assertThat(store.deleteInstance(INSTANCE)).isFalse();
     }
 
