@@ -124,9 +124,10 @@ final class EnrollmentTable<T extends Enrollment> {
      * Keyset page in ID order of the rows that match every condition of {@code query}, in one statement. Without a
      * tag condition the rows are read in key order (through the attestation or status index if filtered on those).
      * With one, {@code enrollment_tags} drives: its key (instance, kind, path, value, ID) gives the tag's IDs in
-     * order from the cursor, every other condition is checked on those IDs through an index (the attestation and
-     * status indexes, {@code enrollment_tags} for further tags) rather than by reading the row, and only the page's
-     * rows are read. A tag whose path or value is too long for the index is matched on {@code tag_pairs} with LIKE.
+     * order from the cursor, every other condition is checked on those IDs through an index where there is one (the
+     * attestation indexes, the enrollments' status index, {@code enrollment_tags} for further tags) rather than by
+     * reading the row, and only the page's rows are read. A tag whose path or value is too long for the index is
+     * matched on {@code tag_pairs} with LIKE (on the driving tag's rows, or on every row if it is the only tag).
      */
     List<T> page(String instance, EnrollmentQuery query, String afterId, int limit) {
         String after = afterId == null ? null : Documents.key(afterId);

@@ -74,6 +74,9 @@ class QueryPageCostTest {
             report(service, "SELECT * FROM enrollments WHERE tags.building = '43'", id(rows / 2), "middle");
             report(service, "SELECT * FROM enrollments WHERE tags.building = '43' AND provisioningStatus = 'disabled'",
                     null, "start");
+            report(service, "SELECT * FROM enrollments WHERE tags.building = '43' AND provisioningStatus = 'enabled'",
+                    null, "start");
+            report(service, "SELECT * FROM enrollments WHERE tags.building = '43' AND tags.floor = 3", null, "start");
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
