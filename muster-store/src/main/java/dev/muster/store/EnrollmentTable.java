@@ -23,8 +23,8 @@ final class EnrollmentTable<T extends Enrollment> {
     private static final int BACKFILL_BATCH = 500;
     /** Longest tag path or value, in UTF-8 bytes, that {@code enrollment_tags} holds (V6 declares 512 characters). */
     static final int MAX_INDEXED_TAG_BYTES = 512;
-    private static final String TAGS_INSERT = "INSERT INTO enrollment_tags (instance, kind, tag_path, tag_value, id_key)"
-            + " VALUES (?, ?, ?, ?, ?)";
+    private static final String TAGS_INSERT = "INSERT INTO enrollment_tags (instance, kind, tag_path, tag_value, id_key,"
+            + " attestation_type, provisioning_status) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String TAGS_DELETE = "DELETE FROM enrollment_tags WHERE instance = ? AND kind = ? AND id_key = ?";
 
     private final Jdbc jdbc;
@@ -108,7 +108,8 @@ final class EnrollmentTable<T extends Enrollment> {
         List<Object[]> rows = new ArrayList<>();
         for (Map.Entry<String, String> tag : EnrollmentTags.of(doc).entrySet()) {
             if (indexable(tag.getKey(), tag.getValue())) {
-                rows.add(new Object[] {instance, kind, tag.getKey(), tag.getValue(), key});
+                rows.add(new Object[] {instance, kind, tag.getKey(), tag.getValue(), key,
+                        EnrollmentQuery.attestationType(doc), status(doc)});
             }
         }
         Jdbc.batch(c, TAGS_INSERT, rows);
@@ -124,9 +125,8 @@ final class EnrollmentTable<T extends Enrollment> {
      * Keyset page in ID order of the rows that match every condition of {@code query}, in one statement. Without a
      * tag condition the rows are read in key order (through the attestation or status index if filtered on those).
      * With one, {@code enrollment_tags} drives: its key (instance, kind, path, value, ID) gives the tag's IDs in
-     * order from the cursor, every other condition is checked on those IDs through an index where there is one (the
-     * attestation indexes, the enrollments' status index, {@code enrollment_tags} for further tags) rather than by
-     * reading the row, and only the page's rows are read. A tag whose path or value is too long for the index is
+     * order from the cursor; attestation type and status are checked on the copies its rows carry, further tags by
+     * a lookup of its key, so only the page's rows are read. A tag whose path or value is too long for the index is
      * matched on {@code tag_pairs} with LIKE (on the driving tag's rows, or on every row if it is the only tag).
      */
     List<T> page(String instance, EnrollmentQuery query, String afterId, int limit) {
@@ -153,11 +153,11 @@ final class EnrollmentTable<T extends Enrollment> {
             String row = " AND EXISTS (SELECT 1 FROM " + table + " r WHERE r.instance = t.instance AND r.id_key = t.id_key";
             switch (c.field()) {
                 case ATTESTATION_TYPE -> {
-                    sql.append(row).append(" AND r.attestation_type = ?)");
+                    sql.append(" AND t.attestation_type = ?");
                     params.add(c.value());
                 }
                 case PROVISIONING_STATUS -> {
-                    sql.append(row).append(" AND r.provisioning_status = ?)");
+                    sql.append(" AND t.provisioning_status = ?");
                     params.add(c.value());
                 }
                 case TAG -> {

@@ -57,8 +57,7 @@ class QueryPageCostTest {
                     + " WHERE instance = ? AND kind = ? AND tag_path = ? AND tag_value = ? AND id_key > ? ORDER BY id_key"
                     + " LIMIT ?) ORDER BY id_key", INSTANCE, INSTANCE, "e", "building", "43", id(rows / 2), PAGE + 1);
             explain(db, "SELECT doc FROM enrollments WHERE instance = ? AND id_key IN (SELECT t.id_key FROM enrollment_tags t"
-                    + " WHERE t.instance = ? AND t.kind = ? AND t.tag_path = ? AND t.tag_value = ? AND EXISTS (SELECT 1 FROM"
-                    + " enrollments r WHERE r.instance = t.instance AND r.id_key = t.id_key AND r.provisioning_status = ?)"
+                    + " WHERE t.instance = ? AND t.kind = ? AND t.tag_path = ? AND t.tag_value = ? AND t.provisioning_status = ?"
                     + " ORDER BY t.id_key LIMIT ?) ORDER BY id_key", INSTANCE, INSTANCE, "e", "building", "43", "disabled",
                     PAGE + 1);
             JdbcStore store = new JdbcStore(db, box);
@@ -140,7 +139,8 @@ class QueryPageCostTest {
     private static void seed(Database db, SecretBox box, int rows) throws Exception {
         String sql = "INSERT INTO enrollments (instance, id_key, etag, attestation_type, provisioning_status, tag_pairs,"
                 + " doc) VALUES (?, ?, ?, ?, ?, ?, ?)";
-        String tagSql = "INSERT INTO enrollment_tags (instance, kind, tag_path, tag_value, id_key) VALUES (?, ?, ?, ?, ?)";
+        String tagSql = "INSERT INTO enrollment_tags (instance, kind, tag_path, tag_value, id_key, attestation_type,"
+                + " provisioning_status) VALUES (?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql);
              PreparedStatement t = c.prepareStatement(tagSql)) {
             c.setAutoCommit(false);
@@ -160,6 +160,8 @@ class QueryPageCostTest {
                     t.setString(3, tag.getKey());
                     t.setString(4, tag.getValue());
                     t.setString(5, e.registrationId());
+                    t.setString(6, EnrollmentQuery.attestationType(e));
+                    t.setString(7, e.isEnabled() ? "enabled" : "disabled");
                     t.addBatch();
                 }
                 if (i % 1000 == 999) {

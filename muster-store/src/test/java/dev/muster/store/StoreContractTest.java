@@ -629,7 +629,14 @@ abstract class StoreContractTest {
         assertThat(query("tags.building = '43'", null, 10)).isEmpty();
         assertThat(query("tags.loc.floor = 2", null, 10)).isEmpty();
         assertThat(query("tags.building = '44'", null, 10)).containsExactly("k1");
-        assertThat(store.deleteEnrollment(INSTANCE, "K1", v2.etag())).isTrue();
+        assertThat(query("tags.building = '44' AND provisioningStatus = 'disabled'", null, 10)).isEmpty();
+        IndividualEnrollment v3 = tagged("k1", x509(), "disabled", "{\"building\":\"44\"}");
+        assertThat(store.replaceEnrollment(INSTANCE, v3, v2.etag())).isTrue();
+        assertThat(query("tags.building = '44' AND provisioningStatus = 'disabled' AND attestation.type = 'x509'",
+                null, 10)).as("status and attestation follow the replace").containsExactly("k1");
+        assertThat(query("tags.building = '44' AND provisioningStatus = 'enabled'", null, 10)).isEmpty();
+        assertThat(query("tags.building = '44' AND attestation.type = 'symmetricKey'", null, 10)).isEmpty();
+        assertThat(store.deleteEnrollment(INSTANCE, "K1", v3.etag())).isTrue();
         assertThat(query("tags.building = '44'", null, 10)).isEmpty();
         assertThat(tagRows("")).isZero();
     }
