@@ -118,7 +118,7 @@ final class InstanceRoutes {
             ServiceHttpApi.requireShape(method.equals("GET"), ex);
             api.call(ex, host, auth, right, i -> {
                 requireDefault(i);
-                return instances.list().stream().map(InstanceRoutes::summary).toList();
+                return instances.list().stream().map(this::summary).toList();
             }, v -> ex.json(200, v));
             return;
         }
@@ -173,18 +173,20 @@ final class InstanceRoutes {
         }
     }
 
-    private static Map<String, Object> summary(ProvisioningInstance i) {
+    /** With the global endpoint: what an operator hands to a new tenant's devices along with the ID scope. */
+    private Map<String, Object> summary(ProvisioningInstance i) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", i.name());
         m.put("idScope", i.idScope());
         m.put("serviceHostName", i.serviceHostName());
+        m.put("globalEndpoint", globalEndpoint);
         m.put("allocationPolicy", i.allocationPolicy());
         m.put("quotas", i.quotas());
         return m;
     }
 
     /** The only answer that carries the owner's key. */
-    private static Map<String, Object> created(ProvisioningInstance i) {
+    private Map<String, Object> created(ProvisioningInstance i) {
         Map<String, Object> m = summary(i);
         m.put("connectionString", "HostName=" + i.serviceHostName() + ";SharedAccessKeyName=" + SharedAccessPolicy.OWNER
                 + ";SharedAccessKey=" + i.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey());
