@@ -66,7 +66,7 @@ class SymmetricKeyProvisioningIT {
 
             TwinCollection reported = new TwinCollection();
             reported.put("firmware", "1.2.3");
-            device.updateReportedProperties(reported);
+            ReportedProperties.send(device, reported);
             String twinJson = MusterUnderTest.server().hubRegistry()
                     .twinJson(MusterUnderTest.hub(), outcome.result().getDeviceId()).orElseThrow().toString();
             assertThat(Json.tree(twinJson).path("properties").path("reported").path("firmware").asText()).isEqualTo("1.2.3");

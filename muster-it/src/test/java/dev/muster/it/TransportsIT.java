@@ -81,7 +81,7 @@ class TransportsIT {
             assertThat(device.getTwin().getDesiredProperties().get("color")).isEqualTo("blue");
             TwinCollection reported = new TwinCollection();
             reported.put("via", protocol.name());
-            device.updateReportedProperties(reported);
+            ReportedProperties.send(device, reported);
             assertThat(MusterUnderTest.server().hubRegistry().twinJson(MusterUnderTest.hub(), id).orElseThrow()
                     .path("properties").path("reported").path("via").asText()).isEqualTo(protocol.name());
         } finally {

@@ -69,7 +69,7 @@ class X509ProvisioningIT {
             assertThat(device.getTwin()).isNotNull();
             TwinCollection reported = new TwinCollection();
             reported.put("auth", "x509");
-            device.updateReportedProperties(reported);
+            ReportedProperties.send(device, reported);
             assertThat(MusterUnderTest.server().hubRegistry().twinJson(MusterUnderTest.hub(), deviceId).orElseThrow()
                     .path("properties").path("reported").path("auth").asText()).isEqualTo("x509");
         } finally {
