@@ -48,16 +48,22 @@ final class Devices {
     /** Through the ID scope of any instance. */
     static Outcome register(String idScope, String registrationId, String keyBase64,
                             ProvisioningDeviceClientTransportProtocol protocol, String payload) throws Exception {
-        ProvisioningDeviceClient client = ProvisioningDeviceClient.create(MusterUnderTest.info().globalEndpoint(),
-                idScope, protocol, new TrustingSymmetricKeyProvider(keyBase64, registrationId));
+        AdditionalData data = null;
+        if (payload != null) {
+            data = new AdditionalData();
+            data.setProvisioningPayload(payload);
+        }
+        return registerOnce(ProvisioningDeviceClient.create(MusterUnderTest.info().globalEndpoint(), idScope, protocol,
+                new TrustingSymmetricKeyProvider(keyBase64, registrationId)), data);
+    }
+
+    /**
+     * One registration with the SDK's client, which is closed afterwards. Not registerDeviceSync: it can hang forever
+     * if the SDK hits a RuntimeException, so the callback is awaited with a time-out.
+     */
+    static Outcome registerOnce(ProvisioningDeviceClient client, AdditionalData data) throws Exception {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         try {
-            // registerDeviceSync can hang forever if the SDK hits a RuntimeException; use the callback with a timeout.
-            AdditionalData data = null;
-            if (payload != null) {
-                data = new AdditionalData();
-                data.setProvisioningPayload(payload);
-            }
             client.registerDevice((result, error, ctx) -> done.complete(new Outcome(result, error)), null, data);
             return done.get(60, TimeUnit.SECONDS);
         } finally {

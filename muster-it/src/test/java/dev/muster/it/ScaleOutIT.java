@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -337,16 +336,9 @@ class ScaleOutIT {
     }
 
     private Devices.Outcome sdkRegister(String node, String registrationId, String key) throws Exception {
-        ProvisioningDeviceClient client = ProvisioningDeviceClient.create(node, idScope,
+        return Devices.registerOnce(ProvisioningDeviceClient.create(node, idScope,
                 ProvisioningDeviceClientTransportProtocol.HTTPS,
-                new Devices.TrustingSymmetricKeyProvider(key, registrationId, trust));
-        CompletableFuture<Devices.Outcome> done = new CompletableFuture<>();
-        try {
-            client.registerDevice((result, error, ctx) -> done.complete(new Devices.Outcome(result, error)), null);
-            return done.get(60, TimeUnit.SECONDS);
-        } finally {
-            client.close();
-        }
+                new Devices.TrustingSymmetricKeyProvider(key, registrationId, trust)), null);
     }
 
     /** A service API call sent to {@code node} for the instance's host name; {@code expected} -1 accepts any status. */

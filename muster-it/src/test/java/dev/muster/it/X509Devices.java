@@ -20,8 +20,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -127,15 +125,8 @@ final class X509Devices {
     }
 
     static Devices.Outcome register(Identity device, ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
-        ProvisioningDeviceClient client = ProvisioningDeviceClient.create(MusterUnderTest.info().globalEndpoint(),
-                MusterUnderTest.info().idScope(), protocol, new TrustingX509Provider(device));
-        CompletableFuture<Devices.Outcome> done = new CompletableFuture<>();
-        try {
-            client.registerDevice((result, error, ctx) -> done.complete(new Devices.Outcome(result, error)), null);
-            return done.get(60, TimeUnit.SECONDS);
-        } finally {
-            client.close();
-        }
+        return Devices.registerOnce(ProvisioningDeviceClient.create(MusterUnderTest.info().globalEndpoint(),
+                MusterUnderTest.info().idScope(), protocol, new TrustingX509Provider(device)), null);
     }
 
     /** DeviceClient with an x509 connection string and the device's SSLContext (iot-device-client 2.5.0). */
