@@ -51,14 +51,9 @@ final class InstanceRoutes {
         }
     }
 
+    /** The instance's document plus the caller's own policy (no keys): the portal shows what those rights allow. */
     private Map<String, Object> settingsView(ProvisioningInstance i, SharedAccessPolicy caller) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", i.name());
-        m.put("idScope", i.idScope());
-        m.put("serviceHostName", i.serviceHostName());
-        m.put("globalEndpoint", globalEndpoint);
-        m.put("allocationPolicy", i.allocationPolicy());
-        m.put("quotas", i.quotas());
+        Map<String, Object> m = summary(i);
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("keyName", caller.keyName());
         policy.put("rights", PolicyService.formatRights(caller.rights()));
