@@ -5,9 +5,9 @@ import dev.muster.core.Json;
 import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;
-import dev.muster.core.hub.BuiltInHubClient;
+import dev.muster.hub.BuiltInHubClient;
 import dev.muster.core.hub.BuiltInHubConfig;
-import dev.muster.core.hub.HubRegistry;
+import dev.muster.hub.BuiltInHub;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.SharedAccessPolicy;
 import dev.muster.core.operations.UsageMeter;
@@ -88,7 +88,7 @@ public class RegistrationBenchmark {
         store.saveLinkedHub(INSTANCE, new LinkedHub(HUB, "HostName=" + HUB + ";SharedAccessKeyName=iothubowner;"
                 + "SharedAccessKey=" + hubKey, 1, true));
         UsageMeter usage = new UsageMeter(store, clock);
-        HubRegistry hubs = new HubRegistry(store, clock);
+        BuiltInHub hubs = BuiltInHub.create(store, clock);
         BuiltInHubClient hub = new BuiltInHubClient(hubs, HUB);
         registrations = new RegistrationService(store, store, store, store, store, link -> hub, usage, clock);
         groupKey = Ids.symmetricKey();

@@ -216,7 +216,7 @@ class CustomAllocationIT {
         assertThat(request.path("deviceRuntimeContext").has("currentIotHubHostName")).isFalse();
 
         // The hub device got the webhook's twin, not the enrollment's.
-        JsonNode twin = MusterUnderTest.server().hubRegistry().twinJson(MusterUnderTest.hub(), id).orElseThrow();
+        JsonNode twin = MusterUnderTest.server().builtInHub().twins().twinJson(MusterUnderTest.hub(), id).orElseThrow();
         assertThat(twin.path("tags").path("allocatedBy").asText()).isEqualTo("webhook");
         assertThat(twin.path("tags").has("source")).isFalse();
         DeviceClient device = Devices.hubClient(first.result().getIothubUri(), first.result().getDeviceId(), key,

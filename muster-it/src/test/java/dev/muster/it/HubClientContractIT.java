@@ -8,7 +8,7 @@ import dev.muster.core.Json;
 import dev.muster.core.enrollment.DeviceCapabilities;
 import dev.muster.core.enrollment.TwinState;
 import dev.muster.core.hub.AuthenticationMechanism;
-import dev.muster.core.hub.BuiltInHubClient;
+import dev.muster.hub.BuiltInHubClient;
 import dev.muster.core.hub.HubClient;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubException;
@@ -84,7 +84,7 @@ class HubClientContractIT {
     class BuiltIn extends Contract {
         @Override
         HubClient client() {
-            return new BuiltInHubClient(MusterUnderTest.server().hubRegistry(), MusterUnderTest.hub());
+            return new BuiltInHubClient(MusterUnderTest.server().builtInHub(), MusterUnderTest.hub());
         }
     }
 

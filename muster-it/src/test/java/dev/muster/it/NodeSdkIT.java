@@ -44,7 +44,7 @@ class NodeSdkIT {
         assertThat(out.path("assignedHub").asText()).isEqualTo(MusterUnderTest.hub());
         assertThat(out.path("desired").path("from").asText()).as(out.toString()).isEqualTo("muster");
         assertThat(out.path("reported").asBoolean()).isTrue();
-        assertThat(MusterUnderTest.server().hubRegistry().twinJson(MusterUnderTest.hub(), id).orElseThrow()
+        assertThat(MusterUnderTest.server().builtInHub().twins().twinJson(MusterUnderTest.hub(), id).orElseThrow()
                 .path("properties").path("reported").path("sdk").asText()).isEqualTo("node");
     }
 

@@ -16,7 +16,7 @@ import com.microsoft.azure.sdk.iot.provisioning.service.configs.IndividualEnroll
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.SymmetricKeyAttestation;
 import com.microsoft.azure.sdk.iot.provisioning.service.configs.TwinState;
 import dev.muster.core.Json;
-import dev.muster.core.hub.TelemetryMessage;
+import dev.muster.hub.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -53,7 +53,7 @@ class SymmetricKeyProvisioningIT {
 
         BlockingQueue<TelemetryMessage> telemetry = new LinkedBlockingQueue<>();
         Consumer<TelemetryMessage> listener = telemetry::add;
-        MusterUnderTest.server().hubRegistry().addTelemetryListener(listener);
+        MusterUnderTest.server().builtInHub().telemetry().addTelemetryListener(listener);
         DeviceClient device = Devices.hubClient(outcome.result().getIothubUri(), outcome.result().getDeviceId(), key,
                 IotHubClientProtocol.MQTT);
         try {
@@ -67,8 +67,8 @@ class SymmetricKeyProvisioningIT {
             TwinCollection reported = new TwinCollection();
             reported.put("firmware", "1.2.3");
             ReportedProperties.send(device, reported);
-            String twinJson = MusterUnderTest.server().hubRegistry()
-                    .twinJson(MusterUnderTest.hub(), outcome.result().getDeviceId()).orElseThrow().toString();
+            String twinJson = MusterUnderTest.server().builtInHub()
+                    .twins().twinJson(MusterUnderTest.hub(), outcome.result().getDeviceId()).orElseThrow().toString();
             assertThat(Json.tree(twinJson).path("properties").path("reported").path("firmware").asText()).isEqualTo("1.2.3");
             assertThat(Json.tree(twinJson).path("tags").path("site").asText()).isEqualTo("factory-7");
 
@@ -89,7 +89,7 @@ class SymmetricKeyProvisioningIT {
             assertThat(received.properties()).containsEntry("alert", "none");
         } finally {
             device.close();
-            MusterUnderTest.server().hubRegistry().removeTelemetryListener(listener);
+            MusterUnderTest.server().builtInHub().telemetry().removeTelemetryListener(listener);
         }
     }
 

@@ -153,7 +153,7 @@ class TpmAmqpIT {
             tpm.activate(Base64.getDecoder().decode(blob));
             String hub = result.path("registrationState").path("assignedHub").asText();
             String deviceId = result.path("registrationState").path("deviceId").asText();
-            assertThat(MusterUnderTest.server().hubRegistry().authenticateDevice(hub, deviceId,
+            assertThat(MusterUnderTest.server().builtInHub().authentication().authenticateDevice(hub, deviceId,
                     tpmToken(tpm.device(), hub + "/devices/" + deviceId))).isEmpty();
         }
     }

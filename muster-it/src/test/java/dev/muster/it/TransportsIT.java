@@ -82,7 +82,7 @@ class TransportsIT {
             TwinCollection reported = new TwinCollection();
             reported.put("via", protocol.name());
             ReportedProperties.send(device, reported);
-            assertThat(MusterUnderTest.server().hubRegistry().twinJson(MusterUnderTest.hub(), id).orElseThrow()
+            assertThat(MusterUnderTest.server().builtInHub().twins().twinJson(MusterUnderTest.hub(), id).orElseThrow()
                     .path("properties").path("reported").path("via").asText()).isEqualTo(protocol.name());
         } finally {
             device.close();

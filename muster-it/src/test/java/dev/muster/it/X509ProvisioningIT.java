@@ -70,7 +70,7 @@ class X509ProvisioningIT {
             TwinCollection reported = new TwinCollection();
             reported.put("auth", "x509");
             ReportedProperties.send(device, reported);
-            assertThat(MusterUnderTest.server().hubRegistry().twinJson(MusterUnderTest.hub(), deviceId).orElseThrow()
+            assertThat(MusterUnderTest.server().builtInHub().twins().twinJson(MusterUnderTest.hub(), deviceId).orElseThrow()
                     .path("properties").path("reported").path("auth").asText()).isEqualTo("x509");
         } finally {
             device.close();
@@ -90,7 +90,7 @@ class X509ProvisioningIT {
                 .isEqualTo(Certificates.sha1(device.cert()));
 
         assertAssigned(X509Devices.register(device, protocol), regId);
-        HubDevice hubDevice = MusterUnderTest.server().hubRegistry().device(MusterUnderTest.hub(), regId).orElseThrow();
+        HubDevice hubDevice = MusterUnderTest.server().builtInHub().devices().device(MusterUnderTest.hub(), regId).orElseThrow();
         assertThat(hubDevice.authentication().type()).isEqualTo("selfSigned");
         assertThat(hubDevice.authentication().x509Thumbprint().primaryThumbprint())
                 .isEqualTo(Certificates.sha1(device.cert()));
@@ -110,10 +110,10 @@ class X509ProvisioningIT {
 
         Identity device = intermediate.issueDevice(groupId + "-unit-1");
         assertAssigned(X509Devices.register(device, ProvisioningDeviceClientTransportProtocol.HTTPS), device.cn());
-        HubDevice hubDevice = MusterUnderTest.server().hubRegistry().device(MusterUnderTest.hub(), device.cn())
+        HubDevice hubDevice = MusterUnderTest.server().builtInHub().devices().device(MusterUnderTest.hub(), device.cn())
                 .orElseThrow();
         assertThat(hubDevice.authentication().type()).isEqualTo("certificateAuthority");
-        assertThat(MusterUnderTest.server().hubRegistry().trustedCertificates(MusterUnderTest.hub()))
+        assertThat(MusterUnderTest.server().builtInHub().caTrust().trustedCertificates(MusterUnderTest.hub()))
                 .anyMatch(t -> t.sha256Thumbprint().equals(Certificates.sha256(intermediate.cert())));
         useHub(X509Devices.hubClientFromProvider(MusterUnderTest.hub(), device.cn(), device), device.cn());
 

@@ -6,12 +6,12 @@ import dev.muster.core.allocation.HubSelector;
 import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.allocation.LinkedHubService;
 import dev.muster.core.enrollment.EnrollmentService;
-import dev.muster.core.hub.BuiltInHubClient;
+import dev.muster.hub.BuiltInHubClient;
 import dev.muster.core.hub.BuiltInHubConfig;
-import dev.muster.core.hub.DesiredChangeRelay;
+import dev.muster.hub.DesiredChangeRelay;
 import dev.muster.core.hub.HubClient;
 import dev.muster.core.hub.HubClients;
-import dev.muster.core.hub.HubRegistry;
+import dev.muster.hub.BuiltInHub;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.ServiceAuthorizer;
 import dev.muster.core.instance.SharedAccessPolicy;
@@ -31,18 +31,18 @@ import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.mqtt.MqttFrontDoor;
 import dev.muster.server.mqtt.MqttListener;
-import dev.muster.server.http.Blocking;
+import dev.muster.transport.Blocking;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.hub.HubHealthProbe;
-import dev.muster.server.hub.HubHttpApi;
-import dev.muster.server.hub.HubMqttEndpoint;
+import dev.muster.hub.http.HubHttpApi;
+import dev.muster.hub.mqtt.HubMqttEndpoint;
 import dev.muster.server.hub.RestHubClient;
 import dev.muster.server.metrics.Metrics;
 import dev.muster.server.portal.PortalAssets;
 import dev.muster.server.service.LiveRegistrations;
 import dev.muster.server.service.ServiceHttpApi;
 import dev.muster.server.tls.LocalPki;
-import dev.muster.server.tls.TlsOptions;
+import dev.muster.transport.TlsOptions;
 import dev.muster.server.tls.TrustContexts;
 import dev.muster.store.Database;
 import dev.muster.store.JdbcStore;
@@ -98,7 +98,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private Vertx vertx;
     private Blocking blocking;
     private UsageMeter usage;
-    private HubRegistry hubRegistry;
+    private BuiltInHub hubRegistry;
     /** X.509 chain validation with its CA cache, shared by registration and the built-in hubs. */
     private final ChainVerifier chainVerifier = new ChainVerifier(clock);
     private SSLContext clientSsl;
@@ -240,7 +240,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         vertx = Vertx.vertx();
         blocking = new Blocking(vertx.createSharedWorkerExecutor("muster-worker", config.workerPoolSize(), 60,
                 TimeUnit.SECONDS));
-        hubRegistry = new HubRegistry(store, clock, chainVerifier);
+        hubRegistry = BuiltInHub.create(store, clock, chainVerifier);
         usage = new UsageMeter(store, clock);
         metrics = new Metrics(store, usage);
         QuotaGuard quotas = new QuotaGuard(store, store, clock);
@@ -304,7 +304,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
             return null;
         }));
         // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
-        keyCert = TlsOptions.keyCert(pki, vertx);
+        keyCert = TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx);
         Set<String> addresses = bindAddresses(hubs);
         for (String address : addresses) {
             if (address.equals("::1") && !ipv6LoopbackAvailable()) {
@@ -388,7 +388,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
             long before = Files.getLastModifiedTime(pki.serverCertificate()).toMillis();
             pki.ensure(hostNames(defaultInstance, builtInHubs));
             if (Files.getLastModifiedTime(pki.serverCertificate()).toMillis() != before) {
-                keyCert = TlsOptions.keyCert(pki, vertx);
+                keyCert = TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx);
                 for (Map.Entry<String, HttpServer> e : httpsServers.entrySet()) {
                     ServerSSLOptions ssl = new HttpServerOptions().setSsl(true).setKeyCertOptions(keyCert)
                             .setClientAuth(ClientAuth.REQUEST).setTrustOptions(TlsOptions.acceptAnyClientCertificate())
@@ -437,7 +437,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
             return;
         }
         DesiredChangeRelay relay = new DesiredChangeRelay(store, clock, hubMqtt);
-        hubRegistry.addTwinListener(relay);
+        hubRegistry.twins().addTwinListener(relay);
         relayTimer = vertx.setPeriodic(DESIRED_CHANGE_POLL_MILLIS, id -> {
             if (relayPolling.compareAndSet(false, true)) {
                 blocking.run(() -> {
@@ -533,7 +533,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
             // In memory only when the link's credentials are the hub's own: a wrong key must fail as over REST.
             String key = dev.muster.core.sas.ConnectionString.parse(hub.connectionString()).key();
             // Any built-in hub in the database, also one another node created: its devices and twins are rows here.
-            boolean builtIn = hubRegistry.hub(hub.hostName())
+            boolean builtIn = hubRegistry.devices().hub(hub.hostName())
                     .filter(h -> key.equals(h.primaryKey()) || key.equals(h.secondaryKey())).isPresent();
             if (builtIn && "direct".equals(config.hubClientMode())) {
                 return new BuiltInHubClient(hubRegistry, hub.hostName().toLowerCase(Locale.ROOT));
@@ -566,7 +566,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
 
     /** A built-in hub of this process, listening on this server's HTTPS port. */
     private boolean servedHere(LinkedHub hub) {
-        return hubRegistry.hub(hub.hostName()).isPresent()
+        return hubRegistry.devices().hub(hub.hostName()).isPresent()
                 && config.hubHosts().stream().anyMatch(h -> h.equalsIgnoreCase(hub.hostName()));
     }
 
@@ -584,7 +584,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         return chainVerifier;
     }
 
-    public HubRegistry hubRegistry() {
+    public BuiltInHub builtInHub() {
         return hubRegistry;
     }
 

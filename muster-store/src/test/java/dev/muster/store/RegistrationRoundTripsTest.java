@@ -7,9 +7,9 @@ import dev.muster.core.Json;
 import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;
-import dev.muster.core.hub.BuiltInHubClient;
+import dev.muster.hub.BuiltInHubClient;
 import dev.muster.core.hub.BuiltInHubConfig;
-import dev.muster.core.hub.HubRegistry;
+import dev.muster.hub.BuiltInHub;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.SharedAccessPolicy;
 import dev.muster.core.operations.UsageMeter;
@@ -61,7 +61,7 @@ class RegistrationRoundTripsTest {
         store.saveLinkedHub(INSTANCE, new LinkedHub(HUB, "HostName=" + HUB + ";SharedAccessKeyName=iothubowner;"
                 + "SharedAccessKey=" + hubKey, 1, true));
         UsageMeter usage = new UsageMeter(store, clock);
-        BuiltInHubClient hub = new BuiltInHubClient(new HubRegistry(store, clock), HUB);
+        BuiltInHubClient hub = new BuiltInHubClient(BuiltInHub.create(store, clock), HUB);
         registrations = new RegistrationService(store, store, store, store, store, link -> hub, usage, clock);
         new EnrollmentService(store, store, store, usage, clock).putGroup(INSTANCE, "line-3", Json.read(
                 "{\"enrollmentGroupId\":\"line-3\",\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":"

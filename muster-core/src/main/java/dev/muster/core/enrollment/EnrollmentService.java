@@ -4,7 +4,7 @@ import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
 import dev.muster.core.allocation.LinkedHubStore;
-import dev.muster.core.hub.HubRegistry;
+import dev.muster.core.IfMatch;
 import dev.muster.core.operations.OperationKind;
 import dev.muster.core.operations.QuotaGuard;
 import dev.muster.core.operations.UsageMeter;
@@ -292,7 +292,7 @@ public final class EnrollmentService {
         if (currentEtag.isEmpty()) {
             throw ProvisioningException.preconditionFailed(what + " does not exist, so If-Match cannot match.");
         }
-        if (!HubRegistry.etagMatches(ifMatch, currentEtag.get())) {
+        if (!IfMatch.matches(ifMatch, currentEtag.get())) {
             throw ProvisioningException.preconditionFailed(what + " has changed: its etag is no longer " + ifMatch.strip()
                     + ". Read it again and retry.");
         }

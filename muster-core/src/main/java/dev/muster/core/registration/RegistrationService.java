@@ -536,7 +536,7 @@ public final class RegistrationService {
     public void deleteRecord(String instance, String registrationId, String ifMatch) {
         DeviceRegistrationState state = record(instance, registrationId);
         if (ifMatch != null && !ifMatch.isBlank() && !ifMatch.strip().equals("*")
-                && !dev.muster.core.hub.HubRegistry.etagMatches(ifMatch, state.etag())) {
+                && !dev.muster.core.IfMatch.matches(ifMatch, state.etag())) {
             throw ProvisioningException.preconditionFailed("Registration " + registrationId + " has changed: its etag is"
                     + " no longer " + ifMatch.strip() + ".");
         }

@@ -6,7 +6,7 @@ import dev.muster.core.Timestamps;
 import dev.muster.core.enrollment.AttestationMechanism;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentStore;
-import dev.muster.core.hub.HubRegistry;
+import dev.muster.core.IfMatch;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -180,7 +180,7 @@ public final class CertificateService {
             throw ProvisioningException.preconditionFailed("Certificate " + name + " does not exist, so If-Match cannot"
                     + " match.");
         }
-        if (!HubRegistry.etagMatches(ifMatch, current.get().etag())) {
+        if (!IfMatch.matches(ifMatch, current.get().etag())) {
             throw ProvisioningException.preconditionFailed("Certificate " + name + " has changed: its etag is no longer "
                     + ifMatch.strip() + ". Read it again and retry.");
         }

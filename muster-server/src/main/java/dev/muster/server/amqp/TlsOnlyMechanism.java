@@ -1,6 +1,6 @@
 package dev.muster.server.amqp;
 
-import dev.muster.server.tls.ClientCertificates;
+import dev.muster.transport.ClientCertificates;
 import dev.muster.core.registration.DeviceCredentials;
 import io.vertx.core.Future;
 import java.security.cert.X509Certificate;

@@ -3,7 +3,7 @@ package dev.muster.server.amqp;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.registration.DeviceCredentials;
 import dev.muster.core.registration.RegistrationService;
-import dev.muster.server.http.Blocking;
+import dev.muster.transport.Blocking;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

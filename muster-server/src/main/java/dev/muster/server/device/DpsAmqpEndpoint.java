@@ -15,7 +15,7 @@ import dev.muster.server.amqp.DpsLinkAddress;
 import dev.muster.server.amqp.PlainMechanism;
 import dev.muster.server.amqp.TpmMechanism;
 import dev.muster.server.amqp.TlsOnlyMechanism;
-import dev.muster.server.http.Blocking;
+import dev.muster.transport.Blocking;
 import dev.muster.server.http.FrontDoor;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

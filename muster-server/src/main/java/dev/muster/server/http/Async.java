@@ -1,5 +1,8 @@
 package dev.muster.server.http;
 
+import dev.muster.transport.Exchange;
+
+
 import dev.muster.core.ProvisioningException;
 import io.vertx.core.Future;
 import java.util.function.Consumer;

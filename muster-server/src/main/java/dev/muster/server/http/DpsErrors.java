@@ -1,5 +1,7 @@
 package dev.muster.server.http;
 
+import dev.muster.transport.Exchange;
+
 import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;

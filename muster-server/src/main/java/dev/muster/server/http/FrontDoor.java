@@ -1,5 +1,8 @@
 package dev.muster.server.http;
 
+import dev.muster.transport.Exchange;
+import dev.muster.transport.Route;
+
 import dev.muster.core.ProvisioningException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

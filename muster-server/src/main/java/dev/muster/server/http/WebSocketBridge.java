@@ -51,7 +51,7 @@ public final class WebSocketBridge {
                 return;
             }
             ws.pause();
-            java.util.List<java.security.cert.X509Certificate> chain = dev.muster.server.tls.ClientCertificates.of(
+            java.util.List<java.security.cert.X509Certificate> chain = dev.muster.transport.ClientCertificates.of(
                     request.isSSL() ? request.sslSession() : null, null);
             client.connect(port, "127.0.0.1").onComplete(c -> {
                 if (c.failed()) {
@@ -61,8 +61,8 @@ public final class WebSocketBridge {
                 NetSocket socket = c.result();
                 // The device's TLS client chain reaches the inner listener (X.509 over WebSockets).
                 int bridgePort = socket.localAddress().port();
-                dev.muster.server.tls.ClientCertificates.bridge(bridgePort, chain);
-                socket.closeHandler(v -> dev.muster.server.tls.ClientCertificates.unbridge(bridgePort));
+                dev.muster.transport.ClientCertificates.bridge(bridgePort, chain);
+                socket.closeHandler(v -> dev.muster.transport.ClientCertificates.unbridge(bridgePort));
                 ws.pipeTo(socket);
                 socket.pipeTo(ws);
                 ws.resume();

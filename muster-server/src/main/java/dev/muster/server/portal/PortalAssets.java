@@ -1,8 +1,8 @@
 package dev.muster.server.portal;
 
 import dev.muster.core.ProvisioningException;
-import dev.muster.server.http.Exchange;
-import dev.muster.server.http.Route;
+import dev.muster.transport.Exchange;
+import dev.muster.transport.Route;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;

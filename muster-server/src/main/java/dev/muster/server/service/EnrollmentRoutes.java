@@ -12,7 +12,7 @@ import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.instance.AccessRight;
 import dev.muster.core.registration.DeviceRegistrationState;
 import dev.muster.core.registration.RegistrationService;
-import dev.muster.server.http.Exchange;
+import dev.muster.transport.Exchange;
 import java.util.List;
 import java.util.function.Function;
 

@@ -10,7 +10,7 @@ import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.Quotas;
 import dev.muster.core.instance.ServiceAuthorizer;
 import dev.muster.core.instance.SharedAccessPolicy;
-import dev.muster.server.http.Exchange;
+import dev.muster.transport.Exchange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

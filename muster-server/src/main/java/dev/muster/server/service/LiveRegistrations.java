@@ -6,7 +6,7 @@ import dev.muster.core.Timestamps;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.registration.RegistrationEvent;
 import dev.muster.core.registration.RegistrationListener;
-import dev.muster.server.http.Exchange;
+import dev.muster.transport.Exchange;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;

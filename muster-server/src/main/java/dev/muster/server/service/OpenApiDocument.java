@@ -1,6 +1,6 @@
 package dev.muster.server.service;
 
-import dev.muster.server.http.Exchange;
+import dev.muster.transport.Exchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

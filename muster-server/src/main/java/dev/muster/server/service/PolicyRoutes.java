@@ -6,7 +6,7 @@ import dev.muster.core.ProvisioningException;
 import dev.muster.core.instance.AccessRight;
 import dev.muster.core.instance.PolicyService;
 import dev.muster.core.instance.SharedAccessPolicy;
-import dev.muster.server.http.Exchange;
+import dev.muster.transport.Exchange;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

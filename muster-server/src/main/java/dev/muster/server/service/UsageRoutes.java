@@ -14,7 +14,7 @@ import dev.muster.core.registration.DeviceRegistrationState;
 import dev.muster.core.registration.FailureReason;
 import dev.muster.core.registration.OperationStore;
 import dev.muster.core.registration.RegistrationOperation;
-import dev.muster.server.http.Exchange;
+import dev.muster.transport.Exchange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

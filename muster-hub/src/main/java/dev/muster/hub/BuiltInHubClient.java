@@ -1,0 +1,84 @@
+package dev.muster.hub;
+
+import dev.muster.core.hub.HubClient;
+import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubException;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muster.core.Json;
+import dev.muster.core.enrollment.TwinState;
+import java.util.Optional;
+
+/** Direct calls into a built-in hub of this process: the same semantics as the REST API, without the network. */
+public final class BuiltInHubClient implements HubClient {
+    private final BuiltInHub builtIn;
+    private final String hostName;
+
+    public BuiltInHubClient(BuiltInHub builtIn, String hostName) {
+        this.builtIn = builtIn;
+        this.hostName = hostName;
+    }
+
+    @Override
+    public String hostName() {
+        return hostName;
+    }
+
+    @Override
+    public Optional<HubDevice> device(String deviceId) {
+        return builtIn.devices().device(hostName, deviceId);
+    }
+
+    @Override
+    public HubDevice putDevice(HubDevice device) {
+        try {
+            return builtIn.devices().putDevice(hostName, device, "*");
+        } catch (HubError e) {
+            throw new HubException(hostName, e.httpStatus(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void deleteDevice(String deviceId) {
+        builtIn.devices().deleteDevice(hostName, deviceId, null);
+    }
+
+    @Override
+    public Optional<ObjectNode> twin(String deviceId) {
+        return builtIn.twins().twinJson(hostName, deviceId);
+    }
+
+    @Override
+    public long deviceCount() {
+        return builtIn.devices().deviceCount(hostName);
+    }
+
+    @Override
+    public void trustCertificateAuthority(String certificatePem) {
+        try {
+            builtIn.caTrust().trustCertificateAuthority(hostName, certificatePem);
+        } catch (HubError e) {
+            throw new HubException(hostName, e.httpStatus(), e.getMessage());
+        }
+    }
+
+    /** One insert of device and twin: the registration path of a first boot (see BuiltInHub#createDevice). */
+    @Override
+    public boolean createWithTwin(HubDevice device, TwinState initialTwin) {
+        try {
+            return builtIn.devices().createDevice(hostName, device,
+                    initialTwin == null ? null : Json.MAPPER.valueToTree(initialTwin)).isPresent();
+        } catch (HubError e) {
+            throw new HubException(hostName, e.httpStatus(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void patchTwin(String deviceId, TwinState patch) {
+        try {
+            builtIn.twins().patchTwin(hostName, deviceId, Json.MAPPER.valueToTree(patch), null);
+        } catch (HubError e) {
+            throw new HubException(hostName, e.httpStatus(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.muster.hub;
+
+import dev.muster.core.Ids;
+import dev.muster.core.IfMatch;
+import dev.muster.core.ProvisioningException;
+import dev.muster.core.Timestamps;
+import dev.muster.core.enrollment.DeviceCapabilities;
+import dev.muster.core.enrollment.SymmetricKeyAttestation;
+import dev.muster.core.hub.AuthenticationMechanism;
+import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.DeviceTwin;
+import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubStore;
+import dev.muster.core.Json;
+import dev.muster.core.registration.RegistrationIds;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The built-in hubs and their device identities: create, replace, delete, look up. */
+public final class DeviceRegistry {
+    static final int MAX_ATTEMPTS = 8;
+
+    private final HubStore store;
+    private final Clock clock;
+
+    public DeviceRegistry(HubStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public List<BuiltInHubConfig> hubs() {
+        return store.builtInHubs();
+    }
+
+    public Optional<BuiltInHubConfig> hub(String hostName) {
+        return store.builtInHubs().stream().filter(h -> h.hostName().equalsIgnoreCase(hostName)).findFirst();
+    }
+
+    public long deviceCount(String hub) {
+        return store.deviceCount(hub);
+    }
+
+    public Optional<HubDevice> device(String hub, String deviceId) {
+        return store.device(hub, deviceId);
+    }
+
+    /**
+     * Creates or replaces a device identity. {@code ifMatch} null or "*" = unconditional; otherwise the etag
+     * must match (412). Keys are generated for a SAS device that brings none.
+     */
+    public HubDevice putDevice(String hub, HubDevice requested, String ifMatch) {
+        requireValidDeviceId(requested.deviceId());
+        if (requested.deviceId() == null) {
+            throw HubError.argumentInvalid("deviceId is required.");
+        }
+        AuthenticationMechanism auth = normaliseAuth(requested.authentication());
+        String status = status(requested);
+        DeviceCapabilities caps = requested.capabilities() == null ? DeviceCapabilities.NONE : requested.capabilities();
+        String now = Timestamps.format(clock.instant());
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<HubDevice> existing = store.device(hub, requested.deviceId());
+            if (existing.isEmpty()) {
+                if (ifMatch != null && !ifMatch.equals("*")) {
+                    throw HubError.deviceNotFound(requested.deviceId());
+                }
+                HubDevice created = requested.withServerFields(UUID.randomUUID().toString(), Ids.etag(), status, now,
+                        auth, caps);
+                DeviceTwin twin = new DeviceTwin(requested.deviceId(), Json.object(), Json.object(), 1, Json.object(), 1,
+                        1, Ids.etag());
+                if (store.insertDevice(hub, created, twin)) {
+                    return created;
+                }
+            } else {
+                HubDevice old = existing.get();
+                if (ifMatch != null && !ifMatch.equals("*") && !IfMatch.matches(ifMatch, old.etag())) {
+                    throw HubError.preconditionFailed("Device " + old.deviceId() + " etag does not match.");
+                }
+                HubDevice updated = requested.withServerFields(old.generationId(), Ids.etag(), status,
+                        status.equals(old.status()) ? old.statusUpdatedTime() : now, auth, caps);
+                if (store.replaceDevice(hub, updated, old.etag())) {
+                    return updated;
+                }
+            }
+        }
+        throw HubError.changedConcurrently("Device " + requested.deviceId());
+    }
+
+    /**
+     * Creates a device that does not exist yet together with its initial twin, in one store write: the twin comes out
+     * exactly as {@link #putDevice} followed by {@link TwinService#patchTwin} with {@code initialTwin} would leave it
+     * (tags and desired merged into an empty twin, each change counted in the versions), without reading the new
+     * device and its twin back and writing the twin twice. Nobody can be subscribed to a device that did not exist,
+     * so there is no desired-property push to make.
+     *
+     * @param initialTwin {@code {"tags":…,"properties":{"desired":…}}}, or null for an empty twin
+     * @return the device, or empty when a device with this ID already exists (nothing is changed then)
+     */
+    public Optional<HubDevice> createDevice(String hub, HubDevice requested, JsonNode initialTwin) {
+        requireValidDeviceId(requested.deviceId());
+        JsonNode tagsIn = initialTwin == null ? null : initialTwin.get("tags");
+        JsonNode desiredIn = initialTwin == null ? null : initialTwin.path("properties").get("desired");
+        AuthenticationMechanism auth = normaliseAuth(requested.authentication());
+        String status = status(requested);
+        DeviceCapabilities caps = requested.capabilities() == null ? DeviceCapabilities.NONE : requested.capabilities();
+        ObjectNode tags = Json.object();
+        ObjectNode desired = Json.object();
+        boolean patched = false;
+        boolean desiredChanged = false;
+        if (tagsIn != null && tagsIn.isObject()) {
+            JsonMerge.merge(tags, tagsIn);
+            patched = true;
+        }
+        if (desiredIn != null && desiredIn.isObject()) {
+            desiredChanged = JsonMerge.merge(desired, desiredIn);
+            patched = true;
+        }
+        HubDevice created = requested.withServerFields(UUID.randomUUID().toString(), Ids.etag(), status,
+                Timestamps.format(clock.instant()), auth, caps);
+        DeviceTwin twin = new DeviceTwin(requested.deviceId(), tags, desired, desiredChanged ? 2 : 1, Json.object(), 1,
+                patched ? 2 : 1, Ids.etag());
+        return store.insertDevice(hub, created, twin) ? Optional.of(created) : Optional.empty();
+    }
+
+    public boolean deleteDevice(String hub, String deviceId, String ifMatch) {
+        Optional<HubDevice> existing = store.device(hub, deviceId);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        if (ifMatch != null && !ifMatch.equals("*") && !IfMatch.matches(ifMatch, existing.get().etag())) {
+            throw HubError.preconditionFailed("Device " + deviceId + " etag does not match.");
+        }
+        return store.deleteDevice(hub, deviceId, ifMatch == null || ifMatch.equals("*") ? null : existing.get().etag());
+    }
+
+    /** The device ID rules of IoT Hub (shared with DPS, which names the devices it creates), as the hub's error. */
+    private static void requireValidDeviceId(String deviceId) {
+        try {
+            RegistrationIds.requireValidDeviceId(deviceId);
+        } catch (ProvisioningException e) {
+            throw HubError.argumentInvalid(e.getMessage());
+        }
+    }
+
+    private static String status(HubDevice requested) {
+        String status = requested.status() == null ? "enabled" : requested.status().toLowerCase();
+        if (!status.equals("enabled") && !status.equals("disabled")) {
+            throw HubError.argumentInvalid("status must be 'enabled' or 'disabled'.");
+        }
+        return status;
+    }
+
+    private static AuthenticationMechanism normaliseAuth(AuthenticationMechanism auth) {
+        if (auth == null || auth.type() == null || auth.type().equalsIgnoreCase(AuthenticationMechanism.SAS)) {
+            SymmetricKeyAttestation keys = auth == null ? null : auth.symmetricKey();
+            String primary = keys == null || blank(keys.primaryKey()) ? Ids.symmetricKey() : keys.primaryKey();
+            String secondary = keys == null || blank(keys.secondaryKey()) ? Ids.symmetricKey() : keys.secondaryKey();
+            requireBase64Key(primary, "primaryKey");
+            requireBase64Key(secondary, "secondaryKey");
+            return AuthenticationMechanism.sas(primary, secondary);
+        }
+        if (auth.type().equalsIgnoreCase(AuthenticationMechanism.SELF_SIGNED)) {
+            if (auth.x509Thumbprint() == null || blank(auth.x509Thumbprint().primaryThumbprint())) {
+                throw HubError.argumentInvalid("selfSigned authentication needs x509Thumbprint.primaryThumbprint.");
+            }
+            return new AuthenticationMechanism(AuthenticationMechanism.SELF_SIGNED, null, auth.x509Thumbprint());
+        }
+        if (auth.type().equalsIgnoreCase(AuthenticationMechanism.CERTIFICATE_AUTHORITY)) {
+            return new AuthenticationMechanism(AuthenticationMechanism.CERTIFICATE_AUTHORITY, null, null);
+        }
+        throw HubError.argumentInvalid("authentication.type must be sas, selfSigned or certificateAuthority.");
+    }
+
+    static void requireBase64Key(String key, String name) {
+        try {
+            int len = Base64.getDecoder().decode(key).length;
+            if (len < 16 || len > 64) {
+                throw HubError.argumentInvalid(name + " must be base64 of 16 to 64 bytes.");
+            }
+        } catch (IllegalArgumentException e) {
+            throw HubError.argumentInvalid(name + " is not valid base64.");
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.muster.hub;
+
+/**
+ * The error names and numeric codes Azure IoT Hub answers with (its {@code ErrorCode} values), so a client that reads
+ * {@code iothub-errorcode} or the {@code ErrorCode:} prefix of the message sees what Azure would send. Each refusal
+ * names its own code; nothing is guessed from the HTTP status.
+ */
+public enum HubErrorCode {
+    ARGUMENT_INVALID(400, 400004, "ArgumentInvalid"),
+    UNAUTHORIZED(401, 401003, "IotHubUnauthorizedAccess"),
+    IOT_HUB_NOT_FOUND(404, 404000, "IotHubNotFound"),
+    DEVICE_NOT_FOUND(404, 404001, "DeviceNotFound"),
+    /** Muster's own CA-trust API (Azure manages CA trust elsewhere): a thumbprint the hub does not trust. */
+    CERTIFICATE_NOT_FOUND(404, 404000, "CertificateNotFound"),
+    METHOD_NOT_ALLOWED(405, 405000, "MethodNotAllowed"),
+    DEVICE_ALREADY_EXISTS(409, 409001, "DeviceAlreadyExists"),
+    PRECONDITION_FAILED(412, 412001, "PreconditionFailed"),
+    MESSAGE_TOO_LARGE(413, 413001, "MessageTooLarge"),
+    SERVER_ERROR(500, 500001, "ServerError");
+
+    private final int httpStatus;
+    private final int code;
+    private final String errorName;
+
+    HubErrorCode(int httpStatus, int code, String errorName) {
+        this.httpStatus = httpStatus;
+        this.code = code;
+        this.errorName = errorName;
+    }
+
+    public int httpStatus() { return httpStatus; }
+
+    /** Azure's six-digit code, e.g. 404001. */
+    public int code() { return code; }
+
+    /** Azure's name, e.g. {@code DeviceNotFound}. */
+    public String errorName() { return errorName; }
+}

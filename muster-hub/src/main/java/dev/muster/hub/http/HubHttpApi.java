@@ -1,0 +1,221 @@
+package dev.muster.hub.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muster.core.Json;
+import dev.muster.core.ProvisioningException;
+import dev.muster.hub.HubError;
+import dev.muster.hub.HubErrorCode;
+import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.HubDevice;
+import dev.muster.hub.BuiltInHub;
+import dev.muster.core.hub.HubStore;
+import dev.muster.hub.TelemetryMessage;
+import dev.muster.core.sas.SasToken;
+import dev.muster.core.sas.SasVerifier;
+import dev.muster.transport.Blocking;
+import dev.muster.transport.Exchange;
+import dev.muster.transport.Route;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A built-in hub's service-side REST API (reference §9): device builtIn, twins, device statistics, and
+ * Muster's live telemetry stream ({@code GET /messages/events}, server-sent events) for {@code hub monitor}.
+ * Authenticated with the hub's shared access policy ({@code sr={hubHost}}).
+ */
+public final class HubHttpApi implements Route {
+    private static final Logger LOG = LoggerFactory.getLogger(HubHttpApi.class);
+
+    private final BuiltInHub builtIn;
+    private final HubStore store;
+    private final SasVerifier sas;
+    private final Blocking blocking;
+
+    public HubHttpApi(BuiltInHub builtIn, HubStore store, SasVerifier sas, Blocking blocking) {
+        this.builtIn = builtIn;
+        this.store = store;
+        this.sas = sas;
+        this.blocking = blocking;
+    }
+
+    @Override
+    public void handle(Exchange ex) {
+        try {
+            route(ex);
+        } catch (HubError e) {
+            HubErrors.send(ex, e);
+        } catch (ProvisioningException e) {
+            HubErrors.send(ex, HubErrors.fromCore(e));
+        }
+    }
+
+    private void route(Exchange ex) {
+        String hub = ex.host();
+        List<String> s = ex.segments();
+        String method = ex.method();
+        String authorization = ex.header("Authorization");
+        String ifMatch = ex.header("If-Match");
+        if (s.size() == 2 && s.get(0).equals("devices")) {
+            String id = s.get(1);
+            switch (method) {
+                case "PUT" -> {
+                    HubDevice device = readDevice(ex, id);
+                    run(ex, hub, authorization, () -> builtIn.devices().putDevice(hub, device, ifMatch), d -> ex.json(200, d));
+                }
+                case "GET" -> run(ex, hub, authorization, () -> builtIn.devices().device(hub, id).orElseThrow(() -> notFound(id)),
+                        d -> ex.json(200, d));
+                case "DELETE" -> run(ex, hub, authorization, () -> {
+                    if (!builtIn.devices().deleteDevice(hub, id, ifMatch)) {
+                        throw notFound(id);
+                    }
+                    return Boolean.TRUE;
+                }, v -> ex.empty(204));
+                default -> HubErrors.send(ex, new HubError(HubErrorCode.METHOD_NOT_ALLOWED, "Method not allowed."));
+            }
+        } else if (s.size() == 2 && s.get(0).equals("twins")) {
+            String id = s.get(1);
+            switch (method) {
+                case "GET" -> run(ex, hub, authorization, () -> builtIn.twins().twinJson(hub, id).orElseThrow(() -> notFound(id)),
+                        t -> ex.json(200, t));
+                case "PATCH" -> {
+                    JsonNode patch = readJson(ex);
+                    run(ex, hub, authorization, () -> builtIn.twins().patchTwin(hub, id, patch, ifMatch), t -> ex.json(200, t));
+                }
+                case "PUT" -> {
+                    JsonNode twin = readJson(ex);
+                    run(ex, hub, authorization, () -> builtIn.twins().replaceTwin(hub, id, twin, ifMatch), t -> ex.json(200, t));
+                }
+                default -> HubErrors.send(ex, new HubError(HubErrorCode.METHOD_NOT_ALLOWED, "Method not allowed."));
+            }
+        } else if (s.size() == 1 && s.get(0).equals("certificates") && method.equals("GET")) {
+            run(ex, hub, authorization, () -> Map.of("value", builtIn.caTrust().trustedCertificates(hub)), v -> ex.json(200, v));
+        } else if (s.size() == 2 && s.get(0).equals("certificates") && method.equals("PUT")) {
+            // Muster's addition: CA certificates the hub trusts for certificateAuthority devices (Azure does this in ARM).
+            JsonNode body = readJson(ex);
+            JsonNode cert = body.path("properties").has("certificate") ? body.path("properties").get("certificate")
+                    : body.get("certificate");
+            if (cert == null || !cert.isTextual()) {
+                HubErrors.send(ex, HubError.argumentInvalid("The body must be {\"certificate\":\"<PEM>\"}."));
+                return;
+            }
+            run(ex, hub, authorization, () -> builtIn.caTrust().trustCertificateAuthority(hub, cert.asText()), v -> ex.json(200, v));
+        } else if (s.size() == 2 && s.get(0).equals("certificates") && method.equals("DELETE")) {
+            String thumbprint = s.get(1);
+            run(ex, hub, authorization, () -> {
+                if (!builtIn.caTrust().untrustCertificateAuthority(hub, thumbprint)) {
+                    throw new HubError(HubErrorCode.CERTIFICATE_NOT_FOUND, "The hub trusts no certificate with SHA-256 thumbprint "
+                            + thumbprint + ".");
+                }
+                return Boolean.TRUE;
+            }, v -> ex.empty(204));
+        } else if (s.size() == 2 && s.get(0).equals("statistics") && s.get(1).equals("devices") && method.equals("GET")) {
+            run(ex, hub, authorization, () -> Map.of("totalDeviceCount", store.deviceCount(hub)), v -> ex.json(200, v));
+        } else if (s.size() == 2 && s.get(0).equals("messages") && s.get(1).equals("events") && method.equals("GET")) {
+            run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
+        } else {
+            HubErrors.send(ex, new HubError(HubErrorCode.IOT_HUB_NOT_FOUND, "No hub API at " + method + " "
+                    + ex.request().path() + "."));
+        }
+    }
+
+    private void run(Exchange ex, String hub, String authorization, Callable<Object> work, Consumer<Object> onValue) {
+        Future<Object> f = blocking.run(() -> {
+            authorize(hub, authorization);
+            return work.call();
+        });
+        f.onComplete(ar -> {
+            if (ar.succeeded()) {
+                onValue.accept(ar.result());
+            } else if (ar.cause() instanceof HubError e) {
+                HubErrors.send(ex, e);
+            } else if (ar.cause() instanceof ProvisioningException e) {
+                HubErrors.send(ex, HubErrors.fromCore(e));
+            } else {
+                LOG.error("hub API failure on {} {}", ex.method(), ex.request().path(), ar.cause());
+                HubErrors.send(ex, new HubError(HubErrorCode.SERVER_ERROR, "Internal error; see the server log."));
+            }
+        });
+    }
+
+    private void authorize(String hub, String authorization) {
+        BuiltInHubConfig config = builtIn.devices().hub(hub).orElseThrow(() ->
+                new HubError(HubErrorCode.IOT_HUB_NOT_FOUND, "No hub is served at host '" + hub + "'."));
+        SasToken token = SasToken.parse(authorization).orElseThrow(() ->
+                new HubError(HubErrorCode.UNAUTHORIZED, "Missing or malformed SharedAccessSignature Authorization header."));
+        if (token.keyName() == null || !token.keyName().equalsIgnoreCase(config.ownerKeyName())) {
+            throw new HubError(HubErrorCode.UNAUTHORIZED, "Unknown shared access policy '" + token.keyName() + "'.");
+        }
+        SasVerifier.Result r = sas.verify(token, hub, List.of(config.primaryKey(), config.secondaryKey()));
+        if (r != SasVerifier.Result.VALID) {
+            throw new HubError(HubErrorCode.UNAUTHORIZED, "SAS token refused: " + r.name().toLowerCase().replace('_', ' ') + ".");
+        }
+    }
+
+    /** Server-sent events, one per device-to-cloud message, until the client goes away. */
+    private void stream(Exchange ex, String hub) {
+        HttpServerResponse response = ex.request().response();
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+        response.write(": connected to " + hub + "\n\n");
+        var context = io.vertx.core.Vertx.currentContext();
+        Consumer<TelemetryMessage> listener = m -> {
+            if (!m.hub().equalsIgnoreCase(hub)) {
+                return;
+            }
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("deviceId", m.deviceId());
+            event.put("enqueuedTime", m.enqueuedTime().toString());
+            event.put("properties", m.properties());
+            String text = new String(m.body(), StandardCharsets.UTF_8);
+            try {
+                event.put("body", Json.MAPPER.readTree(text));
+            } catch (Exception notJson) {
+                event.put("bodyBase64", Base64.getEncoder().encodeToString(m.body()));
+            }
+            String line = "data: " + Json.write(event) + "\n\n";
+            context.runOnContext(v -> {
+                if (!response.ended() && !response.closed()) {
+                    response.write(line);
+                }
+            });
+        };
+        builtIn.telemetry().addTelemetryListener(listener);
+        response.closeHandler(v -> builtIn.telemetry().removeTelemetryListener(listener));
+        ex.request().connection().closeHandler(v -> builtIn.telemetry().removeTelemetryListener(listener));
+    }
+
+    private static HubDevice readDevice(Exchange ex, String pathId) {
+        HubDevice device = Json.read(nonEmpty(ex), HubDevice.class);
+        if (device.deviceId() != null && !device.deviceId().equals(pathId)) {
+            throw HubError.argumentInvalid("deviceId in the body differs from the path.");
+        }
+        return device.deviceId() == null
+                ? new HubDevice(pathId, device.generationId(), device.etag(), device.status(), device.statusReason(),
+                        device.connectionState(), device.statusUpdatedTime(), device.lastActivityTime(),
+                        device.cloudToDeviceMessageCount(), device.authentication(), device.capabilities())
+                : device;
+    }
+
+    private static JsonNode readJson(Exchange ex) {
+        return Json.tree(nonEmpty(ex));
+    }
+
+    private static String nonEmpty(Exchange ex) {
+        if (ex.body() == null || ex.body().isBlank()) {
+            throw HubError.argumentInvalid("A JSON request body is required.");
+        }
+        return ex.body();
+    }
+
+    private static HubError notFound(String id) {
+        return HubError.deviceNotFound(id);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.muster.hub.mqtt;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muster.core.Json;
+import dev.muster.core.ProvisioningException;
+import dev.muster.hub.HubError;
+import dev.muster.hub.BuiltInHub;
+import dev.muster.hub.TelemetryMessage;
+import dev.muster.hub.TwinListener;
+import dev.muster.transport.Blocking;
+import dev.muster.transport.ClientCertificates;
+import java.security.cert.X509Certificate;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Devices' MQTT connections to the built-in hubs (reference §10). The hub is named in the user name
+ * ({@code {hub}/{deviceId}/?api-version=…}); the password is the device's hub SAS token. One connection per
+ * device: a newer one replaces the older, as IoT Hub does.
+ */
+public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListener {
+    private static final Logger LOG = LoggerFactory.getLogger(HubMqttEndpoint.class);
+
+    private final BuiltInHub builtIn;
+    private final Blocking blocking;
+    private final Clock clock;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    public HubMqttEndpoint(BuiltInHub builtIn, Blocking blocking, Clock clock) {
+        this.builtIn = builtIn;
+        this.blocking = blocking;
+        this.clock = clock;
+        builtIn.twins().addTwinListener(this);
+    }
+
+    /** One connected device. */
+    private static final class Session {
+        final String hub;
+        final String deviceId;
+        final MqttEndpoint endpoint;
+        final Context context;
+        final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+
+        Session(String hub, String deviceId, MqttEndpoint endpoint, Context context) {
+            this.hub = hub;
+            this.deviceId = deviceId;
+            this.endpoint = endpoint;
+            this.context = context;
+        }
+
+        String key() {
+            return key(hub, deviceId);
+        }
+
+        static String key(String hub, String deviceId) {
+            return hub.toLowerCase(Locale.ROOT) + "/" + deviceId;
+        }
+    }
+
+    /** Parsed CONNECT user name; null when it is not a hub user name. */
+    record HubUser(String hub, String deviceId) {
+        static HubUser parse(String username) {
+            if (username == null) {
+                return null;
+            }
+            int q = username.indexOf("/?");
+            String head = q >= 0 ? username.substring(0, q) : username;
+            String[] parts = head.split("/");
+            if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+                return null;
+            }
+            return new HubUser(parts[0].toLowerCase(Locale.ROOT), parts[1]);
+        }
+    }
+
+    @Override
+    public void handle(MqttEndpoint endpoint) {
+        HubUser user = HubUser.parse(endpoint.auth() == null ? null : endpoint.auth().getUsername());
+        if (user == null || builtIn.devices().hub(user.hub()).isEmpty()) {
+            LOG.debug("MQTT CONNECT refused: user name '{}' names no hub served here",
+                    endpoint.auth() == null ? null : endpoint.auth().getUsername());
+            endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+            return;
+        }
+        String clientId = endpoint.clientIdentifier();
+        if (clientId != null && !clientId.isEmpty() && !clientId.equals(user.deviceId())
+                && !clientId.startsWith(user.deviceId() + "/")) {
+            endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+            return;
+        }
+        String password = endpoint.auth().getPassword();
+        List<X509Certificate> chain = password == null || password.isEmpty()
+                ? ClientCertificates.of(endpoint.isSsl() ? endpoint.sslSession() : null, endpoint.remoteAddress())
+                : List.of();
+        Context context = Vertx.currentContext();
+        blocking.run(() -> authenticate(user, password, chain)).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("MQTT CONNECT of {} to {} failed: {}", user.deviceId(), user.hub(), ar.cause().toString());
+                endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+                return;
+            }
+            Optional<MqttConnectReturnCode> refusal = ar.result();
+            if (refusal.isPresent()) {
+                endpoint.reject(refusal.get());
+                return;
+            }
+            accept(endpoint, new Session(user.hub(), user.deviceId(), endpoint, context));
+        });
+    }
+
+    /** Hub SAS token as password, or (no password) the TLS client certificate of an X.509 device. */
+    private Optional<MqttConnectReturnCode> authenticate(HubUser user, String password, List<X509Certificate> chain) {
+        var device = builtIn.devices().device(user.hub(), user.deviceId());
+        if (device.isPresent() && !device.get().isEnabled()) {
+            return Optional.of(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+        }
+        Optional<String> reason = (password == null || password.isEmpty()) && !chain.isEmpty()
+                ? builtIn.authentication().authenticateDeviceCertificate(user.hub(), user.deviceId(), chain)
+                : builtIn.authentication().authenticateDevice(user.hub(), user.deviceId(), password);
+        if (reason.isPresent()) {
+            LOG.info("hub {} refused device {}: {}", user.hub(), user.deviceId(), reason.get());
+            return Optional.of(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+        }
+        return Optional.empty();
+    }
+
+    private void accept(MqttEndpoint endpoint, Session session) {
+        endpoint.publishAutoAck(false);
+        endpoint.subscribeHandler(msg -> subscribe(session, msg));
+        endpoint.unsubscribeHandler(msg -> {
+            session.subscriptions.removeAll(msg.topics());
+            endpoint.unsubscribeAcknowledge(msg.messageId());
+        });
+        endpoint.publishHandler(msg -> publish(session, msg));
+        endpoint.closeHandler(v -> sessions.remove(session.key(), session));
+        endpoint.disconnectHandler(v -> sessions.remove(session.key(), session));
+        endpoint.exceptionHandler(e -> LOG.debug("MQTT connection of {}: {}", session.deviceId, e.toString()));
+        // IoT Hub keeps no session state for devices: sessionPresent is always false.
+        endpoint.accept(false);
+        Session previous = sessions.put(session.key(), session);
+        if (previous != null && previous.endpoint != endpoint) {
+            previous.context.runOnContext(v -> previous.endpoint.close());
+        }
+        LOG.debug("device {} connected to hub {} over MQTT", session.deviceId, session.hub);
+    }
+
+    private void subscribe(Session session, MqttSubscribeMessage msg) {
+        List<MqttQoS> granted = new ArrayList<>();
+        for (var sub : msg.topicSubscriptions()) {
+            String topic = sub.topicName();
+            if (allowedSubscription(session, topic)) {
+                session.subscriptions.add(topic);
+                granted.add(sub.qualityOfService().value() >= 1 ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE);
+            } else {
+                granted.add(MqttQoS.FAILURE);
+            }
+        }
+        session.endpoint.subscribeAcknowledge(msg.messageId(), granted);
+    }
+
+    private static boolean allowedSubscription(Session session, String topic) {
+        return topic.equals("$iothub/twin/res/#")
+                || topic.startsWith("$iothub/twin/PATCH/properties/desired/")
+                || topic.startsWith("$iothub/methods/POST/")
+                || topic.startsWith("devices/" + session.deviceId + "/messages/devicebound/")
+                || topic.startsWith("devices/" + session.deviceId + "/modules/");
+    }
+
+    private void publish(Session session, MqttPublishMessage msg) {
+        String topic = msg.topicName();
+        byte[] payload = msg.payload().getBytes();
+        if (topic.startsWith(HubMqttTopics.TWIN_GET)) {
+            String rid = HubMqttTopics.rid(topic);
+            ack(session, msg);
+            blocking.run(() -> builtIn.twins().deviceTwinDocument(session.hub, session.deviceId)).onComplete(ar -> {
+                if (ar.succeeded() && ar.result().isPresent()) {
+                    send(session, HubMqttTopics.twinResponse(200, rid), Json.write(ar.result().get()), MqttQoS.AT_MOST_ONCE);
+                } else {
+                    send(session, HubMqttTopics.twinResponse(ar.succeeded() ? 404 : 500, rid), "", MqttQoS.AT_MOST_ONCE);
+                }
+            });
+        } else if (topic.startsWith(HubMqttTopics.TWIN_PATCH_REPORTED)) {
+            String rid = HubMqttTopics.rid(topic);
+            ack(session, msg);
+            blocking.run(() -> builtIn.twins().patchReported(session.hub, session.deviceId,
+                    Json.tree(new String(payload, java.nio.charset.StandardCharsets.UTF_8)))).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    send(session, HubMqttTopics.twinResponse(204, rid, ar.result()), "", MqttQoS.AT_MOST_ONCE);
+                } else {
+                    int status = ar.cause() instanceof HubError h ? h.httpStatus()
+                            : ar.cause() instanceof ProvisioningException p ? p.httpStatus() : 500;
+                    send(session, HubMqttTopics.twinResponse(status, rid), "", MqttQoS.AT_MOST_ONCE);
+                }
+            });
+        } else if (topic.startsWith(HubMqttTopics.telemetryPrefix(session.deviceId))) {
+            String tail = topic.substring(HubMqttTopics.telemetryPrefix(session.deviceId).length());
+            TelemetryMessage m = new TelemetryMessage(session.hub, session.deviceId, clock.instant(),
+                    HubMqttTopics.properties(tail), payload);
+            builtIn.telemetry().telemetryReceived(m);
+            ack(session, msg);
+        } else {
+            // IoT Hub drops a connection that publishes where it may not.
+            LOG.info("device {} published to unknown topic '{}'; closing its connection", session.deviceId, topic);
+            session.endpoint.close();
+        }
+    }
+
+    private static void ack(Session session, MqttPublishMessage msg) {
+        if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            session.endpoint.publishAcknowledge(msg.messageId());
+        }
+    }
+
+    private static void send(Session session, String topic, String body, MqttQoS qos) {
+        session.context.runOnContext(v -> {
+            if (session.endpoint.isConnected()) {
+                session.endpoint.publish(topic, Buffer.buffer(body), qos, false, false);
+            }
+        });
+    }
+
+    @Override
+    public void desiredChanged(String hub, String deviceId, ObjectNode patch) {
+        Session s = sessions.get(Session.key(hub, deviceId));
+        if (s == null || s.subscriptions.stream().noneMatch(t -> t.startsWith(HubMqttTopics.DESIRED_PATCH_PREFIX))) {
+            return;
+        }
+        send(s, HubMqttTopics.desiredPatch(patch.get("$version").asLong()), Json.write(patch), MqttQoS.AT_LEAST_ONCE);
+    }
+}
