@@ -24,6 +24,14 @@ final class HubRest {
     }
 
     HttpResponse<String> call(String method, String path, String body) throws Exception {
+        return call(method, path, body, null);
+    }
+
+    HttpResponse<String> callWithIfMatch(String method, String path, String ifMatch) throws Exception {
+        return call(method, path, null, ifMatch);
+    }
+
+    private HttpResponse<String> call(String method, String path, String body, String ifMatch) throws Exception {
         String token = SasSigner.sign(cs.hostName(), cs.key(), cs.keyName(), Instant.now().getEpochSecond() + 600);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + cs.hostName() + path
                         + (path.contains("?") ? "&" : "?") + "api-version=2021-04-12"))
@@ -31,6 +39,9 @@ final class HubRest {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
+        }
+        if (ifMatch != null) {
+            b.header("If-Match", ifMatch);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
