@@ -94,6 +94,45 @@ class ProtocolAbuseIT {
         }
     }
 
+    /**
+     * A WebSocket that sends a malformed frame right after the upgrade and goes away must not leave the bridge's
+     * inner connection open (it used to stay ~30 s, with an unhandled "WebSocket is closed" each time).
+     */
+    @Test
+    void aBadWebSocketFrameAfterTheUpgradeLeavesNoConnectionBehind() throws Exception {
+        long before = openFileDescriptors();
+        for (int i = 0; i < 40; i++) {
+            try (SSLSocket s = (SSLSocket) MusterUnderTest.trust().getSocketFactory().createSocket("localhost", 443)) {
+                s.startHandshake();
+                s.getOutputStream().write(("GET /$iothub/websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                s.setSoTimeout(10_000);
+                assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).contains("101");
+                byte[] bad = new byte[2 + 8 + 16];
+                bad[0] = (byte) 0x82;
+                bad[1] = (byte) 0xff;
+                s.getOutputStream().write(bad);
+                s.getOutputStream().flush();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (openFileDescriptors() > before + 20 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(openFileDescriptors()).as("file descriptors of the server process").isLessThanOrEqualTo(before + 20);
+        assertAFairDeviceStillRegisters();
+    }
+
+    /** The server under test runs in this JVM, so its sockets are this process's descriptors. */
+    private static long openFileDescriptors() throws Exception {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     @Test
     void malformedHttpAfterTlsGets400AndAnUnknownMethodIsRefused() throws Exception {
         try (SSLSocket s = (SSLSocket) MusterUnderTest.trust().getSocketFactory().createSocket("localhost", 443)) {

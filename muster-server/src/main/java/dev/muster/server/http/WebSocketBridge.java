@@ -6,6 +6,9 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
+import dev.muster.transport.ClientCertificates;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,18 +54,33 @@ public final class WebSocketBridge {
                 return;
             }
             ws.pause();
-            java.util.List<java.security.cert.X509Certificate> chain = dev.muster.transport.ClientCertificates.of(
-                    request.isSSL() ? request.sslSession() : null, null);
+            // A bad frame or a close can arrive while the inner connection is being made: handled here, it only
+            // closes the WebSocket (unhandled, Vert.x logged it as an error every time).
+            ws.exceptionHandler(e -> LOG.debug("WebSocket closed on a protocol error: {}", e.toString()));
+            List<X509Certificate> chain = ClientCertificates.of(request.isSSL() ? request.sslSession() : null, null);
             client.connect(port, "127.0.0.1").onComplete(c -> {
                 if (c.failed()) {
-                    ws.close((short) 1011, "internal listener unavailable");
+                    if (!ws.isClosed()) {
+                        ws.close((short) 1011, "internal listener unavailable");
+                    }
                     return;
                 }
                 NetSocket socket = c.result();
+                if (ws.isClosed()) {
+                    socket.close(); // the device went away meanwhile: nothing to bridge, nothing to keep open
+                    return;
+                }
                 // The device's TLS client chain reaches the inner listener (X.509 over WebSockets).
                 int bridgePort = socket.localAddress().port();
-                dev.muster.transport.ClientCertificates.bridge(bridgePort, chain);
-                socket.closeHandler(v -> dev.muster.transport.ClientCertificates.unbridge(bridgePort));
+                ClientCertificates.bridge(bridgePort, chain);
+                socket.closeHandler(v -> {
+                    ClientCertificates.unbridge(bridgePort);
+                    if (!ws.isClosed()) {
+                        ws.close();
+                    }
+                });
+                // Either side ending ends the other at once, so no inner socket outlives its WebSocket.
+                ws.closeHandler(v -> socket.close());
                 ws.pipeTo(socket);
                 socket.pipeTo(ws);
                 ws.resume();
