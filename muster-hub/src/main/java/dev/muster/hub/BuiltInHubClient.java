@@ -1,13 +1,13 @@
 package dev.muster.hub;
 
-import dev.muster.core.hub.HubClient;
-import dev.muster.core.hub.HubDevice;
-import dev.muster.core.hub.HubException;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Json;
 import dev.muster.core.enrollment.TwinState;
+import dev.muster.core.hub.HubClient;
+import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubException;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Direct calls into a built-in hub of this process: the same semantics as the REST API, without the network. */
 public final class BuiltInHubClient implements HubClient {
@@ -31,11 +31,7 @@ public final class BuiltInHubClient implements HubClient {
 
     @Override
     public HubDevice putDevice(HubDevice device) {
-        try {
-            return builtIn.devices().putDevice(hostName, device, "*");
-        } catch (HubError e) {
-            throw new HubException(hostName, e.httpStatus(), e.getMessage());
-        }
+        return refusalsAsHubException(() -> builtIn.devices().putDevice(hostName, device, "*"));
     }
 
     @Override
@@ -55,28 +51,26 @@ public final class BuiltInHubClient implements HubClient {
 
     @Override
     public void trustCertificateAuthority(String certificatePem) {
-        try {
-            builtIn.caTrust().trustCertificateAuthority(hostName, certificatePem);
-        } catch (HubError e) {
-            throw new HubException(hostName, e.httpStatus(), e.getMessage());
-        }
+        refusalsAsHubException(() -> builtIn.caTrust().trustCertificateAuthority(hostName, certificatePem));
     }
 
-    /** One insert of device and twin: the registration path of a first boot (see BuiltInHub#createDevice). */
+    /** One insert of device and twin: the registration path of a first boot (see DeviceRegistry#createDevice). */
     @Override
     public boolean createWithTwin(HubDevice device, TwinState initialTwin) {
-        try {
-            return builtIn.devices().createDevice(hostName, device,
-                    initialTwin == null ? null : Json.MAPPER.valueToTree(initialTwin)).isPresent();
-        } catch (HubError e) {
-            throw new HubException(hostName, e.httpStatus(), e.getMessage());
-        }
+        return refusalsAsHubException(() -> builtIn.devices().createDevice(hostName, device,
+                    initialTwin == null ? null : Json.MAPPER.valueToTree(initialTwin)).isPresent());
     }
 
     @Override
     public void patchTwin(String deviceId, TwinState patch) {
+        refusalsAsHubException(() -> builtIn.twins().patchTwin(hostName, deviceId, Json.MAPPER.valueToTree(patch),
+                null));
+    }
+
+    /** The hub's refusals reach DPS as every HubClient reports them, whichever adapter it holds. */
+    private <T> T refusalsAsHubException(Supplier<T> call) {
         try {
-            builtIn.twins().patchTwin(hostName, deviceId, Json.MAPPER.valueToTree(patch), null);
+            return call.get();
         } catch (HubError e) {
             throw new HubException(hostName, e.httpStatus(), e.getMessage());
         }

@@ -1,9 +1,8 @@
 package dev.muster.hub;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.hub.DesiredChange;
 import dev.muster.core.hub.DesiredChangeLog;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,10 @@
 package dev.muster.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Ids;
 import dev.muster.core.IfMatch;
+import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
 import dev.muster.core.enrollment.DeviceCapabilities;
@@ -11,10 +14,7 @@ import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubStore;
-import dev.muster.core.Json;
 import dev.muster.core.registration.RegistrationIds;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;

@@ -1,10 +1,5 @@
 package dev.muster.hub;
 
-import dev.muster.core.hub.AuthenticationMechanism;
-import dev.muster.core.hub.BuiltInHubConfig;
-import dev.muster.core.hub.HubDevice;
-import dev.muster.core.hub.X509Thumbprint;
-
 import static dev.muster.core.testing.JsonAssert.assertJson;
 import static dev.muster.core.testing.Sas.encodeUpper;
 import static dev.muster.core.testing.Sas.signature;
@@ -17,6 +12,10 @@ import dev.muster.core.Ids;
 import dev.muster.core.Json;
 import dev.muster.core.enrollment.DeviceCapabilities;
 import dev.muster.core.enrollment.SymmetricKeyAttestation;
+import dev.muster.core.hub.AuthenticationMechanism;
+import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.X509Thumbprint;
 import dev.muster.core.testing.InMemoryStore;
 import dev.muster.core.testing.MutableClock;
 import java.time.Duration;

@@ -1,12 +1,11 @@
 package dev.muster.hub;
 
-import dev.muster.core.hub.DesiredChange;
-import dev.muster.core.hub.DesiredChangeLog;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Json;
+import dev.muster.core.hub.DesiredChange;
+import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

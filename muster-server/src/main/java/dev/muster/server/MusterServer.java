@@ -6,16 +6,13 @@ import dev.muster.core.allocation.HubSelector;
 import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.allocation.LinkedHubService;
 import dev.muster.core.enrollment.EnrollmentService;
-import dev.muster.hub.BuiltInHubClient;
 import dev.muster.core.hub.BuiltInHubConfig;
-import dev.muster.hub.DesiredChangeRelay;
 import dev.muster.core.hub.HubClient;
 import dev.muster.core.hub.HubClients;
-import dev.muster.hub.BuiltInHub;
+import dev.muster.core.instance.InstanceService;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.ServiceAuthorizer;
 import dev.muster.core.instance.SharedAccessPolicy;
-import dev.muster.core.instance.InstanceService;
 import dev.muster.core.operations.QuotaGuard;
 import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.registration.RegistrationService;
@@ -23,30 +20,33 @@ import dev.muster.core.registration.TpmKeys;
 import dev.muster.core.sas.SasVerifier;
 import dev.muster.core.x509.CertificateService;
 import dev.muster.core.x509.ChainVerifier;
+import dev.muster.hub.BuiltInHub;
+import dev.muster.hub.BuiltInHubClient;
+import dev.muster.hub.DesiredChangeRelay;
+import dev.muster.hub.http.HubHttpApi;
+import dev.muster.hub.mqtt.HubMqttEndpoint;
 import dev.muster.server.allocation.HttpAllocationWebhook;
 import dev.muster.server.allocation.HubLatencyProbe;
 import dev.muster.server.device.DeviceHttpApi;
 import dev.muster.server.device.DpsAmqpEndpoint;
 import dev.muster.server.device.DpsMqttEndpoint;
-import dev.muster.server.http.WebSocketBridge;
-import dev.muster.server.mqtt.MqttFrontDoor;
-import dev.muster.server.mqtt.MqttListener;
-import dev.muster.transport.Blocking;
 import dev.muster.server.http.FrontDoor;
+import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.hub.HubHealthProbe;
-import dev.muster.hub.http.HubHttpApi;
-import dev.muster.hub.mqtt.HubMqttEndpoint;
 import dev.muster.server.hub.RestHubClient;
 import dev.muster.server.metrics.Metrics;
+import dev.muster.server.mqtt.MqttFrontDoor;
+import dev.muster.server.mqtt.MqttListener;
 import dev.muster.server.portal.PortalAssets;
 import dev.muster.server.service.LiveRegistrations;
 import dev.muster.server.service.ServiceHttpApi;
 import dev.muster.server.tls.LocalPki;
-import dev.muster.transport.TlsOptions;
 import dev.muster.server.tls.TrustContexts;
 import dev.muster.store.Database;
 import dev.muster.store.JdbcStore;
 import dev.muster.store.SecretBox;
+import dev.muster.transport.Blocking;
+import dev.muster.transport.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
@@ -288,7 +288,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         }
         WebSocketBridge webSockets = new WebSocketBridge(vertx, Map.copyOf(bridged));
         frontDoor = new FrontDoor(hubHosts::contains,
-                new HubHttpApi(hubRegistry, store, sas, blocking),
+                new HubHttpApi(hubRegistry, sas, blocking),
                 new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
                         blocking, new LinkedHubService(store), new HubHealthProbe(this)).withCertificates(certificates)
                         .withTenancy(new InstanceService(store, store, DEFAULT_INSTANCE),

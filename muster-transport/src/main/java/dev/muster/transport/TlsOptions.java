@@ -1,7 +1,5 @@
 package dev.muster.transport;
 
-import java.nio.file.Path;
-
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.JdkSSLEngineOptions;
@@ -11,6 +9,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.TrustOptions;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;

@@ -1,10 +1,10 @@
 package dev.muster.core.enrollment;
 
 import dev.muster.core.Ids;
+import dev.muster.core.IfMatch;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
 import dev.muster.core.allocation.LinkedHubStore;
-import dev.muster.core.IfMatch;
 import dev.muster.core.operations.OperationKind;
 import dev.muster.core.operations.QuotaGuard;
 import dev.muster.core.operations.UsageMeter;

@@ -1,12 +1,12 @@
 package dev.muster.core.x509;
 
 import dev.muster.core.Ids;
+import dev.muster.core.IfMatch;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
 import dev.muster.core.enrollment.AttestationMechanism;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentStore;
-import dev.muster.core.IfMatch;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;

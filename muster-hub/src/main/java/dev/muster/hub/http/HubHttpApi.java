@@ -3,15 +3,14 @@ package dev.muster.hub.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
-import dev.muster.hub.HubError;
-import dev.muster.hub.HubErrorCode;
 import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.HubDevice;
-import dev.muster.hub.BuiltInHub;
-import dev.muster.core.hub.HubStore;
-import dev.muster.hub.TelemetryMessage;
 import dev.muster.core.sas.SasToken;
 import dev.muster.core.sas.SasVerifier;
+import dev.muster.hub.BuiltInHub;
+import dev.muster.hub.HubError;
+import dev.muster.hub.HubErrorCode;
+import dev.muster.hub.TelemetryMessage;
 import dev.muster.transport.Blocking;
 import dev.muster.transport.Exchange;
 import dev.muster.transport.Route;
@@ -36,13 +35,11 @@ public final class HubHttpApi implements Route {
     private static final Logger LOG = LoggerFactory.getLogger(HubHttpApi.class);
 
     private final BuiltInHub builtIn;
-    private final HubStore store;
     private final SasVerifier sas;
     private final Blocking blocking;
 
-    public HubHttpApi(BuiltInHub builtIn, HubStore store, SasVerifier sas, Blocking blocking) {
+    public HubHttpApi(BuiltInHub builtIn, SasVerifier sas, Blocking blocking) {
         this.builtIn = builtIn;
-        this.store = store;
         this.sas = sas;
         this.blocking = blocking;
     }
@@ -118,7 +115,7 @@ public final class HubHttpApi implements Route {
                 return Boolean.TRUE;
             }, v -> ex.empty(204));
         } else if (s.size() == 2 && s.get(0).equals("statistics") && s.get(1).equals("devices") && method.equals("GET")) {
-            run(ex, hub, authorization, () -> Map.of("totalDeviceCount", store.deviceCount(hub)), v -> ex.json(200, v));
+            run(ex, hub, authorization, () -> Map.of("totalDeviceCount", builtIn.devices().deviceCount(hub)), v -> ex.json(200, v));
         } else if (s.size() == 2 && s.get(0).equals("messages") && s.get(1).equals("events") && method.equals("GET")) {
             run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
         } else {

@@ -1,7 +1,7 @@
 package dev.muster.server.amqp;
 
-import dev.muster.transport.ClientCertificates;
 import dev.muster.core.registration.DeviceCredentials;
+import dev.muster.transport.ClientCertificates;
 import io.vertx.core.Future;
 import java.security.cert.X509Certificate;
 import java.util.List;

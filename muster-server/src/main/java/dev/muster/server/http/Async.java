@@ -1,9 +1,7 @@
 package dev.muster.server.http;
 
-import dev.muster.transport.Exchange;
-
-
 import dev.muster.core.ProvisioningException;
+import dev.muster.transport.Exchange;
 import io.vertx.core.Future;
 import java.util.function.Consumer;
 import org.slf4j.Logger;

@@ -1,11 +1,10 @@
 package dev.muster.server.http;
 
-import dev.muster.transport.Exchange;
-
 import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
 import dev.muster.core.registration.TpmChallenge;
+import dev.muster.transport.Exchange;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

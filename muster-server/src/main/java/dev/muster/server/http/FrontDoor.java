@@ -1,9 +1,8 @@
 package dev.muster.server.http;
 
+import dev.muster.core.ProvisioningException;
 import dev.muster.transport.Exchange;
 import dev.muster.transport.Route;
-
-import dev.muster.core.ProvisioningException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

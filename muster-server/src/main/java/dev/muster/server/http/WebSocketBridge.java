@@ -1,12 +1,12 @@
 package dev.muster.server.http;
 
+import dev.muster.transport.ClientCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import dev.muster.transport.ClientCertificates;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;

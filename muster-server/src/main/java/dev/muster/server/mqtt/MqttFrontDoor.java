@@ -1,7 +1,7 @@
 package dev.muster.server.mqtt;
 
-import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.hub.mqtt.HubMqttEndpoint;
+import dev.muster.server.device.DpsMqttEndpoint;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Handler;
 import io.vertx.mqtt.MqttEndpoint;
