@@ -22,8 +22,7 @@ final class DbCommand {
         Path dataDir;
 
         String url() {
-            String url = database != null ? database : System.getenv("MUSTER_DATABASE");
-            return url != null ? url : Database.embeddedUrl(dataDir);
+            return database != null ? database : Environment.database().orElseGet(() -> Database.embeddedUrl(dataDir));
         }
     }
 

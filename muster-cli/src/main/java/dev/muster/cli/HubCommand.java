@@ -2,14 +2,21 @@ package dev.muster.cli;
 
 import dev.muster.core.sas.ConnectionString;
 import dev.muster.core.sas.SasSigner;
+import dev.muster.server.ConnectionInfo;
+import dev.muster.server.MusterServer;
+import dev.muster.server.ServerConfig;
+import dev.muster.server.StartupException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -25,7 +32,7 @@ import picocli.CommandLine.Option;
                 "  ./muster linked-hub add '<the printed connection string>' --ca ./hub3/tls/ca.pem"})
 final class HubCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "hub-data", description = "Data folder of this hub. Default: ${DEFAULT-VALUE}")
-    java.nio.file.Path dataDir;
+    Path dataDir;
     @Option(names = "--hub-host", defaultValue = "127.0.20.1",
             description = "Host name of the hub (a dot, no port); an IP literal is listened on. Default: ${DEFAULT-VALUE}")
     String hubHost;
@@ -38,20 +45,22 @@ final class HubCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.util.List<String> hosts = HubHosts.resolve(java.util.List.of(hubHost), 1);
-        dev.muster.server.ServerConfig d = dev.muster.server.ServerConfig.defaults(dataDir);
-        dev.muster.server.ServerConfig config = new dev.muster.server.ServerConfig(dataDir, bind, httpsPort, mqttPort,
-                d.globalEndpointHost(), d.serviceHostName(), hosts, null, null, null, d.databasePoolSize(),
-                d.quickAnswerMillis(), d.workerPoolSize(), d.hubClientMode());
-        dev.muster.server.MusterServer server = new dev.muster.server.MusterServer(config, true);
-        dev.muster.server.ConnectionInfo info;
+        ServerConfig config = ServerConfig.builder(dataDir)
+                .hubOnly(true)
+                .bindAddress(bind)
+                .ports(httpsPort, mqttPort)
+                .hubHosts(HubHosts.resolve(List.of(hubHost), 1))
+                .secretKey(Environment.secretKey().orElse(null))
+                .build();
+        MusterServer server = new MusterServer(config);
+        ConnectionInfo info;
         try {
             info = server.start();
-        } catch (dev.muster.server.StartupException e) {
+        } catch (StartupException e) {
             System.err.println("muster: " + e.getMessage());
             return 1;
         }
-        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stop.countDown();

@@ -29,12 +29,11 @@ final class Profiles {
     }
 
     static Path folder() {
-        String dir = System.getProperty("muster.config.dir", System.getenv("MUSTER_CONFIG_DIR"));
+        String dir = System.getProperty("muster.config.dir", Environment.configDir().orElse(null));
         if (dir != null) {
             return Path.of(dir);
         }
-        String xdg = System.getenv("XDG_CONFIG_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config"))
+        return Environment.xdgConfigHome().map(Path::of).orElseGet(() -> Path.of(System.getProperty("user.home"), ".config"))
                 .resolve("muster");
     }
 

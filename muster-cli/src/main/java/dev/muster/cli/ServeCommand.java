@@ -6,8 +6,9 @@ import dev.muster.server.ServerConfig;
 import dev.muster.server.StartupException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,11 +22,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "data", description = "Data folder (database, certificates). Default: ${DEFAULT-VALUE}")
     Path dataDir;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1",
+    @Option(names = "--bind", defaultValue = ServerConfig.DEFAULT_BIND_ADDRESS,
             description = "Address for the global endpoint and service API. Default: ${DEFAULT-VALUE}")
     String bind;
 
-    @Option(names = "--host-name", defaultValue = "localhost",
+    @Option(names = "--host-name", defaultValue = ServerConfig.DEFAULT_HOST_NAME,
             description = "Host name devices and operators use (global endpoint and service API). Default: ${DEFAULT-VALUE}")
     String hostName;
 
@@ -38,13 +39,13 @@ public final class ServeCommand implements Callable<Integer> {
                     + " of a shared database, which serve the hubs already in it. Default: ${DEFAULT-VALUE}")
     int hubCount;
 
-    @Option(names = "--https-port", defaultValue = "443", description = "HTTPS port (the Azure SDKs expect 443). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--https-port", defaultValue = "" + ServerConfig.DEFAULT_HTTPS_PORT, description = "HTTPS port (the Azure SDKs expect 443). Default: ${DEFAULT-VALUE}")
     int httpsPort;
 
-    @Option(names = "--mqtt-port", defaultValue = "8883", description = "MQTT port (the Azure SDKs expect 8883). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--mqtt-port", defaultValue = "" + ServerConfig.DEFAULT_MQTT_PORT, description = "MQTT port (the Azure SDKs expect 8883). Default: ${DEFAULT-VALUE}")
     int mqttPort;
 
-    @Option(names = "--amqp-port", defaultValue = "5671", description = "DPS AMQP port (the Azure SDKs expect 5671). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--amqp-port", defaultValue = "" + ServerConfig.DEFAULT_AMQP_PORT, description = "DPS AMQP port (the Azure SDKs expect 5671). Default: ${DEFAULT-VALUE}")
     int amqpPort;
 
     @Option(names = "--database", description = "postgresql://USER[:PASS]@HOST:PORT/DB or a JDBC URL; default: embedded H2 in the data folder."
@@ -52,10 +53,11 @@ public final class ServeCommand implements Callable<Integer> {
     String database;
 
     @Option(names = "--database-pool-size",
-            description = "Database connections this node keeps open (also MUSTER_DATABASE_POOL_SIZE). Default: 16")
+            description = "Database connections this node keeps open (also MUSTER_DATABASE_POOL_SIZE). Default: "
+                    + ServerConfig.DEFAULT_DATABASE_POOL_SIZE)
     Integer databasePoolSize;
 
-    @Option(names = "--quick-answer-ms", defaultValue = "2000",
+    @Option(names = "--quick-answer-ms", defaultValue = "" + ServerConfig.DEFAULT_QUICK_ANSWER_MILLIS,
             description = "Answer register calls with the final result if ready within this time, else 202 + polling. Default: ${DEFAULT-VALUE}")
     long quickAnswerMillis;
 
@@ -63,11 +65,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How the service reaches its own built-in hubs: direct (in memory) or rest (their REST API). Default: ${DEFAULT-VALUE}")
     String hubClient;
 
-    @Option(names = "--webhook-timeout-ms", defaultValue = "10000",
+    @Option(names = "--webhook-timeout-ms", defaultValue = "" + ServerConfig.DEFAULT_WEBHOOK_TIMEOUT_MILLIS,
             description = "Deadline for one custom-allocation webhook call; a registration fails when it passes. Default: ${DEFAULT-VALUE}")
     long webhookTimeoutMillis;
 
-    @Option(names = "--latency-probe-seconds", defaultValue = "30",
+    @Option(names = "--latency-probe-seconds", defaultValue = "" + ServerConfig.DEFAULT_LATENCY_PROBE_SECONDS,
             description = "How often to measure the latency to every linked hub (geoLatency allocation); 0 = never. Default: ${DEFAULT-VALUE}")
     int latencyProbeSeconds;
 
@@ -91,13 +93,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private int poolSize(int defaultSize) {
-        String env = System.getenv("MUSTER_DATABASE_POOL_SIZE");
-        if (databasePoolSize == null && (env == null || env.isBlank())) {
-            return defaultSize;
+    private int poolSize() {
+        Optional<String> env = Environment.databasePoolSize();
+        if (databasePoolSize == null && env.isEmpty()) {
+            return ServerConfig.DEFAULT_DATABASE_POOL_SIZE;
         }
         try {
-            int size = databasePoolSize != null ? databasePoolSize : Integer.parseInt(env.strip());
+            int size = databasePoolSize != null ? databasePoolSize : Integer.parseInt(env.get());
             if (size >= 1 && size <= 1000) {
                 return size;
             }
@@ -107,6 +109,28 @@ public final class ServeCommand implements Callable<Integer> {
         throw new UsageError("--database-pool-size (or MUSTER_DATABASE_POOL_SIZE) must be a number from 1 to 1000.");
     }
 
+    /** The node's settings from the options; a value out of range is a usage error naming it. */
+    private ServerConfig settings(String db) {
+        try {
+            return ServerConfig.builder(dataDir)
+                    .bindAddress(bind)
+                    .hostName(hostName)
+                    .ports(httpsPort, mqttPort, amqpPort)
+                    .hubHosts(HubHosts.resolve(hubHosts, hubCount))
+                    .database(db, null, null)
+                    .databasePoolSize(poolSize())
+                    .secretKey(Environment.secretKey().orElse(null))
+                    .quickAnswerMillis(quickAnswerMillis)
+                    .hubClientMode(ServerConfig.HubClientMode.parse(hubClient))
+                    .webhookTimeoutMillis(webhookTimeoutMillis)
+                    .latencyProbeSeconds(latencyProbeSeconds)
+                    .timeouts(listenerTimeouts())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("Invalid setting: " + e.getMessage() + ".");
+        }
+    }
+
     @Option(names = "--exit-when-ready", hidden = true,
             description = "Stop as soon as every listener is up (the launcher's class-data training run).")
     boolean exitWhenReady;
@@ -114,7 +138,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        String db = database != null ? database : System.getenv("MUSTER_DATABASE");
+        String db = database != null ? database : Environment.database().orElse(null);
         if (!hubClient.equals("direct") && !hubClient.equals("rest")) {
             throw new UsageError("--hub-client must be 'direct' or 'rest'.");
         }
@@ -124,12 +148,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (latencyProbeSeconds < 0) {
             throw new UsageError("--latency-probe-seconds must be 0 (off) or more.");
         }
-        ServerConfig defaults = ServerConfig.defaults(dataDir);
-        int poolSize = poolSize(defaults.databasePoolSize());
-        List<String> hubs = HubHosts.resolve(hubHosts, hubCount);
-        ServerConfig config = new ServerConfig(dataDir, bind, httpsPort, mqttPort, hostName, hostName, hubs, db, null,
-                null, poolSize, quickAnswerMillis, defaults.workerPoolSize(), hubClient,
-                webhookTimeoutMillis, latencyProbeSeconds, amqpPort, listenerTimeouts());
+        ServerConfig config = settings(db);
         MusterServer server = new MusterServer(config);
         ConnectionInfo info;
         try {

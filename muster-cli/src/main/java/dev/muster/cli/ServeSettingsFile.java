@@ -18,7 +18,6 @@ import picocli.CommandLine.Model.OptionSpec;
  * command line wins over the file; the file wins over {@code MUSTER_DATABASE} and the other environment variables.
  */
 final class ServeSettingsFile implements IDefaultValueProvider {
-    static final String ENV = "MUSTER_CONFIG";
     static final String PROPERTY = "muster.config";
 
     private Properties settings;
@@ -36,7 +35,7 @@ final class ServeSettingsFile implements IDefaultValueProvider {
         if (settings != null) {
             return settings;
         }
-        String name = System.getProperty(PROPERTY, System.getenv(ENV));
+        String name = System.getProperty(PROPERTY, Environment.configFile().orElse(null));
         if (name == null || name.isBlank()) {
             return null;
         }
@@ -45,7 +44,7 @@ final class ServeSettingsFile implements IDefaultValueProvider {
         try (Reader in = Files.newBufferedReader(file)) {
             loaded.load(in);
         } catch (IOException e) {
-            throw new UsageError(ENV + " names " + file.toAbsolutePath() + ", which cannot be read: " + e.getMessage());
+            throw new UsageError(Environment.CONFIG_FILE + " names " + file.toAbsolutePath() + ", which cannot be read: " + e.getMessage());
         }
         Set<String> known = new TreeSet<>();
         for (OptionSpec o : anyOption.command().options()) {

@@ -18,8 +18,6 @@ import picocli.CommandLine.Option;
  * {@code --ca-file}, else the profile's CA, else the local Muster's CA, else the JVM's default trust store.
  */
 public final class Target {
-    static final String ENV = "MUSTER_CONNECTION_STRING";
-
     @Option(names = "--connection-string", paramLabel = "CS", description = "Service connection string"
             + " (HostName=…;SharedAccessKeyName=…;SharedAccessKey=…). Default: --profile, MUSTER_CONNECTION_STRING,"
             + " the current profile, else DATA_DIR/connection-info.json.")
@@ -56,7 +54,7 @@ public final class Target {
             if (connectionString == null) {
                 if (profile != null) {
                     chosen = Profiles.open().get(profile);
-                } else if (System.getenv(ENV) == null && dataDir == null) {
+                } else if (Environment.connectionString().isEmpty() && dataDir == null) {
                     chosen = Profiles.open().current();
                 }
             }
@@ -66,7 +64,7 @@ public final class Target {
 
     /** True when the target is the local data folder's connection-info.json (no string, no profile). */
     boolean local() {
-        return connectionString == null && profile() == null && System.getenv(ENV) == null;
+        return connectionString == null && profile() == null && Environment.connectionString().isEmpty();
     }
 
     JsonNode connectionInfo() {
@@ -93,8 +91,8 @@ public final class Target {
         if (profile() != null) {
             return profile().connectionString();
         }
-        String env = System.getenv(ENV);
-        return env != null ? env : connectionInfo().path("serviceConnectionString").asText();
+        return Environment.connectionString()
+                .orElseGet(() -> connectionInfo().path("serviceConnectionString").asText());
     }
 
     ConnectionString service() {

@@ -29,9 +29,8 @@ class HubFailuresIT {
     void aHubThatIsDownFailsTheRegistrationCleanlyAndTheOperatorSeesWhy() throws Exception {
         String host = "127.0.20.2";
         Path dir = Files.createTempDirectory("muster-down-hub-");
-        ServerConfig d = ServerConfig.defaults(dir);
-        MusterServer hub = new MusterServer(new ServerConfig(dir, "127.0.0.1", 443, 8883, d.globalEndpointHost(),
-                d.serviceHostName(), List.of(host), null, null, null, 4, d.quickAnswerMillis(), 8, "rest"), true);
+        MusterServer hub = new MusterServer(ServerConfig.builder(dir).hubOnly(true).hubHosts(List.of(host))
+                .databasePoolSize(4).workerPoolSize(8).hubClientMode(ServerConfig.HubClientMode.REST).build());
         ConnectionInfo info = hub.start();
         Path trusted = MusterUnderTest.dataDir().resolve("tls").resolve("trusted");
         Files.createDirectories(trusted);

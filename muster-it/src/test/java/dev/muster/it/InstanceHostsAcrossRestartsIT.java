@@ -39,7 +39,7 @@ class InstanceHostsAcrossRestartsIT {
     @Test
     void aNewInstancesHostIsServedAtOnceAndAfterARestart() throws Exception {
         Path dir = Files.createTempDirectory("muster-restart-");
-        ServerConfig config = ServerConfig.defaults(dir).withPorts(HTTPS, 29883, 29671);
+        ServerConfig config = ServerConfig.builder(dir).ports(HTTPS, 29883, 29671).build();
         String tenant;
         try (MusterServer first = new MusterServer(config)) {
             ConnectionInfo info = first.start();

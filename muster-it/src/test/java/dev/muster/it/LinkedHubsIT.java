@@ -29,9 +29,8 @@ class LinkedHubsIT {
     @BeforeAll
     static void startRemoteHub() throws Exception {
         Path dir = Files.createTempDirectory("muster-remote-hub-");
-        ServerConfig d = ServerConfig.defaults(dir);
-        remote = new MusterServer(new ServerConfig(dir, "127.0.0.1", 443, 8883, d.globalEndpointHost(),
-                d.serviceHostName(), List.of(REMOTE), null, null, null, 4, d.quickAnswerMillis(), 8, "rest"), true);
+        remote = new MusterServer(ServerConfig.builder(dir).hubOnly(true).hubHosts(List.of(REMOTE)).databasePoolSize(4)
+                .workerPoolSize(8).hubClientMode(ServerConfig.HubClientMode.REST).build());
         remoteInfo = remote.start();
         assertThat(remoteInfo.idScope()).as("a hub alone has no provisioning instance").isNull();
         Path trusted = MusterUnderTest.dataDir().resolve("tls").resolve("trusted");

@@ -27,11 +27,9 @@ class ListenerTimeoutsIT {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("muster-timeouts-");
-        ServerConfig config = ServerConfig.defaults(dir).withPorts(19443, 19883, 19671)
-                .withTimeouts(new ServerConfig.ListenerTimeouts(1, 1, 2));
-        config = new ServerConfig(dir, "127.0.0.1", 19443, 19883, "localhost", "localhost", List.of("127.0.10.19"),
-                null, null, null, 4, config.quickAnswerMillis(), 8, "rest", config.webhookTimeoutMillis(), 0, 19671,
-                config.timeouts());
+        ServerConfig config = ServerConfig.builder(dir).ports(19443, 19883, 19671).hubHosts(List.of("127.0.10.19"))
+                .databasePoolSize(4).workerPoolSize(8).hubClientMode(ServerConfig.HubClientMode.REST)
+                .latencyProbeSeconds(0).timeouts(new ServerConfig.ListenerTimeouts(1, 1, 2)).build();
         server = new MusterServer(config);
         info = server.start();
     }

@@ -29,8 +29,8 @@ public final class MusterUnderTest {
             try {
                 dataDir = Files.createTempDirectory("muster-it-");
                 // A short webhook deadline so CustomAllocationIT can show a time-out without waiting 10 s.
-                MusterServer starting = new MusterServer(ServerConfig.defaults(dataDir)
-                        .withWebhookTimeoutMillis(CustomAllocationIT.WEBHOOK_TIMEOUT_MILLIS));
+                MusterServer starting = new MusterServer(ServerConfig.builder(dataDir)
+                        .webhookTimeoutMillis(CustomAllocationIT.WEBHOOK_TIMEOUT_MILLIS).build());
                 info = starting.start();
                 server = starting;
                 trust = TrustContexts.trusting(Path.of(info.caCertificate()));

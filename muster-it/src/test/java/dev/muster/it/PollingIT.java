@@ -40,13 +40,13 @@ class PollingIT {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("muster-polling-");
-        ServerConfig c = ServerConfig.defaults(dir);
-        ServerConfig config = new ServerConfig(dir, "127.0.0.1", 18443, 18883, "localhost", "localhost",
-                List.of("127.0.10.9"), null, null, null, 4, 0, 8, "rest").withPorts(18443, 18883, 15671);
+        ServerConfig config = ServerConfig.builder(dir).ports(18443, 18883, 15671).hubHosts(List.of("127.0.10.9"))
+                .databasePoolSize(4).quickAnswerMillis(0).workerPoolSize(8)
+                .hubClientMode(ServerConfig.HubClientMode.REST).build();
         server = new MusterServer(config);
         info = server.start();
         trust = TrustContexts.trusting(Path.of(info.caCertificate()));
-        assertThat(c.quickAnswerMillis()).isPositive();
+        assertThat(ServerConfig.DEFAULT_QUICK_ANSWER_MILLIS).isPositive();
     }
 
     @AfterAll

@@ -236,8 +236,8 @@ class RawAmqpIT {
     void aBusyAmqpPortStopsStartupNamingTheOption() throws Exception {
         int busy = MusterUnderTest.info().ports().amqp();
         Path dir = Files.createTempDirectory("muster-amqp-busy-");
-        ServerConfig config = new ServerConfig(dir, "127.0.0.1", 18444, 18884, "localhost", "localhost",
-                List.of("127.0.10.8"), null, null, null, 2, 2000, 4, "direct").withPorts(18444, 18884, busy);
+        ServerConfig config = ServerConfig.builder(dir).ports(18444, 18884, busy).hubHosts(List.of("127.0.10.8"))
+                .databasePoolSize(2).workerPoolSize(4).build();
         assertThatThrownBy(() -> new MusterServer(config).start())
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("AMQP on 127.0.0.1:" + busy)

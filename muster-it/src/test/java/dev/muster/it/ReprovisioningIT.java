@@ -32,9 +32,8 @@ class ReprovisioningIT {
     @BeforeAll
     static void startOtherHub() throws Exception {
         Path dir = Files.createTempDirectory("muster-reprov-hub-");
-        ServerConfig d = ServerConfig.defaults(dir);
-        other = new MusterServer(new ServerConfig(dir, "127.0.0.1", 443, 8883, d.globalEndpointHost(),
-                d.serviceHostName(), List.of(OTHER), null, null, null, 4, d.quickAnswerMillis(), 8, "rest"), true);
+        other = new MusterServer(ServerConfig.builder(dir).hubOnly(true).hubHosts(List.of(OTHER)).databasePoolSize(4)
+                .workerPoolSize(8).hubClientMode(ServerConfig.HubClientMode.REST).build());
         otherInfo = other.start();
         Path trusted = MusterUnderTest.dataDir().resolve("tls").resolve("trusted");
         Files.createDirectories(trusted);

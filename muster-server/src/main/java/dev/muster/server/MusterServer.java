@@ -122,13 +122,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private final Map<String, HttpServer> httpsServers = new ConcurrentHashMap<>();
 
     public MusterServer(ServerConfig config) {
-        this(config, false);
-    }
-
-    /** @param hubOnly run only the built-in hubs (no provisioning instance), as {@code muster hub} does */
-    public MusterServer(ServerConfig config, boolean hubOnly) {
         this.config = config;
-        this.hubOnly = hubOnly;
+        this.hubOnly = config.hubOnly();
     }
 
     public ConnectionInfo start() {
@@ -138,7 +133,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
                     ? Database.embedded(config.dataDir(), config.databasePoolSize())
                     : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                     config.databasePoolSize());
-            secrets = SecretBox.forDataDir(config.dataDir());
+            secrets = SecretBox.forDataDir(config.dataDir(), config.secretKey());
             store = new JdbcStore(database, secrets);
             ProvisioningInstance instance = hubOnly ? null : ensureDefaultInstance();
             List<BuiltInHubConfig> hubs = ensureBuiltInHubs(instance);
@@ -535,7 +530,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
             // Any built-in hub in the database, also one another node created: its devices and twins are rows here.
             boolean builtIn = hubRegistry.devices().hub(hub.hostName())
                     .filter(h -> key.equals(h.primaryKey()) || key.equals(h.secondaryKey())).isPresent();
-            if (builtIn && "direct".equals(config.hubClientMode())) {
+            if (builtIn && config.hubClientMode() == ServerConfig.HubClientMode.DIRECT) {
                 return new BuiltInHubClient(hubRegistry, hub.hostName().toLowerCase(Locale.ROOT));
             }
             return new RestHubClient(hub.connectionString(), builtIn ? config.httpsPort() : 443, hubTrust());

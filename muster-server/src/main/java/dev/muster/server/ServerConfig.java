@@ -2,27 +2,47 @@ package dev.muster.server;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Everything {@code muster serve} can be told. Defaults give a working single-machine setup with no DNS:
- * the global endpoint and service API on {@code localhost}, each built-in hub on its own loopback address
+ * Everything a Muster node can be told, each with a named default. The defaults give a working single-machine setup
+ * with no DNS: the global endpoint and service API on {@code localhost}, each built-in hub on its own loopback address
  * (hub names must contain a dot and carry no port, so loopback IP literals are the names that resolve anywhere).
- *
- * @param bindAddress address the global endpoint and service API listen on
- * @param hubHosts host names of the built-in hubs; an IP literal is also bound as a listen address
- * @param databaseUrl null for the embedded H2 database in the data folder
- * @param quickAnswerMillis how long a register call may take before the device is told 202 and polls instead
- * @param hubClientMode "direct" reaches this process's built-in hubs in memory, "rest" always uses the REST API
- * @param webhookTimeoutMillis deadline for one custom-allocation webhook call (connect, send, answer)
- * @param latencyProbeSeconds how often this node measures its latency to every linked hub (geoLatency); 0 = never,
- *                            so every latency is unknown and geoLatency hashes
- * @param amqpPort DPS over AMQP 1.0/TLS (the Azure SDKs expect 5671)
+ * Built with {@link #builder(Path)}; {@link #toBuilder()} changes a few settings of an existing one. Nothing here reads
+ * the environment: the command line does that in one place and passes what it found.
  */
-public record ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
-                           String serviceHostName, List<String> hubHosts, String databaseUrl, String databaseUser,
-                           String databasePassword, int databasePoolSize, long quickAnswerMillis, int workerPoolSize,
-                           String hubClientMode, long webhookTimeoutMillis, int latencyProbeSeconds, int amqpPort,
-                           ListenerTimeouts timeouts) {
+public final class ServerConfig {
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    public static final String DEFAULT_HOST_NAME = "localhost";
+    public static final String DEFAULT_HUB = "127.0.10.1";
+    /** The Azure SDKs expect DPS and hub HTTPS on 443, MQTT on 8883 and AMQP on 5671: other ports need SDK changes. */
+    public static final int DEFAULT_HTTPS_PORT = 443;
+    public static final int DEFAULT_MQTT_PORT = 8883;
+    public static final int DEFAULT_AMQP_PORT = 5671;
+    public static final int DEFAULT_DATABASE_POOL_SIZE = 16;
+    public static final long DEFAULT_QUICK_ANSWER_MILLIS = 2000;
+    public static final int DEFAULT_WORKER_POOL_SIZE = 32;
+    public static final HubClientMode DEFAULT_HUB_CLIENT_MODE = HubClientMode.DIRECT;
+    public static final long DEFAULT_WEBHOOK_TIMEOUT_MILLIS = 10_000;
+    public static final int DEFAULT_LATENCY_PROBE_SECONDS = 30;
+
+    /** How the provisioning service reaches the built-in hubs of its own process. */
+    public enum HubClientMode {
+        /** In memory, without a network hop. */
+        DIRECT,
+        /** Through the hubs' REST API, as it reaches a linked external hub (tests the REST adapter end to end). */
+        REST;
+
+        /** {@code direct} or {@code rest}, as the command line spells them. */
+        public static HubClientMode parse(String name) {
+            for (HubClientMode m : values()) {
+                if (m.name().equalsIgnoreCase(name)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("the hub client must be 'direct' or 'rest', not '" + name + "'");
+        }
+    }
 
     /**
      * How long a connection may take to finish its TLS handshake, to send MQTT CONNECT or finish AMQP SASL, and how
@@ -38,89 +58,285 @@ public record ServerConfig(Path dataDir, String bindAddress, int httpsPort, int 
         }
     }
 
-    public static final String DEFAULT_HUB = "127.0.10.1";
-    public static final long DEFAULT_WEBHOOK_TIMEOUT_MILLIS = 10_000;
-    public static final int DEFAULT_LATENCY_PROBE_SECONDS = 30;
-    public static final int DEFAULT_AMQP_PORT = 5671;
+    private final Builder settings;
 
-    /** Default webhook time-out and latency probe interval (the record before those two settings existed). */
-    public ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
-                        String serviceHostName, List<String> hubHosts, String databaseUrl, String databaseUser,
-                        String databasePassword, int databasePoolSize, long quickAnswerMillis, int workerPoolSize,
-                        String hubClientMode) {
-        this(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts, databaseUrl,
-                databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, hubClientMode,
-                DEFAULT_WEBHOOK_TIMEOUT_MILLIS, DEFAULT_LATENCY_PROBE_SECONDS, DEFAULT_AMQP_PORT, ListenerTimeouts.DEFAULTS);
+    private ServerConfig(Builder b) {
+        this.settings = b.copy();
     }
 
-    /** AMQP on its default port (the record before the AMQP port existed). */
-    public ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
-                        String serviceHostName, List<String> hubHosts, String databaseUrl, String databaseUser,
-                        String databasePassword, int databasePoolSize, long quickAnswerMillis, int workerPoolSize,
-                        String hubClientMode, long webhookTimeoutMillis, int latencyProbeSeconds) {
-        this(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts, databaseUrl,
-                databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, hubClientMode,
-                webhookTimeoutMillis, latencyProbeSeconds, DEFAULT_AMQP_PORT, ListenerTimeouts.DEFAULTS);
-    }
-
-    /** Default listener time-outs (the record before they were settings). */
-    public ServerConfig(Path dataDir, String bindAddress, int httpsPort, int mqttPort, String globalEndpointHost,
-                        String serviceHostName, List<String> hubHosts, String databaseUrl, String databaseUser,
-                        String databasePassword, int databasePoolSize, long quickAnswerMillis, int workerPoolSize,
-                        String hubClientMode, long webhookTimeoutMillis, int latencyProbeSeconds, int amqpPort) {
-        this(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts, databaseUrl,
-                databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, hubClientMode,
-                webhookTimeoutMillis, latencyProbeSeconds, amqpPort, ListenerTimeouts.DEFAULTS);
+    /** Every setting at its default, data kept in {@code dataDir}. */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
     }
 
     public static ServerConfig defaults(Path dataDir) {
-        return new ServerConfig(dataDir, "127.0.0.1", 443, 8883, "localhost", "localhost", List.of(DEFAULT_HUB),
-                null, null, null, 16, 2000, 32, "direct", DEFAULT_WEBHOOK_TIMEOUT_MILLIS, DEFAULT_LATENCY_PROBE_SECONDS,
-                DEFAULT_AMQP_PORT, ListenerTimeouts.DEFAULTS);
+        return builder(dataDir).build();
     }
 
-    public ServerConfig withPorts(int https, int mqtt) {
-        return withPorts(https, mqtt, amqpPort);
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return settings.copy();
     }
 
-    public ServerConfig withPorts(int https, int mqtt, int amqp) {
-        return new ServerConfig(dataDir, bindAddress, https, mqtt, globalEndpointHost, serviceHostName, hubHosts,
-                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
-                hubClientMode, webhookTimeoutMillis, latencyProbeSeconds, amqp, timeouts);
+    /** Database, certificates, the secret key and connection-info.json. */
+    public Path dataDir() {
+        return settings.dataDir;
     }
 
-    public ServerConfig withHubClientMode(String mode) {
-        return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
-                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize, mode,
-                webhookTimeoutMillis, latencyProbeSeconds, amqpPort, timeouts);
+    /** Address the global endpoint and service API listen on. */
+    public String bindAddress() {
+        return settings.bindAddress;
     }
 
-    public ServerConfig withQuickAnswerMillis(long millis) {
-        return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
-                databaseUrl, databaseUser, databasePassword, databasePoolSize, millis, workerPoolSize, hubClientMode,
-                webhookTimeoutMillis, latencyProbeSeconds, amqpPort, timeouts);
+    public int httpsPort() {
+        return settings.httpsPort;
     }
 
-    public ServerConfig withWebhookTimeoutMillis(long millis) {
-        return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
-                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
-                hubClientMode, millis, latencyProbeSeconds, amqpPort, timeouts);
+    public int mqttPort() {
+        return settings.mqttPort;
     }
 
-    public ServerConfig withLatencyProbeSeconds(int seconds) {
-        return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
-                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
-                hubClientMode, webhookTimeoutMillis, seconds, amqpPort, timeouts);
+    /** DPS over AMQP 1.0/TLS. */
+    public int amqpPort() {
+        return settings.amqpPort;
     }
 
-    public ServerConfig withTimeouts(ListenerTimeouts t) {
-        return new ServerConfig(dataDir, bindAddress, httpsPort, mqttPort, globalEndpointHost, serviceHostName, hubHosts,
-                databaseUrl, databaseUser, databasePassword, databasePoolSize, quickAnswerMillis, workerPoolSize,
-                hubClientMode, webhookTimeoutMillis, latencyProbeSeconds, amqpPort, t);
+    /** Host name devices use for the global endpoint. */
+    public String globalEndpointHost() {
+        return settings.globalEndpointHost;
+    }
+
+    /** Host name of the default instance's service API. */
+    public String serviceHostName() {
+        return settings.serviceHostName;
+    }
+
+    /** Host names of the built-in hubs; an IP literal is also bound as a listen address. */
+    public List<String> hubHosts() {
+        return settings.hubHosts;
+    }
+
+    /** Null for the embedded H2 database in the data folder. */
+    public String databaseUrl() {
+        return settings.databaseUrl;
+    }
+
+    public String databaseUser() {
+        return settings.databaseUser;
+    }
+
+    public String databasePassword() {
+        return settings.databasePassword;
+    }
+
+    public int databasePoolSize() {
+        return settings.databasePoolSize;
+    }
+
+    /** Base64 of the 32-byte key that seals stored secrets; null to use (or make) {@code dataDir/secret.key}. */
+    public String secretKey() {
+        return settings.secretKey;
+    }
+
+    /** How long a register call may take before the device is told 202 and polls instead. */
+    public long quickAnswerMillis() {
+        return settings.quickAnswerMillis;
+    }
+
+    public int workerPoolSize() {
+        return settings.workerPoolSize;
+    }
+
+    public HubClientMode hubClientMode() {
+        return settings.hubClientMode;
+    }
+
+    /** Deadline for one custom-allocation webhook call (connect, send, answer). */
+    public long webhookTimeoutMillis() {
+        return settings.webhookTimeoutMillis;
+    }
+
+    /**
+     * How often this node measures its latency to every linked hub (geoLatency); 0 = never, so every latency is
+     * unknown and geoLatency hashes.
+     */
+    public int latencyProbeSeconds() {
+        return settings.latencyProbeSeconds;
+    }
+
+    public ListenerTimeouts timeouts() {
+        return settings.timeouts;
+    }
+
+    /** Run only the built-in hubs (no provisioning instance, no DPS listeners), as {@code muster hub} does. */
+    public boolean hubOnly() {
+        return settings.hubOnly;
     }
 
     /** {@code host} or {@code host:port} when the HTTPS port is not 443. */
     public String globalEndpoint() {
-        return httpsPort == 443 ? globalEndpointHost : globalEndpointHost + ":" + httpsPort;
+        return httpsPort() == 443 ? globalEndpointHost() : globalEndpointHost() + ":" + httpsPort();
+    }
+
+    /** Named settings, each starting at its default; {@link #build()} checks them. */
+    public static final class Builder {
+        private Path dataDir;
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
+        private int httpsPort = DEFAULT_HTTPS_PORT;
+        private int mqttPort = DEFAULT_MQTT_PORT;
+        private int amqpPort = DEFAULT_AMQP_PORT;
+        private String globalEndpointHost = DEFAULT_HOST_NAME;
+        private String serviceHostName = DEFAULT_HOST_NAME;
+        private List<String> hubHosts = List.of(DEFAULT_HUB);
+        private String databaseUrl;
+        private String databaseUser;
+        private String databasePassword;
+        private int databasePoolSize = DEFAULT_DATABASE_POOL_SIZE;
+        private String secretKey;
+        private long quickAnswerMillis = DEFAULT_QUICK_ANSWER_MILLIS;
+        private int workerPoolSize = DEFAULT_WORKER_POOL_SIZE;
+        private HubClientMode hubClientMode = DEFAULT_HUB_CLIENT_MODE;
+        private long webhookTimeoutMillis = DEFAULT_WEBHOOK_TIMEOUT_MILLIS;
+        private int latencyProbeSeconds = DEFAULT_LATENCY_PROBE_SECONDS;
+        private ListenerTimeouts timeouts = ListenerTimeouts.DEFAULTS;
+        private boolean hubOnly;
+
+        private Builder(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        }
+
+        private Builder copy() {
+            Builder c = new Builder(dataDir);
+            c.bindAddress = bindAddress;
+            c.httpsPort = httpsPort;
+            c.mqttPort = mqttPort;
+            c.amqpPort = amqpPort;
+            c.globalEndpointHost = globalEndpointHost;
+            c.serviceHostName = serviceHostName;
+            c.hubHosts = hubHosts;
+            c.databaseUrl = databaseUrl;
+            c.databaseUser = databaseUser;
+            c.databasePassword = databasePassword;
+            c.databasePoolSize = databasePoolSize;
+            c.secretKey = secretKey;
+            c.quickAnswerMillis = quickAnswerMillis;
+            c.workerPoolSize = workerPoolSize;
+            c.hubClientMode = hubClientMode;
+            c.webhookTimeoutMillis = webhookTimeoutMillis;
+            c.latencyProbeSeconds = latencyProbeSeconds;
+            c.timeouts = timeouts;
+            c.hubOnly = hubOnly;
+            return c;
+        }
+
+        public Builder dataDir(Path dir) {
+            this.dataDir = Objects.requireNonNull(dir, "dataDir");
+            return this;
+        }
+
+        public Builder bindAddress(String address) {
+            this.bindAddress = Objects.requireNonNull(address, "bindAddress");
+            return this;
+        }
+
+        public Builder ports(int https, int mqtt, int amqp) {
+            this.httpsPort = port("HTTPS", https);
+            this.mqttPort = port("MQTT", mqtt);
+            this.amqpPort = port("AMQP", amqp);
+            return this;
+        }
+
+        public Builder ports(int https, int mqtt) {
+            return ports(https, mqtt, amqpPort);
+        }
+
+        /** The host name devices and operators use, for both the global endpoint and the service API. */
+        public Builder hostName(String host) {
+            this.globalEndpointHost = Objects.requireNonNull(host, "hostName");
+            this.serviceHostName = host;
+            return this;
+        }
+
+        public Builder hubHosts(List<String> hosts) {
+            this.hubHosts = List.copyOf(hosts);
+            return this;
+        }
+
+        /** Null for the embedded database; user and password may also come inside the URL. */
+        public Builder database(String url, String user, String password) {
+            this.databaseUrl = url;
+            this.databaseUser = user;
+            this.databasePassword = password;
+            return this;
+        }
+
+        public Builder databasePoolSize(int size) {
+            this.databasePoolSize = size;
+            return this;
+        }
+
+        public Builder secretKey(String base64) {
+            this.secretKey = base64;
+            return this;
+        }
+
+        public Builder quickAnswerMillis(long millis) {
+            this.quickAnswerMillis = millis;
+            return this;
+        }
+
+        public Builder workerPoolSize(int size) {
+            this.workerPoolSize = size;
+            return this;
+        }
+
+        public Builder hubClientMode(HubClientMode mode) {
+            this.hubClientMode = Objects.requireNonNull(mode, "hubClientMode");
+            return this;
+        }
+
+        public Builder webhookTimeoutMillis(long millis) {
+            this.webhookTimeoutMillis = millis;
+            return this;
+        }
+
+        public Builder latencyProbeSeconds(int seconds) {
+            this.latencyProbeSeconds = seconds;
+            return this;
+        }
+
+        public Builder timeouts(ListenerTimeouts t) {
+            this.timeouts = Objects.requireNonNull(t, "timeouts");
+            return this;
+        }
+
+        public Builder hubOnly(boolean only) {
+            this.hubOnly = only;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of its range */
+        public ServerConfig build() {
+            require(databasePoolSize >= 1 && databasePoolSize <= 1000, "the database pool size must be 1 to 1000");
+            require(workerPoolSize >= 1, "the worker pool size must be at least 1");
+            require(quickAnswerMillis >= 0, "the quick-answer time must not be negative");
+            require(webhookTimeoutMillis >= 1 && webhookTimeoutMillis <= 600_000,
+                    "the webhook time-out must be 1 to 600000 ms");
+            require(latencyProbeSeconds >= 0, "the latency probe interval must be 0 (off) or more");
+            require(!hubHosts.isEmpty() || !hubOnly, "a hub-only node needs a hub host");
+            return new ServerConfig(this);
+        }
+
+        /** 0 lets the system pick a free port (tests that must not collide use it). */
+        private static int port(String what, int port) {
+            require(port >= 0 && port <= 65535, "the " + what + " port must be 0 to 65535");
+            return port;
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
     }
 }

@@ -47,13 +47,12 @@ public final class SecretBox {
     }
 
     /**
-     * The operator's key from {@code MUSTER_SECRET_KEY} if set, else {@code dataDir/secret.key}, made on first use
-     * (readable by the owner only).
+     * The operator's key (base64, from {@code MUSTER_SECRET_KEY}) if given, else {@code dataDir/secret.key}, made on
+     * first use (readable by the owner only).
      */
-    public static SecretBox forDataDir(Path dataDir) {
-        String env = System.getenv(ENV);
-        if (env != null && !env.isBlank()) {
-            return new SecretBox(decode(env.strip(), ENV));
+    public static SecretBox forDataDir(Path dataDir, String configuredKey) {
+        if (configuredKey != null && !configuredKey.isBlank()) {
+            return new SecretBox(decode(configuredKey.strip(), ENV));
         }
         Path file = dataDir.resolve("secret.key");
         try {

@@ -35,7 +35,7 @@ public final class Nginx implements AutoCloseable {
         if (explicit != null) {
             return Files.isExecutable(explicit) ? explicit : null;
         }
-        String path = System.getenv().getOrDefault("PATH", "");
+        String path = dev.muster.cli.Environment.path();
         List<String> dirs = new ArrayList<>(List.of(path.split(":")));
         dirs.add("/usr/sbin");
         for (String d : dirs) {

@@ -1,0 +1,71 @@
+package dev.muster.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+    private static final Path DIR = Path.of("data");
+
+    @Test
+    void theDefaultsAreASingleMachineSetupOnTheSdksPorts() {
+        ServerConfig c = ServerConfig.defaults(DIR);
+
+        assertThat(c.httpsPort()).isEqualTo(443);
+        assertThat(c.mqttPort()).isEqualTo(8883);
+        assertThat(c.amqpPort()).isEqualTo(5671);
+        assertThat(c.globalEndpoint()).isEqualTo("localhost");
+        assertThat(c.hubHosts()).containsExactly(ServerConfig.DEFAULT_HUB);
+        assertThat(c.databaseUrl()).as("embedded database").isNull();
+        assertThat(c.hubClientMode()).isEqualTo(ServerConfig.HubClientMode.DIRECT);
+        assertThat(c.timeouts()).isEqualTo(ServerConfig.ListenerTimeouts.DEFAULTS);
+        assertThat(c.hubOnly()).isFalse();
+    }
+
+    @Test
+    void toBuilderChangesOnlyWhatIsSet() {
+        ServerConfig first = ServerConfig.builder(DIR).hubHosts(List.of("127.0.10.7")).databasePoolSize(4)
+                .latencyProbeSeconds(0).build();
+
+        ServerConfig second = first.toBuilder().ports(18443, 18883).build();
+
+        assertThat(second.httpsPort()).isEqualTo(18443);
+        assertThat(second.mqttPort()).isEqualTo(18883);
+        assertThat(second.amqpPort()).as("kept").isEqualTo(5671);
+        assertThat(second.hubHosts()).containsExactly("127.0.10.7");
+        assertThat(second.databasePoolSize()).isEqualTo(4);
+        assertThat(second.latencyProbeSeconds()).isZero();
+        assertThat(second.globalEndpoint()).isEqualTo("localhost:18443");
+        assertThat(first.httpsPort()).as("the first is not changed by its builder").isEqualTo(443);
+    }
+
+    @Test
+    void aBuilderChangedAfterBuildDoesNotChangeWhatItBuilt() {
+        ServerConfig.Builder b = ServerConfig.builder(DIR);
+        ServerConfig built = b.build();
+
+        b.quickAnswerMillis(0);
+
+        assertThat(built.quickAnswerMillis()).isEqualTo(ServerConfig.DEFAULT_QUICK_ANSWER_MILLIS);
+    }
+
+    @Test
+    void settingsOutOfRangeAreRefusedByName() {
+        assertThatThrownBy(() -> ServerConfig.builder(DIR).databasePoolSize(0).build())
+                .hasMessageContaining("database pool size");
+        assertThatThrownBy(() -> ServerConfig.builder(DIR).webhookTimeoutMillis(600_001).build())
+                .hasMessageContaining("webhook time-out");
+        assertThatThrownBy(() -> ServerConfig.builder(DIR).ports(70000, 8883))
+                .hasMessageContaining("HTTPS port");
+        assertThatThrownBy(() -> ServerConfig.HubClientMode.parse("grpc")).hasMessageContaining("'direct' or 'rest'");
+    }
+
+    @Test
+    void theHubClientModeIsSpelledAsOnTheCommandLine() {
+        assertThat(ServerConfig.HubClientMode.parse("rest")).isEqualTo(ServerConfig.HubClientMode.REST);
+        assertThat(ServerConfig.HubClientMode.parse("direct")).isEqualTo(ServerConfig.HubClientMode.DIRECT);
+    }
+}
