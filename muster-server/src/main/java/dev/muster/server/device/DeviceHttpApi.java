@@ -12,11 +12,8 @@ import dev.muster.transport.Blocking;
 import dev.muster.transport.ClientCertificates;
 import dev.muster.transport.Exchange;
 import dev.muster.transport.Route;
-import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The global device endpoint over HTTPS (reference §1): register, poll the operation, look up the status.
@@ -24,16 +21,14 @@ import java.util.concurrent.TimeoutException;
  * otherwise the device gets 202 + Retry-After and polls while the work continues.
  */
 public final class DeviceHttpApi implements Route {
-    static final String RETRY_AFTER_SECONDS = "2";
-
     private final RegistrationService registrations;
     private final Blocking blocking;
-    private final long quickAnswerMillis;
+    private final QuickAnswer quickAnswer;
 
     public DeviceHttpApi(RegistrationService registrations, Blocking blocking, long quickAnswerMillis) {
         this.registrations = registrations;
         this.blocking = blocking;
-        this.quickAnswerMillis = quickAnswerMillis;
+        this.quickAnswer = new QuickAnswer(registrations, blocking, quickAnswerMillis);
     }
 
     @Override
@@ -66,16 +61,14 @@ public final class DeviceHttpApi implements Route {
     private void register(Exchange ex, String idScope, String registrationId) {
         JsonNode body = parseBody(ex);
         RegistrationRequest request = new RegistrationRequest(idScope, registrationId, body, credentials(ex));
-        String operationId = registrations.newOperationId();
-        Future<RegistrationOperationStatus> work = blocking.run(() -> registrations.register(request, operationId));
-        work.timeout(quickAnswerMillis, TimeUnit.MILLISECONDS).onComplete(ar -> {
-            if (ar.failed() && ar.cause() instanceof TimeoutException) {
-                ex.json(202, new RegistrationOperationStatus(operationId, "assigning", null), Map.of(
-                        "Retry-After", RETRY_AFTER_SECONDS,
+        Async.answer(ex, quickAnswer.register(request), first -> {
+            if (first.late()) {
+                // As Azure's REST API does, the 202 of a late registration also names the register URL.
+                ex.json(202, first.status(), Map.of(
+                        "Retry-After", DpsReply.RETRY_AFTER_SECONDS,
                         "Location", "/" + idScope + "/registrations/" + registrationId + "/register"));
             } else {
-                Async.answer(ex, ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(ar.result()),
-                        result -> answer(ex, result));
+                answer(ex, first.status());
             }
         });
     }
@@ -94,11 +87,9 @@ public final class DeviceHttpApi implements Route {
     }
 
     private static void answer(Exchange ex, RegistrationOperationStatus result) {
-        if (result.isTerminal()) {
-            ex.json(200, result);
-        } else {
-            ex.json(202, result, Map.of("Retry-After", RETRY_AFTER_SECONDS));
-        }
+        DpsReply reply = DpsReply.of(result);
+        ex.json(reply.status(), reply.body(),
+                reply.retryAfter() == null ? Map.of() : Map.of("Retry-After", reply.retryAfter()));
     }
 
     /** The SAS token (Authorization header) and/or the TLS client chain (X.509 devices send no Authorization). */

@@ -1,10 +1,8 @@
 package dev.muster.server.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.muster.core.Ids;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
-import dev.muster.core.Timestamps;
 import dev.muster.core.registration.RegistrationOperationStatus;
 import dev.muster.core.registration.RegistrationRequest;
 import dev.muster.core.registration.RegistrationService;
@@ -28,13 +26,10 @@ import io.vertx.proton.ProtonSender;
 import io.vertx.proton.ProtonServer;
 import io.vertx.proton.ProtonServerOptions;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
@@ -81,7 +76,7 @@ public final class DpsAmqpEndpoint {
     private final Vertx vertx;
     private final RegistrationService registrations;
     private final Blocking blocking;
-    private final long quickAnswerMillis;
+    private final QuickAnswer quickAnswer;
     private final long saslTimeoutMillis;
     private final List<DeviceSaslMechanism.Factory> mechanisms;
 
@@ -96,7 +91,7 @@ public final class DpsAmqpEndpoint {
         this.vertx = vertx;
         this.registrations = registrations;
         this.blocking = blocking;
-        this.quickAnswerMillis = quickAnswerMillis;
+        this.quickAnswer = new QuickAnswer(registrations, blocking, quickAnswerMillis);
         this.saslTimeoutMillis = saslTimeoutMillis;
         this.mechanisms = List.copyOf(mechanisms);
     }
@@ -218,15 +213,14 @@ public final class DpsAmqpEndpoint {
                     if (!(e instanceof ProvisioningException)) {
                         LOG.error("DPS AMQP request of {} failed", c.identity.registrationId(), e);
                     }
-                    answer.tryComplete(error(e instanceof ProvisioningException p ? p
-                            : new ProvisioningException(500, 500000, "Internal error; see the server log.")));
+                    answer.tryComplete(error(DpsReply.refusal(e)));
                 }
             });
         } catch (ProvisioningException e) {
             answer.tryComplete(error(e));
         } catch (RuntimeException e) {
             LOG.error("DPS AMQP request of {} failed", c.identity.registrationId(), e);
-            answer.tryComplete(error(new ProvisioningException(500, 500000, "Internal error; see the server log.")));
+            answer.tryComplete(error(DpsReply.refusal(e)));
         }
     }
 
@@ -267,50 +261,26 @@ public final class DpsAmqpEndpoint {
         }
         RegistrationRequest request = new RegistrationRequest(device.idScope(), device.registrationId(), body,
                 device.credentials());
-        String operationId = registrations.newOperationId();
-        Future<RegistrationOperationStatus> work = blocking.run(() -> registrations.register(request, operationId));
-        Promise<Message> answer = Promise.promise();
-        work.timeout(quickAnswerMillis, TimeUnit.MILLISECONDS).onComplete(ar -> {
-            if (ar.failed() && ar.cause() instanceof TimeoutException) {
-                answer.complete(result(new RegistrationOperationStatus(operationId, "assigning", null)));
-            } else if (ar.failed()) {
-                answer.fail(ar.cause());
-            } else {
-                answer.complete(result(ar.result()));
-            }
-        });
-        return answer.future();
+        return quickAnswer.register(request).map(first -> result(first.status()));
     }
 
     private static Message result(RegistrationOperationStatus status) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        if (status.isTerminal()) {
-            properties.put(STATUS_CODE, 200);
-        } else {
-            properties.put(STATUS_CODE, 202);
-            properties.put(RETRY_AFTER, DeviceHttpApi.RETRY_AFTER_SECONDS);
-        }
-        return message(Json.write(status), properties);
+        return message(DpsReply.of(status));
     }
 
     static Message error(ProvisioningException e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("errorCode", e.errorCode());
-        body.put("trackingId", Ids.trackingId());
-        body.put("message", e.getMessage());
-        body.put("timestampUtc", Timestamps.format(Instant.now()));
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put(STATUS_CODE, e.httpStatus());
-        String retry = e.headers().get("Retry-After");
-        if (retry != null) {
-            properties.put(RETRY_AFTER, retry);
-        }
-        return message(Json.write(body), properties);
+        return message(DpsReply.of(e));
     }
 
-    private static Message message(String json, Map<String, Object> properties) {
+    /** The reply as a JSON data section with {@code status-code} (int) and, when set, {@code retry-after} (string). */
+    private static Message message(DpsReply reply) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(STATUS_CODE, reply.status());
+        if (reply.retryAfter() != null) {
+            properties.put(RETRY_AFTER, reply.retryAfter());
+        }
         Message m = Message.Factory.create();
-        m.setBody(new Data(new Binary(json.getBytes(StandardCharsets.UTF_8))));
+        m.setBody(new Data(new Binary(Json.write(reply.body()).getBytes(StandardCharsets.UTF_8))));
         m.setContentType("application/json");
         m.setContentEncoding("utf-8");
         m.setApplicationProperties(new ApplicationProperties(properties));

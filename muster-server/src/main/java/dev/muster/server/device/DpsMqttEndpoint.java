@@ -1,10 +1,8 @@
 package dev.muster.server.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.muster.core.Ids;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
-import dev.muster.core.Timestamps;
 import dev.muster.core.registration.DeviceCredentials;
 import dev.muster.core.registration.RegistrationOperationStatus;
 import dev.muster.core.registration.RegistrationRequest;
@@ -21,13 +19,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +37,12 @@ public final class DpsMqttEndpoint {
 
     private final RegistrationService registrations;
     private final Blocking blocking;
-    private final long quickAnswerMillis;
+    private final QuickAnswer quickAnswer;
 
     public DpsMqttEndpoint(RegistrationService registrations, Blocking blocking, long quickAnswerMillis) {
         this.registrations = registrations;
         this.blocking = blocking;
-        this.quickAnswerMillis = quickAnswerMillis;
+        this.quickAnswer = new QuickAnswer(registrations, blocking, quickAnswerMillis);
     }
 
     /** Parsed DPS CONNECT user name {@code {idScope}/registrations/{registrationId}/api-version=…}; null otherwise. */
@@ -108,7 +101,8 @@ public final class DpsMqttEndpoint {
             return;
         }
         if (msg.payload().length() > FrontDoor.MAX_BODY) {
-            respond(endpoint, context, rid, new ProvisioningException(413, 413001, "The request body is larger than 96 KB."));
+            send(endpoint, context, rid, DpsReply.of(new ProvisioningException(413, 413001,
+                    "The request body is larger than 96 KB.")));
             return;
         }
         if (topic.startsWith(REGISTER)) {
@@ -116,7 +110,8 @@ public final class DpsMqttEndpoint {
         } else {
             String operationId = queryValue(topic, "operationId");
             if (operationId == null || operationId.isEmpty()) {
-                respond(endpoint, context, rid, ProvisioningException.badRequest("The poll topic needs operationId=…."));
+                send(endpoint, context, rid, DpsReply.of(ProvisioningException.badRequest(
+                        "The poll topic needs operationId=….")));
                 return;
             }
             Future<RegistrationOperationStatus> f = blocking.run(() -> registrations.operationStatus(user.idScope(),
@@ -138,51 +133,31 @@ public final class DpsMqttEndpoint {
                 throw ProvisioningException.badRequest("TPM attestation is not supported over MQTT; use HTTPS or AMQP.");
             }
         } catch (ProvisioningException e) {
-            respond(endpoint, context, rid, e);
+            send(endpoint, context, rid, DpsReply.of(e));
             return;
         }
         RegistrationRequest request = new RegistrationRequest(user.idScope(), user.registrationId(), body, credentials);
-        String operationId = registrations.newOperationId();
-        Future<RegistrationOperationStatus> work = blocking.run(() -> registrations.register(request, operationId));
-        work.timeout(quickAnswerMillis, TimeUnit.MILLISECONDS).onComplete(ar -> {
-            if (ar.failed() && ar.cause() instanceof TimeoutException) {
-                answer(endpoint, context, rid, new RegistrationOperationStatus(operationId, "assigning", null), null);
-            } else {
-                answer(endpoint, context, rid, ar.succeeded() ? ar.result() : null, ar.cause());
-            }
-        });
+        quickAnswer.register(request).onComplete(ar -> answer(endpoint, context, rid,
+                ar.succeeded() ? ar.result().status() : null, ar.cause()));
     }
 
     private static void answer(MqttEndpoint endpoint, Context context, String rid, RegistrationOperationStatus result,
                                Throwable failure) {
         if (failure != null) {
-            respond(endpoint, context, rid, failure instanceof ProvisioningException p ? p
-                    : new ProvisioningException(500, 500000, "Internal error; see the server log."));
+            send(endpoint, context, rid, DpsReply.of(DpsReply.refusal(failure)));
             if (!(failure instanceof ProvisioningException)) {
                 LOG.error("DPS MQTT request failed", failure);
             }
             return;
         }
-        if (result.isTerminal()) {
-            send(endpoint, context, "$dps/registrations/res/200/?$rid=" + rid, Json.write(result));
-        } else {
-            send(endpoint, context, "$dps/registrations/res/202/?$rid=" + rid + "&retry-after="
-                    + DeviceHttpApi.RETRY_AFTER_SECONDS, Json.write(result));
-        }
+        send(endpoint, context, rid, DpsReply.of(result));
     }
 
-    private static void respond(MqttEndpoint endpoint, Context context, String rid, ProvisioningException e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("errorCode", e.errorCode());
-        body.put("trackingId", Ids.trackingId());
-        body.put("message", e.getMessage());
-        body.put("timestampUtc", Timestamps.format(Instant.now()));
-        String retry = e.headers().get("Retry-After");
-        send(endpoint, context, "$dps/registrations/res/" + e.httpStatus() + "/?$rid=" + rid
-                + (retry != null ? "&retry-after=" + retry : ""), Json.write(body));
-    }
-
-    private static void send(MqttEndpoint endpoint, Context context, String topic, String body) {
+    /** Publishes the reply to {@code $dps/registrations/res/{status}/?$rid={rid}[&retry-after={seconds}]}. */
+    private static void send(MqttEndpoint endpoint, Context context, String rid, DpsReply reply) {
+        String topic = "$dps/registrations/res/" + reply.status() + "/?$rid=" + rid
+                + (reply.retryAfter() != null ? "&retry-after=" + reply.retryAfter() : "");
+        String body = Json.write(reply.body());
         context.runOnContext(v -> {
             if (endpoint.isConnected()) {
                 endpoint.publish(topic, Buffer.buffer(body), MqttQoS.AT_MOST_ONCE, false, false);
