@@ -30,10 +30,36 @@ import java.lang.reflect.Method;
  * after the MQTT decoder turns such a CONNECT into one with an empty password, so the endpoint sees the user name
  * (the ID scope / hub name) and an empty password, which the DPS and hub endpoints read as "X.509".
  *
- * <p>The pipeline is the one {@code MqttServerImpl} builds (encoder, decoder, connect timeout); the connection object
- * is Vert.x's own {@link MqttServerConnection}.
+ * <p>Why this reaches into Vert.x internals (checked against vertx-mqtt 5.0.7; re-check on every upgrade):
+ * <ul>
+ * <li>{@code MqttServerConnection.handleConnect} builds {@code MqttAuth} only when the CONNECT has a user name
+ *     <em>and</em> a password; without a password the user name is dropped before any handler of ours runs.</li>
+ * <li>The supported API offers no way around that: {@code MqttServer} has only {@code endpointHandler},
+ *     {@code exceptionHandler}, {@code listen}, {@code actualPort} and {@code close}; {@code MqttServerOptions} has
+ *     no hook into the Netty pipeline or the CONNECT decoding ({@code MqttServerImpl} builds its pipeline in a
+ *     private {@code initChannel}); {@code MqttEndpoint} gives no access to the raw CONNECT, and
+ *     {@code connectProperties()} carries MQTT 5 properties only, not the user name.</li>
+ * <li>Rewriting the CONNECT in a TCP proxy in front of a stock {@code MqttServer} would lose what X.509 devices are
+ *     identified by: the endpoint's {@code sslSession()} (the client chain) and {@code remoteAddress()} would be the
+ *     proxy's loopback connection.</li>
+ * </ul>
+ * So this class builds the pipeline {@code MqttServerImpl} builds (encoder, decoder, connect timeout, same handler
+ * names) on a plain {@code NetServer}, adds {@link ConnectWithoutPassword}, creates Vert.x's own
+ * {@link MqttServerConnection} (a public class with a public constructor, but in an {@code impl} package) on the
+ * internal {@code NetSocketInternal}, and feeds it decoded messages through its package-private
+ * {@code handleMessage(Object)} under the connection's monitor, as {@code MqttServerImpl} does.
+ *
+ * <p>What breaks if Vert.x changes: a renamed or re-typed {@code handleMessage} fails class initialisation, so the
+ * server refuses to start (loud, not silent); a changed {@code MqttServerConnection} constructor or
+ * {@code NetSocketInternal} fails the build. Silent drift is the risk: if {@code MqttServerImpl} changes its
+ * pipeline (new handlers, decoder limits, the WebSocket handshake event it forwards, which this TCP-only listener
+ * does not need: 443 is bridged by {@code WebSocketBridge}), this copy no longer matches it; X509ProvisioningIT,
+ * RawMqttIT and ListenerTimeoutsIT are the tests that notice. If Vert.x ever keeps a user name without a password,
+ * delete this class and use {@code MqttServer.create}: the endpoints already read a null and an empty password
+ * alike.
  */
 public final class MqttListener {
+    /** Package-private in Vert.x: the only entry that both decodes the CONNECT and runs the endpoint handler. */
     private static final Method HANDLE_MESSAGE;
 
     static {
