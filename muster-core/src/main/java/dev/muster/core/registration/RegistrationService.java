@@ -37,7 +37,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -652,9 +651,5 @@ public final class RegistrationService {
         finish(instance, operationId, registrationId,
                 new RegistrationOperationStatus(null, DeviceRegistrationState.FAILED, state), detail,
                 OperationKind.FAILED_REGISTRATION);
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }
