@@ -18,8 +18,8 @@ import dev.muster.core.sas.Hmac;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.BuiltInHubClient;
 import dev.muster.store.Database;
-import dev.muster.store.JdbcStore;
 import dev.muster.store.SecretBox;
+import dev.muster.store.Stores;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -79,20 +79,22 @@ public class RegistrationBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("muster-jmh-");
         database = backend.equals("postgresql") ? scratchPostgres() : Database.embedded(dir);
-        JdbcStore store = new JdbcStore(database, SecretBox.ephemeral());
+        Stores store = Stores.open(database, SecretBox.ephemeral());
         Clock clock = Clock.systemUTC();
-        store.createInstance(new ProvisioningInstance(INSTANCE, SCOPE, "localhost", "hashed",
+        store.instances().createInstance(new ProvisioningInstance(INSTANCE, SCOPE, "localhost", "hashed",
                 List.of(SharedAccessPolicy.owner(Ids.policyKey(), Ids.policyKey()))));
         String hubKey = Ids.policyKey();
-        store.createBuiltInHub(new BuiltInHubConfig(HUB, BuiltInHubConfig.OWNER, hubKey, Ids.policyKey()));
-        store.saveLinkedHub(INSTANCE, new LinkedHub(HUB, "HostName=" + HUB + ";SharedAccessKeyName=iothubowner;"
+        store.hubs().createBuiltInHub(new BuiltInHubConfig(HUB, BuiltInHubConfig.OWNER, hubKey, Ids.policyKey()));
+        store.linkedHubs().saveLinkedHub(INSTANCE, new LinkedHub(HUB, "HostName=" + HUB + ";SharedAccessKeyName=iothubowner;"
                 + "SharedAccessKey=" + hubKey, 1, true));
-        UsageMeter usage = new UsageMeter(store, clock);
-        BuiltInHub hubs = BuiltInHub.create(store, clock);
+        UsageMeter usage = new UsageMeter(store.usage(), clock);
+        BuiltInHub hubs = BuiltInHub.create(store.hubs(), clock);
         BuiltInHubClient hub = new BuiltInHubClient(hubs, HUB);
-        registrations = new RegistrationService(store, store, store, store, store, link -> hub, usage, clock);
+        registrations = RegistrationService.builder().instances(store.instances()).enrollments(store.enrollments())
+                .registrations(store.registrations()).operations(store.operations()).linkedHubs(store.linkedHubs())
+                .hubClients(link -> hub).usage(usage).clock(clock).build();
         groupKey = Ids.symmetricKey();
-        new EnrollmentService(store, store, store, usage, clock).putGroup(INSTANCE, "line-3", Json.read(
+        new EnrollmentService(store.enrollments(), store.registrations(), store.linkedHubs(), usage, clock).putGroup(INSTANCE, "line-3", Json.read(
                 "{\"enrollmentGroupId\":\"line-3\",\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":"
                         + "{\"primaryKey\":\"" + groupKey + "\",\"secondaryKey\":\"" + Ids.symmetricKey() + "\"}},"
                         + "\"initialTwin\":{\"tags\":{\"site\":\"lab\"},\"properties\":{\"desired\":{\"interval\":30}}}}",

@@ -10,8 +10,8 @@ import dev.muster.core.registration.RegistrationOperation;
 import dev.muster.core.registration.RegistrationOperationStatus;
 import dev.muster.core.registration.RegistrationRecord;
 import dev.muster.store.Database;
-import dev.muster.store.JdbcStore;
 import dev.muster.store.SecretBox;
+import dev.muster.store.Stores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,18 +54,18 @@ public class StoreBenchmark {
 
     Path dir;
     Database database;
-    JdbcStore store;
+    Stores store;
     final AtomicLong next = new AtomicLong();
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("muster-jmh-");
         database = Database.embedded(dir);
-        store = new JdbcStore(database, SecretBox.ephemeral());
-        store.createInstance(new ProvisioningInstance(INSTANCE, "0ne00ABCDEF", "localhost", "hashed",
+        store = Stores.open(database, SecretBox.ephemeral());
+        store.instances().createInstance(new ProvisioningInstance(INSTANCE, "0ne00ABCDEF", "localhost", "hashed",
                 List.of(SharedAccessPolicy.owner(Ids.policyKey(), Ids.policyKey()))));
         for (int i = 0; i < enrollments; i++) {
-            store.insertEnrollment(INSTANCE, Json.read("{\"registrationId\":\"dev-" + i + "\",\"attestation\":{\"type\":"
+            store.enrollments().insertEnrollment(INSTANCE, Json.read("{\"registrationId\":\"dev-" + i + "\",\"attestation\":{\"type\":"
                     + "\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\"" + Ids.symmetricKey() + "\",\"secondaryKey\":\""
                     + Ids.symmetricKey() + "\"}},\"provisioningStatus\":\"enabled\",\"etag\":\"" + Ids.etag() + "\"}",
                     IndividualEnrollment.class));
@@ -88,20 +88,20 @@ public class StoreBenchmark {
         DeviceRegistrationState state = new DeviceRegistrationState(id, now, "127.0.10.1", id,
                 DeviceRegistrationState.ASSIGNED, DeviceRegistrationState.INITIAL_ASSIGNMENT, null, null, now, Ids.etag(),
                 null, Json.object().put("enrollmentGroupId", "line-3"), null, null);
-        store.saveRegistration(INSTANCE, new RegistrationRecord(state, "line-3", "127.0.10.1"));
+        store.registrations().saveRegistration(INSTANCE, new RegistrationRecord(state, "line-3", "127.0.10.1"));
     }
 
     /** The operation row every registration keeps for polling. */
     @Benchmark
     public void operationWrite() {
         String id = "device-" + next.incrementAndGet();
-        store.saveOperation(INSTANCE, new RegistrationOperation(Ids.trackingId(), id,
+        store.operations().saveOperation(INSTANCE, new RegistrationOperation(Ids.trackingId(), id,
                 new RegistrationOperationStatus(null, DeviceRegistrationState.ASSIGNED, null), null, Instant.now()));
     }
 
     /** Looking up an individual enrollment by registration ID (and unsealing its keys). */
     @Benchmark
     public Optional<IndividualEnrollment> enrollmentLookup() {
-        return store.enrollment(INSTANCE, "dev-" + (next.incrementAndGet() % enrollments));
+        return store.enrollments().enrollment(INSTANCE, "dev-" + (next.incrementAndGet() % enrollments));
     }
 }

@@ -147,7 +147,7 @@ class InstancesIT {
         HttpResponse<String> gone = call(doomed.connectionString(), "GET", "/enrollments/" + id, null);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(gone.body()).contains("No provisioning service instance is served at host");
-        assertThat(MusterUnderTest.server().store().enrollmentCount(doomed.name())).isZero();
+        assertThat(MusterUnderTest.server().store().quotas().enrollmentCount(doomed.name())).isZero();
     }
 
     @Test

@@ -43,8 +43,8 @@ import dev.muster.server.service.ServiceHttpApi;
 import dev.muster.server.tls.LocalPki;
 import dev.muster.server.tls.TrustContexts;
 import dev.muster.store.Database;
-import dev.muster.store.JdbcStore;
 import dev.muster.store.SecretBox;
+import dev.muster.store.Stores;
 import dev.muster.transport.Blocking;
 import dev.muster.transport.TlsOptions;
 import io.vertx.core.Future;
@@ -93,7 +93,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private final boolean hubOnly;
     private final Clock clock = Clock.systemUTC();
     private Database database;
-    private JdbcStore store;
+    private Stores store;
     private SecretBox secrets;
     private Vertx vertx;
     private Blocking blocking;
@@ -134,7 +134,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
                     : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                     config.databasePoolSize());
             secrets = SecretBox.forDataDir(config.dataDir(), config.secretKey());
-            store = new JdbcStore(database, secrets);
+            store = Stores.open(database, secrets);
             ProvisioningInstance instance = hubOnly ? null : ensureDefaultInstance();
             List<BuiltInHubConfig> hubs = ensureBuiltInHubs(instance);
             defaultInstance = instance;
@@ -175,17 +175,17 @@ public final class MusterServer implements AutoCloseable, HubClients {
         return connectionInfo;
     }
 
-    public JdbcStore store() {
+    public Stores store() {
         return store;
     }
 
     private ProvisioningInstance ensureDefaultInstance() {
-        return store.instanceByName(DEFAULT_INSTANCE).orElseGet(() -> {
+        return store.instances().instanceByName(DEFAULT_INSTANCE).orElseGet(() -> {
             ProvisioningInstance created = new ProvisioningInstance(DEFAULT_INSTANCE, Ids.idScope(),
                     config.serviceHostName().toLowerCase(Locale.ROOT), "hashed",
                     List.of(SharedAccessPolicy.owner(Ids.policyKey(), Ids.policyKey())));
-            if (!store.createInstance(created)) {
-                return store.instanceByName(DEFAULT_INSTANCE).orElseThrow();
+            if (!store.instances().createInstance(created)) {
+                return store.instances().instanceByName(DEFAULT_INSTANCE).orElseThrow();
             }
             LOG.info("created provisioning service instance '{}' with ID scope {}", created.name(), created.idScope());
             return created;
@@ -194,20 +194,20 @@ public final class MusterServer implements AutoCloseable, HubClients {
 
     private List<BuiltInHubConfig> ensureBuiltInHubs(ProvisioningInstance instance) {
         List<BuiltInHubConfig> out = new ArrayList<>();
-        List<LinkedHub> linked = instance == null ? List.of() : store.linkedHubs(instance.name());
+        List<LinkedHub> linked = instance == null ? List.of() : store.linkedHubs().linkedHubs(instance.name());
         for (String host : config.hubHosts()) {
             String h = host.toLowerCase(Locale.ROOT);
-            BuiltInHubConfig hub = store.builtInHubs().stream().filter(b -> b.hostName().equalsIgnoreCase(h)).findFirst()
+            BuiltInHubConfig hub = store.hubs().builtInHubs().stream().filter(b -> b.hostName().equalsIgnoreCase(h)).findFirst()
                     .orElseGet(() -> {
                         BuiltInHubConfig c = new BuiltInHubConfig(h, BuiltInHubConfig.OWNER, Ids.policyKey(),
                                 Ids.policyKey());
-                        store.createBuiltInHub(c);
-                        return store.builtInHubs().stream().filter(b -> b.hostName().equalsIgnoreCase(h))
+                        store.hubs().createBuiltInHub(c);
+                        return store.hubs().builtInHubs().stream().filter(b -> b.hostName().equalsIgnoreCase(h))
                                 .findFirst().orElseThrow();
                     });
             out.add(hub);
             if (instance != null && linked.stream().noneMatch(l -> l.hostName().equalsIgnoreCase(h))) {
-                store.saveLinkedHub(instance.name(), new LinkedHub(h, hub.connectionString(), 1, true));
+                store.linkedHubs().saveLinkedHub(instance.name(), new LinkedHub(h, hub.connectionString(), 1, true));
             }
         }
         return out;
@@ -216,7 +216,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
     private Set<String> hostNames(ProvisioningInstance instance, List<BuiltInHubConfig> hubs) {
         Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
         names.add(config.globalEndpointHost().toLowerCase(Locale.ROOT));
-        for (ProvisioningInstance i : store.listInstances()) {
+        for (ProvisioningInstance i : store.instances().listInstances()) {
             names.add(i.serviceHostName());
         }
         for (BuiltInHubConfig h : hubs) {
@@ -235,20 +235,25 @@ public final class MusterServer implements AutoCloseable, HubClients {
         vertx = Vertx.vertx();
         blocking = new Blocking(vertx.createSharedWorkerExecutor("muster-worker", config.workerPoolSize(), 60,
                 TimeUnit.SECONDS));
-        hubRegistry = BuiltInHub.create(store, clock, chainVerifier);
-        usage = new UsageMeter(store, clock);
-        metrics = new Metrics(store, usage);
-        QuotaGuard quotas = new QuotaGuard(store, store, clock);
-        EnrollmentService enrollments = new EnrollmentService(store, store, store, store, usage, clock).limitedBy(quotas);
+        hubRegistry = BuiltInHub.create(store.hubs(), clock, chainVerifier);
+        usage = new UsageMeter(store.usage(), clock);
+        metrics = new Metrics(store.instances(), usage);
+        QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
+        EnrollmentService enrollments = new EnrollmentService(store.enrollments(), store.registrations(),
+                store.linkedHubs(), store.certificates(), usage, clock).limitedBy(quotas);
         latencyProbe = new HubLatencyProbe(this::latencyTargets, Duration.ofSeconds(Math.max(1, config.latencyProbeSeconds())));
         if (config.latencyProbeSeconds() > 0) {
             latencyProbe.start();
         }
         HubSelector selector = new HubSelector(latencyProbe,
                 new HttpAllocationWebhook(webhookSsl, Duration.ofMillis(config.webhookTimeoutMillis())));
-        RegistrationService registrations = new RegistrationService(store, store, store, store, store, this, usage, clock,
-                new TpmKeys(secrets.derive("tpm-keys"), clock), selector, store, chainVerifier).limitedBy(quotas);
-        CertificateService certificates = new CertificateService(store, store, chainVerifier, clock);
+        RegistrationService registrations = RegistrationService.builder().instances(store.instances())
+                .enrollments(store.enrollments()).registrations(store.registrations()).operations(store.operations())
+                .linkedHubs(store.linkedHubs()).hubClients(this).usage(usage).clock(clock)
+                .tpmKeys(new TpmKeys(secrets.derive("tpm-keys"), clock)).selector(selector)
+                .certificates(store.certificates()).chains(chainVerifier).build().limitedBy(quotas);
+        CertificateService certificates = new CertificateService(store.certificates(), store.enrollments(), chainVerifier,
+                clock);
         LiveRegistrations live = new LiveRegistrations();
         registrations.onFinished(live);
         SasVerifier sas = new SasVerifier(clock);
@@ -284,13 +289,13 @@ public final class MusterServer implements AutoCloseable, HubClients {
         WebSocketBridge webSockets = new WebSocketBridge(vertx, Map.copyOf(bridged));
         frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(hubRegistry, sas, blocking),
-                new ServiceHttpApi(store, new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
-                        blocking, new LinkedHubService(store), new HubHealthProbe(this)).withCertificates(certificates)
-                        .withTenancy(new InstanceService(store, store, DEFAULT_INSTANCE),
-                                new TenantHosts(store, config.serviceHostName(), config.httpsPort(),
+                new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage, metrics::scrape,
+                        blocking, new LinkedHubService(store.linkedHubs()), new HubHealthProbe(this)).withCertificates(certificates)
+                        .withTenancy(new InstanceService(store.instances(), store.linkedHubs(), DEFAULT_INSTANCE),
+                                new TenantHosts(store.instances(), config.serviceHostName(), config.httpsPort(),
                                         !isWildcard(config.bindAddress()), hubs,
                                         this::serveInstanceHost),
-                                config.globalEndpoint(), DEFAULT_INSTANCE, store, quotas)
+                                config.globalEndpoint(), DEFAULT_INSTANCE, store.operations(), quotas)
                         .withLiveRegistrations(live),
                 new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()), webSockets)
                 .withPortal(new PortalAssets());
@@ -359,7 +364,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         if (hubOnly || isWildcard(config.bindAddress())) {
             return;
         }
-        for (ProvisioningInstance i : store.listInstances()) {
+        for (ProvisioningInstance i : store.instances().listInstances()) {
             String host = i.serviceHostName();
             // Only the addresses Muster hands out to instances: the default instance's host is the --bind address
             // of whichever node created it, which another node sharing the database must not take.
@@ -414,7 +419,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
     /** This node's own hubs plus every other built-in hub another node sharing the database created. */
     private List<BuiltInHubConfig> knownHubs(List<BuiltInHubConfig> own) {
         List<BuiltInHubConfig> all = new ArrayList<>(own);
-        for (BuiltInHubConfig h : store.builtInHubs()) {
+        for (BuiltInHubConfig h : store.hubs().builtInHubs()) {
             if (all.stream().noneMatch(o -> o.hostName().equalsIgnoreCase(h.hostName()))) {
                 all.add(h);
             }
@@ -431,7 +436,7 @@ public final class MusterServer implements AutoCloseable, HubClients {
         if (config.databaseUrl() == null) {
             return;
         }
-        DesiredChangeRelay relay = new DesiredChangeRelay(store, clock, hubMqtt);
+        DesiredChangeRelay relay = new DesiredChangeRelay(store.desiredChanges(), clock, hubMqtt);
         hubRegistry.twins().addTwinListener(relay);
         relayTimer = vertx.setPeriodic(DESIRED_CHANGE_POLL_MILLIS, id -> {
             if (relayPolling.compareAndSet(false, true)) {
@@ -567,8 +572,8 @@ public final class MusterServer implements AutoCloseable, HubClients {
 
     /** Every hub linked to any instance, at the HTTPS endpoint its REST client uses (geoLatency probe). */
     private List<HubLatencyProbe.Target> latencyTargets() {
-        return store.listInstances().stream()
-                .flatMap(i -> store.linkedHubs(i.name()).stream())
+        return store.instances().listInstances().stream()
+                .flatMap(i -> store.linkedHubs().linkedHubs(i.name()).stream())
                 .map(h -> new HubLatencyProbe.Target(h.hostName().toLowerCase(Locale.ROOT),
                         servedHere(h) ? config.httpsPort() : 443))
                 .distinct()

@@ -58,7 +58,7 @@ class DatabaseOpeningTest {
     void anH2UrlCanBeGivenExplicitly() {
         String url = "jdbc:h2:file:" + dir.resolve("explicit").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
         try (Database db = Database.open(url, "sa", "", 2)) {
-            assertThat(new JdbcStore(db).listInstances()).isEmpty();
+            assertThat(Stores.open(db).instances().listInstances()).isEmpty();
         }
     }
 }

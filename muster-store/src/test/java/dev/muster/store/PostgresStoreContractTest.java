@@ -88,7 +88,7 @@ class PostgresStoreContractTest extends StoreContractTest {
         try (Database db = Database.open(libpq, null, null, 2)) {
             assertThat(db.dialect()).isEqualTo(Dialect.POSTGRESQL);
             assertThat(db.description()).as("credentials stay out of logs").isEqualTo(urlOf(name));
-            assertThat(new JdbcStore(db).listInstances()).isEmpty();
+            assertThat(Stores.open(db).instances().listInstances()).isEmpty();
         }
     }
 

@@ -60,9 +60,9 @@ class QueryPageCostTest {
                     + " WHERE t.instance = ? AND t.kind = ? AND t.tag_path = ? AND t.tag_value = ? AND t.provisioning_status = ?"
                     + " ORDER BY t.id_key LIMIT ?) ORDER BY id_key", INSTANCE, INSTANCE, "e", "building", "43", "disabled",
                     PAGE + 1);
-            JdbcStore store = new JdbcStore(db, box);
-            EnrollmentService service = new EnrollmentService(store, store, store,
-                    new UsageMeter(store, Clock.systemUTC()), Clock.systemUTC());
+            Stores store = Stores.open(db, box);
+            EnrollmentService service = new EnrollmentService(store.enrollments(), store.registrations(),
+                    store.linkedHubs(), new UsageMeter(store.usage(), Clock.systemUTC()), Clock.systemUTC());
 
             report(service, "SELECT * FROM enrollments", null, "start");
             report(service, "SELECT * FROM enrollments", id(rows / 2), "middle");

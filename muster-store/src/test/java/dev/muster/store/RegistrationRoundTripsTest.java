@@ -52,18 +52,20 @@ class RegistrationRoundTripsTest {
     void setUp() {
         database = Database.embedded(dir);
         counting = new CountingDataSource(database.dataSource());
-        JdbcStore store = new JdbcStore(counting.dataSource(), SecretBox.ephemeral());
+        Stores store = Stores.on(counting.dataSource(), SecretBox.ephemeral());
         Clock clock = Clock.systemUTC();
-        store.createInstance(new ProvisioningInstance(INSTANCE, SCOPE, "localhost", "hashed",
+        store.instances().createInstance(new ProvisioningInstance(INSTANCE, SCOPE, "localhost", "hashed",
                 List.of(SharedAccessPolicy.owner(Ids.policyKey(), Ids.policyKey()))));
         String hubKey = Ids.policyKey();
-        store.createBuiltInHub(new BuiltInHubConfig(HUB, BuiltInHubConfig.OWNER, hubKey, Ids.policyKey()));
-        store.saveLinkedHub(INSTANCE, new LinkedHub(HUB, "HostName=" + HUB + ";SharedAccessKeyName=iothubowner;"
+        store.hubs().createBuiltInHub(new BuiltInHubConfig(HUB, BuiltInHubConfig.OWNER, hubKey, Ids.policyKey()));
+        store.linkedHubs().saveLinkedHub(INSTANCE, new LinkedHub(HUB, "HostName=" + HUB + ";SharedAccessKeyName=iothubowner;"
                 + "SharedAccessKey=" + hubKey, 1, true));
-        UsageMeter usage = new UsageMeter(store, clock);
-        BuiltInHubClient hub = new BuiltInHubClient(BuiltInHub.create(store, clock), HUB);
-        registrations = new RegistrationService(store, store, store, store, store, link -> hub, usage, clock);
-        new EnrollmentService(store, store, store, usage, clock).putGroup(INSTANCE, "line-3", Json.read(
+        UsageMeter usage = new UsageMeter(store.usage(), clock);
+        BuiltInHubClient hub = new BuiltInHubClient(BuiltInHub.create(store.hubs(), clock), HUB);
+        registrations = RegistrationService.builder().instances(store.instances()).enrollments(store.enrollments())
+                .registrations(store.registrations()).operations(store.operations()).linkedHubs(store.linkedHubs())
+                .hubClients(link -> hub).usage(usage).clock(clock).build();
+        new EnrollmentService(store.enrollments(), store.registrations(), store.linkedHubs(), usage, clock).putGroup(INSTANCE, "line-3", Json.read(
                 "{\"enrollmentGroupId\":\"line-3\",\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":"
                         + "{\"primaryKey\":\"" + groupKey + "\",\"secondaryKey\":\"" + Ids.symmetricKey() + "\"}},"
                         + "\"initialTwin\":{\"tags\":{\"site\":\"lab\"},\"properties\":{\"desired\":{\"interval\":30}}}}",

@@ -79,7 +79,7 @@ abstract class StoreContractTest {
     Database database;
     /** One key for every store object of the class, as every node of a deployment shares one. */
     final SecretBox secrets = SecretBox.of(new byte[32]);
-    JdbcStore store;
+    Stores store;
 
     /**
      * A new, empty database (no schema yet). Each call of the supplier opens a {@link Database} on that same
@@ -122,7 +122,7 @@ abstract class StoreContractTest {
     void openStore() {
         try {
             database = open(emptyDatabase());
-            store = new JdbcStore(database, secrets);
+            store = Stores.open(database, secrets);
         } catch (TestAbortedException e) {
             // Aborting here would hide the reason: reports count an aborted class as zero tests, not as skipped.
             unavailable = e.getMessage().replaceFirst("^Assumption failed: ", "");
@@ -209,30 +209,30 @@ abstract class StoreContractTest {
                 assertThat(count.getLong(1)).as(table).isZero();
             }
         }
-        assertThat(new JdbcStore(fresh).listInstances()).isEmpty();
+        assertThat(Stores.open(fresh).instances().listInstances()).isEmpty();
     }
 
     @Test
     void reopeningAMigratedDatabaseKeepsItsData() {
         Supplier<Database> target = emptyDatabase();
         Database first = open(target);
-        new JdbcStore(first, secrets).createInstance(instance("kept", "0ne00000001", "kept.example.net"));
+        Stores.open(first, secrets).instances().createInstance(instance("kept", "0ne00000001", "kept.example.net"));
         first.close();
         Database second = open(target);
-        assertThat(new JdbcStore(second, secrets).instanceByName("kept")).isPresent();
+        assertThat(Stores.open(second, secrets).instances().instanceByName("kept")).isPresent();
     }
 
     @Test
     void secretsAreNeverWrittenInPlainText() throws SQLException {
         String secret = java.util.Base64.getEncoder().encodeToString("a-very-secret-key-material!!".getBytes());
-        store.createInstance(new dev.muster.core.instance.ProvisioningInstance("sealed", "0ne0000beef", "sealed.example.net",
+        store.instances().createInstance(new dev.muster.core.instance.ProvisioningInstance("sealed", "0ne0000beef", "sealed.example.net",
                 "hashed", List.of(dev.muster.core.instance.SharedAccessPolicy.owner(secret, secret))));
-        store.insertEnrollment("sealed", Fixtures.enrollment("dev-sealed", dev.muster.core.enrollment.AttestationMechanism.symmetricKey(secret, secret)));
-        store.saveLinkedHub("sealed", new dev.muster.core.allocation.LinkedHub("hub.sealed.example.net",
+        store.enrollments().insertEnrollment("sealed", Fixtures.enrollment("dev-sealed", dev.muster.core.enrollment.AttestationMechanism.symmetricKey(secret, secret)));
+        store.linkedHubs().saveLinkedHub("sealed", new dev.muster.core.allocation.LinkedHub("hub.sealed.example.net",
                 "HostName=hub.sealed.example.net;SharedAccessKeyName=iothubowner;SharedAccessKey=" + secret, 1, true));
-        store.createBuiltInHub(new dev.muster.core.hub.BuiltInHubConfig("hub2.sealed.example.net", "iothubowner", secret,
+        store.hubs().createBuiltInHub(new dev.muster.core.hub.BuiltInHubConfig("hub2.sealed.example.net", "iothubowner", secret,
                 secret));
-        store.insertDevice("hub2.sealed.example.net", dev.muster.core.hub.HubDevice.of("dev-sealed",
+        store.hubs().insertDevice("hub2.sealed.example.net", dev.muster.core.hub.HubDevice.of("dev-sealed",
                         dev.muster.core.hub.AuthenticationMechanism.sas(secret, secret), null),
                 new dev.muster.core.hub.DeviceTwin("dev-sealed", dev.muster.core.Json.object(), dev.muster.core.Json.object(),
                         1, dev.muster.core.Json.object(), 1, 1, "e"));
@@ -246,10 +246,10 @@ abstract class StoreContractTest {
                 }
             }
         }
-        assertThat(store.enrollment("sealed", "dev-sealed").orElseThrow().attestation().symmetricKey().primaryKey())
+        assertThat(store.enrollments().enrollment("sealed", "dev-sealed").orElseThrow().attestation().symmetricKey().primaryKey())
                 .isEqualTo(secret);
-        assertThat(store.instanceByName("sealed").orElseThrow().policies().get(0).primaryKey()).isEqualTo(secret);
-        assertThatThrownBy(() -> new JdbcStore(database, SecretBox.ephemeral()).enrollment("sealed", "dev-sealed"))
+        assertThat(store.instances().instanceByName("sealed").orElseThrow().policies().get(0).primaryKey()).isEqualTo(secret);
+        assertThatThrownBy(() -> Stores.open(database, SecretBox.ephemeral()).enrollments().enrollment("sealed", "dev-sealed"))
                 .isInstanceOf(StoreException.class).hasMessageContaining("secret key");
     }
 
@@ -303,19 +303,19 @@ abstract class StoreContractTest {
         old.close();
 
         Database latest = open(() -> target.apply(null));
-        JdbcStore after = new JdbcStore(latest, secrets);
+        Stores after = Stores.open(latest, secrets);
 
-        assertThat(after.instanceByName("kept")).isPresent();
-        assertThat(after.instanceByName("kept").orElseThrow().policy(SharedAccessPolicy.OWNER)).contains(owner);
-        assertThat(after.enrollment("kept", "dev-kept")).contains(enrollment);
-        assertThat(after.enrollments("kept", EnrollmentQuery.parse("SELECT * FROM enrollments WHERE provisioningStatus = 'enabled'", "enrollments"), null, 10))
+        assertThat(after.instances().instanceByName("kept")).isPresent();
+        assertThat(after.instances().instanceByName("kept").orElseThrow().policy(SharedAccessPolicy.OWNER)).contains(owner);
+        assertThat(after.enrollments().enrollment("kept", "dev-kept")).contains(enrollment);
+        assertThat(after.enrollments().enrollments("kept", EnrollmentQuery.parse("SELECT * FROM enrollments WHERE provisioningStatus = 'enabled'", "enrollments"), null, 10))
                 .as("query columns filled for rows written before V5").containsExactly(enrollment);
-        assertThat(after.enrollments("kept", EnrollmentQuery.parse("SELECT * FROM enrollments WHERE tags.site.room = 'lab'", "enrollments"), null, 10))
+        assertThat(after.enrollments().enrollments("kept", EnrollmentQuery.parse("SELECT * FROM enrollments WHERE tags.site.room = 'lab'", "enrollments"), null, 10))
                 .as("tag index filled for rows written before V6").containsExactly(enrollment);
-        assertThat(after.registration("kept", "dev-kept")).contains(record);
-        assertThat(after.device(HUB, "dev-kept")).isPresent();
-        assertThat(after.usageSince("kept", MINUTE)).containsEntry(OperationKind.REGISTRATION, 3L);
-        assertThat(after.desiredChangesSince(MINUTE, 10)).isEmpty();
+        assertThat(after.registrations().registration("kept", "dev-kept")).contains(record);
+        assertThat(after.hubs().device(HUB, "dev-kept")).isPresent();
+        assertThat(after.usage().usageSince("kept", MINUTE)).containsEntry(OperationKind.REGISTRATION, 3L);
+        assertThat(after.desiredChanges().desiredChangesSince(MINUTE, 10)).isEmpty();
     }
 
     @Test
@@ -337,34 +337,34 @@ abstract class StoreContractTest {
 
     @Test
     void desiredChangesAreReadBackOldestFirstFromTheGivenInstant() {
-        store.appendDesiredChange(change("Hub-A.example.net", "dev-2", 4, MINUTE.plusSeconds(2)));
-        store.appendDesiredChange(change(HUB, "dev-1", 7, MINUTE.plusSeconds(1)));
-        store.appendDesiredChange(change(HUB, "dev-1", 6, MINUTE));
-        store.appendDesiredChange(change(HUB, "dev-1", 5, MINUTE.minusMillis(1)));
+        store.desiredChanges().appendDesiredChange(change("Hub-A.example.net", "dev-2", 4, MINUTE.plusSeconds(2)));
+        store.desiredChanges().appendDesiredChange(change(HUB, "dev-1", 7, MINUTE.plusSeconds(1)));
+        store.desiredChanges().appendDesiredChange(change(HUB, "dev-1", 6, MINUTE));
+        store.desiredChanges().appendDesiredChange(change(HUB, "dev-1", 5, MINUTE.minusMillis(1)));
 
-        List<dev.muster.core.hub.DesiredChange> read = store.desiredChangesSince(MINUTE, 10);
+        List<dev.muster.core.hub.DesiredChange> read = store.desiredChanges().desiredChangesSince(MINUTE, 10);
 
         assertThat(read).extracting(dev.muster.core.hub.DesiredChange::desiredVersion).containsExactly(6L, 7L, 4L);
         assertThat(read.get(0)).isEqualTo(change(HUB, "dev-1", 6, MINUTE));
         assertThat(read.get(2).hub()).isEqualTo(HUB);
-        assertThat(store.desiredChangesSince(MINUTE, 2)).hasSize(2);
+        assertThat(store.desiredChanges().desiredChangesSince(MINUTE, 2)).hasSize(2);
     }
 
     @Test
     void aDesiredChangeAppendedTwiceIsKeptOnce() {
-        store.appendDesiredChange(change(HUB, "dev-1", 3, MINUTE));
-        store.appendDesiredChange(change(HUB, "dev-1", 3, MINUTE.plusSeconds(5)));
+        store.desiredChanges().appendDesiredChange(change(HUB, "dev-1", 3, MINUTE));
+        store.desiredChanges().appendDesiredChange(change(HUB, "dev-1", 3, MINUTE.plusSeconds(5)));
 
-        assertThat(store.desiredChangesSince(MINUTE.minusSeconds(60), 10)).containsExactly(change(HUB, "dev-1", 3, MINUTE));
+        assertThat(store.desiredChanges().desiredChangesSince(MINUTE.minusSeconds(60), 10)).containsExactly(change(HUB, "dev-1", 3, MINUTE));
     }
 
     @Test
     void pruningRemovesOnlyOlderDesiredChanges() {
-        store.appendDesiredChange(change(HUB, "dev-1", 1, MINUTE.minusSeconds(1)));
-        store.appendDesiredChange(change(HUB, "dev-1", 2, MINUTE));
+        store.desiredChanges().appendDesiredChange(change(HUB, "dev-1", 1, MINUTE.minusSeconds(1)));
+        store.desiredChanges().appendDesiredChange(change(HUB, "dev-1", 2, MINUTE));
 
-        assertThat(store.pruneDesiredChanges(MINUTE)).isEqualTo(1);
-        assertThat(store.desiredChangesSince(Instant.EPOCH, 10)).extracting(dev.muster.core.hub.DesiredChange::desiredVersion)
+        assertThat(store.desiredChanges().pruneDesiredChanges(MINUTE)).isEqualTo(1);
+        assertThat(store.desiredChanges().desiredChangesSince(Instant.EPOCH, 10)).extracting(dev.muster.core.hub.DesiredChange::desiredVersion)
                 .containsExactly(2L);
     }
 
@@ -373,39 +373,39 @@ abstract class StoreContractTest {
     @Test
     void aCreatedInstanceIsFoundByNameIdScopeAndCaseInsensitiveHost() {
         ProvisioningInstance contoso = instance(INSTANCE, "0ne000000AA", "Contoso.Example.NET");
-        assertThat(store.createInstance(contoso)).isTrue();
+        assertThat(store.instances().createInstance(contoso)).isTrue();
 
-        assertThat(store.instanceByName(INSTANCE)).contains(contoso);
-        assertThat(store.instanceByIdScope("0ne000000AA")).contains(contoso);
-        assertThat(store.instanceByServiceHost("contoso.example.net")).contains(contoso);
-        assertThat(store.instanceByServiceHost("CONTOSO.EXAMPLE.NET")).contains(contoso);
+        assertThat(store.instances().instanceByName(INSTANCE)).contains(contoso);
+        assertThat(store.instances().instanceByIdScope("0ne000000AA")).contains(contoso);
+        assertThat(store.instances().instanceByServiceHost("contoso.example.net")).contains(contoso);
+        assertThat(store.instances().instanceByServiceHost("CONTOSO.EXAMPLE.NET")).contains(contoso);
     }
 
     @Test
     void missingInstancesAreEmpty() {
-        assertThat(store.instanceByName("nope")).isEmpty();
-        assertThat(store.instanceByIdScope("0ne00000000")).isEmpty();
-        assertThat(store.instanceByServiceHost("nope.example.net")).isEmpty();
-        assertThat(store.listInstances()).isEmpty();
+        assertThat(store.instances().instanceByName("nope")).isEmpty();
+        assertThat(store.instances().instanceByIdScope("0ne00000000")).isEmpty();
+        assertThat(store.instances().instanceByServiceHost("nope.example.net")).isEmpty();
+        assertThat(store.instances().listInstances()).isEmpty();
     }
 
     @Test
     void aTakenNameIdScopeOrHostIsRefused() {
-        assertThat(store.createInstance(instance(INSTANCE, "0ne000000AA", "contoso.example.net"))).isTrue();
+        assertThat(store.instances().createInstance(instance(INSTANCE, "0ne000000AA", "contoso.example.net"))).isTrue();
 
-        assertThat(store.createInstance(instance(INSTANCE, "0ne000000BB", "other.example.net"))).isFalse();
-        assertThat(store.createInstance(instance("other", "0ne000000AA", "other.example.net"))).isFalse();
-        assertThat(store.createInstance(instance("other", "0ne000000BB", "CONTOSO.example.net"))).isFalse();
-        assertThat(store.listInstances()).extracting(ProvisioningInstance::name).containsExactly(INSTANCE);
+        assertThat(store.instances().createInstance(instance(INSTANCE, "0ne000000BB", "other.example.net"))).isFalse();
+        assertThat(store.instances().createInstance(instance("other", "0ne000000AA", "other.example.net"))).isFalse();
+        assertThat(store.instances().createInstance(instance("other", "0ne000000BB", "CONTOSO.example.net"))).isFalse();
+        assertThat(store.instances().listInstances()).extracting(ProvisioningInstance::name).containsExactly(INSTANCE);
     }
 
     @Test
     void instancesAreListedByName() {
-        store.createInstance(instance("zeta", "0ne000000A1", "zeta.example.net"));
-        store.createInstance(instance("alpha", "0ne000000A2", "alpha.example.net"));
-        store.createInstance(instance("mu", "0ne000000A3", "mu.example.net"));
+        store.instances().createInstance(instance("zeta", "0ne000000A1", "zeta.example.net"));
+        store.instances().createInstance(instance("alpha", "0ne000000A2", "alpha.example.net"));
+        store.instances().createInstance(instance("mu", "0ne000000A3", "mu.example.net"));
 
-        assertThat(store.listInstances()).extracting(ProvisioningInstance::name).containsExactly("alpha", "mu", "zeta");
+        assertThat(store.instances().listInstances()).extracting(ProvisioningInstance::name).containsExactly("alpha", "mu", "zeta");
     }
 
     // ---- individual enrollments ------------------------------------------------------------------------------
@@ -413,83 +413,83 @@ abstract class StoreContractTest {
     @Test
     void anInsertedEnrollmentIsReturnedAsStoredUnderAnyCase() {
         IndividualEnrollment e = enrollment("Device-One");
-        assertThat(store.insertEnrollment(INSTANCE, e)).isTrue();
+        assertThat(store.enrollments().insertEnrollment(INSTANCE, e)).isTrue();
 
-        assertThat(store.enrollment(INSTANCE, "Device-One")).contains(e);
-        assertThat(store.enrollment(INSTANCE, "device-one")).contains(e);
-        assertThat(store.enrollment(INSTANCE, "DEVICE-ONE")).contains(e);
-        assertThat(store.enrollment(INSTANCE, "device-two")).isEmpty();
+        assertThat(store.enrollments().enrollment(INSTANCE, "Device-One")).contains(e);
+        assertThat(store.enrollments().enrollment(INSTANCE, "device-one")).contains(e);
+        assertThat(store.enrollments().enrollment(INSTANCE, "DEVICE-ONE")).contains(e);
+        assertThat(store.enrollments().enrollment(INSTANCE, "device-two")).isEmpty();
     }
 
     @Test
     void enrollmentsOfOneInstanceAreInvisibleToAnother() {
-        store.insertEnrollment(INSTANCE, enrollment("dev1"));
+        store.enrollments().insertEnrollment(INSTANCE, enrollment("dev1"));
 
-        assertThat(store.enrollment(OTHER_INSTANCE, "dev1")).isEmpty();
-        assertThat(store.enrollments(OTHER_INSTANCE, null, 10)).isEmpty();
-        assertThat(store.insertEnrollment(OTHER_INSTANCE, enrollment("dev1"))).isTrue();
+        assertThat(store.enrollments().enrollment(OTHER_INSTANCE, "dev1")).isEmpty();
+        assertThat(store.enrollments().enrollments(OTHER_INSTANCE, null, 10)).isEmpty();
+        assertThat(store.enrollments().insertEnrollment(OTHER_INSTANCE, enrollment("dev1"))).isTrue();
     }
 
     @Test
     void aDuplicateIdInAnyCaseIsRefusedAndTheFirstKept() {
         IndividualEnrollment first = enrollment("dev1");
-        store.insertEnrollment(INSTANCE, first);
+        store.enrollments().insertEnrollment(INSTANCE, first);
 
-        assertThat(store.insertEnrollment(INSTANCE, enrollment("dev1"))).isFalse();
-        assertThat(store.insertEnrollment(INSTANCE, enrollment("DEV1"))).isFalse();
-        assertThat(store.enrollment(INSTANCE, "dev1")).contains(first);
+        assertThat(store.enrollments().insertEnrollment(INSTANCE, enrollment("dev1"))).isFalse();
+        assertThat(store.enrollments().insertEnrollment(INSTANCE, enrollment("DEV1"))).isFalse();
+        assertThat(store.enrollments().enrollment(INSTANCE, "dev1")).contains(first);
     }
 
     @Test
     void manyRefusedInsertsLeaveEveryPooledConnectionUsable() {
-        store.insertEnrollment(INSTANCE, enrollment("dev1"));
+        store.enrollments().insertEnrollment(INSTANCE, enrollment("dev1"));
         for (int i = 0; i < 30; i++) {
-            assertThat(store.insertEnrollment(INSTANCE, enrollment("dev1"))).isFalse();
+            assertThat(store.enrollments().insertEnrollment(INSTANCE, enrollment("dev1"))).isFalse();
         }
-        assertThat(store.insertEnrollment(INSTANCE, enrollment("dev2"))).isTrue();
-        assertThat(store.enrollments(INSTANCE, null, 10)).hasSize(2);
+        assertThat(store.enrollments().insertEnrollment(INSTANCE, enrollment("dev2"))).isTrue();
+        assertThat(store.enrollments().enrollments(INSTANCE, null, 10)).hasSize(2);
     }
 
     @Test
     void replaceSwapsOnlyOnTheExpectedEtag() {
         IndividualEnrollment v1 = enrollment("dev1");
-        store.insertEnrollment(INSTANCE, v1);
+        store.enrollments().insertEnrollment(INSTANCE, v1);
         IndividualEnrollment v2 = enrollment("DEV1");
 
-        assertThat(store.replaceEnrollment(INSTANCE, v2, Ids.etag())).isFalse();
-        assertThat(store.replaceEnrollment(INSTANCE, v2, null)).isFalse();
-        assertThat(store.enrollment(INSTANCE, "dev1")).contains(v1);
+        assertThat(store.enrollments().replaceEnrollment(INSTANCE, v2, Ids.etag())).isFalse();
+        assertThat(store.enrollments().replaceEnrollment(INSTANCE, v2, null)).isFalse();
+        assertThat(store.enrollments().enrollment(INSTANCE, "dev1")).contains(v1);
 
-        assertThat(store.replaceEnrollment(INSTANCE, v2, v1.etag())).isTrue();
-        assertThat(store.enrollment(INSTANCE, "dev1")).contains(v2);
-        assertThat(store.replaceEnrollment(INSTANCE, enrollment("dev1"), v1.etag())).as("stale etag").isFalse();
+        assertThat(store.enrollments().replaceEnrollment(INSTANCE, v2, v1.etag())).isTrue();
+        assertThat(store.enrollments().enrollment(INSTANCE, "dev1")).contains(v2);
+        assertThat(store.enrollments().replaceEnrollment(INSTANCE, enrollment("dev1"), v1.etag())).as("stale etag").isFalse();
     }
 
     @Test
     void replacingAMissingEnrollmentFails() {
         IndividualEnrollment e = enrollment("ghost");
-        assertThat(store.replaceEnrollment(INSTANCE, e, e.etag())).isFalse();
-        assertThat(store.enrollment(INSTANCE, "ghost")).isEmpty();
+        assertThat(store.enrollments().replaceEnrollment(INSTANCE, e, e.etag())).isFalse();
+        assertThat(store.enrollments().enrollment(INSTANCE, "ghost")).isEmpty();
     }
 
     @Test
     void enrollmentDeleteHonoursTheEtagAndReportsMissing() {
         IndividualEnrollment e = enrollment("dev1");
-        store.insertEnrollment(INSTANCE, e);
+        store.enrollments().insertEnrollment(INSTANCE, e);
 
-        assertThat(store.deleteEnrollment(INSTANCE, "DEV1", Ids.etag())).isFalse();
-        assertThat(store.enrollment(INSTANCE, "dev1")).isPresent();
-        assertThat(store.deleteEnrollment(INSTANCE, "DEV1", e.etag())).isTrue();
-        assertThat(store.enrollment(INSTANCE, "dev1")).isEmpty();
-        assertThat(store.deleteEnrollment(INSTANCE, "dev1", e.etag())).isFalse();
-        assertThat(store.deleteEnrollment(INSTANCE, "dev1", null)).isFalse();
+        assertThat(store.enrollments().deleteEnrollment(INSTANCE, "DEV1", Ids.etag())).isFalse();
+        assertThat(store.enrollments().enrollment(INSTANCE, "dev1")).isPresent();
+        assertThat(store.enrollments().deleteEnrollment(INSTANCE, "DEV1", e.etag())).isTrue();
+        assertThat(store.enrollments().enrollment(INSTANCE, "dev1")).isEmpty();
+        assertThat(store.enrollments().deleteEnrollment(INSTANCE, "dev1", e.etag())).isFalse();
+        assertThat(store.enrollments().deleteEnrollment(INSTANCE, "dev1", null)).isFalse();
     }
 
     @Test
     void enrollmentDeleteWithoutEtagRemovesWhateverIsThere() {
-        store.insertEnrollment(INSTANCE, enrollment("dev1"));
-        assertThat(store.deleteEnrollment(INSTANCE, "Dev1", null)).isTrue();
-        assertThat(store.enrollment(INSTANCE, "dev1")).isEmpty();
+        store.enrollments().insertEnrollment(INSTANCE, enrollment("dev1"));
+        assertThat(store.enrollments().deleteEnrollment(INSTANCE, "Dev1", null)).isTrue();
+        assertThat(store.enrollments().enrollment(INSTANCE, "dev1")).isEmpty();
     }
 
     @Test
@@ -498,13 +498,13 @@ abstract class StoreContractTest {
                 .mapToObj(i -> (i % 3 == 0 ? "Dev-" : "dev-") + String.format(Locale.ROOT, "%02d", i)).toList();
         // Insert out of order so the order comes from the query, not from insertion.
         for (int i = all.size() - 1; i >= 0; i--) {
-            store.insertEnrollment(INSTANCE, enrollment(all.get(i)));
+            store.enrollments().insertEnrollment(INSTANCE, enrollment(all.get(i)));
         }
         List<String> seen = new ArrayList<>();
         String after = null;
         List<IndividualEnrollment> page;
         do {
-            page = store.enrollments(INSTANCE, after, 10);
+            page = store.enrollments().enrollments(INSTANCE, after, 10);
             assertThat(page.size()).isLessThanOrEqualTo(10);
             seen.addAll(ids(page));
             after = page.isEmpty() ? after : page.get(page.size() - 1).registrationId();
@@ -515,19 +515,19 @@ abstract class StoreContractTest {
     @Test
     void pagingIsStableWhileRowsComeAndGoBetweenPages() {
         for (String id : List.of("a1", "a2", "a3", "b1", "b2", "b3")) {
-            store.insertEnrollment(INSTANCE, enrollment(id));
+            store.enrollments().insertEnrollment(INSTANCE, enrollment(id));
         }
-        List<IndividualEnrollment> first = store.enrollments(INSTANCE, null, 3);
+        List<IndividualEnrollment> first = store.enrollments().enrollments(INSTANCE, null, 3);
         assertThat(ids(first)).containsExactly("a1", "a2", "a3");
 
-        store.deleteEnrollment(INSTANCE, "a2", null); // already seen: no effect on the next page
-        store.deleteEnrollment(INSTANCE, "b1", null); // not yet seen: must not appear
-        store.insertEnrollment(INSTANCE, enrollment("a0")); // before the cursor: not seen on this pass
-        store.insertEnrollment(INSTANCE, enrollment("B0")); // after the cursor: seen
+        store.enrollments().deleteEnrollment(INSTANCE, "a2", null); // already seen: no effect on the next page
+        store.enrollments().deleteEnrollment(INSTANCE, "b1", null); // not yet seen: must not appear
+        store.enrollments().insertEnrollment(INSTANCE, enrollment("a0")); // before the cursor: not seen on this pass
+        store.enrollments().insertEnrollment(INSTANCE, enrollment("B0")); // after the cursor: seen
 
-        List<IndividualEnrollment> second = store.enrollments(INSTANCE, "A3", 3);
+        List<IndividualEnrollment> second = store.enrollments().enrollments(INSTANCE, "A3", 3);
         assertThat(ids(second)).containsExactly("B0", "b2", "b3");
-        assertThat(store.enrollments(INSTANCE, "b3", 3)).isEmpty();
+        assertThat(store.enrollments().enrollments(INSTANCE, "b3", 3)).isEmpty();
     }
 
     @Test
@@ -535,10 +535,10 @@ abstract class StoreContractTest {
         // Locale collations skip punctuation; byte order does not, so every backend lists these identically.
         List<String> byteOrder = List.of("a-b", "a.c", "a0", "a:e", "a_d", "ab");
         for (String id : List.of("ab", "a_d", "a:e", "a0", "a.c", "a-b")) {
-            store.insertEnrollment(INSTANCE, enrollment(id));
+            store.enrollments().insertEnrollment(INSTANCE, enrollment(id));
         }
-        assertThat(ids(store.enrollments(INSTANCE, null, 10))).containsExactlyElementsOf(byteOrder);
-        assertThat(ids(store.enrollments(INSTANCE, "a0", 10))).containsExactly("a:e", "a_d", "ab");
+        assertThat(ids(store.enrollments().enrollments(INSTANCE, null, 10))).containsExactlyElementsOf(byteOrder);
+        assertThat(ids(store.enrollments().enrollments(INSTANCE, "a0", 10))).containsExactly("a:e", "a_d", "ab");
     }
 
     // ---- query filters ---------------------------------------------------------------------------------------
@@ -553,18 +553,18 @@ abstract class StoreContractTest {
     }
 
     private List<String> query(String where, String after, int limit) {
-        return ids(store.enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.parse(
+        return ids(store.enrollments().enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.parse(
                 "SELECT * FROM enrollments" + (where.isEmpty() ? "" : " WHERE " + where), "enrollments"), after, limit));
     }
 
     private void insertFilterFixtures() {
         AttestationMechanism key = AttestationMechanism.symmetricKey(Ids.symmetricKey(), Ids.symmetricKey());
-        store.insertEnrollment(INSTANCE, tagged("k1", key, "enabled", "{\"building\":\"43\",\"loc\":{\"floor\":2}}"));
-        store.insertEnrollment(INSTANCE, tagged("k2", key, "disabled", "{\"building\":\"43\"}"));
-        store.insertEnrollment(INSTANCE, tagged("k3", key, "enabled", "{\"building\":\"430\",\"x_y\":\"4%\"}"));
-        store.insertEnrollment(INSTANCE, tagged("x1", x509(), "disabled", "{\"building\":\"43\",\"loc\":{\"floor\":3}}"));
-        store.insertEnrollment(INSTANCE, tagged("x2", x509(), "enabled", "{}"));
-        store.insertEnrollment(OTHER_INSTANCE, tagged("k0", key, "enabled", "{\"building\":\"43\"}"));
+        store.enrollments().insertEnrollment(INSTANCE, tagged("k1", key, "enabled", "{\"building\":\"43\",\"loc\":{\"floor\":2}}"));
+        store.enrollments().insertEnrollment(INSTANCE, tagged("k2", key, "disabled", "{\"building\":\"43\"}"));
+        store.enrollments().insertEnrollment(INSTANCE, tagged("k3", key, "enabled", "{\"building\":\"430\",\"x_y\":\"4%\"}"));
+        store.enrollments().insertEnrollment(INSTANCE, tagged("x1", x509(), "disabled", "{\"building\":\"43\",\"loc\":{\"floor\":3}}"));
+        store.enrollments().insertEnrollment(INSTANCE, tagged("x2", x509(), "enabled", "{}"));
+        store.enrollments().insertEnrollment(OTHER_INSTANCE, tagged("k0", key, "enabled", "{\"building\":\"43\"}"));
     }
 
     @Test
@@ -598,7 +598,7 @@ abstract class StoreContractTest {
                 String.format(Locale.ROOT, "t-%05d", rows - 1));
         for (int i = 0; i < rows; i++) {
             String id = String.format(Locale.ROOT, "t-%05d", i);
-            store.insertEnrollment(INSTANCE, tagged(id, key, "enabled",
+            store.enrollments().insertEnrollment(INSTANCE, tagged(id, key, "enabled",
                     hits.contains(id) ? "{\"rare\":\"yes\"}" : "{\"rare\":\"no\"}"));
         }
         assertThat(query("tags.rare = 'yes'", null, 2)).containsExactly(hits.get(0), hits.get(1));
@@ -618,25 +618,25 @@ abstract class StoreContractTest {
     void theTagIndexFollowsReplacesAndDeletes() throws SQLException {
         AttestationMechanism key = AttestationMechanism.symmetricKey(Ids.symmetricKey(), Ids.symmetricKey());
         IndividualEnrollment v1 = tagged("k1", key, "enabled", "{\"building\":\"43\",\"loc\":{\"floor\":2}}");
-        store.insertEnrollment(INSTANCE, v1);
-        assertThat(store.insertEnrollment(INSTANCE, tagged("K1", key, "enabled", "{\"building\":\"44\"}")))
+        store.enrollments().insertEnrollment(INSTANCE, v1);
+        assertThat(store.enrollments().insertEnrollment(INSTANCE, tagged("K1", key, "enabled", "{\"building\":\"44\"}")))
                 .as("a duplicate leaves no pairs behind").isFalse();
         assertThat(tagRows("")).isEqualTo(2);
         IndividualEnrollment v2 = tagged("k1", key, "enabled", "{\"building\":\"44\"}");
-        assertThat(store.replaceEnrollment(INSTANCE, v2, Ids.etag())).isFalse();
+        assertThat(store.enrollments().replaceEnrollment(INSTANCE, v2, Ids.etag())).isFalse();
         assertThat(query("tags.building = '43'", null, 10)).containsExactly("k1");
-        assertThat(store.replaceEnrollment(INSTANCE, v2, v1.etag())).isTrue();
+        assertThat(store.enrollments().replaceEnrollment(INSTANCE, v2, v1.etag())).isTrue();
         assertThat(query("tags.building = '43'", null, 10)).isEmpty();
         assertThat(query("tags.loc.floor = 2", null, 10)).isEmpty();
         assertThat(query("tags.building = '44'", null, 10)).containsExactly("k1");
         assertThat(query("tags.building = '44' AND provisioningStatus = 'disabled'", null, 10)).isEmpty();
         IndividualEnrollment v3 = tagged("k1", x509(), "disabled", "{\"building\":\"44\"}");
-        assertThat(store.replaceEnrollment(INSTANCE, v3, v2.etag())).isTrue();
+        assertThat(store.enrollments().replaceEnrollment(INSTANCE, v3, v2.etag())).isTrue();
         assertThat(query("tags.building = '44' AND provisioningStatus = 'disabled' AND attestation.type = 'x509'",
                 null, 10)).as("status and attestation follow the replace").containsExactly("k1");
         assertThat(query("tags.building = '44' AND provisioningStatus = 'enabled'", null, 10)).isEmpty();
         assertThat(query("tags.building = '44' AND attestation.type = 'symmetricKey'", null, 10)).isEmpty();
-        assertThat(store.deleteEnrollment(INSTANCE, "K1", v3.etag())).isTrue();
+        assertThat(store.enrollments().deleteEnrollment(INSTANCE, "K1", v3.etag())).isTrue();
         assertThat(query("tags.building = '44'", null, 10)).isEmpty();
         assertThat(tagRows("")).isZero();
     }
@@ -649,18 +649,18 @@ abstract class StoreContractTest {
                         "{\"building\":\"43\"}"), null), g.etag(), g.provisioningStatus(), g.reprovisionPolicy(),
                 g.createdDateTimeUtc(), g.lastUpdatedDateTimeUtc(), g.allocationPolicy(), g.iotHubs(),
                 g.customAllocationDefinition());
-        store.insertGroup(INSTANCE, tagged);
-        store.insertEnrollment(INSTANCE, tagged("g1", x509(), "enabled", "{\"building\":\"44\"}"));
+        store.enrollments().insertGroup(INSTANCE, tagged);
+        store.enrollments().insertEnrollment(INSTANCE, tagged("g1", x509(), "enabled", "{\"building\":\"44\"}"));
         var q43 = dev.muster.core.enrollment.EnrollmentQuery.parse(
                 "SELECT * FROM enrollmentGroups WHERE tags.building = '43'", "enrollmentGroups");
         var q44 = dev.muster.core.enrollment.EnrollmentQuery.parse(
                 "SELECT * FROM enrollmentGroups WHERE tags.building = '44'", "enrollmentGroups");
-        assertThat(groupIds(store.groups(INSTANCE, q43, null, 10))).containsExactly("g1");
-        assertThat(store.groups(INSTANCE, q44, null, 10)).isEmpty();
+        assertThat(groupIds(store.enrollments().groups(INSTANCE, q43, null, 10))).containsExactly("g1");
+        assertThat(store.enrollments().groups(INSTANCE, q44, null, 10)).isEmpty();
         assertThat(query("tags.building = '43'", null, 10)).isEmpty();
         assertThat(query("tags.building = '44'", null, 10)).containsExactly("g1");
-        assertThat(store.deleteGroup(INSTANCE, "g1", null)).isTrue();
-        assertThat(store.groups(INSTANCE, q43, null, 10)).isEmpty();
+        assertThat(store.enrollments().deleteGroup(INSTANCE, "g1", null)).isTrue();
+        assertThat(store.enrollments().groups(INSTANCE, q43, null, 10)).isEmpty();
         assertThat(query("tags.building = '44'", null, 10)).containsExactly("g1");
         assertThat(tagRows("kind = 'g'")).isZero();
     }
@@ -672,9 +672,9 @@ abstract class StoreContractTest {
         // 2-byte characters: short in characters, too long in UTF-8 bytes
         String wide = "\u00e9".repeat(EnrollmentTable.MAX_INDEXED_TAG_BYTES / 2 + 1);
         AttestationMechanism key = AttestationMechanism.symmetricKey(Ids.symmetricKey(), Ids.symmetricKey());
-        store.insertEnrollment(INSTANCE, tagged("l1", key, "enabled",
+        store.enrollments().insertEnrollment(INSTANCE, tagged("l1", key, "enabled",
                 "{\"long\":\"" + longValue + "\",\"" + longPath + "\":\"x\",\"wide\":\"" + wide + "\",\"short\":\"s\"}"));
-        store.insertEnrollment(INSTANCE, tagged("l2", key, "disabled", "{\"long\":\"v\",\"short\":\"s\"}"));
+        store.enrollments().insertEnrollment(INSTANCE, tagged("l2", key, "disabled", "{\"long\":\"v\",\"short\":\"s\"}"));
         assertThat(tagRows("")).as("only the pairs that fit").isEqualTo(3);
         assertThat(query("tags.long = '" + longValue + "'", null, 10)).containsExactly("l1");
         assertThat(query("tags." + longPath + " = 'x'", null, 10)).containsExactly("l1");
@@ -692,7 +692,7 @@ abstract class StoreContractTest {
                 String.format(Locale.ROOT, "w-%05d", rows - 1));
         for (int i = 0; i < rows; i++) {
             String id = String.format(Locale.ROOT, "w-%05d", i);
-            store.insertEnrollment(INSTANCE, tagged(id, key, off.contains(id) ? "disabled" : "enabled",
+            store.enrollments().insertEnrollment(INSTANCE, tagged(id, key, off.contains(id) ? "disabled" : "enabled",
                     "{\"site\":\"lab\",\"n\":" + (i % 2) + "}"));
         }
         assertThat(query("tags.site = 'lab' AND provisioningStatus = 'disabled'", null, 2))
@@ -709,16 +709,16 @@ abstract class StoreContractTest {
     @Test
     void queryColumnsFollowReplacesOfGroupsToo() {
         EnrollmentGroup g = group("g1");
-        store.insertGroup(INSTANCE, g);
+        store.enrollments().insertGroup(INSTANCE, g);
         var disabled = dev.muster.core.enrollment.EnrollmentQuery.parse(
                 "SELECT * FROM enrollmentGroups WHERE provisioningStatus = 'disabled'", "enrollmentGroups");
-        assertThat(store.groups(INSTANCE, disabled, null, 10)).isEmpty();
+        assertThat(store.enrollments().groups(INSTANCE, disabled, null, 10)).isEmpty();
         EnrollmentGroup off = new EnrollmentGroup(g.enrollmentGroupId(), g.attestation(), g.capabilities(),
                 g.iotHubHostName(), g.initialTwin(), Ids.etag(), "disabled", g.reprovisionPolicy(),
                 g.createdDateTimeUtc(), g.lastUpdatedDateTimeUtc(), g.allocationPolicy(), g.iotHubs(),
                 g.customAllocationDefinition());
-        assertThat(store.replaceGroup(INSTANCE, off, g.etag())).isTrue();
-        assertThat(groupIds(store.groups(INSTANCE, disabled, null, 10))).containsExactly("g1");
+        assertThat(store.enrollments().replaceGroup(INSTANCE, off, g.etag())).isTrue();
+        assertThat(groupIds(store.enrollments().groups(INSTANCE, disabled, null, 10))).containsExactly("g1");
     }
 
     @Test
@@ -729,8 +729,8 @@ abstract class StoreContractTest {
             s.executeUpdate("DELETE FROM enrollment_tags");
             s.executeUpdate("DELETE FROM store_backfills");
         }
-        JdbcStore reopened = new JdbcStore(database, secrets);
-        assertThat(ids(reopened.enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.parse(
+        Stores reopened = Stores.open(database, secrets);
+        assertThat(ids(reopened.enrollments().enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.parse(
                 "SELECT * FROM enrollments WHERE tags.building = '43' AND provisioningStatus = 'enabled'", "enrollments"),
                 null, 10))).containsExactly("k1");
     }
@@ -739,7 +739,7 @@ abstract class StoreContractTest {
     void everyEnrollmentPresentThroughoutAPagedQueryIsSeenExactlyOnceWhileOthersComeAndGo() throws Exception {
         List<String> stable = IntStream.range(0, 300).mapToObj(i -> String.format(Locale.ROOT, "s-%04d", i * 2)).toList();
         for (String id : stable) {
-            store.insertEnrollment(INSTANCE, enrollment(id));
+            store.enrollments().insertEnrollment(INSTANCE, enrollment(id));
         }
         java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
         ExecutorService writers = Executors.newFixedThreadPool(3);
@@ -752,8 +752,8 @@ abstract class StoreContractTest {
                 while (reading.get()) {
                     // Odd numbers interleave with the stable IDs; some sort before, some after the cursor.
                     String id = String.format(Locale.ROOT, "s-%04d", random.nextInt(300) * 2 + 1);
-                    if (!store.insertEnrollment(INSTANCE, enrollment(id))) {
-                        store.deleteEnrollment(INSTANCE, id, null);
+                    if (!store.enrollments().insertEnrollment(INSTANCE, enrollment(id))) {
+                        store.enrollments().deleteEnrollment(INSTANCE, id, null);
                     }
                     n++;
                 }
@@ -767,7 +767,7 @@ abstract class StoreContractTest {
                 String after = null;
                 List<IndividualEnrollment> page;
                 do {
-                    page = store.enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.ALL, after, 17);
+                    page = store.enrollments().enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.ALL, after, 17);
                     seen.addAll(ids(page));
                     after = page.isEmpty() ? after : page.get(page.size() - 1).registrationId();
                 } while (page.size() == 17);
@@ -788,24 +788,24 @@ abstract class StoreContractTest {
 
     @Test
     void aLimitOfZeroReturnsNothing() {
-        store.insertEnrollment(INSTANCE, enrollment("dev1"));
-        assertThat(store.enrollments(INSTANCE, null, 0)).isEmpty();
+        store.enrollments().insertEnrollment(INSTANCE, enrollment("dev1"));
+        assertThat(store.enrollments().enrollments(INSTANCE, null, 0)).isEmpty();
     }
 
     @Test
     void concurrentEnrollmentInsertsOfOneIdLetExactlyOneWin() throws Exception {
-        List<Boolean> results = concurrently(i -> store.insertEnrollment(INSTANCE,
+        List<Boolean> results = concurrently(i -> store.enrollments().insertEnrollment(INSTANCE,
                 enrollment(i % 2 == 0 ? "racer" : "RACER")));
 
         assertThat(results).filteredOn(r -> r).hasSize(1);
-        assertThat(store.enrollments(INSTANCE, null, 10)).hasSize(1);
+        assertThat(store.enrollments().enrollments(INSTANCE, null, 10)).hasSize(1);
     }
 
     @Test
     void concurrentEnrollmentReplacesOnOneEtagLetExactlyOneWin() throws Exception {
         IndividualEnrollment v1 = enrollment("racer");
-        store.insertEnrollment(INSTANCE, v1);
-        List<Boolean> results = concurrently(i -> store.replaceEnrollment(INSTANCE, enrollment("racer"), v1.etag()));
+        store.enrollments().insertEnrollment(INSTANCE, v1);
+        List<Boolean> results = concurrently(i -> store.enrollments().replaceEnrollment(INSTANCE, enrollment("racer"), v1.etag()));
 
         assertThat(results).filteredOn(r -> r).hasSize(1);
     }
@@ -815,87 +815,87 @@ abstract class StoreContractTest {
     @Test
     void anInsertedGroupIsReturnedAsStoredUnderAnyCase() {
         EnrollmentGroup g = group("Floor-3");
-        assertThat(store.insertGroup(INSTANCE, g)).isTrue();
+        assertThat(store.enrollments().insertGroup(INSTANCE, g)).isTrue();
 
-        assertThat(store.group(INSTANCE, "floor-3")).contains(g);
-        assertThat(store.group(INSTANCE, "FLOOR-3")).contains(g);
-        assertThat(store.group(INSTANCE, "floor-4")).isEmpty();
-        assertThat(store.group(OTHER_INSTANCE, "floor-3")).isEmpty();
+        assertThat(store.enrollments().group(INSTANCE, "floor-3")).contains(g);
+        assertThat(store.enrollments().group(INSTANCE, "FLOOR-3")).contains(g);
+        assertThat(store.enrollments().group(INSTANCE, "floor-4")).isEmpty();
+        assertThat(store.enrollments().group(OTHER_INSTANCE, "floor-3")).isEmpty();
     }
 
     @Test
     void aDuplicateGroupIdIsRefused() {
-        store.insertGroup(INSTANCE, group("g1"));
-        assertThat(store.insertGroup(INSTANCE, group("G1"))).isFalse();
+        store.enrollments().insertGroup(INSTANCE, group("g1"));
+        assertThat(store.enrollments().insertGroup(INSTANCE, group("G1"))).isFalse();
     }
 
     @Test
     void groupReplaceAndDeleteHonourTheEtag() {
         EnrollmentGroup v1 = group("g1");
-        store.insertGroup(INSTANCE, v1);
+        store.enrollments().insertGroup(INSTANCE, v1);
         EnrollmentGroup v2 = group("g1");
 
-        assertThat(store.replaceGroup(INSTANCE, v2, Ids.etag())).isFalse();
-        assertThat(store.replaceGroup(INSTANCE, v2, v1.etag())).isTrue();
-        assertThat(store.group(INSTANCE, "g1")).contains(v2);
-        assertThat(store.replaceGroup(INSTANCE, group("missing"), v1.etag())).isFalse();
+        assertThat(store.enrollments().replaceGroup(INSTANCE, v2, Ids.etag())).isFalse();
+        assertThat(store.enrollments().replaceGroup(INSTANCE, v2, v1.etag())).isTrue();
+        assertThat(store.enrollments().group(INSTANCE, "g1")).contains(v2);
+        assertThat(store.enrollments().replaceGroup(INSTANCE, group("missing"), v1.etag())).isFalse();
 
-        assertThat(store.deleteGroup(INSTANCE, "G1", v1.etag())).isFalse();
-        assertThat(store.deleteGroup(INSTANCE, "G1", v2.etag())).isTrue();
-        assertThat(store.deleteGroup(INSTANCE, "g1", null)).isFalse();
-        assertThat(store.group(INSTANCE, "g1")).isEmpty();
+        assertThat(store.enrollments().deleteGroup(INSTANCE, "G1", v1.etag())).isFalse();
+        assertThat(store.enrollments().deleteGroup(INSTANCE, "G1", v2.etag())).isTrue();
+        assertThat(store.enrollments().deleteGroup(INSTANCE, "g1", null)).isFalse();
+        assertThat(store.enrollments().group(INSTANCE, "g1")).isEmpty();
     }
 
     @Test
     void groupDeleteWithoutEtagRemovesWhateverIsThere() {
-        store.insertGroup(INSTANCE, group("g1"));
-        assertThat(store.deleteGroup(INSTANCE, "g1", null)).isTrue();
+        store.enrollments().insertGroup(INSTANCE, group("g1"));
+        assertThat(store.enrollments().deleteGroup(INSTANCE, "g1", null)).isTrue();
     }
 
     @Test
     void groupsArePagedByLowerCasedId() {
         for (String id : List.of("g3", "G1", "g5", "g2", "G4")) {
-            store.insertGroup(INSTANCE, group(id));
+            store.enrollments().insertGroup(INSTANCE, group(id));
         }
-        assertThat(groupIds(store.groups(INSTANCE, null, 2))).containsExactly("G1", "g2");
-        store.deleteGroup(INSTANCE, "g3", null);
-        store.insertGroup(INSTANCE, group("g2a"));
-        assertThat(groupIds(store.groups(INSTANCE, "G2", 2))).containsExactly("g2a", "G4");
-        assertThat(groupIds(store.groups(INSTANCE, "g4", 2))).containsExactly("g5");
-        assertThat(store.groups(INSTANCE, "g5", 2)).isEmpty();
+        assertThat(groupIds(store.enrollments().groups(INSTANCE, null, 2))).containsExactly("G1", "g2");
+        store.enrollments().deleteGroup(INSTANCE, "g3", null);
+        store.enrollments().insertGroup(INSTANCE, group("g2a"));
+        assertThat(groupIds(store.enrollments().groups(INSTANCE, "G2", 2))).containsExactly("g2a", "G4");
+        assertThat(groupIds(store.enrollments().groups(INSTANCE, "g4", 2))).containsExactly("g5");
+        assertThat(store.enrollments().groups(INSTANCE, "g5", 2)).isEmpty();
     }
 
     @Test
     void groupsByAttestationSelectsOneTypeOfOneInstanceInIdOrder() {
-        store.insertGroup(INSTANCE, group("sym-b"));
-        store.insertGroup(INSTANCE, group("cert", x509()));
-        store.insertGroup(INSTANCE, group("Sym-a"));
-        store.insertGroup(OTHER_INSTANCE, group("sym-other"));
+        store.enrollments().insertGroup(INSTANCE, group("sym-b"));
+        store.enrollments().insertGroup(INSTANCE, group("cert", x509()));
+        store.enrollments().insertGroup(INSTANCE, group("Sym-a"));
+        store.enrollments().insertGroup(OTHER_INSTANCE, group("sym-other"));
 
-        assertThat(groupIds(store.groupsByAttestation(INSTANCE, AttestationMechanism.SYMMETRIC_KEY)))
+        assertThat(groupIds(store.enrollments().groupsByAttestation(INSTANCE, AttestationMechanism.SYMMETRIC_KEY)))
                 .containsExactly("Sym-a", "sym-b");
-        assertThat(groupIds(store.groupsByAttestation(INSTANCE, "SYMMETRICKEY"))).containsExactly("Sym-a", "sym-b");
-        assertThat(groupIds(store.groupsByAttestation(INSTANCE, AttestationMechanism.X509))).containsExactly("cert");
-        assertThat(store.groupsByAttestation(INSTANCE, AttestationMechanism.TPM)).isEmpty();
-        assertThat(store.groupsByAttestation("nobody", AttestationMechanism.SYMMETRIC_KEY)).isEmpty();
+        assertThat(groupIds(store.enrollments().groupsByAttestation(INSTANCE, "SYMMETRICKEY"))).containsExactly("Sym-a", "sym-b");
+        assertThat(groupIds(store.enrollments().groupsByAttestation(INSTANCE, AttestationMechanism.X509))).containsExactly("cert");
+        assertThat(store.enrollments().groupsByAttestation(INSTANCE, AttestationMechanism.TPM)).isEmpty();
+        assertThat(store.enrollments().groupsByAttestation("nobody", AttestationMechanism.SYMMETRIC_KEY)).isEmpty();
     }
 
     @Test
     void replacingAGroupMovesItBetweenAttestationTypes() {
         EnrollmentGroup sym = group("g1");
-        store.insertGroup(INSTANCE, sym);
-        store.replaceGroup(INSTANCE, group("g1", x509()), sym.etag());
+        store.enrollments().insertGroup(INSTANCE, sym);
+        store.enrollments().replaceGroup(INSTANCE, group("g1", x509()), sym.etag());
 
-        assertThat(store.groupsByAttestation(INSTANCE, AttestationMechanism.SYMMETRIC_KEY)).isEmpty();
-        assertThat(groupIds(store.groupsByAttestation(INSTANCE, AttestationMechanism.X509))).containsExactly("g1");
+        assertThat(store.enrollments().groupsByAttestation(INSTANCE, AttestationMechanism.SYMMETRIC_KEY)).isEmpty();
+        assertThat(groupIds(store.enrollments().groupsByAttestation(INSTANCE, AttestationMechanism.X509))).containsExactly("g1");
     }
 
     @Test
     void groupsAndIndividualEnrollmentsAreSeparateNamespaces() {
-        store.insertEnrollment(INSTANCE, enrollment("same"));
-        assertThat(store.insertGroup(INSTANCE, group("same"))).isTrue();
-        assertThat(store.deleteGroup(INSTANCE, "same", null)).isTrue();
-        assertThat(store.enrollment(INSTANCE, "same")).isPresent();
+        store.enrollments().insertEnrollment(INSTANCE, enrollment("same"));
+        assertThat(store.enrollments().insertGroup(INSTANCE, group("same"))).isTrue();
+        assertThat(store.enrollments().deleteGroup(INSTANCE, "same", null)).isTrue();
+        assertThat(store.enrollments().enrollment(INSTANCE, "same")).isPresent();
     }
 
     // ---- registrations ---------------------------------------------------------------------------------------
@@ -903,22 +903,22 @@ abstract class StoreContractTest {
     @Test
     void aSavedRecordIsReturnedAsStoredUnderAnyCase() {
         RegistrationRecord r = registration("Dev-1", "Group-A");
-        store.saveRegistration(INSTANCE, r);
+        store.registrations().saveRegistration(INSTANCE, r);
 
-        assertThat(store.registration(INSTANCE, "dev-1")).contains(r);
-        assertThat(store.registration(INSTANCE, "DEV-1")).contains(r);
-        assertThat(store.registration(INSTANCE, "dev-2")).isEmpty();
-        assertThat(store.registration(OTHER_INSTANCE, "dev-1")).isEmpty();
+        assertThat(store.registrations().registration(INSTANCE, "dev-1")).contains(r);
+        assertThat(store.registrations().registration(INSTANCE, "DEV-1")).contains(r);
+        assertThat(store.registrations().registration(INSTANCE, "dev-2")).isEmpty();
+        assertThat(store.registrations().registration(OTHER_INSTANCE, "dev-1")).isEmpty();
     }
 
     @Test
     void savingAgainReplacesTheRecord() {
-        store.saveRegistration(INSTANCE, registration("dev-1", "group-a"));
+        store.registrations().saveRegistration(INSTANCE, registration("dev-1", "group-a"));
         RegistrationRecord individual = registration("DEV-1", null);
-        store.saveRegistration(INSTANCE, individual);
+        store.registrations().saveRegistration(INSTANCE, individual);
 
-        assertThat(store.registration(INSTANCE, "dev-1")).contains(individual);
-        assertThat(store.registrationsOfGroup(INSTANCE, "group-a", null, 10)).isEmpty();
+        assertThat(store.registrations().registration(INSTANCE, "dev-1")).contains(individual);
+        assertThat(store.registrations().registrationsOfGroup(INSTANCE, "group-a", null, 10)).isEmpty();
     }
 
     @Test
@@ -926,118 +926,118 @@ abstract class StoreContractTest {
         List<RegistrationRecord> records = IntStream.range(0, THREADS)
                 .mapToObj(i -> registration("racer", null)).toList();
         concurrently(i -> {
-            store.saveRegistration(INSTANCE, records.get(i));
+            store.registrations().saveRegistration(INSTANCE, records.get(i));
             return null;
         });
-        assertThat(records).contains(store.registration(INSTANCE, "racer").orElseThrow());
+        assertThat(records).contains(store.registrations().registration(INSTANCE, "racer").orElseThrow());
     }
 
     @Test
     void aConditionalSaveInsertsOnlyWhileNoRecordExists() {
         RegistrationRecord first = registration("Dev-1", null);
-        assertThat(store.saveRegistrationIf(INSTANCE, first, null)).isTrue();
+        assertThat(store.registrations().saveRegistrationIf(INSTANCE, first, null)).isTrue();
 
-        assertThat(store.saveRegistrationIf(INSTANCE, registration("dev-1", "group-a"), null)).isFalse();
-        assertThat(store.registration(INSTANCE, "dev-1")).contains(first);
-        assertThat(store.saveRegistrationIf(OTHER_INSTANCE, registration("dev-1", null), null)).isTrue();
+        assertThat(store.registrations().saveRegistrationIf(INSTANCE, registration("dev-1", "group-a"), null)).isFalse();
+        assertThat(store.registrations().registration(INSTANCE, "dev-1")).contains(first);
+        assertThat(store.registrations().saveRegistrationIf(OTHER_INSTANCE, registration("dev-1", null), null)).isTrue();
     }
 
     @Test
     void aConditionalSaveReplacesOnlyTheRecordItRead() {
         RegistrationRecord first = registration("dev-1", null);
-        store.saveRegistration(INSTANCE, first);
+        store.registrations().saveRegistration(INSTANCE, first);
         RegistrationRecord second = registration("dev-1", "group-a");
 
-        assertThat(store.saveRegistrationIf(INSTANCE, second, Ids.etag())).isFalse();
-        assertThat(store.saveRegistrationIf(INSTANCE, registration("dev-2", null), first.state().etag())).isFalse();
-        assertThat(store.saveRegistrationIf(INSTANCE, second, first.state().etag())).isTrue();
-        assertThat(store.saveRegistrationIf(INSTANCE, registration("dev-1", null), first.state().etag())).isFalse();
-        assertThat(store.registration(INSTANCE, "dev-1")).contains(second);
-        assertThat(registrationIds(store.registrationsOfGroup(INSTANCE, "group-a", null, 10))).containsExactly("dev-1");
+        assertThat(store.registrations().saveRegistrationIf(INSTANCE, second, Ids.etag())).isFalse();
+        assertThat(store.registrations().saveRegistrationIf(INSTANCE, registration("dev-2", null), first.state().etag())).isFalse();
+        assertThat(store.registrations().saveRegistrationIf(INSTANCE, second, first.state().etag())).isTrue();
+        assertThat(store.registrations().saveRegistrationIf(INSTANCE, registration("dev-1", null), first.state().etag())).isFalse();
+        assertThat(store.registrations().registration(INSTANCE, "dev-1")).contains(second);
+        assertThat(registrationIds(store.registrations().registrationsOfGroup(INSTANCE, "group-a", null, 10))).containsExactly("dev-1");
     }
 
     @Test
     void concurrentFirstSavesOfOneIdLetExactlyOneThrough() throws Exception {
         List<RegistrationRecord> records = IntStream.range(0, THREADS)
                 .mapToObj(i -> registration("racer", null)).toList();
-        List<Boolean> won = concurrently(i -> store.saveRegistrationIf(INSTANCE, records.get(i), null));
+        List<Boolean> won = concurrently(i -> store.registrations().saveRegistrationIf(INSTANCE, records.get(i), null));
 
         assertThat(won).containsOnlyOnce(true);
-        assertThat(store.registration(INSTANCE, "racer")).contains(records.get(won.indexOf(true)));
+        assertThat(store.registrations().registration(INSTANCE, "racer")).contains(records.get(won.indexOf(true)));
     }
 
     @Test
     void concurrentReplacementsOfOneReadRecordLetExactlyOneThrough() throws Exception {
         RegistrationRecord read = registration("racer", null);
-        store.saveRegistration(INSTANCE, read);
+        store.registrations().saveRegistration(INSTANCE, read);
         List<RegistrationRecord> records = IntStream.range(0, THREADS)
                 .mapToObj(i -> registration("racer", null)).toList();
-        List<Boolean> won = concurrently(i -> store.saveRegistrationIf(INSTANCE, records.get(i), read.state().etag()));
+        List<Boolean> won = concurrently(i -> store.registrations().saveRegistrationIf(INSTANCE, records.get(i), read.state().etag()));
 
         assertThat(won).containsOnlyOnce(true);
-        assertThat(store.registration(INSTANCE, "racer")).contains(records.get(won.indexOf(true)));
+        assertThat(store.registrations().registration(INSTANCE, "racer")).contains(records.get(won.indexOf(true)));
     }
 
     @Test
     void registrationDeleteHonoursTheEtagAndReportsMissing() {
         RegistrationRecord r = registration("dev-1", null);
-        store.saveRegistration(INSTANCE, r);
+        store.registrations().saveRegistration(INSTANCE, r);
 
-        assertThat(store.deleteRegistration(INSTANCE, "dev-1", Ids.etag())).isFalse();
-        assertThat(store.deleteRegistration(INSTANCE, "DEV-1", r.state().etag())).isTrue();
-        assertThat(store.registration(INSTANCE, "dev-1")).isEmpty();
-        assertThat(store.deleteRegistration(INSTANCE, "dev-1", null)).isFalse();
+        assertThat(store.registrations().deleteRegistration(INSTANCE, "dev-1", Ids.etag())).isFalse();
+        assertThat(store.registrations().deleteRegistration(INSTANCE, "DEV-1", r.state().etag())).isTrue();
+        assertThat(store.registrations().registration(INSTANCE, "dev-1")).isEmpty();
+        assertThat(store.registrations().deleteRegistration(INSTANCE, "dev-1", null)).isFalse();
 
-        store.saveRegistration(INSTANCE, r);
-        assertThat(store.deleteRegistration(INSTANCE, "Dev-1", null)).isTrue();
+        store.registrations().saveRegistration(INSTANCE, r);
+        assertThat(store.registrations().deleteRegistration(INSTANCE, "Dev-1", null)).isTrue();
     }
 
     @Test
     void aGroupsRecordsArePagedByLowerCasedId() {
         for (String id : List.of("d3", "D1", "d5", "d2", "D4")) {
-            store.saveRegistration(INSTANCE, registration(id, "Group-A"));
+            store.registrations().saveRegistration(INSTANCE, registration(id, "Group-A"));
         }
-        store.saveRegistration(INSTANCE, registration("d0", "group-b"));
-        store.saveRegistration(INSTANCE, registration("d00", null));
-        store.saveRegistration(OTHER_INSTANCE, registration("d1", "group-a"));
+        store.registrations().saveRegistration(INSTANCE, registration("d0", "group-b"));
+        store.registrations().saveRegistration(INSTANCE, registration("d00", null));
+        store.registrations().saveRegistration(OTHER_INSTANCE, registration("d1", "group-a"));
 
-        assertThat(registrationIds(store.registrationsOfGroup(INSTANCE, "GROUP-A", null, 2))).containsExactly("D1", "d2");
-        store.deleteRegistration(INSTANCE, "d3", null);
-        store.saveRegistration(INSTANCE, registration("d2b", "group-a"));
-        assertThat(registrationIds(store.registrationsOfGroup(INSTANCE, "group-a", "D2", 2)))
+        assertThat(registrationIds(store.registrations().registrationsOfGroup(INSTANCE, "GROUP-A", null, 2))).containsExactly("D1", "d2");
+        store.registrations().deleteRegistration(INSTANCE, "d3", null);
+        store.registrations().saveRegistration(INSTANCE, registration("d2b", "group-a"));
+        assertThat(registrationIds(store.registrations().registrationsOfGroup(INSTANCE, "group-a", "D2", 2)))
                 .containsExactly("d2b", "D4");
-        assertThat(registrationIds(store.registrationsOfGroup(INSTANCE, "group-a", "d4", 2))).containsExactly("d5");
-        assertThat(store.registrationsOfGroup(INSTANCE, "group-a", "d5", 2)).isEmpty();
-        assertThat(store.registrationsOfGroup(INSTANCE, "group-c", null, 2)).isEmpty();
+        assertThat(registrationIds(store.registrations().registrationsOfGroup(INSTANCE, "group-a", "d4", 2))).containsExactly("d5");
+        assertThat(store.registrations().registrationsOfGroup(INSTANCE, "group-a", "d5", 2)).isEmpty();
+        assertThat(store.registrations().registrationsOfGroup(INSTANCE, "group-c", null, 2)).isEmpty();
     }
 
     @Test
     void deletingAnIndividualEnrollmentsRecordsSparesGroupRecords() {
-        store.saveRegistration(INSTANCE, registration("solo", null));
-        store.saveRegistration(INSTANCE, registration("grouped", "group-a"));
+        store.registrations().saveRegistration(INSTANCE, registration("solo", null));
+        store.registrations().saveRegistration(INSTANCE, registration("grouped", "group-a"));
 
-        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "GROUPED", false)).isZero();
-        assertThat(store.registration(INSTANCE, "grouped")).isPresent();
-        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "SOLO", false)).isEqualTo(1);
-        assertThat(store.registration(INSTANCE, "solo")).isEmpty();
-        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "solo", false)).isZero();
+        assertThat(store.registrations().deleteRegistrationsOfEnrollment(INSTANCE, "GROUPED", false)).isZero();
+        assertThat(store.registrations().registration(INSTANCE, "grouped")).isPresent();
+        assertThat(store.registrations().deleteRegistrationsOfEnrollment(INSTANCE, "SOLO", false)).isEqualTo(1);
+        assertThat(store.registrations().registration(INSTANCE, "solo")).isEmpty();
+        assertThat(store.registrations().deleteRegistrationsOfEnrollment(INSTANCE, "solo", false)).isZero();
     }
 
     @Test
     void deletingAGroupsRecordsRemovesAllOfThatGroupOnly() {
         for (String id : List.of("a1", "a2", "a3")) {
-            store.saveRegistration(INSTANCE, registration(id, "Group-A"));
+            store.registrations().saveRegistration(INSTANCE, registration(id, "Group-A"));
         }
-        store.saveRegistration(INSTANCE, registration("b1", "group-b"));
-        store.saveRegistration(INSTANCE, registration("group-a", null));
-        store.saveRegistration(OTHER_INSTANCE, registration("a1", "group-a"));
+        store.registrations().saveRegistration(INSTANCE, registration("b1", "group-b"));
+        store.registrations().saveRegistration(INSTANCE, registration("group-a", null));
+        store.registrations().saveRegistration(OTHER_INSTANCE, registration("a1", "group-a"));
 
-        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "GROUP-A", true)).isEqualTo(3);
-        assertThat(store.registrationsOfGroup(INSTANCE, "group-a", null, 10)).isEmpty();
-        assertThat(store.registration(INSTANCE, "b1")).isPresent();
-        assertThat(store.registration(INSTANCE, "group-a")).as("individual record named like the group").isPresent();
-        assertThat(store.registration(OTHER_INSTANCE, "a1")).isPresent();
-        assertThat(store.deleteRegistrationsOfEnrollment(INSTANCE, "group-a", true)).isZero();
+        assertThat(store.registrations().deleteRegistrationsOfEnrollment(INSTANCE, "GROUP-A", true)).isEqualTo(3);
+        assertThat(store.registrations().registrationsOfGroup(INSTANCE, "group-a", null, 10)).isEmpty();
+        assertThat(store.registrations().registration(INSTANCE, "b1")).isPresent();
+        assertThat(store.registrations().registration(INSTANCE, "group-a")).as("individual record named like the group").isPresent();
+        assertThat(store.registrations().registration(OTHER_INSTANCE, "a1")).isPresent();
+        assertThat(store.registrations().deleteRegistrationsOfEnrollment(INSTANCE, "group-a", true)).isZero();
     }
 
     // ---- operations ------------------------------------------------------------------------------------------
@@ -1045,22 +1045,22 @@ abstract class StoreContractTest {
     @Test
     void aSavedOperationIsReturnedAsStored() {
         RegistrationOperation op = succeeded("5.0000018f00000000.op-1", "Dev-1", micros(Instant.now()));
-        store.saveOperation(INSTANCE, op);
+        store.operations().saveOperation(INSTANCE, op);
 
-        assertThat(store.operation(INSTANCE, op.operationId())).contains(op);
-        assertThat(store.operation(INSTANCE, "5.0000018f00000000.op-2")).isEmpty();
-        assertThat(store.operation(OTHER_INSTANCE, op.operationId())).isEmpty();
+        assertThat(store.operations().operation(INSTANCE, op.operationId())).contains(op);
+        assertThat(store.operations().operation(INSTANCE, "5.0000018f00000000.op-2")).isEmpty();
+        assertThat(store.operations().operation(OTHER_INSTANCE, op.operationId())).isEmpty();
     }
 
     @Test
     void savingAnOperationAgainReplacesIt() {
         Instant t = micros(Instant.parse("2024-05-01T10:00:00.123456Z"));
-        store.saveOperation(INSTANCE, succeeded("op-1", "dev-1", t));
+        store.operations().saveOperation(INSTANCE, succeeded("op-1", "dev-1", t));
         RegistrationOperation failure = failed("op-1", "dev-1", t, "the SAS token expired");
-        store.saveOperation(INSTANCE, failure);
+        store.operations().saveOperation(INSTANCE, failure);
 
-        assertThat(store.operation(INSTANCE, "op-1")).contains(failure);
-        assertThat(store.failedOperations(INSTANCE, "dev-1", 10)).containsExactly(failure);
+        assertThat(store.operations().operation(INSTANCE, "op-1")).contains(failure);
+        assertThat(store.operations().failedOperations(INSTANCE, "dev-1", 10)).containsExactly(failure);
     }
 
     @Test
@@ -1069,17 +1069,17 @@ abstract class StoreContractTest {
         RegistrationOperation oldest = failed("op-1", "Dev-1", t0, "bad key");
         RegistrationOperation middle = failed("op-2", "dev-1", t0.plusSeconds(60), "expired");
         RegistrationOperation newest = failed("op-3", "DEV-1", t0.plusSeconds(120), "wrong resource");
-        store.saveOperation(INSTANCE, middle);
-        store.saveOperation(INSTANCE, newest);
-        store.saveOperation(INSTANCE, oldest);
-        store.saveOperation(INSTANCE, succeeded("op-4", "dev-1", t0.plusSeconds(180)));
-        store.saveOperation(INSTANCE, failed("op-5", "dev-2", t0.plusSeconds(240), "other device"));
-        store.saveOperation(OTHER_INSTANCE, failed("op-6", "dev-1", t0.plusSeconds(300), "other instance"));
+        store.operations().saveOperation(INSTANCE, middle);
+        store.operations().saveOperation(INSTANCE, newest);
+        store.operations().saveOperation(INSTANCE, oldest);
+        store.operations().saveOperation(INSTANCE, succeeded("op-4", "dev-1", t0.plusSeconds(180)));
+        store.operations().saveOperation(INSTANCE, failed("op-5", "dev-2", t0.plusSeconds(240), "other device"));
+        store.operations().saveOperation(OTHER_INSTANCE, failed("op-6", "dev-1", t0.plusSeconds(300), "other instance"));
 
-        assertThat(store.failedOperations(INSTANCE, "dev-1", 10)).containsExactly(newest, middle, oldest);
-        assertThat(store.failedOperations(INSTANCE, "Dev-1", 2)).containsExactly(newest, middle);
-        assertThat(store.failedOperations(INSTANCE, "dev-1", 0)).isEmpty();
-        assertThat(store.failedOperations(INSTANCE, "dev-9", 10)).isEmpty();
+        assertThat(store.operations().failedOperations(INSTANCE, "dev-1", 10)).containsExactly(newest, middle, oldest);
+        assertThat(store.operations().failedOperations(INSTANCE, "Dev-1", 2)).containsExactly(newest, middle);
+        assertThat(store.operations().failedOperations(INSTANCE, "dev-1", 0)).isEmpty();
+        assertThat(store.operations().failedOperations(INSTANCE, "dev-9", 10)).isEmpty();
     }
 
     @Test
@@ -1088,8 +1088,8 @@ abstract class StoreContractTest {
         RegistrationOperation disabled = new RegistrationOperation("op-d", "dev-1",
                 new RegistrationOperationStatus("op-d", DeviceRegistrationState.DISABLED,
                         null), null, t);
-        store.saveOperation(INSTANCE, disabled);
-        assertThat(store.failedOperations(INSTANCE, "dev-1", 10)).containsExactly(disabled);
+        store.operations().saveOperation(INSTANCE, disabled);
+        assertThat(store.operations().failedOperations(INSTANCE, "dev-1", 10)).containsExactly(disabled);
     }
 
     // ---- linked hubs -----------------------------------------------------------------------------------------
@@ -1098,70 +1098,70 @@ abstract class StoreContractTest {
     void savedHubsAreListedByHostName() {
         LinkedHub b = linkedHub("b-hub.azure-devices.net", 2);
         LinkedHub a = linkedHub("A-Hub.azure-devices.net", 1);
-        store.saveLinkedHub(INSTANCE, b);
-        store.saveLinkedHub(INSTANCE, a);
-        store.saveLinkedHub(OTHER_INSTANCE, linkedHub("c-hub.azure-devices.net", 1));
+        store.linkedHubs().saveLinkedHub(INSTANCE, b);
+        store.linkedHubs().saveLinkedHub(INSTANCE, a);
+        store.linkedHubs().saveLinkedHub(OTHER_INSTANCE, linkedHub("c-hub.azure-devices.net", 1));
 
-        assertThat(store.linkedHubs(INSTANCE)).containsExactly(a, b);
-        assertThat(store.linkedHubs("nobody")).isEmpty();
+        assertThat(store.linkedHubs().linkedHubs(INSTANCE)).containsExactly(a, b);
+        assertThat(store.linkedHubs().linkedHubs("nobody")).isEmpty();
     }
 
     @Test
     void savingTheSameHostInAnyCaseReplacesTheLink() {
-        store.saveLinkedHub(INSTANCE, linkedHub("hub.azure-devices.net", 1));
+        store.linkedHubs().saveLinkedHub(INSTANCE, linkedHub("hub.azure-devices.net", 1));
         LinkedHub updated = new LinkedHub("HUB.azure-devices.net", "HostName=HUB.azure-devices.net;x=y", 5, false);
-        store.saveLinkedHub(INSTANCE, updated);
+        store.linkedHubs().saveLinkedHub(INSTANCE, updated);
 
-        assertThat(store.linkedHubs(INSTANCE)).containsExactly(updated);
+        assertThat(store.linkedHubs().linkedHubs(INSTANCE)).containsExactly(updated);
     }
 
     @Test
     void removeReportsWhetherALinkWasThere() {
-        store.saveLinkedHub(INSTANCE, linkedHub("hub.azure-devices.net", 1));
+        store.linkedHubs().saveLinkedHub(INSTANCE, linkedHub("hub.azure-devices.net", 1));
 
-        assertThat(store.removeLinkedHub(OTHER_INSTANCE, "hub.azure-devices.net")).isFalse();
-        assertThat(store.removeLinkedHub(INSTANCE, "Hub.Azure-Devices.net")).isTrue();
-        assertThat(store.removeLinkedHub(INSTANCE, "hub.azure-devices.net")).isFalse();
-        assertThat(store.linkedHubs(INSTANCE)).isEmpty();
+        assertThat(store.linkedHubs().removeLinkedHub(OTHER_INSTANCE, "hub.azure-devices.net")).isFalse();
+        assertThat(store.linkedHubs().removeLinkedHub(INSTANCE, "Hub.Azure-Devices.net")).isTrue();
+        assertThat(store.linkedHubs().removeLinkedHub(INSTANCE, "hub.azure-devices.net")).isFalse();
+        assertThat(store.linkedHubs().linkedHubs(INSTANCE)).isEmpty();
     }
 
     // ---- usage -----------------------------------------------------------------------------------------------
 
     @Test
     void usageAddedToOneMinuteAccumulates() {
-        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 3);
-        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 4);
-        store.addUsage(INSTANCE, OperationKind.FAILED_REGISTRATION, MINUTE, 1);
+        store.usage().addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 3);
+        store.usage().addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 4);
+        store.usage().addUsage(INSTANCE, OperationKind.FAILED_REGISTRATION, MINUTE, 1);
 
-        assertThat(store.usageSince(INSTANCE, MINUTE)).isEqualTo(Map.of(
+        assertThat(store.usage().usageSince(INSTANCE, MINUTE)).isEqualTo(Map.of(
                 OperationKind.REGISTRATION, 7L, OperationKind.FAILED_REGISTRATION, 1L));
     }
 
     @Test
     void usageSinceSumsOnlyMinutesFromThatTimeOn() {
-        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.minusSeconds(120), 100);
-        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 2);
-        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.plusSeconds(60), 5);
-        store.addUsage(INSTANCE, OperationKind.ENROLLMENT_CREATE, MINUTE.plusSeconds(3600), 1);
-        store.addUsage(OTHER_INSTANCE, OperationKind.REGISTRATION, MINUTE, 1000);
+        store.usage().addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.minusSeconds(120), 100);
+        store.usage().addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 2);
+        store.usage().addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.plusSeconds(60), 5);
+        store.usage().addUsage(INSTANCE, OperationKind.ENROLLMENT_CREATE, MINUTE.plusSeconds(3600), 1);
+        store.usage().addUsage(OTHER_INSTANCE, OperationKind.REGISTRATION, MINUTE, 1000);
 
-        assertThat(store.usageSince(INSTANCE, MINUTE)).isEqualTo(Map.of(
+        assertThat(store.usage().usageSince(INSTANCE, MINUTE)).isEqualTo(Map.of(
                 OperationKind.REGISTRATION, 7L, OperationKind.ENROLLMENT_CREATE, 1L));
-        assertThat(store.usageSince(INSTANCE, MINUTE.plusSeconds(61)))
+        assertThat(store.usage().usageSince(INSTANCE, MINUTE.plusSeconds(61)))
                 .isEqualTo(Map.of(OperationKind.ENROLLMENT_CREATE, 1L));
-        assertThat(store.usageSince(INSTANCE, MINUTE.plusSeconds(7200))).isEmpty();
-        assertThat(store.usageSince("nobody", MINUTE)).isEmpty();
+        assertThat(store.usage().usageSince(INSTANCE, MINUTE.plusSeconds(7200))).isEmpty();
+        assertThat(store.usage().usageSince("nobody", MINUTE)).isEmpty();
     }
 
     @Test
     void concurrentUsageAdditionsAreAllCounted() throws Exception {
         concurrently(i -> {
             for (int n = 0; n < 25; n++) {
-                store.addUsage(INSTANCE, OperationKind.RE_REGISTRATION, MINUTE, 2);
+                store.usage().addUsage(INSTANCE, OperationKind.RE_REGISTRATION, MINUTE, 2);
             }
             return null;
         });
-        assertThat(store.usageSince(INSTANCE, MINUTE)).containsEntry(OperationKind.RE_REGISTRATION, THREADS * 25 * 2L);
+        assertThat(store.usage().usageSince(INSTANCE, MINUTE)).containsEntry(OperationKind.RE_REGISTRATION, THREADS * 25 * 2L);
     }
 
     // ---- built-in hubs ---------------------------------------------------------------------------------------
@@ -1170,48 +1170,48 @@ abstract class StoreContractTest {
     void builtInHubsAreCreatedOncePerHostName() {
         var b = builtInHub("b.hub.local");
         var a = builtInHub("A.hub.local");
-        assertThat(store.createBuiltInHub(b)).isTrue();
-        assertThat(store.createBuiltInHub(a)).isTrue();
-        assertThat(store.createBuiltInHub(builtInHub("B.HUB.local"))).isFalse();
+        assertThat(store.hubs().createBuiltInHub(b)).isTrue();
+        assertThat(store.hubs().createBuiltInHub(a)).isTrue();
+        assertThat(store.hubs().createBuiltInHub(builtInHub("B.HUB.local"))).isFalse();
 
-        assertThat(store.builtInHubs()).containsExactly(a, b);
+        assertThat(store.hubs().builtInHubs()).containsExactly(a, b);
     }
 
     @Test
     void anInsertedDeviceComesWithItsTwin() {
         HubDevice d = device("dev-1");
         DeviceTwin t = twin("dev-1");
-        assertThat(store.insertDevice(HUB, d, t)).isTrue();
+        assertThat(store.hubs().insertDevice(HUB, d, t)).isTrue();
 
-        assertThat(store.device(HUB, "dev-1")).contains(d);
-        assertThat(store.twin(HUB, "dev-1")).contains(t);
-        assertThat(store.device(HUB.toUpperCase(Locale.ROOT), "dev-1")).as("hub host is case-insensitive").contains(d);
-        assertThat(store.device("other.hub.local", "dev-1")).isEmpty();
-        assertThat(store.twin("other.hub.local", "dev-1")).isEmpty();
+        assertThat(store.hubs().device(HUB, "dev-1")).contains(d);
+        assertThat(store.hubs().twin(HUB, "dev-1")).contains(t);
+        assertThat(store.hubs().device(HUB.toUpperCase(Locale.ROOT), "dev-1")).as("hub host is case-insensitive").contains(d);
+        assertThat(store.hubs().device("other.hub.local", "dev-1")).isEmpty();
+        assertThat(store.hubs().twin("other.hub.local", "dev-1")).isEmpty();
     }
 
     @Test
     void deviceIdsAreCaseSensitive() {
         HubDevice lower = device("dev-1");
         HubDevice upper = device("DEV-1");
-        assertThat(store.insertDevice(HUB, lower, twin("dev-1"))).isTrue();
-        assertThat(store.insertDevice(HUB, upper, twin("DEV-1"))).isTrue();
+        assertThat(store.hubs().insertDevice(HUB, lower, twin("dev-1"))).isTrue();
+        assertThat(store.hubs().insertDevice(HUB, upper, twin("DEV-1"))).isTrue();
 
-        assertThat(store.device(HUB, "dev-1")).contains(lower);
-        assertThat(store.device(HUB, "DEV-1")).contains(upper);
-        assertThat(store.device(HUB, "Dev-1")).isEmpty();
-        assertThat(store.deviceCount(HUB)).isEqualTo(2);
+        assertThat(store.hubs().device(HUB, "dev-1")).contains(lower);
+        assertThat(store.hubs().device(HUB, "DEV-1")).contains(upper);
+        assertThat(store.hubs().device(HUB, "Dev-1")).isEmpty();
+        assertThat(store.hubs().deviceCount(HUB)).isEqualTo(2);
     }
 
     @Test
     void aDuplicateDeviceIsRefusedAndLeavesTheFirstTwinAlone() {
         DeviceTwin t = twin("dev-1");
-        store.insertDevice(HUB, device("dev-1"), t);
+        store.hubs().insertDevice(HUB, device("dev-1"), t);
         for (int i = 0; i < 30; i++) {
-            assertThat(store.insertDevice(HUB, device("dev-1"), twin("dev-1"))).isFalse();
+            assertThat(store.hubs().insertDevice(HUB, device("dev-1"), twin("dev-1"))).isFalse();
         }
-        assertThat(store.twin(HUB, "dev-1")).contains(t);
-        assertThat(store.insertDevice(HUB, device("dev-2"), twin("dev-2"))).as("connections still usable").isTrue();
+        assertThat(store.hubs().twin(HUB, "dev-1")).contains(t);
+        assertThat(store.hubs().insertDevice(HUB, device("dev-2"), twin("dev-2"))).as("connections still usable").isTrue();
     }
 
     @Test
@@ -1220,87 +1220,87 @@ abstract class StoreContractTest {
             s.executeUpdate("INSERT INTO hub_twins (hub_key, device_id, version, etag, doc)"
                     + " VALUES ('" + HUB + "', 'orphan', 1, 'e', '{}')");
         }
-        assertThat(store.insertDevice(HUB, device("orphan"), twin("orphan"))).isFalse();
-        assertThat(store.device(HUB, "orphan")).as("rolled back with the twin").isEmpty();
+        assertThat(store.hubs().insertDevice(HUB, device("orphan"), twin("orphan"))).isFalse();
+        assertThat(store.hubs().device(HUB, "orphan")).as("rolled back with the twin").isEmpty();
     }
 
     @Test
     void concurrentInsertsOfOneDeviceLetExactlyOneWin() throws Exception {
-        List<Boolean> results = concurrently(i -> store.insertDevice(HUB, device("racer"), twin("racer")));
+        List<Boolean> results = concurrently(i -> store.hubs().insertDevice(HUB, device("racer"), twin("racer")));
         assertThat(results).filteredOn(r -> r).hasSize(1);
-        assertThat(store.deviceCount(HUB)).isEqualTo(1);
+        assertThat(store.hubs().deviceCount(HUB)).isEqualTo(1);
     }
 
     @Test
     void replaceDeviceSwapsOnlyOnTheExpectedEtag() {
         HubDevice v1 = device("dev-1");
-        store.insertDevice(HUB, v1, twin("dev-1"));
+        store.hubs().insertDevice(HUB, v1, twin("dev-1"));
         HubDevice v2 = device("dev-1");
 
-        assertThat(store.replaceDevice(HUB, v2, Ids.etag())).isFalse();
-        assertThat(store.replaceDevice(HUB, device("DEV-1"), v1.etag())).as("other case is another device").isFalse();
-        assertThat(store.replaceDevice(HUB, v2, v1.etag())).isTrue();
-        assertThat(store.device(HUB, "dev-1")).contains(v2);
-        assertThat(store.replaceDevice(HUB, device("dev-1"), v1.etag())).as("stale").isFalse();
-        assertThat(store.replaceDevice(HUB, device("ghost"), v1.etag())).isFalse();
+        assertThat(store.hubs().replaceDevice(HUB, v2, Ids.etag())).isFalse();
+        assertThat(store.hubs().replaceDevice(HUB, device("DEV-1"), v1.etag())).as("other case is another device").isFalse();
+        assertThat(store.hubs().replaceDevice(HUB, v2, v1.etag())).isTrue();
+        assertThat(store.hubs().device(HUB, "dev-1")).contains(v2);
+        assertThat(store.hubs().replaceDevice(HUB, device("dev-1"), v1.etag())).as("stale").isFalse();
+        assertThat(store.hubs().replaceDevice(HUB, device("ghost"), v1.etag())).isFalse();
     }
 
     @Test
     void deleteDeviceRemovesTheTwinAndHonoursTheEtag() {
         HubDevice d = device("dev-1");
-        store.insertDevice(HUB, d, twin("dev-1"));
+        store.hubs().insertDevice(HUB, d, twin("dev-1"));
 
-        assertThat(store.deleteDevice(HUB, "dev-1", Ids.etag())).isFalse();
-        assertThat(store.twin(HUB, "dev-1")).isPresent();
-        assertThat(store.deleteDevice(HUB, "DEV-1", null)).isFalse();
-        assertThat(store.deleteDevice(HUB, "dev-1", d.etag())).isTrue();
-        assertThat(store.device(HUB, "dev-1")).isEmpty();
-        assertThat(store.twin(HUB, "dev-1")).isEmpty();
-        assertThat(store.deleteDevice(HUB, "dev-1", null)).isFalse();
+        assertThat(store.hubs().deleteDevice(HUB, "dev-1", Ids.etag())).isFalse();
+        assertThat(store.hubs().twin(HUB, "dev-1")).isPresent();
+        assertThat(store.hubs().deleteDevice(HUB, "DEV-1", null)).isFalse();
+        assertThat(store.hubs().deleteDevice(HUB, "dev-1", d.etag())).isTrue();
+        assertThat(store.hubs().device(HUB, "dev-1")).isEmpty();
+        assertThat(store.hubs().twin(HUB, "dev-1")).isEmpty();
+        assertThat(store.hubs().deleteDevice(HUB, "dev-1", null)).isFalse();
 
-        assertThat(store.insertDevice(HUB, device("dev-1"), twin("dev-1"))).as("the ID is free again").isTrue();
-        assertThat(store.deleteDevice(HUB, "dev-1", null)).isTrue();
-        assertThat(store.twin(HUB, "dev-1")).isEmpty();
+        assertThat(store.hubs().insertDevice(HUB, device("dev-1"), twin("dev-1"))).as("the ID is free again").isTrue();
+        assertThat(store.hubs().deleteDevice(HUB, "dev-1", null)).isTrue();
+        assertThat(store.hubs().twin(HUB, "dev-1")).isEmpty();
     }
 
     @Test
     void twinsAreSwappedOnTheirVersion() {
         DeviceTwin v1 = twin("dev-1");
-        store.insertDevice(HUB, device("dev-1"), v1);
+        store.hubs().insertDevice(HUB, device("dev-1"), v1);
         DeviceTwin v2 = nextTwin(v1, "temperature", 21);
 
-        assertThat(store.replaceTwin(HUB, v2, v1.version() + 5)).isFalse();
-        assertThat(store.replaceTwin(HUB, v2, v1.version())).isTrue();
-        assertThat(store.twin(HUB, "dev-1")).contains(v2);
+        assertThat(store.hubs().replaceTwin(HUB, v2, v1.version() + 5)).isFalse();
+        assertThat(store.hubs().replaceTwin(HUB, v2, v1.version())).isTrue();
+        assertThat(store.hubs().twin(HUB, "dev-1")).contains(v2);
 
         DeviceTwin stale = nextTwin(v1, "temperature", 99);
-        assertThat(store.replaceTwin(HUB, stale, v1.version())).as("stale version").isFalse();
-        assertThat(store.twin(HUB, "dev-1")).contains(v2);
-        assertThat(store.replaceTwin(HUB, twin("ghost"), 1)).isFalse();
+        assertThat(store.hubs().replaceTwin(HUB, stale, v1.version())).as("stale version").isFalse();
+        assertThat(store.hubs().twin(HUB, "dev-1")).contains(v2);
+        assertThat(store.hubs().replaceTwin(HUB, twin("ghost"), 1)).isFalse();
     }
 
     @Test
     void concurrentTwinSwapsOnOneVersionLetExactlyOneWin() throws Exception {
         DeviceTwin v1 = twin("dev-1");
-        store.insertDevice(HUB, device("dev-1"), v1);
-        List<Boolean> results = concurrently(i -> store.replaceTwin(HUB, nextTwin(v1, "writer", i), v1.version()));
+        store.hubs().insertDevice(HUB, device("dev-1"), v1);
+        List<Boolean> results = concurrently(i -> store.hubs().replaceTwin(HUB, nextTwin(v1, "writer", i), v1.version()));
 
         assertThat(results).filteredOn(r -> r).hasSize(1);
-        assertThat(store.twin(HUB, "dev-1").orElseThrow().version()).isEqualTo(v1.version() + 1);
+        assertThat(store.hubs().twin(HUB, "dev-1").orElseThrow().version()).isEqualTo(v1.version() + 1);
     }
 
     @Test
     void deviceCountCountsOneHub() {
-        assertThat(store.deviceCount(HUB)).isZero();
+        assertThat(store.hubs().deviceCount(HUB)).isZero();
         for (int i = 0; i < 5; i++) {
-            store.insertDevice(HUB, device("d" + i), twin("d" + i));
+            store.hubs().insertDevice(HUB, device("d" + i), twin("d" + i));
         }
-        store.insertDevice("other.hub.local", device("x"), twin("x"));
-        store.deleteDevice(HUB, "d0", null);
+        store.hubs().insertDevice("other.hub.local", device("x"), twin("x"));
+        store.hubs().deleteDevice(HUB, "d0", null);
 
-        assertThat(store.deviceCount(HUB)).isEqualTo(4);
-        assertThat(store.deviceCount(HUB.toUpperCase(Locale.ROOT))).isEqualTo(4);
-        assertThat(store.deviceCount("other.hub.local")).isEqualTo(1);
+        assertThat(store.hubs().deviceCount(HUB)).isEqualTo(4);
+        assertThat(store.hubs().deviceCount(HUB.toUpperCase(Locale.ROOT))).isEqualTo(4);
+        assertThat(store.hubs().deviceCount("other.hub.local")).isEqualTo(1);
     }
 
     // ---- CA certificates of instances (X.509) ------------------------------------------------------------
@@ -1315,37 +1315,37 @@ abstract class StoreContractTest {
     @Test
     void caCertificatesAreKeptPerInstanceUnderCaseInsensitiveNames() {
         CaCertificate root = caCertificate("Fleet-Root", "e1", false, "0A1B2C");
-        assertThat(store.insertCertificate(INSTANCE, root)).isTrue();
-        assertThat(store.insertCertificate(INSTANCE, caCertificate("fleet-root", "e9", true, null))).isFalse();
-        assertThat(store.certificate(INSTANCE, "FLEET-ROOT")).contains(root);
-        assertThat(store.certificate(OTHER_INSTANCE, "fleet-root")).isEmpty();
-        assertThat(store.certificate(INSTANCE, "fleet-root").orElseThrow().isVerified()).isFalse();
-        store.insertCertificate(INSTANCE, caCertificate("b-intermediate", "e2", true, null));
-        store.insertCertificate(OTHER_INSTANCE, caCertificate("other", "e3", true, null));
-        assertThat(store.certificates(INSTANCE)).extracting(CaCertificate::name)
+        assertThat(store.certificates().insertCertificate(INSTANCE, root)).isTrue();
+        assertThat(store.certificates().insertCertificate(INSTANCE, caCertificate("fleet-root", "e9", true, null))).isFalse();
+        assertThat(store.certificates().certificate(INSTANCE, "FLEET-ROOT")).contains(root);
+        assertThat(store.certificates().certificate(OTHER_INSTANCE, "fleet-root")).isEmpty();
+        assertThat(store.certificates().certificate(INSTANCE, "fleet-root").orElseThrow().isVerified()).isFalse();
+        store.certificates().insertCertificate(INSTANCE, caCertificate("b-intermediate", "e2", true, null));
+        store.certificates().insertCertificate(OTHER_INSTANCE, caCertificate("other", "e3", true, null));
+        assertThat(store.certificates().certificates(INSTANCE)).extracting(CaCertificate::name)
                 .containsExactly("b-intermediate", "Fleet-Root");
     }
 
     @Test
     void caCertificatesAreSwappedAndDeletedOnTheirEtag() {
-        store.insertCertificate(INSTANCE, caCertificate("root", "e1", false, "CODE"));
+        store.certificates().insertCertificate(INSTANCE, caCertificate("root", "e1", false, "CODE"));
         CaCertificate verified = caCertificate("root", "e2", true, null);
-        assertThat(store.replaceCertificate(INSTANCE, verified, "stale")).isFalse();
-        assertThat(store.replaceCertificate(INSTANCE, verified, "e1")).isTrue();
-        assertThat(store.certificate(INSTANCE, "root")).contains(verified);
-        assertThat(store.replaceCertificate(INSTANCE, caCertificate("ghost", "e1", true, null), "e1")).isFalse();
-        assertThat(store.deleteCertificate(INSTANCE, "root", "e1")).isFalse();
-        assertThat(store.deleteCertificate(INSTANCE, "ROOT", "e2")).isTrue();
-        assertThat(store.deleteCertificate(INSTANCE, "root", null)).isFalse();
-        store.insertCertificate(INSTANCE, caCertificate("again", "e5", false, null));
-        assertThat(store.deleteCertificate(INSTANCE, "again", null)).isTrue();
-        assertThat(store.certificates(INSTANCE)).isEmpty();
+        assertThat(store.certificates().replaceCertificate(INSTANCE, verified, "stale")).isFalse();
+        assertThat(store.certificates().replaceCertificate(INSTANCE, verified, "e1")).isTrue();
+        assertThat(store.certificates().certificate(INSTANCE, "root")).contains(verified);
+        assertThat(store.certificates().replaceCertificate(INSTANCE, caCertificate("ghost", "e1", true, null), "e1")).isFalse();
+        assertThat(store.certificates().deleteCertificate(INSTANCE, "root", "e1")).isFalse();
+        assertThat(store.certificates().deleteCertificate(INSTANCE, "ROOT", "e2")).isTrue();
+        assertThat(store.certificates().deleteCertificate(INSTANCE, "root", null)).isFalse();
+        store.certificates().insertCertificate(INSTANCE, caCertificate("again", "e5", false, null));
+        assertThat(store.certificates().deleteCertificate(INSTANCE, "again", null)).isTrue();
+        assertThat(store.certificates().certificates(INSTANCE)).isEmpty();
     }
 
     @Test
     void concurrentCaCertificateSwapsOnOneEtagLetExactlyOneWin() throws Exception {
-        store.insertCertificate(INSTANCE, caCertificate("root", "e0", false, null));
-        List<Boolean> results = concurrently(i -> store.replaceCertificate(INSTANCE,
+        store.certificates().insertCertificate(INSTANCE, caCertificate("root", "e0", false, null));
+        List<Boolean> results = concurrently(i -> store.certificates().replaceCertificate(INSTANCE,
                 caCertificate("root", "w" + i, true, null), "e0"));
         assertThat(results).filteredOn(r -> r).hasSize(1);
     }
@@ -1354,16 +1354,16 @@ abstract class StoreContractTest {
     void hubsTrustCaCertificatesOncePerThumbprint() {
         TrustedCertificate a = new TrustedCertificate("AA".repeat(32), "CN=a", "PEM-A", "2024-05-01T10:00:00Z");
         TrustedCertificate b = new TrustedCertificate("BB".repeat(32), "CN=b", "PEM-B", "2024-05-01T10:00:01Z");
-        assertThat(store.trustedCertificates(HUB)).isEmpty();
-        assertThat(store.addTrustedCertificate(HUB, a)).isTrue();
-        assertThat(store.addTrustedCertificate(HUB.toUpperCase(Locale.ROOT), a)).isFalse();
-        assertThat(store.addTrustedCertificate(HUB, b)).isTrue();
-        assertThat(store.addTrustedCertificate("other.hub.local", b)).isTrue();
-        assertThat(store.trustedCertificates(HUB)).containsExactly(a, b);
-        assertThat(store.removeTrustedCertificate(HUB, a.sha256Thumbprint())).isTrue();
-        assertThat(store.removeTrustedCertificate(HUB, a.sha256Thumbprint())).isFalse();
-        assertThat(store.trustedCertificates(HUB)).containsExactly(b);
-        assertThat(store.trustedCertificates("other.hub.local")).containsExactly(b);
+        assertThat(store.hubs().trustedCertificates(HUB)).isEmpty();
+        assertThat(store.hubs().addTrustedCertificate(HUB, a)).isTrue();
+        assertThat(store.hubs().addTrustedCertificate(HUB.toUpperCase(Locale.ROOT), a)).isFalse();
+        assertThat(store.hubs().addTrustedCertificate(HUB, b)).isTrue();
+        assertThat(store.hubs().addTrustedCertificate("other.hub.local", b)).isTrue();
+        assertThat(store.hubs().trustedCertificates(HUB)).containsExactly(a, b);
+        assertThat(store.hubs().removeTrustedCertificate(HUB, a.sha256Thumbprint())).isTrue();
+        assertThat(store.hubs().removeTrustedCertificate(HUB, a.sha256Thumbprint())).isFalse();
+        assertThat(store.hubs().trustedCertificates(HUB)).containsExactly(b);
+        assertThat(store.hubs().trustedCertificates("other.hub.local")).containsExactly(b);
     }
 
     // ---- instance settings, policies and deletion -------------------------------------------------------------
@@ -1371,21 +1371,21 @@ abstract class StoreContractTest {
     @Test
     void anUpdateChangesSettingsButNeverIdentityAndKeepsPolicyKeysSealed() throws SQLException {
         ProvisioningInstance created = instance(INSTANCE, "0ne00000001", "contoso.example.net");
-        store.createInstance(created);
+        store.instances().createInstance(created);
         String secret = Ids.policyKey();
         dev.muster.core.instance.SharedAccessPolicy extra = new dev.muster.core.instance.SharedAccessPolicy("ops",
                 secret, secret, java.util.EnumSet.of(dev.muster.core.instance.AccessRight.EnrollmentWrite));
 
-        ProvisioningInstance updated = store.updateInstance(INSTANCE, i -> new ProvisioningInstance("renamed",
+        ProvisioningInstance updated = store.instances().updateInstance(INSTANCE, i -> new ProvisioningInstance("renamed",
                 "0ne0000ffff", "other.example.net", "geoLatency", List.of(i.policies().get(0), extra),
                 new dev.muster.core.instance.Quotas(10, null, 500))).orElseThrow();
 
         assertThat(updated.name()).isEqualTo(INSTANCE);
         assertThat(updated.idScope()).isEqualTo("0ne00000001");
         assertThat(updated.serviceHostName()).isEqualTo("contoso.example.net");
-        assertThat(store.instanceByName(INSTANCE)).contains(updated);
+        assertThat(store.instances().instanceByName(INSTANCE)).contains(updated);
         assertThat(updated.quotas()).isEqualTo(new dev.muster.core.instance.Quotas(10, null, 500));
-        assertThat(store.updateInstance("nobody", i -> i)).isEmpty();
+        assertThat(store.instances().updateInstance("nobody", i -> i)).isEmpty();
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             ResultSet rs = s.executeQuery("SELECT policies FROM instances");
             rs.next();
@@ -1395,103 +1395,103 @@ abstract class StoreContractTest {
 
     @Test
     void concurrentPolicyChangesAreAllKept() throws Exception {
-        store.createInstance(instance(INSTANCE, "0ne00000001", "contoso.example.net"));
+        store.instances().createInstance(instance(INSTANCE, "0ne00000001", "contoso.example.net"));
 
-        concurrently(n -> store.updateInstance(INSTANCE, i -> {
+        concurrently(n -> store.instances().updateInstance(INSTANCE, i -> {
             List<dev.muster.core.instance.SharedAccessPolicy> next = new ArrayList<>(i.policies());
             next.add(new dev.muster.core.instance.SharedAccessPolicy("p" + n, Ids.policyKey(), null,
                     java.util.EnumSet.of(dev.muster.core.instance.AccessRight.EnrollmentRead)));
             return i.withPolicies(next);
         }));
 
-        assertThat(store.instanceByName(INSTANCE).orElseThrow().policies()).hasSize(2 + THREADS);
+        assertThat(store.instances().instanceByName(INSTANCE).orElseThrow().policies()).hasSize(2 + THREADS);
     }
 
     @Test
     void deletingAnInstanceRemovesAllItsDataAndNothingElse() throws SQLException {
         for (String name : List.of(INSTANCE, OTHER_INSTANCE)) {
-            store.createInstance(instance(name, name.equals(INSTANCE) ? "0ne00000001" : "0ne00000002", name + ".example.net"));
-            store.insertEnrollment(name, tagged("dev-1", x509(), "enabled", "{\"building\":\"43\"}"));
-            store.insertGroup(name, group("grp-1"));
-            store.saveRegistration(name, registration("dev-1", null));
-            store.saveOperation(name, failed("op-1", "dev-1", MINUTE, "bad key"));
-            store.saveLinkedHub(name, linkedHub(HUB, 1));
-            store.addUsage(name, OperationKind.REGISTRATION, MINUTE, 1);
-            store.addFailures(name, "unauthorized", MINUTE, 1);
-            store.tryCount(name, "registrations", MINUTE, 5);
+            store.instances().createInstance(instance(name, name.equals(INSTANCE) ? "0ne00000001" : "0ne00000002", name + ".example.net"));
+            store.enrollments().insertEnrollment(name, tagged("dev-1", x509(), "enabled", "{\"building\":\"43\"}"));
+            store.enrollments().insertGroup(name, group("grp-1"));
+            store.registrations().saveRegistration(name, registration("dev-1", null));
+            store.operations().saveOperation(name, failed("op-1", "dev-1", MINUTE, "bad key"));
+            store.linkedHubs().saveLinkedHub(name, linkedHub(HUB, 1));
+            store.usage().addUsage(name, OperationKind.REGISTRATION, MINUTE, 1);
+            store.usage().addFailures(name, "unauthorized", MINUTE, 1);
+            store.quotas().tryCount(name, "registrations", MINUTE, 5);
         }
 
-        assertThat(store.deleteInstance(INSTANCE)).isTrue();
+        assertThat(store.instances().deleteInstance(INSTANCE)).isTrue();
 
-        assertThat(store.instanceByName(INSTANCE)).isEmpty();
-        assertThat(store.enrollment(INSTANCE, "dev-1")).isEmpty();
-        assertThat(store.group(INSTANCE, "grp-1")).isEmpty();
-        assertThat(store.registration(INSTANCE, "dev-1")).isEmpty();
-        assertThat(store.operation(INSTANCE, "op-1")).isEmpty();
-        assertThat(store.linkedHubs(INSTANCE)).isEmpty();
-        assertThat(store.usageSince(INSTANCE, MINUTE)).isEmpty();
-        assertThat(store.failuresSince(INSTANCE, MINUTE)).isEmpty();
-        assertThat(store.enrollmentCount(OTHER_INSTANCE)).isEqualTo(2);
-        assertThat(store.registration(OTHER_INSTANCE, "dev-1")).isPresent();
-        assertThat(store.usageSince(OTHER_INSTANCE, MINUTE)).containsEntry(OperationKind.REGISTRATION, 1L);
+        assertThat(store.instances().instanceByName(INSTANCE)).isEmpty();
+        assertThat(store.enrollments().enrollment(INSTANCE, "dev-1")).isEmpty();
+        assertThat(store.enrollments().group(INSTANCE, "grp-1")).isEmpty();
+        assertThat(store.registrations().registration(INSTANCE, "dev-1")).isEmpty();
+        assertThat(store.operations().operation(INSTANCE, "op-1")).isEmpty();
+        assertThat(store.linkedHubs().linkedHubs(INSTANCE)).isEmpty();
+        assertThat(store.usage().usageSince(INSTANCE, MINUTE)).isEmpty();
+        assertThat(store.usage().failuresSince(INSTANCE, MINUTE)).isEmpty();
+        assertThat(store.quotas().enrollmentCount(OTHER_INSTANCE)).isEqualTo(2);
+        assertThat(store.registrations().registration(OTHER_INSTANCE, "dev-1")).isPresent();
+        assertThat(store.usage().usageSince(OTHER_INSTANCE, MINUTE)).containsEntry(OperationKind.REGISTRATION, 1L);
         assertThat(tagRows("instance = '" + INSTANCE + "'")).as("its tag index rows").isZero();
         assertThat(tagRows("instance = '" + OTHER_INSTANCE + "'")).isPositive();
-        assertThat(store.deleteInstance(INSTANCE)).isFalse();
+        assertThat(store.instances().deleteInstance(INSTANCE)).isFalse();
     }
 
     // ---- metering and quotas ---------------------------------------------------------------------------------
 
     @Test
     void usageByMinuteAndFailuresByReasonAreKeptPerInstance() {
-        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.minusSeconds(60), 9);
-        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 2);
-        store.addUsage(INSTANCE, OperationKind.ENROLLMENT_CREATE, MINUTE, 1);
-        store.addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.plusSeconds(120), 3);
-        store.addUsage(OTHER_INSTANCE, OperationKind.REGISTRATION, MINUTE, 100);
-        store.addFailures(INSTANCE, "unauthorized", MINUTE, 2);
-        store.addFailures(INSTANCE, "unauthorized", MINUTE.plusSeconds(60), 1);
-        store.addFailures(INSTANCE, "quotaExceeded", MINUTE.minusSeconds(60), 7);
+        store.usage().addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.minusSeconds(60), 9);
+        store.usage().addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE, 2);
+        store.usage().addUsage(INSTANCE, OperationKind.ENROLLMENT_CREATE, MINUTE, 1);
+        store.usage().addUsage(INSTANCE, OperationKind.REGISTRATION, MINUTE.plusSeconds(120), 3);
+        store.usage().addUsage(OTHER_INSTANCE, OperationKind.REGISTRATION, MINUTE, 100);
+        store.usage().addFailures(INSTANCE, "unauthorized", MINUTE, 2);
+        store.usage().addFailures(INSTANCE, "unauthorized", MINUTE.plusSeconds(60), 1);
+        store.usage().addFailures(INSTANCE, "quotaExceeded", MINUTE.minusSeconds(60), 7);
 
-        assertThat(store.usageByMinute(INSTANCE, MINUTE)).containsExactly(
+        assertThat(store.usage().usageByMinute(INSTANCE, MINUTE)).containsExactly(
                 new dev.muster.core.operations.UsageStore.MinuteCount(MINUTE, OperationKind.ENROLLMENT_CREATE, 1),
                 new dev.muster.core.operations.UsageStore.MinuteCount(MINUTE, OperationKind.REGISTRATION, 2),
                 new dev.muster.core.operations.UsageStore.MinuteCount(MINUTE.plusSeconds(120), OperationKind.REGISTRATION, 3));
-        assertThat(store.failuresSince(INSTANCE, MINUTE)).isEqualTo(Map.of("unauthorized", 3L));
-        assertThat(store.failuresSince(OTHER_INSTANCE, MINUTE)).isEmpty();
+        assertThat(store.usage().failuresSince(INSTANCE, MINUTE)).isEqualTo(Map.of("unauthorized", 3L));
+        assertThat(store.usage().failuresSince(OTHER_INSTANCE, MINUTE)).isEmpty();
     }
 
     @Test
     void recentFailuresOfAnInstanceAreNewestFirst() {
         RegistrationOperation a = failed("op-1", "dev-1", MINUTE, "bad key");
         RegistrationOperation b = failed("op-2", "dev-2", MINUTE.plusSeconds(5), "expired");
-        store.saveOperation(INSTANCE, a);
-        store.saveOperation(INSTANCE, b);
-        store.saveOperation(INSTANCE, succeeded("op-3", "dev-3", MINUTE.plusSeconds(10)));
-        store.saveOperation(OTHER_INSTANCE, failed("op-4", "dev-1", MINUTE.plusSeconds(20), "other"));
+        store.operations().saveOperation(INSTANCE, a);
+        store.operations().saveOperation(INSTANCE, b);
+        store.operations().saveOperation(INSTANCE, succeeded("op-3", "dev-3", MINUTE.plusSeconds(10)));
+        store.operations().saveOperation(OTHER_INSTANCE, failed("op-4", "dev-1", MINUTE.plusSeconds(20), "other"));
 
-        assertThat(store.recentFailures(INSTANCE, 10)).containsExactly(b, a);
-        assertThat(store.recentFailures(INSTANCE, 1)).containsExactly(b);
+        assertThat(store.operations().recentFailures(INSTANCE, 10)).containsExactly(b, a);
+        assertThat(store.operations().recentFailures(INSTANCE, 1)).containsExactly(b);
     }
 
     @Test
     void concurrentQuotaCountsAdmitExactlyTheLimitPerMinute() throws Exception {
         List<Long> admitted = concurrently(n -> IntStream.range(0, 10)
-                .filter(i -> store.tryCount(INSTANCE, "registrations", MINUTE, 25)).count());
+                .filter(i -> store.quotas().tryCount(INSTANCE, "registrations", MINUTE, 25)).count());
 
         assertThat(admitted.stream().mapToLong(Long::longValue).sum()).isEqualTo(25);
-        assertThat(store.tryCount(INSTANCE, "operations", MINUTE, 25)).isTrue();
-        assertThat(store.tryCount(OTHER_INSTANCE, "registrations", MINUTE, 25)).isTrue();
-        assertThat(store.tryCount(INSTANCE, "registrations", MINUTE.plusSeconds(60), 25)).isTrue();
+        assertThat(store.quotas().tryCount(INSTANCE, "operations", MINUTE, 25)).isTrue();
+        assertThat(store.quotas().tryCount(OTHER_INSTANCE, "registrations", MINUTE, 25)).isTrue();
+        assertThat(store.quotas().tryCount(INSTANCE, "registrations", MINUTE.plusSeconds(60), 25)).isTrue();
     }
 
     @Test
     void enrollmentCountAddsIndividualEnrollmentsAndGroups() {
-        store.insertEnrollment(INSTANCE, enrollment("dev-1"));
-        store.insertEnrollment(INSTANCE, enrollment("dev-2"));
-        store.insertGroup(INSTANCE, group("grp-1"));
-        store.insertEnrollment(OTHER_INSTANCE, enrollment("dev-1"));
+        store.enrollments().insertEnrollment(INSTANCE, enrollment("dev-1"));
+        store.enrollments().insertEnrollment(INSTANCE, enrollment("dev-2"));
+        store.enrollments().insertGroup(INSTANCE, group("grp-1"));
+        store.enrollments().insertEnrollment(OTHER_INSTANCE, enrollment("dev-1"));
 
-        assertThat(store.enrollmentCount(INSTANCE)).isEqualTo(3);
-        assertThat(store.enrollmentCount("nobody")).isZero();
+        assertThat(store.quotas().enrollmentCount(INSTANCE)).isEqualTo(3);
+        assertThat(store.quotas().enrollmentCount("nobody")).isZero();
     }
 }

@@ -67,53 +67,125 @@ public final class RegistrationService {
     private volatile RegistrationListener listener = RegistrationListener.NONE;
     private volatile QuotaGuard quotas;
 
-    /** No TPM keys, hashed allocation only (no latency data, no webhook client): for tools and tests. */
-    public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
-                               OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
-                               UsageMeter usage, Clock clock) {
-        this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, null,
-                new HubSelector(), new NoCertificates(), new ChainVerifier(clock));
-    }
-
-    /** @param tpmKeys derives TPM challenge and hub keys; null refuses TPM devices */
-    public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
-                               OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
-                               UsageMeter usage, Clock clock, TpmKeys tpmKeys) {
-        this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, tpmKeys,
-                new HubSelector(), new NoCertificates(), new ChainVerifier(clock));
-    }
-
-    /** @param selector chooses each device's hub by allocation policy */
-    public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
-                               OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
-                               UsageMeter usage, Clock clock, TpmKeys tpmKeys, HubSelector selector) {
-        this(instances, enrollments, registrations, operations, linkedHubs, hubClients, usage, clock, tpmKeys, selector,
-                new NoCertificates(), new ChainVerifier(clock));
-    }
-
-    /**
-     * @param tpmKeys derives TPM challenge and hub keys; null refuses TPM devices
-     * @param selector chooses each device's hub by allocation policy
-     * @param certificates the instances' CA certificates (caReferences, verified CAs for intermediate signers)
-     * @param chains validates X.509 devices' certificate chains (shared so its cache is too)
-     */
-    public RegistrationService(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
-                               OperationStore operations, LinkedHubStore linkedHubs, HubClients hubClients,
-                               UsageMeter usage, Clock clock, TpmKeys tpmKeys, HubSelector selector,
-                               CertificateStore certificates, ChainVerifier chains) {
-        this.selector = selector;
-        this.instances = instances;
-        this.enrollments = enrollments;
-        this.registrations = registrations;
-        this.operations = operations;
-        this.linkedHubs = linkedHubs;
-        this.hubClients = hubClients;
-        this.usage = usage;
-        this.clock = clock;
-        this.authenticator = new DeviceAuthenticator(enrollments, new SasVerifier(clock), tpmKeys,
+    private RegistrationService(Builder b) {
+        this.instances = Builder.required(b.instances, "instances");
+        this.enrollments = Builder.required(b.enrollments, "enrollments");
+        this.registrations = Builder.required(b.registrations, "registrations");
+        this.operations = Builder.required(b.operations, "operations");
+        this.linkedHubs = Builder.required(b.linkedHubs, "linkedHubs");
+        this.hubClients = Builder.required(b.hubClients, "hubClients");
+        this.usage = Builder.required(b.usage, "usage");
+        this.clock = Builder.required(b.clock, "clock");
+        this.selector = b.selector == null ? new HubSelector() : b.selector;
+        CertificateStore certificates = b.certificates == null ? new NoCertificates() : b.certificates;
+        ChainVerifier chains = b.chains == null ? new ChainVerifier(clock) : b.chains;
+        this.authenticator = new DeviceAuthenticator(enrollments, new SasVerifier(clock), b.tpmKeys,
                 new X509Authenticator(enrollments, certificates, chains));
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * The stores, hub clients, usage meter and clock are required; left out, the rest default to what tools and
+     * tests want: no TPM keys (TPM devices refused), hashed allocation only, no CA certificates.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Named options instead of a dozen positional ones, most of them stores of the same type in one store. */
+    public static final class Builder {
+        private InstanceStore instances;
+        private EnrollmentStore enrollments;
+        private RegistrationStore registrations;
+        private OperationStore operations;
+        private LinkedHubStore linkedHubs;
+        private HubClients hubClients;
+        private UsageMeter usage;
+        private Clock clock;
+        private TpmKeys tpmKeys;
+        private HubSelector selector;
+        private CertificateStore certificates;
+        private ChainVerifier chains;
+
+        private Builder() {
+        }
+
+        public Builder instances(InstanceStore instances) {
+            this.instances = instances;
+            return this;
+        }
+
+        public Builder enrollments(EnrollmentStore enrollments) {
+            this.enrollments = enrollments;
+            return this;
+        }
+
+        public Builder registrations(RegistrationStore registrations) {
+            this.registrations = registrations;
+            return this;
+        }
+
+        public Builder operations(OperationStore operations) {
+            this.operations = operations;
+            return this;
+        }
+
+        public Builder linkedHubs(LinkedHubStore linkedHubs) {
+            this.linkedHubs = linkedHubs;
+            return this;
+        }
+
+        public Builder hubClients(HubClients hubClients) {
+            this.hubClients = hubClients;
+            return this;
+        }
+
+        public Builder usage(UsageMeter usage) {
+            this.usage = usage;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Derives TPM challenge and hub keys; without them TPM devices are refused. */
+        public Builder tpmKeys(TpmKeys tpmKeys) {
+            this.tpmKeys = tpmKeys;
+            return this;
+        }
+
+        /** Chooses each device's hub by allocation policy; without it, hashed allocation only. */
+        public Builder selector(HubSelector selector) {
+            this.selector = selector;
+            return this;
+        }
+
+        /** The instances' CA certificates (caReferences, verified CAs for intermediate signers); default none. */
+        public Builder certificates(CertificateStore certificates) {
+            this.certificates = certificates;
+            return this;
+        }
+
+        /** Validates X.509 devices' certificate chains; pass the server's one so its cache is shared. */
+        public Builder chains(ChainVerifier chains) {
+            this.chains = chains;
+            return this;
+        }
+
+        /** @throws IllegalStateException naming the first required option left out */
+        public RegistrationService build() {
+            return new RegistrationService(this);
+        }
+
+        private static <T> T required(T value, String option) {
+            if (value == null) {
+                throw new IllegalStateException("RegistrationService needs " + option + "(...) before build()");
+            }
+            return value;
         }
     }
 
@@ -349,7 +421,7 @@ public final class RegistrationService {
         }
     }
 
-    /** For the constructor without a certificate store: no instance has CA certificates. */
+    /** For a service built without a certificate store: no instance has CA certificates. */
     private static final class NoCertificates implements CertificateStore {
         @Override public List<CaCertificate> certificates(String instance) { return List.of(); }
         @Override public Optional<CaCertificate> certificate(String instance, String name) { return Optional.empty(); }

@@ -71,9 +71,11 @@ class AllocationPoliciesTest {
         }
         return answer;
     };
-    private final RegistrationService service = new RegistrationService(store, store, store, store, store, clients,
-            usage, clock, null, new HubSelector(host -> latency.containsKey(host) ? OptionalDouble.of(latency.get(host))
-                    : OptionalDouble.empty(), webhook));
+    private final RegistrationService service = RegistrationService.builder()
+            .instances(store).enrollments(store).registrations(store).operations(store).linkedHubs(store).hubClients(clients).usage(usage).clock(clock)
+            .selector(new HubSelector(host -> latency.containsKey(host) ? OptionalDouble.of(latency.get(host))
+                    : OptionalDouble.empty(), webhook))
+            .build();
 
     @BeforeEach
     void setUp() {

@@ -38,8 +38,9 @@ class RegistrationQuotaTest {
     private final BuiltInHub builtIn = BuiltInHub.create(store, clock);
     private final QuotaGuard quotas = new QuotaGuard(store, store, clock);
     private final EnrollmentService enrollments = new EnrollmentService(store, store, store, usage, clock);
-    private final RegistrationService service = new RegistrationService(store, store, store, store, store,
-            hub -> new BuiltInHubClient(builtIn, hub.hostName()), usage, clock).limitedBy(quotas);
+    private final RegistrationService service = RegistrationService.builder().instances(store).enrollments(store).registrations(store).operations(store).linkedHubs(store)
+            .hubClients(hub -> new BuiltInHubClient(builtIn, hub.hostName())).usage(usage).clock(clock).build()
+            .limitedBy(quotas);
     private String token;
 
     @BeforeEach

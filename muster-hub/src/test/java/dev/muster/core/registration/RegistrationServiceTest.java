@@ -60,7 +60,8 @@ class RegistrationServiceTest {
             new BuiltInHubClient(builtIn, hub.hostName()));
     private final EnrollmentService enrollments = new EnrollmentService(store, store, store, usage, clock);
     private final RegistrationService service =
-            new RegistrationService(store, store, store, store, store, clients, usage, clock);
+            RegistrationService.builder().instances(store).enrollments(store).registrations(store).operations(store).linkedHubs(store)
+                    .hubClients(clients).usage(usage).clock(clock).build();
 
     @BeforeEach
     void setUp() {

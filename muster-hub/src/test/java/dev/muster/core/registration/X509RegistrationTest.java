@@ -44,9 +44,10 @@ class X509RegistrationTest {
     private final BuiltInHub builtIn = BuiltInHub.create(store, clock, chains);
     private final EnrollmentService enrollments = new EnrollmentService(store, store, store, store, usage, clock);
     private final CertificateService certificates = new CertificateService(store, store, chains, clock);
-    private final RegistrationService service = new RegistrationService(store, store, store, store, store,
-            hub -> new BuiltInHubClient(builtIn, hub.hostName()), usage, clock, null,
-            new dev.muster.core.allocation.HubSelector(), store, chains);
+    private final RegistrationService service = RegistrationService.builder()
+            .instances(store).enrollments(store).registrations(store).operations(store).linkedHubs(store)
+            .hubClients(hub -> new BuiltInHubClient(builtIn, hub.hostName())).usage(usage).clock(clock)
+            .certificates(store).chains(chains).build();
 
     private final Issued root = TestPki.root("Fleet Root");
     private final Issued intermediate = root.issueCa("Fleet Intermediate");
