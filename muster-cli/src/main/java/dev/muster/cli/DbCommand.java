@@ -2,7 +2,9 @@ package dev.muster.cli;
 
 import dev.muster.store.Database;
 import dev.muster.store.SchemaStatus;
+import dev.muster.store.SecretBox;
 import dev.muster.store.StoreException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +25,16 @@ final class DbCommand {
 
         String url() {
             return database != null ? database : Environment.database().orElseGet(() -> Database.embeddedUrl(dataDir));
+        }
+
+        /**
+         * The key serve would use, for migrations that fill in columns from sealed enrollment documents; none if the
+         * data folder has none yet (then there is nothing sealed to read, and migrating must not create one).
+         */
+        SecretBox secrets() {
+            String key = Environment.secretKey().orElse(null);
+            boolean known = key != null || Files.exists(dataDir.resolve("secret.key"));
+            return known ? SecretBox.forDataDir(dataDir, key) : null;
         }
     }
 
@@ -70,7 +82,7 @@ final class DbCommand {
 
         @Override
         public Integer call() {
-            try (Database db = Database.open(which.url(), null, null, 2)) {
+            try (Database db = Database.open(which.url(), null, null, 2, which.secrets())) {
                 SchemaStatus s = Database.inspect(which.url(), null, null);
                 System.out.println("Schema is at version " + s.current() + " (" + db.description() + ").");
                 return 0;

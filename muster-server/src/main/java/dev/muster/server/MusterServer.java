@@ -129,11 +129,11 @@ public final class MusterServer implements AutoCloseable, HubClients {
     public ConnectionInfo start() {
         try {
             Files.createDirectories(config.dataDir());
-            database = config.databaseUrl() == null
-                    ? Database.embedded(config.dataDir(), config.databasePoolSize())
-                    : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
-                    config.databasePoolSize());
             secrets = SecretBox.forDataDir(config.dataDir(), config.secretKey());
+            database = config.databaseUrl() == null
+                    ? Database.embedded(config.dataDir(), config.databasePoolSize(), secrets)
+                    : Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                    config.databasePoolSize(), secrets);
             store = Stores.open(database, secrets);
             ProvisioningInstance instance = hubOnly ? null : ensureDefaultInstance();
             List<BuiltInHubConfig> hubs = ensureBuiltInHubs(instance);

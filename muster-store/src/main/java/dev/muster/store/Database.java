@@ -39,13 +39,18 @@ public final class Database implements AutoCloseable {
 
     /** @param poolSize connections kept open (see {@link #open}) */
     public static Database embedded(Path dataDir, int poolSize) {
+        return embedded(dataDir, poolSize, null);
+    }
+
+    /** @param secrets the data folder's key, for the migrations that fill in columns from sealed documents */
+    public static Database embedded(Path dataDir, int poolSize, SecretBox secrets) {
         Path dir = dataDir.toAbsolutePath();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StoreException("Cannot create the data directory " + dir + ": " + e.getMessage() + ".", e);
         }
-        return open(embeddedUrl(dir), null, null, poolSize);
+        return open(embeddedUrl(dir), null, null, poolSize, null, secrets);
     }
 
     /** The JDBC URL of the embedded database of a data folder. */
@@ -72,11 +77,20 @@ public final class Database implements AutoCloseable {
      * @param password null to use the one in the URL, if any
      */
     public static Database open(String url, String user, String password, int poolSize) {
-        return open(url, user, password, poolSize, null);
+        return open(url, user, password, poolSize, null, null);
     }
 
-    /** @param targetVersion migrate no further than this schema version (migration tests); null = the latest */
-    static Database open(String url, String user, String password, int poolSize, String targetVersion) {
+    /** @param secrets the data folder's key, for the migrations that fill in columns from sealed documents */
+    public static Database open(String url, String user, String password, int poolSize, SecretBox secrets) {
+        return open(url, user, password, poolSize, null, secrets);
+    }
+
+    /**
+     * @param targetVersion migrate no further than this schema version (migration tests); null = the latest
+     * @param secrets unseals documents for the Java migrations; null fails them on a database that has enrollments
+     */
+    static Database open(String url, String user, String password, int poolSize, String targetVersion,
+                         SecretBox secrets) {
         if (poolSize < 1) {
             throw new StoreException("The database pool size must be at least 1, not " + poolSize + ".");
         }
@@ -84,7 +98,7 @@ public final class Database implements AutoCloseable {
         Dialect dialect = Dialect.ofJdbcUrl(target.jdbcUrl());
         HikariDataSource pool = connect(target, poolSize);
         try {
-            new SchemaMigrator(pool, dialect, targetVersion).migrate();
+            new SchemaMigrator(pool, dialect, targetVersion, secrets).migrate();
         } catch (RuntimeException e) {
             pool.close();
             throw e;

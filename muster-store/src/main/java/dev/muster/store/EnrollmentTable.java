@@ -217,8 +217,9 @@ final class EnrollmentTable<T extends Enrollment> {
     }
 
     /**
-     * Fills the query columns of rows written before they existed (schema V5), once per database: the documents are
-     * sealed, so only the store can read them. Safe to run on several nodes at once.
+     * Fills the query columns of rows written before they existed (schema V5), once per database (migration V7,
+     * {@link EnrollmentBackfill}): the documents are sealed, so only code with the key can read them. Safe to run
+     * on several nodes at once.
      */
     void backfillQueryColumns() {
         String name = table + "_query_columns";
@@ -244,9 +245,9 @@ final class EnrollmentTable<T extends Enrollment> {
 
     /**
      * Writes the {@code enrollment_tags} rows of rows written before that table existed (schema V6), once per
-     * database, in batches in key order. Each batch locks its rows while it rewrites their pairs, so a concurrent
-     * replace or delete (which locks the row too) never has its pairs overwritten by an older document's, and several
-     * nodes may run it at once.
+     * database (migration V8), in batches in key order. Each batch locks its rows while it rewrites their pairs, so
+     * a concurrent replace or delete (which locks the row too) never has its pairs overwritten by an older
+     * document's, and several nodes may run it at once.
      */
     void backfillTags() {
         String name = table + "_tags";

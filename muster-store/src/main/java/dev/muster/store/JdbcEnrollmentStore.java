@@ -19,10 +19,6 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
     JdbcEnrollmentStore(Jdbc jdbc, SecretBox box) {
         this.individuals = new EnrollmentTable<>(jdbc, "enrollments", IndividualEnrollment.class, box);
         this.groups = new EnrollmentTable<>(jdbc, "enrollment_groups", EnrollmentGroup.class, box);
-        individuals.backfillQueryColumns();
-        groups.backfillQueryColumns();
-        individuals.backfillTags();
-        groups.backfillTags();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.muster.store;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Brings the schema up to the migrations shipped in this jar, and refuses a schema written by a newer Muster:
@@ -20,12 +22,16 @@ final class SchemaMigrator {
 
     private final Flyway flyway;
 
+    /** For reading the status only: the migrations that fill in sealed documents' columns have no key. */
     SchemaMigrator(DataSource dataSource, Dialect dialect) {
-        this(dataSource, dialect, null);
+        this(dataSource, dialect, null, null);
     }
 
-    /** @param targetVersion stop after this migration (migration tests); null = the latest */
-    SchemaMigrator(DataSource dataSource, Dialect dialect, String targetVersion) {
+    /**
+     * @param targetVersion stop after this migration (migration tests); null = the latest
+     * @param secrets unseals the documents the Java migrations read; null fails them if there are any
+     */
+    SchemaMigrator(DataSource dataSource, Dialect dialect, String targetVersion, SecretBox secrets) {
         var configuration = Flyway.configure(SchemaMigrator.class.getClassLoader());
         if (targetVersion != null) {
             configuration.target(MigrationVersion.fromVersion(targetVersion));
@@ -35,7 +41,13 @@ final class SchemaMigrator {
                 .locations(LOCATION)
                 .placeholders(Map.of("key_collation", dialect.keyCollation()))
                 .failOnMissingLocations(true)
+                .javaMigrations(javaMigrations(secrets).toArray(JavaMigration[]::new))
                 .load();
+    }
+
+    /** The migrations written in Java, after the SQL ones of {@link #LOCATION}. */
+    static List<JavaMigration> javaMigrations(SecretBox secrets) {
+        return List.of(new V7__Enrollment_query_columns(secrets), new V8__Enrollment_tag_index(secrets));
     }
 
     void migrate() {

@@ -30,7 +30,7 @@ class H2StoreContractTest extends StoreContractTest {
             throw new UncheckedIOException(e);
         }
         Path dataDir = root.resolve(UUID.randomUUID().toString());
-        return version -> Database.open(Database.embeddedUrl(dataDir), null, null, 10, version);
+        return version -> Database.open(Database.embeddedUrl(dataDir), null, null, 10, version, secrets);
     }
 
     @Override

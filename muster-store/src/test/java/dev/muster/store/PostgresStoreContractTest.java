@@ -54,7 +54,7 @@ class PostgresStoreContractTest extends StoreContractTest {
         }
         created.add(name);
         String url = urlOf(name);
-        return version -> Database.open(url, USER, PASSWORD, 8, version);
+        return version -> Database.open(url, USER, PASSWORD, 8, version, secrets);
     }
 
     @Override

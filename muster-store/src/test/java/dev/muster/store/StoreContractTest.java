@@ -93,14 +93,15 @@ abstract class StoreContractTest {
      */
     protected abstract Function<String, Database> emptyDatabaseAt();
 
-    /** The schema versions this build ships (V1__…, V2__… in db/migration), in order. */
+    /** The schema versions this build ships (V1__…, V2__… in db/migration and the Java ones), in order. */
     static List<String> shippedVersions() {
         try {
             java.net.URL dir = StoreContractTest.class.getClassLoader().getResource("db/migration");
             try (var files = java.nio.file.Files.list(java.nio.file.Path.of(dir.toURI()))) {
-                return files.map(f -> f.getFileName().toString())
-                        .filter(n -> n.matches("V\\d+__.*\\.sql"))
-                        .map(n -> n.substring(1, n.indexOf("__")))
+                return java.util.stream.Stream.concat(files.map(f -> f.getFileName().toString())
+                                .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                                .map(n -> n.substring(1, n.indexOf("__"))),
+                                SchemaMigrator.javaMigrations(null).stream().map(m -> m.getVersion().toString()))
                         .sorted(java.util.Comparator.comparingInt(Integer::parseInt))
                         .toList();
             }
@@ -316,6 +317,57 @@ abstract class StoreContractTest {
         assertThat(after.hubs().device(HUB, "dev-kept")).isPresent();
         assertThat(after.usage().usageSince("kept", MINUTE)).containsEntry(OperationKind.REGISTRATION, 3L);
         assertThat(after.desiredChanges().desiredChangesSince(MINUTE, 10)).isEmpty();
+    }
+
+    @Test
+    void aDatabaseThePreviousReleaseFilledInTakesTheBackfillMigrationsWithoutChange() throws SQLException {
+        Function<String, Database> target = emptyDatabaseAt();
+        Database old = target.apply("6");
+        opened.add(old);
+        // As the previous release left it: rows written with their columns and tag pairs, and its own note that
+        // the fills ran (the store ran them when it opened, before they were migrations).
+        Jdbc v6 = new Jdbc(old.dataSource());
+        IndividualEnrollment enrollment = tagged("dev-kept", x509(), "enabled", "{\"site\":{\"room\":\"lab\"}}");
+        new JdbcEnrollmentStore(v6, secrets).insertEnrollment("kept", enrollment);
+        for (String fill : List.of("enrollments_query_columns", "enrollment_groups_query_columns", "enrollments_tags",
+                "enrollment_groups_tags")) {
+            v6.update("INSERT INTO store_backfills (name, done_at) VALUES (?, ?)", fill, MINUTE);
+        }
+        old.close();
+
+        Stores after = Stores.open(open(() -> target.apply(null)), secrets);
+
+        assertThat(appliedVersions(database)).as("a fresh database").contains("7", "8");
+        assertThat(after.enrollments().enrollments("kept", EnrollmentQuery.parse(
+                "SELECT * FROM enrollments WHERE tags.site.room = 'lab' AND provisioningStatus = 'enabled'",
+                "enrollments"), null, 10)).containsExactly(enrollment);
+        Database latest = open(() -> target.apply(null));
+        assertThat(appliedVersions(latest)).contains("6", "7", "8");
+        try (Connection c = latest.dataSource().getConnection(); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM enrollment_tags WHERE id_key = 'dev-kept'");
+            rs.next();
+            assertThat(rs.getInt(1)).as("the pair written once, not twice").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theBackfillMigrationsRefuseToGuessWithoutTheKeyOnlyWhenThereIsSomethingToFill() {
+        Jdbc jdbc = new Jdbc(database.dataSource());
+        store.enrollments().insertEnrollment("keyless", enrollment("dev-keyless"));
+        assertThatThrownBy(() -> new V7__Enrollment_query_columns(null).fill(jdbc))
+                .isInstanceOf(StoreException.class).hasMessageContaining("secret key");
+        store.enrollments().deleteEnrollment("keyless", "dev-keyless", null);
+    }
+
+    private static List<String> appliedVersions(Database db) throws SQLException {
+        List<String> versions = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")) {
+            while (rs.next()) {
+                versions.add(rs.getString(1));
+            }
+        }
+        return versions;
     }
 
     @Test
@@ -722,13 +774,16 @@ abstract class StoreContractTest {
     }
 
     @Test
-    void rowsWrittenBeforeTheQueryColumnsAreFilledInWhenTheStoreOpens() throws SQLException {
+    void rowsWrittenBeforeTheQueryColumnsAreFilledInByTheBackfillMigrations() throws SQLException {
         insertFilterFixtures();
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE enrollments SET provisioning_status = NULL, tag_pairs = NULL");
             s.executeUpdate("DELETE FROM enrollment_tags");
             s.executeUpdate("DELETE FROM store_backfills");
         }
+        Jdbc jdbc = new Jdbc(database.dataSource());
+        new V7__Enrollment_query_columns(secrets).fill(jdbc);
+        new V8__Enrollment_tag_index(secrets).fill(jdbc);
         Stores reopened = Stores.open(database, secrets);
         assertThat(ids(reopened.enrollments().enrollments(INSTANCE, dev.muster.core.enrollment.EnrollmentQuery.parse(
                 "SELECT * FROM enrollments WHERE tags.building = '43' AND provisioningStatus = 'enabled'", "enrollments"),
