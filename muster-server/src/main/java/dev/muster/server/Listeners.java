@@ -1,0 +1,132 @@
+package dev.muster.server;
+
+import dev.muster.server.device.DpsAmqpEndpoint;
+import dev.muster.server.http.WebSocketBridge;
+import dev.muster.server.mqtt.MqttFrontDoor;
+import dev.muster.server.mqtt.MqttListener;
+import dev.muster.transport.TlsOptions;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.mqtt.MqttServerOptions;
+import io.vertx.proton.ProtonServer;
+import io.vertx.proton.ProtonServerOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's sockets: HTTPS, MQTT and AMQP over TLS on the configured ports, and the plain loopback listeners the
+ * WebSocket bridge forwards to. Every TLS listener gets the same settings from one place ({@link #tls}); a failure
+ * to listen is one sentence naming the option to change ({@link ListenFailures}). HTTPS listeners are kept by
+ * address, so hosts can be added and the certificate swapped while the node runs.
+ */
+final class Listeners {
+    private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+    /** The largest MQTT packet: a 256 KB message (IoT Hub's limit) plus its topic and properties. */
+    private static final int MQTT_MAX_MESSAGE = 256 * 1024 + 1024;
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final Vertx vertx;
+    private final ServerConfig config;
+    private volatile KeyCertOptions keyCert;
+    private final Map<String, HttpServer> https = new ConcurrentHashMap<>();
+
+    Listeners(Vertx vertx, ServerConfig config, KeyCertOptions keyCert) {
+        this.vertx = vertx;
+        this.config = config;
+        this.keyCert = keyCert;
+    }
+
+    /** The HTTPS listener (service API, device API, hubs, WebSockets) on one address. */
+    void https(String address, Handler<HttpServerRequest> requests) {
+        HttpServerOptions options = tls(new HttpServerOptions())
+                .setHost(address).setPort(config.httpsPort())
+                .setIdleTimeout(config.timeouts().idleSeconds())
+                .setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
+                .setWebSocketSubProtocols(List.of(WebSocketBridge.MQTT, WebSocketBridge.AMQP));
+        HttpServer server = vertx.createHttpServer(options).requestHandler(requests);
+        ListenFailures.await(server.listen(), "HTTPS", address, config.httpsPort(), "--https-port");
+        https.put(address, server);
+    }
+
+    boolean servesHttps(String address) {
+        return https.containsKey(address);
+    }
+
+    /** Device MQTT over TLS on one address. */
+    void mqtt(String address, MqttFrontDoor door) {
+        MqttServerOptions options = tls(mqttOptions()).setHost(address).setPort(config.mqttPort());
+        // Vert.x's MQTT server, plus the user name of X.509 CONNECTs that carry no password (see MqttListener).
+        MqttListener mqtt = new MqttListener(vertx, options, door, e -> LOG.debug("MQTT listener: {}", e.toString()));
+        ListenFailures.await(mqtt.listen(), "MQTT", address, config.mqttPort(), "--mqtt-port");
+    }
+
+    /** Plain MQTT on loopback, behind the WebSocket bridge on 443; returns its port. */
+    int bridgedMqtt(MqttFrontDoor door) {
+        MqttServerOptions options = mqttOptions().setHost(LOOPBACK).setPort(0);
+        MqttListener mqtt = new MqttListener(vertx, options, door,
+                e -> LOG.debug("MQTT (WebSocket bridge): {}", e.toString()));
+        ListenFailures.await(mqtt.listen(), "MQTT (WebSocket bridge)", LOOPBACK, 0, "--mqtt-port");
+        return mqtt.actualPort();
+    }
+
+    /** DPS over AMQP 1.0/TLS on one address. */
+    void amqp(String address, DpsAmqpEndpoint endpoint) {
+        ProtonServer amqp = endpoint.server(tls(new ProtonServerOptions())
+                .setHost(address).setPort(config.amqpPort()).setIdleTimeout(config.timeouts().idleSeconds()));
+        ListenFailures.await(DpsAmqpEndpoint.listen(amqp, address, config.amqpPort()), "AMQP", address,
+                config.amqpPort(), "--amqp-port");
+    }
+
+    /** Plain DPS AMQP on loopback, behind the WebSocket bridge (AMQPWSB10); returns its port. */
+    int bridgedAmqp(DpsAmqpEndpoint endpoint) {
+        ProtonServer amqp = endpoint.server(new ProtonServerOptions().setIdleTimeout(config.timeouts().idleSeconds()));
+        ListenFailures.await(DpsAmqpEndpoint.listen(amqp, LOOPBACK, 0), "AMQP (WebSocket bridge)", LOOPBACK, 0,
+                "--amqp-port");
+        return amqp.actualPort();
+    }
+
+    /**
+     * A new server certificate for every HTTPS listener, without a restart; listeners added later use it too.
+     * Blocks until each has switched (not await(): this runs on a worker thread, the service API's blocking pool).
+     */
+    void replaceCertificate(KeyCertOptions certificate) throws Exception {
+        this.keyCert = certificate;
+        ServerSSLOptions ssl = tls(new HttpServerOptions()).getSslOptions();
+        for (HttpServer server : https.values()) {
+            server.updateSSLOptions(ssl, true).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private MqttServerOptions mqttOptions() {
+        return new MqttServerOptions().setMaxMessageSize(MQTT_MAX_MESSAGE)
+                .setTimeoutOnConnect(config.timeouts().connectSeconds());
+    }
+
+    /**
+     * The TLS settings every device and service listener shares: Muster's certificate, TLS 1.2 and 1.3, BoringSSL
+     * when Netty can load it, the handshake time-out, and a client certificate requested but not required (X.509
+     * devices present theirs in TLS; the domain validates it with precise reasons).
+     */
+    private <T extends NetServerOptions> T tls(T options) {
+        options.setSsl(true)
+                .setKeyCertOptions(keyCert)
+                .setSslEngineOptions(TlsOptions.engine())
+                .setEnabledSecureTransportProtocols(TlsOptions.PROTOCOLS)
+                .setClientAuth(ClientAuth.REQUEST)
+                .setTrustOptions(TlsOptions.acceptAnyClientCertificate())
+                .setSslHandshakeTimeout(config.timeouts().handshakeSeconds())
+                .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+        return options;
+    }
+}
