@@ -1,6 +1,7 @@
 package dev.muster.server.http;
 
 import dev.muster.core.ProvisioningException;
+import dev.muster.server.service.ServiceHttpApi;
 import dev.muster.transport.Exchange;
 import dev.muster.transport.Route;
 import io.vertx.core.Handler;
@@ -8,8 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +25,6 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
     public static final int MAX_BODY = 96 * 1024;
     /** The fixed answer of {@code GET /health}; the benchmark's nginx ceiling serves the same bytes. */
     public static final String HEALTH_BODY = "{\"status\":\"up\"}";
-    private static final Set<String> SERVICE_ROOTS =
-            Set.of("enrollments", "enrollmentgroups", "registrations", "usage", "metrics", "linkedhubs",
-                    "certificates", "policies", "instance", "instances", "openapi.json", "events");
 
     private final Predicate<String> isHubHost;
     private final Route hubApi;
@@ -103,7 +99,7 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
             } else if (portal != null && !ex.segments().isEmpty() && ex.segments().get(0).equalsIgnoreCase("portal")) {
                 portal.handle(ex);
             } else if (!ex.segments().isEmpty()
-                    && SERVICE_ROOTS.contains(ex.segments().get(0).toLowerCase(Locale.ROOT))) {
+                    && ServiceHttpApi.servesRoot(ex.segments().get(0))) {
                 serviceApi.handle(ex);
             } else {
                 deviceApi.handle(ex);

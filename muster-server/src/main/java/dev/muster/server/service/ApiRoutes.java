@@ -1,104 +1,63 @@
 package dev.muster.server.service;
 
-import dev.muster.transport.Exchange;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 /**
- * Every route of the service API, as {@code METHOD /path/{param}} templates: the one list that decides what is a
- * service API call (404 for an unknown path, 405 for a known path with another method) and that the OpenAPI
- * document is checked against. Literal segments match case-insensitively; a root not listed here is left to its
- * handler.
+ * Every route of the service API and the handler that serves it: the one table that dispatches, that decides what
+ * is a service API call (the front door's roots; 404 for an unknown path, 405 for a known path with another method)
+ * and that the OpenAPI document is checked against. A part the server runs without (certificates, tenancy, live
+ * events) keeps its routes here and answers 404, as an unknown path would.
  */
 final class ApiRoutes {
-    record Template(String method, String path) {
-        List<String> segments() {
-            return List.of(path.substring(1).split("/"));
-        }
-
-        boolean matchesPath(List<String> actual) {
-            List<String> expected = segments();
-            if (expected.size() != actual.size()) {
-                return false;
-            }
-            for (int i = 0; i < expected.size(); i++) {
-                String e = expected.get(i);
-                if (!(e.startsWith("{") || e.equalsIgnoreCase(actual.get(i)))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    static final List<Template> ALL = List.of(
-            t("GET /openapi.json"),
-            t("GET /metrics"),
-            t("POST /enrollments"),
-            t("POST /enrollments/query"),
-            t("PUT /enrollments/{registrationId}"),
-            t("GET /enrollments/{registrationId}"),
-            t("DELETE /enrollments/{registrationId}"),
-            t("POST /enrollments/{registrationId}/attestationmechanism"),
-            t("POST /enrollmentGroups"),
-            t("POST /enrollmentGroups/query"),
-            t("PUT /enrollmentGroups/{enrollmentGroupId}"),
-            t("GET /enrollmentGroups/{enrollmentGroupId}"),
-            t("DELETE /enrollmentGroups/{enrollmentGroupId}"),
-            t("POST /enrollmentGroups/{enrollmentGroupId}/attestationmechanism"),
-            t("GET /registrations/{registrationId}"),
-            t("DELETE /registrations/{registrationId}"),
-            t("POST /registrations/{enrollmentGroupId}/query"),
-            t("GET /registrations/{registrationId}/attempts"),
-            t("GET /linkedHubs"),
-            t("GET /linkedHubs/{hostName}"),
-            t("PUT /linkedHubs/{hostName}"),
-            t("DELETE /linkedHubs/{hostName}"),
-            t("GET /certificates"),
-            t("GET /certificates/{certificateName}"),
-            t("PUT /certificates/{certificateName}"),
-            t("DELETE /certificates/{certificateName}"),
-            t("POST /certificates/{certificateName}/generateVerificationCode"),
-            t("POST /certificates/{certificateName}/verify"),
-            t("GET /usage"),
-            t("GET /usage/failures"),
-            t("GET /instance"),
-            t("PATCH /instance"),
-            t("GET /instances"),
-            t("GET /instances/{instanceName}"),
-            t("PUT /instances/{instanceName}"),
-            t("DELETE /instances/{instanceName}"),
-            t("GET /policies"),
-            t("GET /policies/{keyName}"),
-            t("PUT /policies/{keyName}"),
-            t("DELETE /policies/{keyName}"),
-            t("POST /policies/{keyName}/regenerateKey"),
-            t("GET /events/registrations"));
-
-    private static final Set<String> ROOTS = ALL.stream()
-            .map(r -> r.segments().get(0).toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    static final RouteTable<ServiceHttpApi> TABLE = new RouteTable<ServiceHttpApi>()
+            .route("GET /openapi.json", (api, ex, p) -> OpenApiDocument.serve(ex))
+            .route("GET /metrics", (api, ex, p) -> api.metrics(ex))
+            .route("POST /enrollments", (api, ex, p) -> api.individuals().bulk(ex))
+            .route("POST /enrollments/query", (api, ex, p) -> api.individuals().query(ex))
+            .route("PUT /enrollments/{registrationId}", (api, ex, p) -> api.individuals().put(ex, p.get(0)))
+            .route("GET /enrollments/{registrationId}", (api, ex, p) -> api.individuals().get(ex, p.get(0)))
+            .route("DELETE /enrollments/{registrationId}", (api, ex, p) -> api.individuals().delete(ex, p.get(0)))
+            .route("POST /enrollments/{registrationId}/attestationmechanism",
+                    (api, ex, p) -> api.individuals().attestation(ex, p.get(0)))
+            .route("POST /enrollmentGroups", (api, ex, p) -> api.groups().bulk(ex))
+            .route("POST /enrollmentGroups/query", (api, ex, p) -> api.groups().query(ex))
+            .route("PUT /enrollmentGroups/{enrollmentGroupId}", (api, ex, p) -> api.groups().put(ex, p.get(0)))
+            .route("GET /enrollmentGroups/{enrollmentGroupId}", (api, ex, p) -> api.groups().get(ex, p.get(0)))
+            .route("DELETE /enrollmentGroups/{enrollmentGroupId}", (api, ex, p) -> api.groups().delete(ex, p.get(0)))
+            .route("POST /enrollmentGroups/{enrollmentGroupId}/attestationmechanism",
+                    (api, ex, p) -> api.groups().attestation(ex, p.get(0)))
+            .route("GET /registrations/{registrationId}", (api, ex, p) -> api.records().get(ex, p.get(0)))
+            .route("DELETE /registrations/{registrationId}", (api, ex, p) -> api.records().delete(ex, p.get(0)))
+            .route("POST /registrations/{enrollmentGroupId}/query",
+                    (api, ex, p) -> api.records().queryGroup(ex, p.get(0)))
+            .route("GET /registrations/{registrationId}/attempts",
+                    (api, ex, p) -> api.records().attempts(ex, p.get(0)))
+            .route("GET /linkedHubs", (api, ex, p) -> api.linkedHubs().list(ex))
+            .route("GET /linkedHubs/{hostName}", (api, ex, p) -> api.linkedHubs().get(ex, p.get(0)))
+            .route("PUT /linkedHubs/{hostName}", (api, ex, p) -> api.linkedHubs().put(ex, p.get(0)))
+            .route("DELETE /linkedHubs/{hostName}", (api, ex, p) -> api.linkedHubs().delete(ex, p.get(0)))
+            .route("GET /certificates", (api, ex, p) -> api.certificates(ex).list(ex))
+            .route("GET /certificates/{certificateName}", (api, ex, p) -> api.certificates(ex).get(ex, p.get(0)))
+            .route("PUT /certificates/{certificateName}", (api, ex, p) -> api.certificates(ex).put(ex, p.get(0)))
+            .route("DELETE /certificates/{certificateName}",
+                    (api, ex, p) -> api.certificates(ex).delete(ex, p.get(0)))
+            .route("POST /certificates/{certificateName}/generateVerificationCode",
+                    (api, ex, p) -> api.certificates(ex).generateVerificationCode(ex, p.get(0)))
+            .route("POST /certificates/{certificateName}/verify",
+                    (api, ex, p) -> api.certificates(ex).verify(ex, p.get(0)))
+            .route("GET /usage", (api, ex, p) -> api.usage(ex).report(ex))
+            .route("GET /usage/failures", (api, ex, p) -> api.usage(ex).failures(ex))
+            .route("GET /instance", (api, ex, p) -> api.instances(ex).settings(ex))
+            .route("PATCH /instance", (api, ex, p) -> api.instances(ex).updateSettings(ex))
+            .route("GET /instances", (api, ex, p) -> api.instances(ex).list(ex))
+            .route("GET /instances/{instanceName}", (api, ex, p) -> api.instances(ex).get(ex, p.get(0)))
+            .route("PUT /instances/{instanceName}", (api, ex, p) -> api.instances(ex).create(ex, p.get(0)))
+            .route("DELETE /instances/{instanceName}", (api, ex, p) -> api.instances(ex).delete(ex, p.get(0)))
+            .route("GET /policies", (api, ex, p) -> api.policies().list(ex))
+            .route("GET /policies/{keyName}", (api, ex, p) -> api.policies().get(ex, p.get(0)))
+            .route("PUT /policies/{keyName}", (api, ex, p) -> api.policies().put(ex, p.get(0)))
+            .route("DELETE /policies/{keyName}", (api, ex, p) -> api.policies().delete(ex, p.get(0)))
+            .route("POST /policies/{keyName}/regenerateKey",
+                    (api, ex, p) -> api.policies().regenerateKey(ex, p.get(0)))
+            .route("GET /events/registrations", (api, ex, p) -> api.liveRegistrations(ex));
 
     private ApiRoutes() {}
-
-    private static Template t(String route) {
-        int space = route.indexOf(' ');
-        return new Template(route.substring(0, space), route.substring(space + 1));
-    }
-
-    /** Refuses a request under a listed root that no route matches: 404, or 405 if only the method differs. */
-    static void requireKnown(Exchange ex) {
-        List<String> segments = ex.segments();
-        if (segments.isEmpty() || !ROOTS.contains(segments.get(0).toLowerCase(Locale.ROOT))) {
-            return;
-        }
-        List<Template> paths = ALL.stream().filter(r -> r.matchesPath(segments)).toList();
-        if (paths.isEmpty()) {
-            throw ServiceCalls.notFound(ex);
-        }
-        if (paths.stream().noneMatch(r -> r.method().equals(ex.method()))) {
-            throw ServiceCalls.methodNotAllowed(ex);
-        }
-    }
 }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
+import dev.muster.core.instance.AccessRight;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.x509.CaCertificate;
 import dev.muster.core.x509.CertificateService;
+import dev.muster.transport.Exchange;
 
 /**
  * {@code /certificates}: Muster's stand-in for Azure's ARM certificate API of a provisioning service (upload a CA
@@ -17,14 +19,53 @@ import dev.muster.core.x509.CertificateService;
 final class CertificateRoutes {
     static final String TYPE = "Microsoft.Devices/provisioningServices/Certificates";
 
+    private static final AccessRight RIGHT = AccessRight.ServiceConfig;
+
+    private final ServiceCalls calls;
     private final CertificateService certificates;
 
-    CertificateRoutes(CertificateService certificates) {
+    CertificateRoutes(ServiceCalls calls, CertificateService certificates) {
+        this.calls = calls;
         this.certificates = certificates;
     }
 
+    void list(Exchange ex) {
+        calls.call(ex, RIGHT, this::list, v -> ex.json(200, v));
+    }
+
+    void get(Exchange ex, String name) {
+        calls.call(ex, RIGHT, i -> view(certificates.get(i.name(), name)), v -> ex.json(200, v));
+    }
+
+    void put(Exchange ex, String name) {
+        String ifMatch = ex.header("If-Match");
+        String body = ex.body();
+        calls.call(ex, RIGHT, i -> put(i, name, body, ifMatch),
+                w -> ex.json(w.created() ? 201 : 200, view(w.certificate())));
+    }
+
+    void delete(Exchange ex, String name) {
+        String ifMatch = ex.header("If-Match");
+        calls.call(ex, RIGHT, i -> {
+            certificates.delete(i.name(), name, ifMatch);
+            return Boolean.TRUE;
+        }, v -> ex.empty(204));
+    }
+
+    void generateVerificationCode(Exchange ex, String name) {
+        String ifMatch = ex.header("If-Match");
+        calls.call(ex, RIGHT, i -> view(certificates.generateVerificationCode(i.name(), name, ifMatch)),
+                v -> ex.json(200, v));
+    }
+
+    void verify(Exchange ex, String name) {
+        String ifMatch = ex.header("If-Match");
+        String body = ex.body();
+        calls.call(ex, RIGHT, i -> verify(i, name, ifMatch, body), v -> ex.json(200, v));
+    }
+
     /** Body {@code {"certificate":…,"isVerified":…}} or ARM's {@code {"properties":{…}}}. */
-    CertificateService.Written put(ProvisioningInstance instance, String name, String body, String ifMatch) {
+    private CertificateService.Written put(ProvisioningInstance instance, String name, String body, String ifMatch) {
         JsonNode props = properties(body);
         JsonNode cert = props.get("certificate");
         if (cert == null || !cert.isTextual()) {
@@ -39,26 +80,14 @@ final class CertificateRoutes {
                 verified == null || verified.isNull() ? null : verified.asBoolean(), ifMatch);
     }
 
-    ObjectNode list(ProvisioningInstance instance) {
+    private ObjectNode list(ProvisioningInstance instance) {
         ObjectNode out = Json.object();
         var value = out.putArray("value");
         certificates.list(instance.name()).forEach(c -> value.add(view(c)));
         return out;
     }
 
-    ObjectNode get(ProvisioningInstance instance, String name) {
-        return view(certificates.get(instance.name(), name));
-    }
-
-    void delete(ProvisioningInstance instance, String name, String ifMatch) {
-        certificates.delete(instance.name(), name, ifMatch);
-    }
-
-    ObjectNode generateVerificationCode(ProvisioningInstance instance, String name, String ifMatch) {
-        return view(certificates.generateVerificationCode(instance.name(), name, ifMatch));
-    }
-
-    ObjectNode verify(ProvisioningInstance instance, String name, String ifMatch, String body) {
+    private ObjectNode verify(ProvisioningInstance instance, String name, String ifMatch, String body) {
         JsonNode cert = properties(body).get("certificate");
         if (cert == null || !cert.isTextual()) {
             throw ProvisioningException.badRequest("The body must be {\"certificate\":\"<PEM or base64 DER of the"
@@ -67,7 +96,7 @@ final class CertificateRoutes {
         return view(certificates.verify(instance.name(), name, ifMatch, cert.asText()));
     }
 
-    static ObjectNode view(CaCertificate c) {
+    private static ObjectNode view(CaCertificate c) {
         ObjectNode out = Json.object();
         out.put("id", "/certificates/" + c.name());
         out.put("name", c.name());

@@ -49,68 +49,77 @@ final class EnrollmentRoutes {
     private final ServiceCalls calls;
     private final EnrollmentService enrollments;
     private final RegistrationService registrations;
-    private final Kind<IndividualEnrollment> individuals;
-    private final Kind<EnrollmentGroup> groups;
+    private final Collection<IndividualEnrollment> individuals;
+    private final Collection<EnrollmentGroup> groups;
 
     EnrollmentRoutes(ServiceCalls calls, EnrollmentService enrollments, RegistrationService registrations,
                      BulkEnrollmentOperation bulk) {
         this.calls = calls;
         this.enrollments = enrollments;
         this.registrations = registrations;
-        this.individuals = new Kind<>("enrollments", "enrollment", IndividualEnrollment.class,
+        this.individuals = new Collection<>(new Kind<>("enrollments", "enrollment", IndividualEnrollment.class,
                 IndividualEnrollment::registrationId,
                 (i, id, body, ifMatch) -> enrollments.putEnrollment(i, id, body, ifMatch).value(),
                 this::withState, enrollments::deleteEnrollment, enrollments::enrollments,
-                (i, id) -> enrollments.enrollment(i, id).attestation(), bulk::enrollments);
-        this.groups = new Kind<>("enrollmentGroups", "enrollmentGroup", EnrollmentGroup.class,
+                (i, id) -> enrollments.enrollment(i, id).attestation(), bulk::enrollments));
+        this.groups = new Collection<>(new Kind<>("enrollmentGroups", "enrollmentGroup", EnrollmentGroup.class,
                 EnrollmentGroup::enrollmentGroupId,
                 (i, id, body, ifMatch) -> enrollments.putGroup(i, id, body, ifMatch).value(),
                 enrollments::group, enrollments::deleteGroup, enrollments::groups,
-                (i, id) -> enrollments.group(i, id).attestation(), bulk::groups);
+                (i, id) -> enrollments.group(i, id).attestation(), bulk::groups));
     }
 
-    void individuals(Exchange ex) {
-        handle(ex, individuals);
+    Collection<IndividualEnrollment> individuals() {
+        return individuals;
     }
 
-    void groups(Exchange ex) {
-        handle(ex, groups);
+    Collection<EnrollmentGroup> groups() {
+        return groups;
     }
 
-    private <T> void handle(Exchange ex, Kind<T> kind) {
-        List<String> s = ex.segments();
-        String method = ex.method();
-        if (s.size() == 1 && method.equals("POST")) {
+    /** The routes of one collection ({@code /enrollments} or {@code /enrollmentGroups}), served by its kind's calls. */
+    final class Collection<T> {
+        private final Kind<T> kind;
+
+        private Collection(Kind<T> kind) {
+            this.kind = kind;
+        }
+
+        void bulk(Exchange ex) {
             JsonNode body = Json.tree(ServiceCalls.requireBody(ex));
             calls.call(ex, AccessRight.EnrollmentWrite, i -> kind.bulk().apply(i.name(), body), r -> ex.json(200, r));
-        } else if (s.size() == 2 && s.get(1).equalsIgnoreCase("query") && method.equals("POST")) {
+        }
+
+        void query(Exchange ex) {
             EnrollmentQuery query = EnrollmentQuery.parse(ServiceCalls.queryText(ex), kind.source());
             int size = QueryPaging.pageSize(ex.header("x-ms-max-item-count"));
             String after = QueryPaging.after(ex.header("x-ms-continuation"));
             calls.call(ex, AccessRight.EnrollmentRead, i -> kind.query().apply(i.name(), query, after, size + 1),
                     page -> ServiceCalls.page(ex, page, size, kind.id(), kind.itemType()));
-        } else if (s.size() == 2) {
-            String id = s.get(1);
+        }
+
+        void put(Exchange ex, String id) {
             String ifMatch = ex.header("If-Match");
-            switch (method) {
-                case "PUT" -> {
-                    T body = Json.read(ServiceCalls.requireBody(ex), kind.type());
-                    calls.call(ex, AccessRight.EnrollmentWrite, i -> kind.put().apply(i.name(), id, body, ifMatch),
-                            e -> ex.json(200, e));
-                }
-                case "GET" -> calls.call(ex, AccessRight.EnrollmentRead, i -> kind.get().apply(i.name(), id),
-                        e -> ex.json(200, e));
-                case "DELETE" -> calls.call(ex, AccessRight.EnrollmentWrite, i -> {
-                    kind.delete().apply(i.name(), id, ifMatch);
-                    return Boolean.TRUE;
-                }, v -> ex.empty(204));
-                default -> throw ServiceCalls.methodNotAllowed(ex);
-            }
-        } else if (s.size() == 3 && s.get(2).equalsIgnoreCase("attestationmechanism") && method.equals("POST")) {
-            calls.call(ex, AccessRight.EnrollmentRead, i -> kind.attestation().apply(i.name(), s.get(1)),
+            T body = Json.read(ServiceCalls.requireBody(ex), kind.type());
+            calls.call(ex, AccessRight.EnrollmentWrite, i -> kind.put().apply(i.name(), id, body, ifMatch),
+                    e -> ex.json(200, e));
+        }
+
+        void get(Exchange ex, String id) {
+            calls.call(ex, AccessRight.EnrollmentRead, i -> kind.get().apply(i.name(), id), e -> ex.json(200, e));
+        }
+
+        void delete(Exchange ex, String id) {
+            String ifMatch = ex.header("If-Match");
+            calls.call(ex, AccessRight.EnrollmentWrite, i -> {
+                kind.delete().apply(i.name(), id, ifMatch);
+                return Boolean.TRUE;
+            }, v -> ex.empty(204));
+        }
+
+        void attestation(Exchange ex, String id) {
+            calls.call(ex, AccessRight.EnrollmentRead, i -> kind.attestation().apply(i.name(), id),
                     a -> ex.json(200, a));
-        } else {
-            throw ServiceCalls.notFound(ex);
         }
     }
 

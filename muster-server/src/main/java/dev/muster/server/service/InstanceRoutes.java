@@ -21,13 +21,17 @@ import java.util.Map;
  */
 final class InstanceRoutes {
     private static final int HOST_ATTEMPTS = 3;
+    private static final AccessRight RIGHT = AccessRight.ServiceConfig;
 
+    private final ServiceCalls calls;
     private final InstanceService instances;
     private final InstanceHosts hosts;
     private final String globalEndpoint;
     private final String defaultInstance;
 
-    InstanceRoutes(InstanceService instances, InstanceHosts hosts, String globalEndpoint, String defaultInstance) {
+    InstanceRoutes(ServiceCalls calls, InstanceService instances, InstanceHosts hosts, String globalEndpoint,
+                   String defaultInstance) {
+        this.calls = calls;
         this.instances = instances;
         this.hosts = hosts;
         this.globalEndpoint = globalEndpoint;
@@ -36,19 +40,16 @@ final class InstanceRoutes {
 
     // ---- /instance ---------------------------------------------------------------------------------------------
 
-    void settings(ServiceHttpApi api, Exchange ex, List<String> s, String method, String host, String auth) {
-        ServiceHttpApi.requireShape(s.size() == 1, ex);
-        switch (method) {
-            case "GET" -> api.callAs(ex, host, auth, (i, caller) -> settingsView(i, caller), v -> ex.json(200, v));
-            case "PATCH" -> {
-                JsonNode body = object(ServiceHttpApi.requireBody(ex));
-                api.callAs(ex, host, auth, (i, caller) -> {
-                    ServiceAuthorizer.requireRight(caller, AccessRight.ServiceConfig);
-                    return settingsView(update(i, body), caller);
-                }, v -> ex.json(200, v));
-            }
-            default -> ServiceHttpApi.methodNotAllowed(ex);
-        }
+    void settings(Exchange ex) {
+        calls.callAs(ex, (i, caller) -> settingsView(i, caller), v -> ex.json(200, v));
+    }
+
+    void updateSettings(Exchange ex) {
+        JsonNode body = object(ServiceCalls.requireBody(ex));
+        calls.callAs(ex, (i, caller) -> {
+            ServiceAuthorizer.requireRight(caller, AccessRight.ServiceConfig);
+            return settingsView(update(i, body), caller);
+        }, v -> ex.json(200, v));
     }
 
     /** The instance's document plus the caller's own policy (no keys): the portal shows what those rights allow. */
@@ -107,37 +108,34 @@ final class InstanceRoutes {
 
     // ---- /instances --------------------------------------------------------------------------------------------
 
-    void admin(ServiceHttpApi api, Exchange ex, List<String> s, String method, String host, String auth) {
-        AccessRight right = AccessRight.ServiceConfig;
-        if (s.size() == 1) {
-            ServiceHttpApi.requireShape(method.equals("GET"), ex);
-            api.call(ex, host, auth, right, i -> {
-                requireDefault(i);
-                return instances.list().stream().map(this::summary).toList();
-            }, v -> ex.json(200, v));
-            return;
-        }
-        ServiceHttpApi.requireShape(s.size() == 2, ex);
-        String name = s.get(1);
-        switch (method) {
-            case "GET" -> api.call(ex, host, auth, right, i -> {
-                requireDefault(i);
-                return summary(instances.instance(name));
-            }, v -> ex.json(200, v));
-            case "PUT" -> {
-                JsonNode body = object(ex.body() == null || ex.body().isBlank() ? "{}" : ex.body());
-                api.call(ex, host, auth, right, i -> {
-                    requireDefault(i);
-                    return created(create(name, body));
-                }, v -> ex.json(201, v));
-            }
-            case "DELETE" -> api.call(ex, host, auth, right, i -> {
-                requireDefault(i);
-                instances.delete(name);
-                return Boolean.TRUE;
-            }, v -> ex.empty(204));
-            default -> ServiceHttpApi.methodNotAllowed(ex);
-        }
+    void list(Exchange ex) {
+        calls.call(ex, RIGHT, i -> {
+            requireDefault(i);
+            return instances.list().stream().map(this::summary).toList();
+        }, v -> ex.json(200, v));
+    }
+
+    void get(Exchange ex, String name) {
+        calls.call(ex, RIGHT, i -> {
+            requireDefault(i);
+            return summary(instances.instance(name));
+        }, v -> ex.json(200, v));
+    }
+
+    void create(Exchange ex, String name) {
+        JsonNode body = object(ex.body() == null || ex.body().isBlank() ? "{}" : ex.body());
+        calls.call(ex, RIGHT, i -> {
+            requireDefault(i);
+            return created(create(name, body));
+        }, v -> ex.json(201, v));
+    }
+
+    void delete(Exchange ex, String name) {
+        calls.call(ex, RIGHT, i -> {
+            requireDefault(i);
+            instances.delete(name);
+            return Boolean.TRUE;
+        }, v -> ex.empty(204));
     }
 
     private ProvisioningInstance create(String name, JsonNode body) {

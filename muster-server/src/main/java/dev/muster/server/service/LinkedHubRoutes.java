@@ -5,9 +5,11 @@ import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.allocation.LinkedHubService;
+import dev.muster.core.instance.AccessRight;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.sas.ConnectionString;
 import dev.muster.server.hub.HubHealthProbe;
+import dev.muster.transport.Exchange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,24 +19,49 @@ import java.util.Map;
  * connection string, which is checked against the hub before it is saved; keys are never returned.
  */
 final class LinkedHubRoutes {
+    private static final AccessRight RIGHT = AccessRight.ServiceConfig;
+
+    private final ServiceCalls calls;
     private final LinkedHubService links;
     private final HubHealthProbe health;
 
-    LinkedHubRoutes(LinkedHubService links, HubHealthProbe health) {
+    LinkedHubRoutes(ServiceCalls calls, LinkedHubService links, HubHealthProbe health) {
+        this.calls = calls;
         this.links = links;
         this.health = health;
     }
 
-    List<Map<String, Object>> list(ProvisioningInstance instance) {
+    void list(Exchange ex) {
+        calls.call(ex, RIGHT, this::linked, v -> ex.json(200, v));
+    }
+
+    void get(Exchange ex, String hub) {
+        calls.call(ex, RIGHT, i -> linked(i, hub), v -> ex.json(200, v));
+    }
+
+    void put(Exchange ex, String hub) {
+        String body = ex.body();
+        boolean force = "true".equalsIgnoreCase(ex.query("force"));
+        calls.call(ex, RIGHT, i -> link(i, hub, body, force), v -> ex.json(200, v));
+    }
+
+    void delete(Exchange ex, String hub) {
+        calls.call(ex, RIGHT, i -> {
+            links.unlink(i.name(), hub);
+            return Boolean.TRUE;
+        }, v -> ex.empty(204));
+    }
+
+    private List<Map<String, Object>> linked(ProvisioningInstance instance) {
         return links.list(instance.name()).stream().map(h -> view(h, true)).toList();
     }
 
-    Map<String, Object> get(ProvisioningInstance instance, String host) {
+    private Map<String, Object> linked(ProvisioningInstance instance, String host) {
         return view(links.find(instance.name(), host).orElseThrow(() ->
                 ProvisioningException.notFound(404204, "Hub " + host + " is not linked to this instance.")), true);
     }
 
-    Map<String, Object> put(ProvisioningInstance instance, String host, String body, boolean force) {
+    private Map<String, Object> link(ProvisioningInstance instance, String host, String body, boolean force) {
         JsonNode req = Json.tree(body == null || body.isBlank() ? "{}" : body);
         if (!req.isObject()) {
             throw ProvisioningException.badRequest("The body must be {\"connectionString\":…,\"allocationWeight\":…}.");
@@ -53,10 +80,6 @@ final class LinkedHubRoutes {
             }
         }
         return view(links.save(instance.name(), requested), true);
-    }
-
-    void delete(ProvisioningInstance instance, String host) {
-        links.unlink(instance.name(), host);
     }
 
     private Map<String, Object> view(LinkedHub hub, boolean withHealth) {

@@ -19,44 +19,43 @@ import java.util.Set;
  * Every call needs ServiceConfig.
  */
 final class PolicyRoutes {
+    private static final AccessRight RIGHT = AccessRight.ServiceConfig;
+
+    private final ServiceCalls calls;
     private final PolicyService policies;
 
-    PolicyRoutes(PolicyService policies) {
+    PolicyRoutes(ServiceCalls calls, PolicyService policies) {
+        this.calls = calls;
         this.policies = policies;
     }
 
-    void handle(ServiceHttpApi api, Exchange ex, List<String> s, String method, String host, String auth) {
-        AccessRight right = AccessRight.ServiceConfig;
-        if (s.size() == 1) {
-            ServiceHttpApi.requireShape(method.equals("GET"), ex);
-            api.call(ex, host, auth, right, i -> i.policies().stream().map(PolicyRoutes::view).toList(),
-                    v -> ex.json(200, v));
-        } else if (s.size() == 2) {
-            String keyName = s.get(1);
-            switch (method) {
-                case "GET" -> api.call(ex, host, auth, right, i -> view(policies.policy(i, keyName)), v -> ex.json(200, v));
-                case "PUT" -> {
-                    JsonNode body = Json.tree(ServiceHttpApi.requireBody(ex));
-                    Set<AccessRight> rights = rights(body);
-                    String primary = text(body, "primaryKey");
-                    String secondary = text(body, "secondaryKey");
-                    api.call(ex, host, auth, right, i -> policies.put(i.name(), keyName, rights, primary, secondary),
-                            w -> ex.json(w.created() ? 201 : 200, view(w.policy())));
-                }
-                case "DELETE" -> api.call(ex, host, auth, right, i -> {
-                    policies.delete(i.name(), keyName);
-                    return Boolean.TRUE;
-                }, v -> ex.empty(204));
-                default -> ServiceHttpApi.methodNotAllowed(ex);
-            }
-        } else if (s.size() == 3 && s.get(2).equalsIgnoreCase("regenerateKey")) {
-            ServiceHttpApi.requireShape(method.equals("POST"), ex);
-            String keyType = text(Json.tree(ServiceHttpApi.requireBody(ex)), "keyType");
-            api.call(ex, host, auth, right, i -> view(policies.regenerateKey(i.name(), s.get(1), keyType)),
-                    v -> ex.json(200, v));
-        } else {
-            ServiceHttpApi.notFound(ex);
-        }
+    void list(Exchange ex) {
+        calls.call(ex, RIGHT, i -> i.policies().stream().map(PolicyRoutes::view).toList(), v -> ex.json(200, v));
+    }
+
+    void get(Exchange ex, String keyName) {
+        calls.call(ex, RIGHT, i -> view(policies.policy(i, keyName)), v -> ex.json(200, v));
+    }
+
+    void put(Exchange ex, String keyName) {
+        JsonNode body = Json.tree(ServiceCalls.requireBody(ex));
+        Set<AccessRight> rights = rights(body);
+        String primary = text(body, "primaryKey");
+        String secondary = text(body, "secondaryKey");
+        calls.call(ex, RIGHT, i -> policies.put(i.name(), keyName, rights, primary, secondary),
+                w -> ex.json(w.created() ? 201 : 200, view(w.policy())));
+    }
+
+    void delete(Exchange ex, String keyName) {
+        calls.call(ex, RIGHT, i -> {
+            policies.delete(i.name(), keyName);
+            return Boolean.TRUE;
+        }, v -> ex.empty(204));
+    }
+
+    void regenerateKey(Exchange ex, String keyName) {
+        String keyType = text(Json.tree(ServiceCalls.requireBody(ex)), "keyType");
+        calls.call(ex, RIGHT, i -> view(policies.regenerateKey(i.name(), keyName, keyType)), v -> ex.json(200, v));
     }
 
     static Map<String, Object> view(SharedAccessPolicy p) {

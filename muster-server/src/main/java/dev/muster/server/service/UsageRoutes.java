@@ -30,28 +30,27 @@ final class UsageRoutes {
     static final int DEFAULT_TOP = 20;
     static final int MAX_TOP = 100;
 
+    private final ServiceCalls calls;
     private final UsageMeter usage;
     private final OperationStore operations;
 
-    UsageRoutes(UsageMeter usage, OperationStore operations) {
+    UsageRoutes(ServiceCalls calls, UsageMeter usage, OperationStore operations) {
+        this.calls = calls;
         this.usage = usage;
         this.operations = operations;
     }
 
-    void handle(ServiceHttpApi api, Exchange ex, List<String> s, String method, String host, String auth) {
-        ServiceHttpApi.requireShape(method.equals("GET"), ex);
-        if (s.size() == 1) {
-            Instant since = since(ex.query("since"));
-            Granularity granularity = granularity(ex.query("granularity"));
-            api.call(ex, host, auth, AccessRight.ServiceConfig, i -> report(i, since, granularity), v -> ex.json(200, v));
-        } else if (s.size() == 2 && s.get(1).equalsIgnoreCase("failures")) {
-            int top = top(ex.query("top"));
-            api.call(ex, host, auth, AccessRight.ServiceConfig,
-                    i -> operations.recentFailures(i.name(), top).stream().map(UsageRoutes::failure).toList(),
-                    v -> ex.json(200, v));
-        } else {
-            ServiceHttpApi.notFound(ex);
-        }
+    void report(Exchange ex) {
+        Instant since = since(ex.query("since"));
+        Granularity granularity = granularity(ex.query("granularity"));
+        calls.call(ex, AccessRight.ServiceConfig, i -> report(i, since, granularity), v -> ex.json(200, v));
+    }
+
+    void failures(Exchange ex) {
+        int top = top(ex.query("top"));
+        calls.call(ex, AccessRight.ServiceConfig,
+                i -> operations.recentFailures(i.name(), top).stream().map(UsageRoutes::failure).toList(),
+                v -> ex.json(200, v));
     }
 
     private ObjectNode report(ProvisioningInstance instance, Instant since, Granularity granularity) {
