@@ -18,7 +18,6 @@ import dev.muster.transport.Exchange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
