@@ -17,10 +17,14 @@ public final class Database implements AutoCloseable {
     // Portable SQL is checked against PostgreSQL semantics even when running embedded; the lock timeout lets
     // writers of one row queue behind each other instead of failing after H2's 1 s default. A registration runs about
     // a dozen distinct statements: with H2's default of 8 cached statements per session every one of them was parsed
-    // and planned again (a twentieth of the server's CPU in the boot storm, docs/benchmarks.md).
+    // and planned again (a twentieth of the server's CPU in the boot storm, docs/benchmarks.md). WRITE_DELAY=0: H2
+    // keeps no redo log, so a commit lives only in memory until its store writes the changed pages, by default up to
+    // half a second later; a kill -9 in that window lost registrations devices had been told were assigned
+    // (CrashDurabilityIT). With 0 every commit is written to the file before it returns (to the operating system,
+    // which keeps it across a crash of this process; a power cut needs PostgreSQL, which syncs each commit).
     private static final String H2_OPTIONS =
             ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000"
-                    + ";QUERY_CACHE_SIZE=64";
+                    + ";QUERY_CACHE_SIZE=64;WRITE_DELAY=0";
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;

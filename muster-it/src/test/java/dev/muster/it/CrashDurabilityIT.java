@@ -1,0 +1,187 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muster.core.Ids;
+import dev.muster.core.Json;
+import dev.muster.core.sas.ConnectionString;
+import dev.muster.core.sas.SasSigner;
+import dev.muster.server.tls.TrustContexts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A power cut as a process sees it: {@code kill -9} of a {@code muster serve} JVM (embedded H2) while devices
+ * register, then a restart on the same data folder. Every device that was told "assigned" before the kill must still
+ * have its registration record (assigned, same hub) and its hub device afterwards: what the server confirmed is never
+ * lost. Several rounds, each killed at a different point of the storm.
+ */
+class CrashDurabilityIT {
+    private static final Logger LOG = LoggerFactory.getLogger(CrashDurabilityIT.class);
+    /** Its own loopback addresses: the shared MusterUnderTest holds 127.0.0.1 and 127.0.10.x on the same ports. */
+    private static final String NODE = "127.0.0.71";
+    private static final String HUB = "127.0.71.1";
+    private static final int ROUNDS = 3;
+    private static final int WORKERS = 8;
+    private static final Duration STORM_LIMIT = Duration.ofSeconds(60);
+
+    private final String groupKey = Ids.symmetricKey();
+    private final Map<String, String> confirmed = new ConcurrentHashMap<>();
+
+    @Test
+    void everyRegistrationConfirmedBeforeAKillSurvivesTheRestart() throws Exception {
+        Path dir = Files.createTempDirectory("muster-crash-");
+        NodeProcess node = start(dir);
+        try {
+            Node n = new Node(node.connectionInfo());
+            n.service("PUT", "/enrollmentGroups/crash", "{\"enrollmentGroupId\":\"crash\",\"attestation\":"
+                    + "{\"type\":\"symmetricKey\",\"symmetricKey\":{\"primaryKey\":\"" + groupKey + "\",\"secondaryKey\":\""
+                    + Ids.symmetricKey() + "\"}}}", 200);
+            for (int round = 0; round < ROUNDS; round++) {
+                // Kill after a different number of confirmations each round, so the kill lands at other points of
+                // the store's write cycle.
+                int killAfter = 60 + 45 * round;
+                stormThenKill(n, node, "r" + round, killAfter);
+                node = start(dir);
+                n = new Node(node.connectionInfo());
+                assertEveryConfirmedDeviceIsThere(n);
+            }
+        } finally {
+            node.close();
+        }
+    }
+
+    private void stormThenKill(Node n, NodeProcess node, String prefix, int killAfter) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger confirmedThisRound = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+        try {
+            for (int w = 0; w < WORKERS; w++) {
+                pool.submit(() -> {
+                    while (!stop.get()) {
+                        String id = prefix + "-" + next.getAndIncrement();
+                        try {
+                            String hub = n.register(id, Devices.derivedKey(groupKey, id));
+                            if (hub != null && !stop.get()) {
+                                confirmed.put(id, hub);
+                                confirmedThisRound.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            // the kill cuts connections; what was not confirmed is not owed
+                        }
+                    }
+                    return null;
+                });
+            }
+            long deadline = System.nanoTime() + STORM_LIMIT.toNanos();
+            while (confirmedThisRound.get() < killAfter && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(confirmedThisRound.get()).as("devices registered before the kill").isGreaterThanOrEqualTo(killAfter);
+            // Answers read after this instant are not counted: the kill comes right after.
+            stop.set(true);
+            node.kill();
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        LOG.info("round {}: killed after {} confirmed registrations ({} in all)", prefix, confirmedThisRound.get(),
+                confirmed.size());
+    }
+
+    private void assertEveryConfirmedDeviceIsThere(Node n) throws Exception {
+        List<String> lostRecords = new ArrayList<>();
+        List<String> lostDevices = new ArrayList<>();
+        for (Map.Entry<String, String> e : confirmed.entrySet()) {
+            NodeHttp.Response record = n.serviceCall("GET", "/registrations/" + e.getKey(), null);
+            if (record.status() != 200 || !"assigned".equals(Json.tree(record.body()).path("status").asText())
+                    || !e.getValue().equals(Json.tree(record.body()).path("assignedHub").asText())) {
+                lostRecords.add(e.getKey() + " (" + record.status() + " " + record.body() + ")");
+            }
+            if (n.hubDeviceStatus(e.getValue(), e.getKey()) != 200) {
+                lostDevices.add(e.getKey());
+            }
+        }
+        LOG.info("after restart: {} confirmed registrations checked, {} records and {} hub devices lost",
+                confirmed.size(), lostRecords.size(), lostDevices.size());
+        assertThat(lostRecords).as("registration records confirmed as assigned before the kill").isEmpty();
+        assertThat(lostDevices).as("hub devices of registrations confirmed before the kill").isEmpty();
+    }
+
+    private static NodeProcess start(Path dir) throws Exception {
+        // A node is ready once it has written connection-info.json: the killed one's must not count.
+        Files.deleteIfExists(dir.resolve("connection-info.json"));
+        return NodeProcess.start(dir, Map.of(), "--bind", NODE, "--host-name", NODE, "--hub-host", HUB,
+                "--latency-probe-seconds", "0");
+    }
+
+    /** One running node, reached over raw HTTPS (the SDKs add retries and threads a crash test does not need). */
+    private static final class Node {
+        private final NodeHttp http;
+        private final String idScope;
+        private final ConnectionString service;
+        private final ConnectionString hub;
+
+        Node(JsonNode info) throws Exception {
+            SSLContext trust = TrustContexts.trusting(Path.of(info.path("caCertificate").asText()));
+            this.http = new NodeHttp(trust);
+            this.idScope = info.path("idScope").asText();
+            this.service = ConnectionString.parse(info.path("serviceConnectionString").asText());
+            this.hub = ConnectionString.parse(info.path("hubs").get(0).path("connectionString").asText());
+        }
+
+        /** The assigned hub when the device was told "assigned" (at once or by polling), else null. */
+        String register(String registrationId, String key) throws Exception {
+            long expiry = Instant.now().getEpochSecond() + 600;
+            String token = RawDevice.javaStyleToken(idScope, registrationId, key, expiry);
+            NodeHttp.Response r = http.send(NODE, NODE, "PUT", "/" + idScope + "/registrations/" + registrationId
+                    + "/register?api-version=2021-06-01", token, Map.of(), "{\"registrationId\":\"" + registrationId + "\"}");
+            for (int polls = 0; r.status() == 202 && polls < 20; polls++) {
+                Thread.sleep(200);
+                String operation = Json.tree(r.body()).path("operationId").asText();
+                r = http.send(NODE, NODE, "GET", "/" + idScope + "/registrations/" + registrationId + "/operations/"
+                        + operation + "?api-version=2021-06-01", token, Map.of(), null);
+            }
+            if (r.status() != 200) {
+                return null;
+            }
+            JsonNode state = Json.tree(r.body()).path("registrationState");
+            return "assigned".equals(Json.tree(r.body()).path("status").asText()) ? state.path("assignedHub").asText()
+                    : null;
+        }
+
+        NodeHttp.Response serviceCall(String method, String path, String body) throws Exception {
+            String token = SasSigner.sign(service.hostName(), service.key(), service.keyName(),
+                    Instant.now().getEpochSecond() + 600);
+            return http.send(NODE, service.hostName(), method, path + "?api-version=2021-10-01", token, Map.of(), body);
+        }
+
+        void service(String method, String path, String body, int expected) throws Exception {
+            NodeHttp.Response r = serviceCall(method, path, body);
+            assertThat(r.status()).as("%s %s: %s", method, path, r.body()).isEqualTo(expected);
+        }
+
+        int hubDeviceStatus(String hubHost, String deviceId) throws Exception {
+            String token = SasSigner.sign(hub.hostName(), hub.key(), hub.keyName(), Instant.now().getEpochSecond() + 600);
+            return http.send(NODE, hubHost, "GET", "/devices/" + deviceId + "?api-version=2021-04-12", token, Map.of(),
+                    null).status();
+        }
+    }
+}
