@@ -2,13 +2,13 @@ package dev.muster.bench;
 
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
+import dev.muster.core.device.DeviceRegistrationState;
+import dev.muster.core.device.RegistrationRecord;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.SharedAccessPolicy;
-import dev.muster.core.registration.DeviceRegistrationState;
 import dev.muster.core.registration.RegistrationOperation;
 import dev.muster.core.registration.RegistrationOperationStatus;
-import dev.muster.core.registration.RegistrationRecord;
 import dev.muster.store.Database;
 import dev.muster.store.SecretBox;
 import dev.muster.store.Stores;

@@ -3,7 +3,7 @@ package dev.muster.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.muster.core.Json;
-import dev.muster.core.registration.RegistrationIds;
+import dev.muster.core.device.RegistrationIds;
 
 /**
  * Stored documents are written and read with the one shared mapper, so what comes back is what went in.

@@ -1,9 +1,9 @@
 package dev.muster.store;
 
-import dev.muster.core.registration.DeviceRegistrationState;
+import dev.muster.core.device.DeviceRegistrationState;
+import dev.muster.core.registration.OperationStore;
 import dev.muster.core.registration.RegistrationOperation;
 import dev.muster.core.registration.RegistrationOperationStatus;
-import dev.muster.core.registration.OperationStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package dev.muster.store;
 
-import dev.muster.core.registration.DeviceRegistrationState;
-import dev.muster.core.registration.RegistrationRecord;
-import dev.muster.core.registration.RegistrationStore;
+import dev.muster.core.device.DeviceRegistrationState;
+import dev.muster.core.device.RegistrationRecord;
+import dev.muster.core.device.RegistrationStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;

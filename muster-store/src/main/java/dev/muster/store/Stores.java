@@ -1,6 +1,7 @@
 package dev.muster.store;
 
 import dev.muster.core.allocation.LinkedHubStore;
+import dev.muster.core.device.RegistrationStore;
 import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
@@ -8,7 +9,6 @@ import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.operations.QuotaStore;
 import dev.muster.core.operations.UsageStore;
 import dev.muster.core.registration.OperationStore;
-import dev.muster.core.registration.RegistrationStore;
 import dev.muster.core.x509.CertificateStore;
 import javax.sql.DataSource;
 

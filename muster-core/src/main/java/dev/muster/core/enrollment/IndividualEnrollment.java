@@ -1,7 +1,7 @@
 package dev.muster.core.enrollment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.muster.core.registration.DeviceRegistrationState;
+import dev.muster.core.device.DeviceRegistrationState;
 import java.util.List;
 
 /** One device's entry on the enrollment list (service API model, Azure field names). */

@@ -1,6 +1,7 @@
 package dev.muster.core.registration;
 
 import dev.muster.core.allocation.AllocationFailure;
+import dev.muster.core.device.DeviceRegistrationState;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package dev.muster.core.registration;
 
+import dev.muster.core.device.DeviceRegistrationState;
 import java.time.Instant;
 
 /**

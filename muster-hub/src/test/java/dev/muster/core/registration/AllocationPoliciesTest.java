@@ -14,6 +14,7 @@ import dev.muster.core.allocation.AllocationWebhook;
 import dev.muster.core.allocation.AllocationWebhookException;
 import dev.muster.core.allocation.HubSelector;
 import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.enrollment.CustomAllocationDefinition;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;

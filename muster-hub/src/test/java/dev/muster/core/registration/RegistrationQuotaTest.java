@@ -9,6 +9,7 @@ import dev.muster.core.Ids;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.instance.Quotas;

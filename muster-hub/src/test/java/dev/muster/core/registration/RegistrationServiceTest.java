@@ -15,6 +15,8 @@ import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
 import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.device.DeviceRegistrationState;
+import dev.muster.core.device.RegistrationRecord;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.enrollment.IndividualEnrollment;

@@ -1,9 +1,9 @@
 package dev.muster.server.service;
 
 import dev.muster.core.Timestamps;
+import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.instance.AccessRight;
-import dev.muster.core.registration.DeviceRegistrationState;
 import dev.muster.core.registration.RegistrationOperation;
 import dev.muster.core.registration.RegistrationService;
 import dev.muster.transport.Exchange;

@@ -1,4 +1,4 @@
-package dev.muster.core.registration;
+package dev.muster.core.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.muster.core.registration;
+package dev.muster.core.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

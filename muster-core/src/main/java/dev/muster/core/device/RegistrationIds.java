@@ -1,4 +1,4 @@
-package dev.muster.core.registration;
+package dev.muster.core.device;
 
 import dev.muster.core.ProvisioningException;
 import java.util.Locale;

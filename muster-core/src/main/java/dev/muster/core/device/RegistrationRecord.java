@@ -1,4 +1,4 @@
-package dev.muster.core.registration;
+package dev.muster.core.device;
 
 /**
  * A stored registration: the public state plus what the service keeps for itself.

@@ -1,4 +1,4 @@
-package dev.muster.core.registration;
+package dev.muster.core.device;
 
 import java.util.List;
 import java.util.Optional;
