@@ -1,7 +1,7 @@
 package dev.muster.bench;
 
 import dev.muster.core.allocation.HubAllocator;
-import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.instance.LinkedHub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

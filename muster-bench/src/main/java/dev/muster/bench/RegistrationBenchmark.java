@@ -2,10 +2,10 @@ package dev.muster.bench;
 
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
-import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.SharedAccessPolicy;
 import dev.muster.core.operations.UsageMeter;

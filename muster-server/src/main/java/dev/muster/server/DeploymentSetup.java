@@ -1,8 +1,8 @@
 package dev.muster.server;
 
 import dev.muster.core.Ids;
-import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.hub.BuiltInHubConfig;
+import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.SharedAccessPolicy;
 import dev.muster.store.Stores;

@@ -2,10 +2,10 @@ package dev.muster.server;
 
 import dev.muster.core.Json;
 import dev.muster.core.allocation.HubSelector;
-import dev.muster.core.allocation.LinkedHubService;
 import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.instance.InstanceService;
+import dev.muster.core.instance.LinkedHubService;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.ServiceAuthorizer;
 import dev.muster.core.instance.SharedAccessPolicy;

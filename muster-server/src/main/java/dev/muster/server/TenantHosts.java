@@ -1,8 +1,8 @@
 package dev.muster.server;
 
-import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.server.service.InstanceHosts;
 import dev.muster.server.tls.LocalPki;

@@ -1,7 +1,7 @@
 package dev.muster.store;
 
-import dev.muster.core.allocation.LinkedHub;
-import dev.muster.core.allocation.LinkedHubStore;
+import dev.muster.core.instance.LinkedHub;
+import dev.muster.core.instance.LinkedHubStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.muster.store;
 
-import dev.muster.core.allocation.LinkedHubStore;
 import dev.muster.core.device.RegistrationStore;
 import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.instance.LinkedHubStore;
 import dev.muster.core.operations.QuotaStore;
 import dev.muster.core.operations.UsageStore;
 import dev.muster.core.registration.OperationStore;

@@ -16,7 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.muster.core.Ids;
-import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.device.RegistrationRecord;
 import dev.muster.core.enrollment.AttestationMechanism;
@@ -26,6 +25,7 @@ import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.TrustedCertificate;
+import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.instance.SharedAccessPolicy;
 import dev.muster.core.operations.OperationKind;
@@ -229,7 +229,7 @@ abstract class StoreContractTest {
         store.instances().createInstance(new dev.muster.core.instance.ProvisioningInstance("sealed", "0ne0000beef", "sealed.example.net",
                 "hashed", List.of(dev.muster.core.instance.SharedAccessPolicy.owner(secret, secret))));
         store.enrollments().insertEnrollment("sealed", Fixtures.enrollment("dev-sealed", dev.muster.core.enrollment.AttestationMechanism.symmetricKey(secret, secret)));
-        store.linkedHubs().saveLinkedHub("sealed", new dev.muster.core.allocation.LinkedHub("hub.sealed.example.net",
+        store.linkedHubs().saveLinkedHub("sealed", new dev.muster.core.instance.LinkedHub("hub.sealed.example.net",
                 "HostName=hub.sealed.example.net;SharedAccessKeyName=iothubowner;SharedAccessKey=" + secret, 1, true));
         store.hubs().createBuiltInHub(new dev.muster.core.hub.BuiltInHubConfig("hub2.sealed.example.net", "iothubowner", secret,
                 secret));

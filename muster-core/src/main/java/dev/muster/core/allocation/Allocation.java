@@ -2,6 +2,8 @@ package dev.muster.core.allocation;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.enrollment.TwinState;
+import dev.muster.core.instance.AllocationPolicy;
+import dev.muster.core.instance.LinkedHub;
 
 /**
  * The outcome of choosing a hub.

@@ -2,6 +2,8 @@ package dev.muster.core.allocation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muster.core.enrollment.Enrollment;
+import dev.muster.core.instance.AllocationPolicy;
+import dev.muster.core.instance.LinkedHub;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package dev.muster.core.allocation;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muster.core.enrollment.WebhookUrls;
 
 /**
  * The custom-allocation webhook port (reference §8): POSTs Azure's {@code AllocationRequest} JSON to the

@@ -1,5 +1,6 @@
 package dev.muster.core.allocation;
 
+import dev.muster.core.instance.LinkedHub;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

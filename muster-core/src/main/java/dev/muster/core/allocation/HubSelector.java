@@ -1,6 +1,8 @@
 package dev.muster.core.allocation;
 
 import dev.muster.core.enrollment.Enrollment;
+import dev.muster.core.instance.AllocationPolicy;
+import dev.muster.core.instance.LinkedHub;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -2,9 +2,6 @@ package dev.muster.core.instance;
 
 import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
-import dev.muster.core.allocation.AllocationPolicy;
-import dev.muster.core.allocation.LinkedHub;
-import dev.muster.core.allocation.LinkedHubStore;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;

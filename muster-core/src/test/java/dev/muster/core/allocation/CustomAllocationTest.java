@@ -17,6 +17,7 @@ import dev.muster.core.enrollment.DeviceCapabilities;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.enrollment.ReprovisionPolicy;
+import dev.muster.core.instance.AllocationPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package dev.muster.core.allocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.muster.core.instance.LinkedHub;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -9,6 +9,8 @@ import dev.muster.core.enrollment.DeviceCapabilities;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.enrollment.ReprovisionPolicy;
+import dev.muster.core.instance.AllocationPolicy;
+import dev.muster.core.instance.LinkedHub;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

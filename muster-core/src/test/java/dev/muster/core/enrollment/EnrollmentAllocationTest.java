@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
-import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.testing.InMemoryStore;
 import dev.muster.core.testing.MutableClock;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.muster.core.ProvisioningException;
-import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.testing.Fixtures;
 import dev.muster.core.testing.InMemoryStore;
 import java.util.List;

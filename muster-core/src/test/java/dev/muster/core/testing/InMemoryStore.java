@@ -2,8 +2,6 @@ package dev.muster.core.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.muster.core.Json;
-import dev.muster.core.allocation.LinkedHub;
-import dev.muster.core.allocation.LinkedHubStore;
 import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.device.RegistrationRecord;
 import dev.muster.core.device.RegistrationStore;
@@ -17,6 +15,8 @@ import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.hub.TrustedCertificate;
 import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.instance.LinkedHub;
+import dev.muster.core.instance.LinkedHubStore;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.operations.OperationKind;
 import dev.muster.core.operations.QuotaStore;

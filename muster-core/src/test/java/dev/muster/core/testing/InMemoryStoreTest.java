@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
-import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.device.RegistrationRecord;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
+import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.registration.RegistrationOperation;
 import dev.muster.core.registration.RegistrationOperationStatus;
 import java.time.Instant;

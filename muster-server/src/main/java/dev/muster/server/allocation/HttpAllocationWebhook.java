@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Json;
 import dev.muster.core.allocation.AllocationWebhook;
 import dev.muster.core.allocation.AllocationWebhookException;
-import dev.muster.core.allocation.WebhookUrls;
+import dev.muster.core.enrollment.WebhookUrls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;

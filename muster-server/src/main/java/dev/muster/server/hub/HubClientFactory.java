@@ -1,8 +1,8 @@
 package dev.muster.server.hub;
 
-import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.hub.HubClient;
 import dev.muster.core.hub.HubClients;
+import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.sas.ConnectionString;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.BuiltInHubClient;

@@ -1,8 +1,8 @@
 package dev.muster.server.hub;
 
-import dev.muster.core.allocation.LinkedHub;
 import dev.muster.core.hub.HubClients;
 import dev.muster.core.hub.HubException;
+import dev.muster.core.instance.LinkedHub;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.muster.server.service;
 
-import dev.muster.core.allocation.LinkedHub;
+import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.instance.ProvisioningInstance;
 import java.util.List;
 

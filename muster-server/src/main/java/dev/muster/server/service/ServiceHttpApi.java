@@ -1,6 +1,5 @@
 package dev.muster.server.service;
 
-import dev.muster.core.allocation.LinkedHubService;
 import dev.muster.core.enrollment.BulkEnrollmentOperation;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;
@@ -8,6 +7,7 @@ import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.instance.AccessRight;
 import dev.muster.core.instance.InstanceService;
 import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.instance.LinkedHubService;
 import dev.muster.core.instance.PolicyService;
 import dev.muster.core.instance.ServiceAuthorizer;
 import dev.muster.core.operations.QuotaGuard;

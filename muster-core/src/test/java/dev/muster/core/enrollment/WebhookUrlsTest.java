@@ -1,4 +1,4 @@
-package dev.muster.core.allocation;
+package dev.muster.core.enrollment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,20 +1,21 @@
-package dev.muster.core.allocation;
+package dev.muster.core.instance;
 
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * How a device's hub is chosen among the candidate hubs (reference §7 {@code allocationPolicy}). The instance has a
- * default; an enrollment that names a policy overrides it.
+ * default; an enrollment that names a policy overrides it. The choosing itself is the allocation package's
+ * ({@code HubSelector}).
  */
 public enum AllocationPolicy {
-    /** Evenly weighted distribution: weighted rendezvous hashing of the registration ID ({@link HubAllocator}). */
+    /** Evenly weighted distribution: weighted rendezvous hashing of the registration ID ({@code HubAllocator}). */
     HASHED("hashed"),
-    /** Lowest latency from this node to the hub ({@link HubLatencies}); ties and unknowns are hashed. */
+    /** Lowest latency from this node to the hub ({@code HubLatencies}); ties and unknowns are hashed. */
     GEO_LATENCY("geoLatency"),
     /** The one hub the enrollment names in {@code iotHubs}. */
     STATIC("static"),
-    /** The enrollment's webhook decides ({@link AllocationWebhook}, reference §8). */
+    /** The enrollment's webhook decides ({@code AllocationWebhook}, reference §8). */
     CUSTOM("custom");
 
     private final String wireName;

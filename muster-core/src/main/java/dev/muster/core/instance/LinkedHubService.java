@@ -1,4 +1,4 @@
-package dev.muster.core.allocation;
+package dev.muster.core.instance;
 
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.sas.ConnectionString;

@@ -1,4 +1,4 @@
-package dev.muster.core.allocation;
+package dev.muster.core.instance;
 
 import java.util.List;
 
