@@ -1,5 +1,6 @@
 package dev.muster.core.enrollment;
 
+import dev.muster.core.x509.CertificateReferences;
 import java.util.List;
 import java.util.Optional;
 
@@ -7,7 +8,7 @@ import java.util.Optional;
  * Enrollment documents keyed by instance and lower-cased ID. Writes are conditional so two writers never
  * both succeed on one etag (the service decides the new document; the store only checks and swaps).
  */
-public interface EnrollmentStore {
+public interface EnrollmentStore extends CertificateReferences {
     Optional<IndividualEnrollment> enrollment(String instance, String registrationId);
 
     /** @return false if one with this ID exists */
@@ -48,4 +49,20 @@ public interface EnrollmentStore {
 
     /** Groups of one attestation type, for matching a device that is not individually enrolled. */
     List<EnrollmentGroup> groupsByAttestation(String instance, String attestationType);
+
+    /** The X.509 groups whose {@code attestation.x509.caReferences} name CA certificate {@code name}. */
+    @Override
+    default List<String> groupsReferringTo(String instance, String name) {
+        return groupsByAttestation(instance, AttestationMechanism.X509).stream().filter(g -> refersTo(g, name))
+                .map(EnrollmentGroup::enrollmentGroupId).toList();
+    }
+
+    private static boolean refersTo(EnrollmentGroup g, String name) {
+        var refs = g.attestation().x509() == null ? null : g.attestation().x509().path(X509Attestation.CA_REFERENCES);
+        if (refs == null) {
+            return false;
+        }
+        return name.equalsIgnoreCase(refs.path("primary").asText("")) || name.equalsIgnoreCase(refs.path("secondary")
+                .asText(""));
+    }
 }

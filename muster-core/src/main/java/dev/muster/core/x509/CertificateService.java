@@ -4,9 +4,6 @@ import dev.muster.core.Ids;
 import dev.muster.core.IfMatch;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
-import dev.muster.core.enrollment.AttestationMechanism;
-import dev.muster.core.enrollment.EnrollmentGroup;
-import dev.muster.core.enrollment.EnrollmentStore;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -26,13 +23,15 @@ public final class CertificateService {
     private static final int MAX_ATTEMPTS = 8;
 
     private final CertificateStore store;
-    private final EnrollmentStore enrollments;
+    private final CertificateReferences references;
     private final ChainVerifier verifier;
     private final Clock clock;
 
-    public CertificateService(CertificateStore store, EnrollmentStore enrollments, ChainVerifier verifier, Clock clock) {
+    /** @param references the enrollment groups' caReferences (the enrollment store), so a CA in use is kept */
+    public CertificateService(CertificateStore store, CertificateReferences references, ChainVerifier verifier,
+                              Clock clock) {
         this.store = store;
-        this.enrollments = enrollments;
+        this.references = references;
         this.verifier = verifier;
         this.clock = clock;
     }
@@ -86,8 +85,7 @@ public final class CertificateService {
     public void delete(String instance, String name, String ifMatch) {
         CaCertificate existing = get(instance, name);
         checkIfMatch(ifMatch, Optional.of(existing), name, false);
-        List<String> users = enrollments.groupsByAttestation(instance, AttestationMechanism.X509).stream()
-                .filter(g -> refersTo(g, name)).map(EnrollmentGroup::enrollmentGroupId).toList();
+        List<String> users = references.groupsReferringTo(instance, name);
         if (!users.isEmpty()) {
             throw ProvisioningException.conflict("Certificate '" + name + "' is referenced by the caReferences of"
                     + " enrollment group(s) " + users + "; change or delete them first.");
@@ -95,15 +93,6 @@ public final class CertificateService {
         if (!store.deleteCertificate(instance, name, existing.etag())) {
             throw ProvisioningException.preconditionFailed("Certificate " + name + " changed while deleting it.");
         }
-    }
-
-    private static boolean refersTo(EnrollmentGroup g, String name) {
-        var refs = g.attestation().x509() == null ? null : g.attestation().x509().path("caReferences");
-        if (refs == null) {
-            return false;
-        }
-        return name.equalsIgnoreCase(refs.path("primary").asText("")) || name.equalsIgnoreCase(refs.path("secondary")
-                .asText(""));
     }
 
     /** A fresh verification code; the returned certificate carries it (and a new etag). */
