@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A power cut as a process sees it: {@code kill -9} of a {@code muster serve} JVM (embedded H2) while devices
- * register, then a restart on the same data folder. Every device that was told "assigned" before the kill must still
+ * A power cut as a process sees it: {@code kill -9} of a {@code muster serve} JVM while devices register (on the
+ * embedded H2 store, and on PostgreSQL when reachable), then a restart on the same data folder. Every device that was told "assigned" before the kill must still
  * have its registration record (assigned, same hub) and its hub device afterwards: what the server confirmed is never
  * lost. Several rounds, each killed at a different point of the storm.
  */
@@ -45,9 +47,20 @@ class CrashDurabilityIT {
     private final Map<String, String> confirmed = new ConcurrentHashMap<>();
 
     @Test
-    void everyRegistrationConfirmedBeforeAKillSurvivesTheRestart() throws Exception {
+    void onTheEmbeddedStoreEveryRegistrationConfirmedBeforeAKillSurvivesTheRestart() throws Exception {
+        stormsAndKills();
+    }
+
+    @Test
+    void onPostgresqlEveryRegistrationConfirmedBeforeAKillSurvivesTheRestart() throws Exception {
+        try (ScratchPostgres database = ScratchPostgres.create()) {
+            stormsAndKills("--database", database.serveUrl());
+        }
+    }
+
+    private void stormsAndKills(String... storeArgs) throws Exception {
         Path dir = Files.createTempDirectory("muster-crash-");
-        NodeProcess node = start(dir);
+        NodeProcess node = start(dir, storeArgs);
         try {
             Node n = new Node(node.connectionInfo());
             n.service("PUT", "/enrollmentGroups/crash", "{\"enrollmentGroupId\":\"crash\",\"attestation\":"
@@ -58,7 +71,7 @@ class CrashDurabilityIT {
                 // the store's write cycle.
                 int killAfter = 60 + 45 * round;
                 stormThenKill(n, node, "r" + round, killAfter);
-                node = start(dir);
+                node = start(dir, storeArgs);
                 n = new Node(node.connectionInfo());
                 assertEveryConfirmedDeviceIsThere(n);
             }
@@ -107,17 +120,31 @@ class CrashDurabilityIT {
     }
 
     private void assertEveryConfirmedDeviceIsThere(Node n) throws Exception {
-        List<String> lostRecords = new ArrayList<>();
-        List<String> lostDevices = new ArrayList<>();
-        for (Map.Entry<String, String> e : confirmed.entrySet()) {
-            NodeHttp.Response record = n.serviceCall("GET", "/registrations/" + e.getKey(), null);
-            if (record.status() != 200 || !"assigned".equals(Json.tree(record.body()).path("status").asText())
-                    || !e.getValue().equals(Json.tree(record.body()).path("assignedHub").asText())) {
-                lostRecords.add(e.getKey() + " (" + record.status() + " " + record.body() + ")");
+        List<String> lostRecords = new CopyOnWriteArrayList<>();
+        List<String> lostDevices = new CopyOnWriteArrayList<>();
+        // Several at once: each check is a fresh TLS connection.
+        ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+        try {
+            List<Future<Object>> checks = new ArrayList<>();
+            for (Map.Entry<String, String> e : confirmed.entrySet()) {
+                checks.add(pool.submit(() -> {
+                    NodeHttp.Response record = n.serviceCall("GET", "/registrations/" + e.getKey(), null);
+                    JsonNode body = Json.tree(record.body());
+                    if (record.status() != 200 || !"assigned".equals(body.path("status").asText())
+                            || !e.getValue().equals(body.path("assignedHub").asText())) {
+                        lostRecords.add(e.getKey() + " (" + record.status() + " " + record.body() + ")");
+                    }
+                    if (n.hubDeviceStatus(e.getValue(), e.getKey()) != 200) {
+                        lostDevices.add(e.getKey());
+                    }
+                    return null;
+                }));
             }
-            if (n.hubDeviceStatus(e.getValue(), e.getKey()) != 200) {
-                lostDevices.add(e.getKey());
+            for (Future<Object> check : checks) {
+                check.get(60, TimeUnit.SECONDS);
             }
+        } finally {
+            pool.shutdownNow();
         }
         LOG.info("after restart: {} confirmed registrations checked, {} records and {} hub devices lost",
                 confirmed.size(), lostRecords.size(), lostDevices.size());
@@ -125,11 +152,13 @@ class CrashDurabilityIT {
         assertThat(lostDevices).as("hub devices of registrations confirmed before the kill").isEmpty();
     }
 
-    private static NodeProcess start(Path dir) throws Exception {
+    private static NodeProcess start(Path dir, String... storeArgs) throws Exception {
         // A node is ready once it has written connection-info.json: the killed one's must not count.
         Files.deleteIfExists(dir.resolve("connection-info.json"));
-        return NodeProcess.start(dir, Map.of(), "--bind", NODE, "--host-name", NODE, "--hub-host", HUB,
-                "--latency-probe-seconds", "0");
+        List<String> args = new ArrayList<>(List.of("--bind", NODE, "--host-name", NODE, "--hub-host", HUB,
+                "--latency-probe-seconds", "0"));
+        args.addAll(List.of(storeArgs));
+        return NodeProcess.start(dir, Map.of(), args.toArray(String[]::new));
     }
 
     /** One running node, reached over raw HTTPS (the SDKs add retries and threads a crash test does not need). */

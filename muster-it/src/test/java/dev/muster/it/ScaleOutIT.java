@@ -18,30 +18,21 @@ import dev.muster.server.tls.TrustContexts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -63,12 +54,7 @@ class ScaleOutIT {
     static final String NODE_A = "127.0.0.3";
     static final String NODE_B = "127.0.0.4";
     static final List<String> HUBS = List.of("127.0.11.1", "127.0.11.2");
-    private static final String ADMIN_URL = env("MUSTER_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    private static final String USER = env("MUSTER_TEST_POSTGRES_USER", "postgres");
-    private static final String PASSWORD = env("MUSTER_TEST_POSTGRES_PASSWORD", null);
-    private static final Pattern HOST_PORT = Pattern.compile("^jdbc:postgresql://([^/?]*)/.*$");
-
-    private final String database = "muster_it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    private ScratchPostgres database;
     private final String groupKey = Ids.symmetricKey();
     /** Registrations the SDK reported assigned: each is one billed operation. */
     private final AtomicInteger assigned = new AtomicInteger();
@@ -81,18 +67,11 @@ class ScaleOutIT {
     private ConnectionString service;
     private Map<String, ConnectionString> hubs;
 
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
-    }
-
     @BeforeAll
     void startTwoNodes() throws Exception {
         started = Instant.now().minusSeconds(60);
-        createDatabase();
-        Matcher m = HOST_PORT.matcher(ADMIN_URL);
-        assertThat(m.matches()).as("MUSTER_TEST_POSTGRES_URL is jdbc:postgresql://HOST:PORT/DB").isTrue();
-        String url = "postgresql://" + USER + (PASSWORD == null ? "" : ":" + PASSWORD) + "@" + m.group(1) + "/" + database;
+        database = ScratchPostgres.create();
+        String url = database.serveUrl();
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         Map<String, String> env = Map.of("MUSTER_SECRET_KEY", Base64.getEncoder().encodeToString(secret));
@@ -128,10 +107,8 @@ class ScaleOutIT {
                 n.close();
             }
         }
-        try (Connection admin = admin(); Statement s = admin.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        } catch (SQLException e) {
-            // not reachable: nothing was created
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -363,28 +340,5 @@ class ScaleOutIT {
     private int hubDeviceStatus(String node, String hub, String deviceId) throws Exception {
         return http.send(node, hub, "GET", "/devices/" + deviceId + "?api-version=2021-04-12", hubToken(hub), Map.of(),
                 null).status();
-    }
-
-    private Connection admin() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", USER);
-        if (PASSWORD != null) {
-            p.setProperty("password", PASSWORD);
-        }
-        p.setProperty("connectTimeout", "5");
-        return DriverManager.getConnection(ADMIN_URL, p);
-    }
-
-    private void createDatabase() {
-        try (Connection admin = admin(); Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        } catch (SQLException e) {
-            String why = "PostgreSQL is not reachable at " + ADMIN_URL + " as " + USER + " (" + e.getMessage()
-                    + "); start it with pg_ctlcluster 15 main start and set MUSTER_TEST_POSTGRES_PASSWORD";
-            if ("true".equalsIgnoreCase(System.getenv("MUSTER_REQUIRE_POSTGRES"))) {
-                throw new IllegalStateException(why, e);
-            }
-            Assumptions.abort(why);
-        }
     }
 }
