@@ -39,6 +39,8 @@ class CrashDurabilityIT {
     /** Its own loopback addresses: the shared MusterUnderTest holds 127.0.0.1 and 127.0.10.x on the same ports. */
     private static final String NODE = "127.0.0.71";
     private static final String HUB = "127.0.71.1";
+    /** {@code muster hub} listens on its IP-literal host name itself. */
+    private static final String ALONE_HUB = "127.0.72.1";
     private static final int ROUNDS = 3;
     private static final int WORKERS = 8;
     private static final Duration STORM_LIMIT = Duration.ofSeconds(60);
@@ -55,6 +57,65 @@ class CrashDurabilityIT {
     void onPostgresqlEveryRegistrationConfirmedBeforeAKillSurvivesTheRestart() throws Exception {
         try (ScratchPostgres database = ScratchPostgres.create()) {
             stormsAndKills("--database", database.serveUrl());
+        }
+    }
+
+    @Test
+    void aStandaloneHubKeepsEveryDeviceItConfirmedBeforeAKill() throws Exception {
+        Path dir = Files.createTempDirectory("muster-crash-hub-");
+        NodeProcess hub = NodeProcess.startHub(dir, "--hub-host", ALONE_HUB);
+        try {
+            Map<String, Boolean> created = new ConcurrentHashMap<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                HubAlone h = new HubAlone(hub.connectionInfo());
+                String prefix = "h" + round;
+                AtomicInteger next = new AtomicInteger();
+                AtomicInteger confirmedThisRound = new AtomicInteger();
+                AtomicBoolean stop = new AtomicBoolean();
+                ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+                try {
+                    for (int w = 0; w < WORKERS; w++) {
+                        pool.submit(() -> {
+                            while (!stop.get()) {
+                                String id = prefix + "-" + next.getAndIncrement();
+                                try {
+                                    if (h.create(id) == 200 && !stop.get()) {
+                                        created.put(id, true);
+                                        confirmedThisRound.incrementAndGet();
+                                    }
+                                } catch (Exception e) {
+                                    // cut by the kill: not confirmed, not owed
+                                }
+                            }
+                            return null;
+                        });
+                    }
+                    long deadline = System.nanoTime() + STORM_LIMIT.toNanos();
+                    int killAfter = 60 + 45 * round;
+                    while (confirmedThisRound.get() < killAfter && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    assertThat(confirmedThisRound.get()).isGreaterThanOrEqualTo(killAfter);
+                    stop.set(true);
+                    hub.kill();
+                } finally {
+                    pool.shutdownNow();
+                    pool.awaitTermination(30, TimeUnit.SECONDS);
+                }
+                hub = NodeProcess.startHub(dir, "--hub-host", ALONE_HUB);
+                HubAlone after = new HubAlone(hub.connectionInfo());
+                List<String> lost = new CopyOnWriteArrayList<>();
+                for (String id : created.keySet()) {
+                    if (after.status(id) != 200) {
+                        lost.add(id);
+                    }
+                }
+                LOG.info("hub round {}: {} devices confirmed in all, {} lost after the restart", round, created.size(),
+                        lost.size());
+                assertThat(lost).as("hub devices created (200) before the kill").isEmpty();
+            }
+        } finally {
+            hub.close();
         }
     }
 
@@ -153,8 +214,6 @@ class CrashDurabilityIT {
     }
 
     private static NodeProcess start(Path dir, String... storeArgs) throws Exception {
-        // A node is ready once it has written connection-info.json: the killed one's must not count.
-        Files.deleteIfExists(dir.resolve("connection-info.json"));
         List<String> args = new ArrayList<>(List.of("--bind", NODE, "--host-name", NODE, "--hub-host", HUB,
                 "--latency-probe-seconds", "0"));
         args.addAll(List.of(storeArgs));
@@ -211,6 +270,31 @@ class CrashDurabilityIT {
             String token = SasSigner.sign(hub.hostName(), hub.key(), hub.keyName(), Instant.now().getEpochSecond() + 600);
             return http.send(NODE, hubHost, "GET", "/devices/" + deviceId + "?api-version=2021-04-12", token, Map.of(),
                     null).status();
+        }
+    }
+
+    /** A standalone hub's registry over raw HTTPS. */
+    private static final class HubAlone {
+        private final NodeHttp http;
+        private final ConnectionString owner;
+
+        HubAlone(JsonNode info) throws Exception {
+            this.http = new NodeHttp(TrustContexts.trusting(Path.of(info.path("caCertificate").asText())));
+            this.owner = ConnectionString.parse(info.path("hubs").get(0).path("connectionString").asText());
+        }
+
+        int create(String deviceId) throws Exception {
+            return http.send(ALONE_HUB, owner.hostName(), "PUT", "/devices/" + deviceId + "?api-version=2021-04-12",
+                    token(), Map.of(), "{\"deviceId\":\"" + deviceId + "\"}").status();
+        }
+
+        int status(String deviceId) throws Exception {
+            return http.send(ALONE_HUB, owner.hostName(), "GET", "/devices/" + deviceId + "?api-version=2021-04-12",
+                    token(), Map.of(), null).status();
+        }
+
+        private String token() {
+            return SasSigner.sign(owner.hostName(), owner.key(), owner.keyName(), Instant.now().getEpochSecond() + 600);
         }
     }
 }

@@ -30,12 +30,24 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static NodeProcess start(Path dataDir, Map<String, String> env, String... serveArgs) throws Exception {
+        return run("serve", dataDir, env, serveArgs);
+    }
+
+    /** A hub alone ({@code muster hub}), as an operator runs one to link elsewhere. */
+    static NodeProcess startHub(Path dataDir, String... hubArgs) throws Exception {
+        return run("hub", dataDir, Map.of(), hubArgs);
+    }
+
+    private static NodeProcess run(String subcommand, Path dataDir, Map<String, String> env, String... args)
+            throws Exception {
         Files.createDirectories(dataDir);
+        // Ready once it has written connection-info.json: a file left by an earlier (killed) run must not count.
+        Files.deleteIfExists(dataDir.resolve("connection-info.json"));
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath, "dev.muster.cli.Main", "serve",
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath, "dev.muster.cli.Main", subcommand,
                 "--data-dir", dataDir.toString()));
-        command.addAll(List.of(serveArgs));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("node.log").toFile());
         builder.environment().putAll(env);
