@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import javax.sql.DataSource;
 
 /**
@@ -54,7 +55,31 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("Cannot create the data directory " + dir + ": " + e.getMessage() + ".", e);
         }
-        return open(embeddedUrl(dir), null, null, poolSize, null, secrets);
+        Database db = open(embeddedUrl(dir), null, null, poolSize, null, secrets);
+        try {
+            ownerOnly(dir.resolve("muster.mv.db"));
+        } catch (StoreException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    /**
+     * The database file holds every enrollment, twin and sealed key: readable by Muster's user only, like the keys
+     * beside it (H2 creates it with the process's umask, usually world-readable).
+     */
+    private static void ownerOnly(Path file) {
+        try {
+            if (Files.exists(file)) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access rules apply
+        } catch (IOException e) {
+            throw new StoreException("Cannot make the database file " + file + " private to its owner: " + e.getMessage()
+                    + ".", e);
+        }
     }
 
     /** The JDBC URL of the embedded database of a data folder. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,14 @@ class DatabaseOpeningTest {
             assertThat(db.description()).startsWith("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("muster"));
         }
         assertThat(dataDir.resolve("muster.mv.db")).exists();
+    }
+
+    @Test
+    void theEmbeddedDatabaseFileIsReadableByItsOwnerOnly() throws IOException {
+        try (Database db = Database.embedded(dir.resolve("data"))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("data/muster.mv.db"))))
+                    .isEqualTo("rw-------");
+        }
     }
 
     @Test
