@@ -1,10 +1,12 @@
 package dev.muster.cli;
 
+import dev.muster.core.sas.ConnectionString;
 import dev.muster.server.ConnectionInfo;
 import dev.muster.server.MusterServer;
 import dev.muster.server.ServerConfig;
 import dev.muster.server.StartupException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -167,18 +169,32 @@ public final class ServeCommand implements Callable<Integer> {
             stop.countDown();
         }, "muster-shutdown"));
         long ms = (System.nanoTime() - started) / 1_000_000;
-        System.out.println("Muster is ready (" + ms + " ms).");
-        System.out.println("  ID scope           " + info.idScope());
-        System.out.println("  Global endpoint    " + info.globalEndpoint() + "   (HTTPS " + info.ports().https()
-                + ", hub MQTT " + info.ports().mqtt() + ", AMQP " + info.ports().amqp() + ")");
-        System.out.println("  Service API        " + info.serviceConnectionString());
-        for (ConnectionInfo.Hub h : info.hubs()) {
-            System.out.println("  Built-in hub       " + h.connectionString());
-        }
-        System.out.println("  CA certificate     " + info.caCertificate());
-        System.out.println("  Connection info    " + dataDir.resolve("connection-info.json").toAbsolutePath());
+        banner(info, ms, dataDir).forEach(System.out::println);
         System.out.println("Press Ctrl+C to stop.");
         stop.await();
         return 0;
+    }
+
+    /**
+     * What {@code serve} prints once it is ready. Host names only: stdout often ends up in logs, and the connection
+     * strings carry owner keys (they are in connection-info.json, readable by this user only, and
+     * {@code muster connection-string show} prints them).
+     */
+    static List<String> banner(ConnectionInfo info, long readyMillis, Path dataDir) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Muster is ready (" + readyMillis + " ms).");
+        lines.add("  ID scope           " + info.idScope());
+        lines.add("  Global endpoint    " + info.globalEndpoint() + "   (HTTPS " + info.ports().https() + ", hub MQTT "
+                + info.ports().mqtt() + ", AMQP " + info.ports().amqp() + ")");
+        String port = info.ports().https() == 443 ? "" : ":" + info.ports().https();
+        lines.add("  Service API        https://" + ConnectionString.parse(info.serviceConnectionString()).hostName()
+                + port + "   (owner connection string: ./muster connection-string show)");
+        for (ConnectionInfo.Hub h : info.hubs()) {
+            lines.add("  Built-in hub       " + h.hostName() + "   (its iothubowner connection string: hubs[] in"
+                    + " connection-info.json)");
+        }
+        lines.add("  CA certificate     " + info.caCertificate());
+        lines.add("  Connection info    " + dataDir.resolve("connection-info.json").toAbsolutePath());
+        return lines;
     }
 }
