@@ -65,43 +65,10 @@ class CrashDurabilityIT {
         Path dir = Files.createTempDirectory("muster-crash-hub-");
         NodeProcess hub = NodeProcess.startHub(dir, "--hub-host", ALONE_HUB);
         try {
-            Map<String, Boolean> created = new ConcurrentHashMap<>();
+            Map<String, String> created = new ConcurrentHashMap<>();
             for (int round = 0; round < ROUNDS; round++) {
                 HubAlone h = new HubAlone(hub.connectionInfo());
-                String prefix = "h" + round;
-                AtomicInteger next = new AtomicInteger();
-                AtomicInteger confirmedThisRound = new AtomicInteger();
-                AtomicBoolean stop = new AtomicBoolean();
-                ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
-                try {
-                    for (int w = 0; w < WORKERS; w++) {
-                        pool.submit(() -> {
-                            while (!stop.get()) {
-                                String id = prefix + "-" + next.getAndIncrement();
-                                try {
-                                    if (h.create(id) == 200 && !stop.get()) {
-                                        created.put(id, true);
-                                        confirmedThisRound.incrementAndGet();
-                                    }
-                                } catch (Exception e) {
-                                    // cut by the kill: not confirmed, not owed
-                                }
-                            }
-                            return null;
-                        });
-                    }
-                    long deadline = System.nanoTime() + STORM_LIMIT.toNanos();
-                    int killAfter = 60 + 45 * round;
-                    while (confirmedThisRound.get() < killAfter && System.nanoTime() < deadline) {
-                        Thread.sleep(5);
-                    }
-                    assertThat(confirmedThisRound.get()).isGreaterThanOrEqualTo(killAfter);
-                    stop.set(true);
-                    hub.kill();
-                } finally {
-                    pool.shutdownNow();
-                    pool.awaitTermination(30, TimeUnit.SECONDS);
-                }
+                stormThenKill(hub, "h" + round, 60 + 45 * round, id -> h.create(id) == 200 ? ALONE_HUB : null, created);
                 hub = NodeProcess.startHub(dir, "--hub-host", ALONE_HUB);
                 HubAlone after = new HubAlone(hub.connectionInfo());
                 List<String> lost = new CopyOnWriteArrayList<>();
@@ -131,7 +98,9 @@ class CrashDurabilityIT {
                 // Kill after a different number of confirmations each round, so the kill lands at other points of
                 // the store's write cycle.
                 int killAfter = 60 + 45 * round;
-                stormThenKill(n, node, "r" + round, killAfter);
+                Node current = n;
+                stormThenKill(node, "r" + round, killAfter,
+                        id -> current.register(id, Devices.derivedKey(groupKey, id)), confirmed);
                 node = start(dir, storeArgs);
                 n = new Node(node.connectionInfo());
                 assertEveryConfirmedDeviceIsThere(n);
@@ -141,7 +110,18 @@ class CrashDurabilityIT {
         }
     }
 
-    private void stormThenKill(Node n, NodeProcess node, String prefix, int killAfter) throws Exception {
+    /** One confirmation: the hub the device was assigned to (or created in), or null when not confirmed. */
+    @FunctionalInterface
+    private interface Attempt {
+        String confirm(String id) throws Exception;
+    }
+
+    /**
+     * {@link #WORKERS} clients attempt new IDs until {@code killAfter} of this round are confirmed, then the process
+     * is killed; what was confirmed before the kill goes into {@code confirmedInto} (ID → hub).
+     */
+    private static void stormThenKill(NodeProcess process, String prefix, int killAfter, Attempt attempt,
+                                      Map<String, String> confirmedInto) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger confirmedThisRound = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
@@ -152,9 +132,9 @@ class CrashDurabilityIT {
                     while (!stop.get()) {
                         String id = prefix + "-" + next.getAndIncrement();
                         try {
-                            String hub = n.register(id, Devices.derivedKey(groupKey, id));
+                            String hub = attempt.confirm(id);
                             if (hub != null && !stop.get()) {
-                                confirmed.put(id, hub);
+                                confirmedInto.put(id, hub);
                                 confirmedThisRound.incrementAndGet();
                             }
                         } catch (Exception e) {
@@ -168,16 +148,16 @@ class CrashDurabilityIT {
             while (confirmedThisRound.get() < killAfter && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertThat(confirmedThisRound.get()).as("devices registered before the kill").isGreaterThanOrEqualTo(killAfter);
+            assertThat(confirmedThisRound.get()).as("confirmed before the kill").isGreaterThanOrEqualTo(killAfter);
             // Answers read after this instant are not counted: the kill comes right after.
             stop.set(true);
-            node.kill();
+            process.kill();
         } finally {
             pool.shutdownNow();
             pool.awaitTermination(30, TimeUnit.SECONDS);
         }
-        LOG.info("round {}: killed after {} confirmed registrations ({} in all)", prefix, confirmedThisRound.get(),
-                confirmed.size());
+        LOG.info("round {}: killed after {} confirmations ({} in all)", prefix, confirmedThisRound.get(),
+                confirmedInto.size());
     }
 
     private void assertEveryConfirmedDeviceIsThere(Node n) throws Exception {
