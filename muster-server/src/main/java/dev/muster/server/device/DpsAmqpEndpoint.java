@@ -13,6 +13,7 @@ import dev.muster.server.amqp.DpsLinkAddress;
 import dev.muster.server.amqp.PlainMechanism;
 import dev.muster.server.amqp.TlsOnlyMechanism;
 import dev.muster.server.amqp.TpmMechanism;
+import dev.muster.server.http.DpsErrors;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.transport.Blocking;
 import io.vertx.core.Context;
@@ -213,14 +214,14 @@ public final class DpsAmqpEndpoint {
                     if (!(e instanceof ProvisioningException)) {
                         LOG.error("DPS AMQP request of {} failed", c.identity.registrationId(), e);
                     }
-                    answer.tryComplete(error(DpsReply.refusal(e)));
+                    answer.tryComplete(error(DpsErrors.refusal(e)));
                 }
             });
         } catch (ProvisioningException e) {
             answer.tryComplete(error(e));
         } catch (RuntimeException e) {
             LOG.error("DPS AMQP request of {} failed", c.identity.registrationId(), e);
-            answer.tryComplete(error(DpsReply.refusal(e)));
+            answer.tryComplete(error(DpsErrors.refusal(e)));
         }
     }
 

@@ -7,6 +7,7 @@ import dev.muster.core.registration.DeviceCredentials;
 import dev.muster.core.registration.RegistrationOperationStatus;
 import dev.muster.core.registration.RegistrationRequest;
 import dev.muster.core.registration.RegistrationService;
+import dev.muster.server.http.DpsErrors;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.transport.Blocking;
 import dev.muster.transport.ClientCertificates;
@@ -144,7 +145,7 @@ public final class DpsMqttEndpoint {
     private static void answer(MqttEndpoint endpoint, Context context, String rid, RegistrationOperationStatus result,
                                Throwable failure) {
         if (failure != null) {
-            send(endpoint, context, rid, DpsReply.of(DpsReply.refusal(failure)));
+            send(endpoint, context, rid, DpsReply.of(DpsErrors.refusal(failure)));
             if (!(failure instanceof ProvisioningException)) {
                 LOG.error("DPS MQTT request failed", failure);
             }

@@ -1,12 +1,8 @@
 package dev.muster.server.device;
 
-import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
-import dev.muster.core.Timestamps;
 import dev.muster.core.registration.RegistrationOperationStatus;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.muster.server.http.DpsErrors;
 
 /**
  * One answer of the DPS device API, before a transport frames it (reference §1–§3): the HTTP status (HTTPS sends it
@@ -26,28 +22,6 @@ public record DpsReply(int status, Object body, String retryAfter) {
 
     /** The refusal's status and error body; throttling refusals carry their own Retry-After. */
     public static DpsReply of(ProvisioningException refusal) {
-        return new DpsReply(refusal.httpStatus(), errorBody(refusal), refusal.headers().get("Retry-After"));
-    }
-
-    /**
-     * A failed request: a {@link ProvisioningException} is the device's own refusal; anything else is our fault and
-     * the device learns no more than "internal error" (the caller logs the cause).
-     */
-    public static ProvisioningException refusal(Throwable failure) {
-        return failure instanceof ProvisioningException p ? p
-                : new ProvisioningException(500, 500000, "Internal error; see the server log.");
-    }
-
-    /**
-     * Azure's ProvisioningServiceErrorDetails, in Azure's field order; mutable, so HTTPS can append the TPM
-     * challenge fields.
-     */
-    public static Map<String, Object> errorBody(ProvisioningException e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("errorCode", e.errorCode());
-        body.put("trackingId", Ids.trackingId());
-        body.put("message", e.getMessage());
-        body.put("timestampUtc", Timestamps.format(Instant.now()));
-        return body;
+        return new DpsReply(refusal.httpStatus(), DpsErrors.body(refusal), refusal.headers().get("Retry-After"));
     }
 }

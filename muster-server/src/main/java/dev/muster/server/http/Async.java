@@ -25,7 +25,7 @@ public final class Async {
                 DpsErrors.send(ex, e);
             } else {
                 LOG.error("unexpected failure on {} {}", ex.method(), ex.request().path(), ar.cause());
-                DpsErrors.send(ex, new ProvisioningException(500, 500000, "Internal error; see the server log."));
+                DpsErrors.send(ex, DpsErrors.refusal(ar.cause()));
             }
         });
     }

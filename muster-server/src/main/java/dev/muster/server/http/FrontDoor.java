@@ -108,7 +108,7 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
             DpsErrors.send(ex, e);
         } catch (RuntimeException e) {
             LOG.error("unexpected failure on {} {}", ex.method(), ex.request().path(), e);
-            DpsErrors.send(ex, new ProvisioningException(500, 500000, "Internal error; see the server log."));
+            DpsErrors.send(ex, DpsErrors.refusal(e));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.registration.RegistrationOperationStatus;
+import dev.muster.server.http.DpsErrors;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ class DpsReplyTest {
 
     @Test
     void anUnexpectedFailureTellsTheDeviceNoMoreThanInternalError() {
-        ProvisioningException refusal = DpsReply.refusal(new IllegalStateException("database password is wrong"));
+        ProvisioningException refusal = DpsErrors.refusal(new IllegalStateException("database password is wrong"));
 
         assertThat(refusal.httpStatus()).isEqualTo(500);
         assertThat(refusal.errorCode()).isEqualTo(500000);
