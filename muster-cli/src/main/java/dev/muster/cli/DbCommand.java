@@ -4,7 +4,6 @@ import dev.muster.store.Database;
 import dev.muster.store.SchemaStatus;
 import dev.muster.store.SecretBox;
 import dev.muster.store.StoreException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,9 +31,7 @@ final class DbCommand {
          * data folder has none yet (then there is nothing sealed to read, and migrating must not create one).
          */
         SecretBox secrets() {
-            String key = Environment.secretKey().orElse(null);
-            boolean known = key != null || Files.exists(dataDir.resolve("secret.key"));
-            return known ? SecretBox.forDataDir(dataDir, key) : null;
+            return SecretBox.existing(dataDir, Environment.secretKey().orElse(null)).orElse(null);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -51,10 +52,25 @@ public final class SecretBox {
      * first use (readable by the owner only).
      */
     public static SecretBox forDataDir(Path dataDir, String configuredKey) {
+        return find(dataDir, configuredKey, true).orElseThrow();
+    }
+
+    /**
+     * The key {@link #forDataDir} would use, but never a new one: empty when none is configured and the data folder
+     * has none yet (then nothing sealed exists to read, and a command that only reads must not create a key).
+     */
+    public static Optional<SecretBox> existing(Path dataDir, String configuredKey) {
+        return find(dataDir, configuredKey, false);
+    }
+
+    private static Optional<SecretBox> find(Path dataDir, String configuredKey, boolean create) {
         if (configuredKey != null && !configuredKey.isBlank()) {
-            return new SecretBox(decode(configuredKey.strip(), ENV));
+            return Optional.of(new SecretBox(decode(configuredKey.strip(), ENV)));
         }
         Path file = dataDir.resolve("secret.key");
+        if (!create && !Files.exists(file)) {
+            return Optional.empty();
+        }
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(dataDir);
@@ -73,7 +89,7 @@ public final class SecretBox {
                     Files.deleteIfExists(tmp);
                 }
             }
-            return new SecretBox(decode(Files.readString(file).strip(), file.toString()));
+            return Optional.of(new SecretBox(decode(Files.readString(file).strip(), file.toString())));
         } catch (IOException e) {
             throw new StoreException("Cannot read or create the secret key " + file + ": " + e.getMessage(), e);
         }
