@@ -1,4 +1,4 @@
-package dev.muster.server.hub;
+package dev.muster.server;
 
 import dev.muster.core.hub.HubClient;
 import dev.muster.core.hub.HubClients;
@@ -7,6 +7,7 @@ import dev.muster.core.sas.ConnectionString;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.BuiltInHubClient;
 import dev.muster.server.allocation.HubLatencyProbe;
+import dev.muster.server.hub.RestHubClient;
 import dev.muster.server.tls.TrustContexts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,29 +27,29 @@ import org.slf4j.LoggerFactory;
  * a built-in hub of this deployment (unless told to use REST), else the hub's REST API over TLS trusting Muster's
  * CA and every CA the operator put in {@code DATA_DIR/tls/trusted/}.
  */
-public final class HubClientFactory implements HubClients {
+final class HubClientFactory implements HubClients {
     private static final Logger LOG = LoggerFactory.getLogger(HubClientFactory.class);
     /** Where an external hub (Azure, another {@code muster hub}) serves its REST API. */
     private static final int EXTERNAL_HUB_PORT = 443;
 
-    /**
-     * @param builtIn      the hubs whose devices and twins are in this deployment's database
-     * @param inMemory     false to reach even built-in hubs through their REST API (tests the REST adapter)
-     * @param httpsPort    the port this deployment serves its built-in hubs' REST API on
-     * @param ownHubHosts  the built-in hubs this node listens for
-     * @param caCertificate Muster's own CA
-     * @param trustedDir   further CAs to trust, read whenever a client is made so no restart is needed
-     * @param ownCaOnly    TLS trust of Muster's CA alone (made once; the common case)
-     */
-    public record Options(BuiltInHub builtIn, boolean inMemory, int httpsPort, List<String> ownHubHosts,
-                          Path caCertificate, Path trustedDir, SSLContext ownCaOnly) {
-    }
-
-    private final Options options;
+    private final BuiltInHub builtIn;
+    private final ServerConfig config;
+    private final Path caCertificate;
+    /** TLS trust of Muster's CA alone, made once: the common case, with no extra CA in the trusted folder. */
+    private final SSLContext ownCaOnly;
     private final Map<String, HubClient> clients = new ConcurrentHashMap<>();
 
-    public HubClientFactory(Options options) {
-        this.options = options;
+    /**
+     * @param builtIn       the hubs whose devices and twins are in this deployment's database
+     * @param config        the node's settings: hub client mode, HTTPS port, own hub hosts, data folder
+     * @param caCertificate Muster's own CA
+     */
+    HubClientFactory(BuiltInHub builtIn, ServerConfig config, Path caCertificate)
+            throws IOException, GeneralSecurityException {
+        this.builtIn = builtIn;
+        this.config = config;
+        this.caCertificate = caCertificate;
+        this.ownCaOnly = TrustContexts.trusting(caCertificate);
     }
 
     @Override
@@ -58,31 +59,31 @@ public final class HubClientFactory implements HubClients {
             // In memory only when the link's credentials are the hub's own: a wrong key must fail as over REST.
             String key = ConnectionString.parse(hub.connectionString()).key();
             // Any built-in hub in the database, also one another node created: its devices and twins are rows here.
-            boolean builtIn = options.builtIn().devices().hub(hub.hostName())
+            boolean ours = builtIn.devices().hub(hub.hostName())
                     .filter(h -> key.equals(h.primaryKey()) || key.equals(h.secondaryKey())).isPresent();
-            if (builtIn && options.inMemory()) {
-                return new BuiltInHubClient(options.builtIn(), host);
+            if (ours && config.hubClientMode() == ServerConfig.HubClientMode.DIRECT) {
+                return new BuiltInHubClient(builtIn, host);
             }
-            return new RestHubClient(hub.connectionString(), builtIn ? options.httpsPort() : EXTERNAL_HUB_PORT,
+            return new RestHubClient(hub.connectionString(), ours ? config.httpsPort() : EXTERNAL_HUB_PORT,
                     hubTrust());
         });
     }
 
     /** The HTTPS endpoint the hub's REST client uses, for the geoLatency probe. */
-    public HubLatencyProbe.Target latencyTarget(LinkedHub hub) {
+    HubLatencyProbe.Target latencyTarget(LinkedHub hub) {
         return new HubLatencyProbe.Target(hub.hostName().toLowerCase(Locale.ROOT),
-                servedHere(hub) ? options.httpsPort() : EXTERNAL_HUB_PORT);
+                servedHere(hub) ? config.httpsPort() : EXTERNAL_HUB_PORT);
     }
 
     /** A built-in hub of this process, listening on this server's HTTPS port. */
     private boolean servedHere(LinkedHub hub) {
-        return options.builtIn().devices().hub(hub.hostName()).isPresent()
-                && options.ownHubHosts().stream().anyMatch(h -> h.equalsIgnoreCase(hub.hostName()));
+        return builtIn.devices().hub(hub.hostName()).isPresent()
+                && config.hubHosts().stream().anyMatch(h -> h.equalsIgnoreCase(hub.hostName()));
     }
 
     private SSLContext hubTrust() {
-        Path trusted = options.trustedDir();
-        List<Path> pems = new ArrayList<>(List.of(options.caCertificate()));
+        Path trusted = config.dataDir().resolve("tls").resolve("trusted");
+        List<Path> pems = new ArrayList<>(List.of(caCertificate));
         if (Files.isDirectory(trusted)) {
             try (var files = Files.list(trusted)) {
                 files.filter(f -> f.toString().endsWith(".pem") || f.toString().endsWith(".crt")).sorted()
@@ -92,10 +93,10 @@ public final class HubClientFactory implements HubClients {
             }
         }
         try {
-            return pems.size() == 1 ? options.ownCaOnly() : TrustContexts.trusting(pems);
+            return pems.size() == 1 ? ownCaOnly : TrustContexts.trusting(pems);
         } catch (IOException | GeneralSecurityException e) {
             LOG.warn("cannot load the trusted CAs in {}: {}", trusted, e.toString());
-            return options.ownCaOnly();
+            return ownCaOnly;
         }
     }
 }

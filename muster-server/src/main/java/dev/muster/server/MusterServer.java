@@ -27,7 +27,6 @@ import dev.muster.server.device.DpsAmqpEndpoint;
 import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
-import dev.muster.server.hub.HubClientFactory;
 import dev.muster.server.hub.HubHealthProbe;
 import dev.muster.server.metrics.Metrics;
 import dev.muster.server.mqtt.MqttFrontDoor;
@@ -73,7 +72,6 @@ public final class MusterServer implements AutoCloseable {
     private static final long USAGE_FLUSH_MILLIS = 1000;
 
     private final ServerConfig config;
-    private final boolean hubOnly;
     private final Clock clock = Clock.systemUTC();
     /** X.509 chain validation with its CA cache, shared by registration and the built-in hubs. */
     private final ChainVerifier chainVerifier = new ChainVerifier(clock);
@@ -97,7 +95,6 @@ public final class MusterServer implements AutoCloseable {
 
     public MusterServer(ServerConfig config) {
         this.config = config;
-        this.hubOnly = config.hubOnly();
     }
 
     public ConnectionInfo start() {
@@ -110,7 +107,7 @@ public final class MusterServer implements AutoCloseable {
                     config.databasePoolSize(), secrets);
             store = Stores.open(database, secrets);
             DeploymentSetup setup = new DeploymentSetup(store, config);
-            defaultInstance = hubOnly ? null : setup.defaultInstance();
+            defaultInstance = config.hubOnly() ? null : setup.defaultInstance();
             ownHubs = setup.ownHubs(defaultInstance);
             List<BuiltInHubConfig> allHubs = setup.allHubs(ownHubs);
             pki = new LocalPki(config.dataDir().resolve("tls"));
@@ -160,7 +157,7 @@ public final class MusterServer implements AutoCloseable {
                         + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
                 pki.caCertificate().toAbsolutePath().toString(),
                 hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
-                new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), hubOnly ? 0 : config.amqpPort()),
+                new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), config.hubOnly() ? 0 : config.amqpPort()),
                 config.dataDir().toAbsolutePath().toString());
     }
 
@@ -190,10 +187,7 @@ public final class MusterServer implements AutoCloseable {
         // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
         listeners = new Listeners(vertx, config, TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx));
         builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier);
-        HubClientFactory hubClients = new HubClientFactory(new HubClientFactory.Options(builtInHub,
-                config.hubClientMode() == ServerConfig.HubClientMode.DIRECT, config.httpsPort(), config.hubHosts(),
-                pki.caCertificate(), config.dataDir().resolve("tls").resolve("trusted"),
-                TrustContexts.trusting(pki.caCertificate())));
+        HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         usage = new UsageMeter(store.usage(), clock);
         metrics = new Metrics(store.instances(), usage);
         QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
@@ -230,7 +224,7 @@ public final class MusterServer implements AutoCloseable {
                 new DpsMqttEndpoint(registrations, blocking, config.quickAnswerMillis()), hubMqtt);
         Map<String, Integer> bridged = new HashMap<>(Map.of(WebSocketBridge.MQTT, listeners.bridgedMqtt(mqttFrontDoor)));
         // DPS over AMQP (not on a hub-only node): plain on loopback behind the WebSocket bridge, TLS on the AMQP port.
-        DpsAmqpEndpoint dpsAmqp = hubOnly ? null
+        DpsAmqpEndpoint dpsAmqp = config.hubOnly() ? null
                 : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis(),
                         config.timeouts().connectSeconds() * 1000L,
                         DpsAmqpEndpoint.defaultMechanisms(registrations, blocking));
@@ -269,7 +263,7 @@ public final class MusterServer implements AutoCloseable {
 
     /** Instances' loopback service hosts (127.0.30.N) that the listeners above do not already cover. */
     private void listenOnInstanceHosts() {
-        if (hubOnly || isWildcard(config.bindAddress())) {
+        if (config.hubOnly() || isWildcard(config.bindAddress())) {
             return;
         }
         for (ProvisioningInstance i : store.instances().listInstances()) {
@@ -321,7 +315,7 @@ public final class MusterServer implements AutoCloseable {
     private Set<String> bindAddresses() {
         Set<String> addresses = new LinkedHashSet<>();
         boolean hubsHaveAddresses = ownHubs.stream().allMatch(h -> LocalPki.isIpLiteral(h.hostName()));
-        if (hubOnly && hubsHaveAddresses) {
+        if (config.hubOnly() && hubsHaveAddresses) {
             ownHubs.forEach(h -> addresses.add(h.hostName()));
             return addresses;
         }
