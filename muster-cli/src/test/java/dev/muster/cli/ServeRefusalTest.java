@@ -41,6 +41,24 @@ class ServeRefusalTest {
     }
 
     @Test
+    void aPortOutOfRangeIsAUsageErrorNamingItBeforeAnythingIsCreated() {
+        PrintStream before = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Main.run(new String[] {"serve", "--data-dir", dir.resolve("data").toString(), "--https-port", "70000",
+                    "--mqtt-port", "0", "--amqp-port", "0"});
+        } finally {
+            System.setErr(before);
+        }
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the HTTPS port must be 0 to 65535");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void anUnreachableDatabaseStopsStartUpWithOneSentenceWithoutThePassword() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
