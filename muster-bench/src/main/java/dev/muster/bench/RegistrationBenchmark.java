@@ -92,7 +92,7 @@ public class RegistrationBenchmark {
         BuiltInHubClient hub = new BuiltInHubClient(hubs, HUB);
         registrations = RegistrationService.builder().instances(store.instances()).enrollments(store.enrollments())
                 .registrations(store.registrations()).operations(store.operations()).linkedHubs(store.linkedHubs())
-                .hubClients(link -> hub).usage(usage).clock(clock).build();
+                .hubClients(link -> hub).deviceClaims(store.deviceClaims()).usage(usage).clock(clock).build();
         groupKey = Ids.symmetricKey();
         new EnrollmentService(store.enrollments(), store.registrations(), store.linkedHubs(), usage, clock).putGroup(INSTANCE, "line-3", Json.read(
                 "{\"enrollmentGroupId\":\"line-3\",\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":"

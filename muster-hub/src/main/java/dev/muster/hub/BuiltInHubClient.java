@@ -49,11 +49,6 @@ public final class BuiltInHubClient implements HubClient {
         return builtIn.devices().deviceCount(hostName);
     }
 
-    @Override
-    public void trustCertificateAuthority(String certificatePem) {
-        refusalsAsHubException(() -> builtIn.caTrust().trustCertificateAuthority(hostName, certificatePem));
-    }
-
     /** One insert of device and twin: the registration path of a first boot (see DeviceRegistry#createDevice). */
     @Override
     public boolean createWithTwin(HubDevice device, TwinState initialTwin) {

@@ -8,7 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
+import java.net.http.HttpResponse;
+import java.util.List;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 
@@ -17,6 +18,8 @@ import javax.net.ssl.SSLContext;
  * loopback), with a fresh data folder. Started on first use, stopped when the JVM exits.
  */
 public final class MusterUnderTest {
+    /** The second built-in hub, not linked to the default instance. */
+    static final String SECOND_HUB = "127.0.10.2";
     private static MusterServer server;
     private static ConnectionInfo info;
     private static SSLContext trust;
@@ -29,17 +32,26 @@ public final class MusterUnderTest {
             try {
                 dataDir = Files.createTempDirectory("muster-it-");
                 // A short webhook deadline so CustomAllocationIT can show a time-out without waiting 10 s.
+                // Two built-in hubs, as `muster serve` has, so tenants can be moved between shared hubs
+                // (SharedHubTenancyIT); the default instance keeps only the first, so every other test knows where
+                // its devices land.
                 MusterServer starting = new MusterServer(ServerConfig.builder(dataDir)
+                        .hubHosts(List.of(ServerConfig.DEFAULT_HUB, SECOND_HUB))
                         .webhookTimeoutMillis(CustomAllocationIT.WEBHOOK_TIMEOUT_MILLIS).build());
                 info = starting.start();
                 server = starting;
                 trust = TrustContexts.trusting(Path.of(info.caCertificate()));
                 // The Java service SDK has no per-client TLS hook; the process-wide default is its only door.
                 HttpsURLConnection.setDefaultSSLSocketFactory(trust.getSocketFactory());
+                HttpResponse<String> unlinked = ServiceRest.call(info.serviceConnectionString(), "DELETE",
+                        "/linkedHubs/" + SECOND_HUB, null);
+                if (unlinked.statusCode() != 204) {
+                    throw new IllegalStateException("could not unlink " + SECOND_HUB + ": " + unlinked.body());
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException("the server under test did not start: " + e.getMessage(), e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close()));
         }

@@ -112,9 +112,12 @@ class X509ProvisioningIT {
         assertAssigned(X509Devices.register(device, ProvisioningDeviceClientTransportProtocol.HTTPS), device.cn());
         HubDevice hubDevice = MusterUnderTest.server().builtInHub().devices().device(MusterUnderTest.hub(), device.cn())
                 .orElseThrow();
-        assertThat(hubDevice.authentication().type()).isEqualTo("certificateAuthority");
+        // As Azure DPS creates it: pinned to the registered certificate, so the hub needs (and gets) no CA.
+        assertThat(hubDevice.authentication().type()).isEqualTo("selfSigned");
+        assertThat(hubDevice.authentication().x509Thumbprint().primaryThumbprint())
+                .isEqualTo(Certificates.sha1(device.cert()));
         assertThat(MusterUnderTest.server().builtInHub().caTrust().trustedCertificates(MusterUnderTest.hub()))
-                .anyMatch(t -> t.sha256Thumbprint().equals(Certificates.sha256(intermediate.cert())));
+                .noneMatch(t -> t.sha256Thumbprint().equals(Certificates.sha256(intermediate.cert())));
         useHub(X509Devices.hubClientFromProvider(MusterUnderTest.hub(), device.cn(), device), device.cn());
 
         // A device of a sibling intermediate under the same verified root is not this group's.

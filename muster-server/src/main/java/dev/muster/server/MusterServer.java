@@ -202,7 +202,8 @@ public final class MusterServer implements AutoCloseable {
                 TrustContexts.systemAndMuster(pki.caCertificate()), Duration.ofMillis(config.webhookTimeoutMillis())));
         RegistrationService registrations = RegistrationService.builder().instances(store.instances())
                 .enrollments(store.enrollments()).registrations(store.registrations()).operations(store.operations())
-                .linkedHubs(store.linkedHubs()).hubClients(hubClients).usage(usage).clock(clock)
+                .linkedHubs(store.linkedHubs()).hubClients(hubClients).deviceClaims(store.deviceClaims()).usage(usage)
+                .clock(clock)
                 .tpmKeys(new TpmKeys(secrets.derive("tpm-keys"), clock)).selector(selector)
                 .certificates(store.certificates()).chains(chainVerifier).build().limitedBy(quotas);
         CertificateService certificates = new CertificateService(store.certificates(), store.enrollments(),

@@ -2,11 +2,6 @@ package dev.muster.store;
 
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.IndividualEnrollment;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import javax.sql.DataSource;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -33,7 +28,7 @@ abstract class EnrollmentBackfill extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) {
-        fill(new Jdbc(Pool.of(context.getConnection())));
+        fill(new Jdbc(MigrationPool.of(context.getConnection())));
     }
 
     void fill(Jdbc jdbc) {
@@ -52,33 +47,5 @@ abstract class EnrollmentBackfill extends BaseJavaMigration {
 
     private static boolean hasRows(Jdbc jdbc, String table) {
         return jdbc.one("SELECT 1 FROM " + table + " LIMIT 1", row -> row.getInt(1)).isPresent();
-    }
-
-    /** The migration's one connection as a pool, for {@link Jdbc}: closing a borrowed one leaves it to Flyway. */
-    private static final class Pool {
-        static DataSource of(Connection connection) {
-            Connection borrowed = proxy(Connection.class, (method, args) ->
-                    method.getName().equals("close") ? null : method.invoke(connection, args));
-            return proxy(DataSource.class, (method, args) -> {
-                if (method.getName().equals("getConnection")) {
-                    return borrowed;
-                }
-                throw new UnsupportedOperationException(method.getName());
-            });
-        }
-
-        private interface Call {
-            Object on(Method method, Object[] args) throws Exception;
-        }
-
-        private static <T> T proxy(Class<T> type, Call call) {
-            return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
-                try {
-                    return call.on(method, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            }));
-        }
     }
 }

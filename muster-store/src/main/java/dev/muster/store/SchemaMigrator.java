@@ -47,7 +47,8 @@ final class SchemaMigrator {
 
     /** The migrations written in Java, after the SQL ones of {@link #LOCATION}. */
     static List<JavaMigration> javaMigrations(SecretBox secrets) {
-        return List.of(new V7__Enrollment_query_columns(secrets), new V8__Enrollment_tag_index(secrets));
+        return List.of(new V7__Enrollment_query_columns(secrets), new V8__Enrollment_tag_index(secrets),
+                new V10__Hub_device_claims_from_registrations());
     }
 
     void migrate() {

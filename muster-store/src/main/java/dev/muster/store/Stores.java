@@ -1,5 +1,6 @@
 package dev.muster.store;
 
+import dev.muster.core.device.DeviceClaimStore;
 import dev.muster.core.device.RegistrationStore;
 import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.hub.DesiredChangeLog;
@@ -18,7 +19,8 @@ import javax.sql.DataSource;
  */
 public record Stores(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
                      OperationStore operations, LinkedHubStore linkedHubs, UsageStore usage, HubStore hubs,
-                     CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges) {
+                     CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
+                     DeviceClaimStore deviceClaims) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
     public static Stores open(Database database) {
@@ -39,6 +41,6 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
         return new Stores(new JdbcInstanceStore(jdbc, secrets), new JdbcEnrollmentStore(jdbc, secrets),
                 new JdbcRegistrationStore(jdbc), new JdbcOperationStore(jdbc), new JdbcLinkedHubStore(jdbc, secrets),
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
-                new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc));
+                new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc));
     }
 }

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.muster.core.Ids;
+import dev.muster.core.device.DeviceClaim;
 import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.device.RegistrationRecord;
 import dev.muster.core.enrollment.AttestationMechanism;
@@ -70,7 +71,7 @@ abstract class StoreContractTest {
     private static final List<String> TABLES = List.of("instances", "enrollments", "enrollment_groups",
             "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins",
             "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts", "hub_desired_changes",
-            "enrollment_tags");
+            "enrollment_tags", "hub_device_claims");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 
@@ -951,6 +952,66 @@ abstract class StoreContractTest {
         assertThat(store.enrollments().insertGroup(INSTANCE, group("same"))).isTrue();
         assertThat(store.enrollments().deleteGroup(INSTANCE, "same", null)).isTrue();
         assertThat(store.enrollments().enrollment(INSTANCE, "same")).isPresent();
+    }
+
+    // ---- hub device claims -----------------------------------------------------------------------------------
+
+    private static DeviceClaim claim(String hub, String deviceId, String scope) {
+        return new DeviceClaim(hub, deviceId, scope, "instance-" + scope, "2026-12-01T10:00:00.0000000Z");
+    }
+
+    @Test
+    void aDeviceIsClaimedOnceWhateverTheHubNamesCaseButItsIdIsCaseSensitive() {
+        assertThat(store.deviceClaims().insertDeviceClaim(claim("Hub-A.Example.NET", "dev-1", "0ne000000AA"))).isTrue();
+
+        assertThat(store.deviceClaims().insertDeviceClaim(claim("hub-a.example.net", "dev-1", "0ne000000BB"))).isFalse();
+        assertThat(store.deviceClaims().deviceClaim("HUB-A.example.net", "dev-1")).contains(
+                claim("Hub-A.Example.NET", "dev-1", "0ne000000AA"));
+        assertThat(store.deviceClaims().deviceClaim("hub-a.example.net", "DEV-1")).isEmpty();
+        assertThat(store.deviceClaims().deviceClaim("hub-b.example.net", "dev-1")).isEmpty();
+        assertThat(store.deviceClaims().insertDeviceClaim(claim("hub-a.example.net", "DEV-1", "0ne000000BB"))).isTrue();
+    }
+
+    @Test
+    void onlyTheOwnerReleasesAClaim() {
+        store.deviceClaims().insertDeviceClaim(claim(HUB, "dev-1", "0ne000000AA"));
+
+        assertThat(store.deviceClaims().deleteDeviceClaim(HUB, "dev-1", "0ne000000BB")).isFalse();
+        assertThat(store.deviceClaims().deviceClaim(HUB, "dev-1")).isPresent();
+        assertThat(store.deviceClaims().deleteDeviceClaim(HUB.toUpperCase(Locale.ROOT), "dev-1", "0ne000000AA")).isTrue();
+        assertThat(store.deviceClaims().deviceClaim(HUB, "dev-1")).isEmpty();
+    }
+
+    @Test
+    void ofConcurrentClaimsOnOneDeviceExactlyOneWins() throws Exception {
+        List<Boolean> won = concurrently(i -> store.deviceClaims().insertDeviceClaim(
+                claim(HUB, "contested", String.format(Locale.ROOT, "0ne%08d", i))));
+        assertThat(won.stream().filter(w -> w).count()).isEqualTo(1);
+    }
+
+    @Test
+    void devicesAssignedBeforeClaimsExistedGoToTheInstanceThatRegisteredThemFirst() {
+        store.instances().createInstance(instance(INSTANCE, "0ne000000AA", "contoso.example.net"));
+        store.instances().createInstance(instance(OTHER_INSTANCE, "0ne000000BB", "fabrikam.example.net"));
+        RegistrationRecord early = registration("dev-1", null);
+        RegistrationRecord late = withCreated(registration("dev-1", null), "2024-06-01T10:00:00.0000000Z");
+        store.registrations().saveRegistration(OTHER_INSTANCE, early);
+        store.registrations().saveRegistration(INSTANCE, late);
+        store.registrations().saveRegistration(INSTANCE, registration("dev-2", "group-a"));
+
+        new V10__Hub_device_claims_from_registrations().fill(new Jdbc(database.dataSource()));
+
+        assertThat(store.deviceClaims().deviceClaim(HUB, "device-dev-1").orElseThrow().ownerIdScope())
+                .isEqualTo("0ne000000BB");
+        assertThat(store.deviceClaims().deviceClaim(HUB, "device-dev-2").orElseThrow().ownerInstance())
+                .isEqualTo(INSTANCE);
+    }
+
+    private static RegistrationRecord withCreated(RegistrationRecord r, String created) {
+        DeviceRegistrationState s = r.state();
+        return new RegistrationRecord(new DeviceRegistrationState(s.registrationId(), created, s.assignedHub(),
+                s.deviceId(), s.status(), s.substatus(), s.errorCode(), s.errorMessage(), s.lastUpdatedDateTimeUtc(),
+                s.etag(), s.payload(), s.symmetricKey(), s.x509(), s.tpm()), r.enrollmentGroupId(), r.initialHub());
     }
 
     // ---- registrations ---------------------------------------------------------------------------------------

@@ -29,12 +29,6 @@ public interface HubClient {
     void patchTwin(String deviceId, TwinState patch);
 
     /**
-     * Makes the hub trust a CA certificate (PEM) for devices of type {@code certificateAuthority}. Idempotent. A hub
-     * that manages its CA trust itself (Azure IoT Hub) ignores it.
-     */
-    default void trustCertificateAuthority(String certificatePem) {}
-
-    /**
      * Creates a device that does not exist yet with its initial twin in one atomic step, where the hub can; the
      * result must equal {@link #putDevice} followed by {@link #patchTwin}.
      *

@@ -10,6 +10,8 @@ import dev.muster.core.allocation.Allocation;
 import dev.muster.core.allocation.AllocationContext;
 import dev.muster.core.allocation.AllocationFailure;
 import dev.muster.core.allocation.HubSelector;
+import dev.muster.core.device.DeviceClaim;
+import dev.muster.core.device.DeviceClaimStore;
 import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.device.RegistrationIds;
 import dev.muster.core.device.RegistrationRecord;
@@ -55,6 +57,8 @@ public final class RegistrationService {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationService.class);
     /** How long an unknown but well-formed operation ID is still answered "assigning" (it may be in flight elsewhere). */
     static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(60);
+    /** The failure a device gets when its device ID in the chosen hub belongs to another instance. */
+    public static final int DEVICE_ID_TAKEN = 409002;
     private static final int LOCK_STRIPES = 256;
 
     private final InstanceStore instances;
@@ -63,6 +67,7 @@ public final class RegistrationService {
     private final OperationStore operations;
     private final LinkedHubStore linkedHubs;
     private final HubClients hubClients;
+    private final HubDeviceOwnership ownership;
     private final UsageMeter usage;
     private final Clock clock;
     private final DeviceAuthenticator authenticator;
@@ -80,6 +85,7 @@ public final class RegistrationService {
         this.hubClients = Builder.required(b.hubClients, "hubClients");
         this.usage = Builder.required(b.usage, "usage");
         this.clock = Builder.required(b.clock, "clock");
+        this.ownership = new HubDeviceOwnership(Builder.required(b.deviceClaims, "deviceClaims"), clock);
         this.selector = b.selector == null ? new HubSelector() : b.selector;
         CertificateStore certificates = b.certificates == null ? new NoCertificates() : b.certificates;
         ChainVerifier chains = b.chains == null ? new ChainVerifier(clock) : b.chains;
@@ -106,6 +112,7 @@ public final class RegistrationService {
         private OperationStore operations;
         private LinkedHubStore linkedHubs;
         private HubClients hubClients;
+        private DeviceClaimStore deviceClaims;
         private UsageMeter usage;
         private Clock clock;
         private TpmKeys tpmKeys;
@@ -143,6 +150,12 @@ public final class RegistrationService {
 
         public Builder hubClients(HubClients hubClients) {
             this.hubClients = hubClients;
+            return this;
+        }
+
+        /** Which instance owns each hub device: the shared built-in hubs hold every tenant's devices. */
+        public Builder deviceClaims(DeviceClaimStore deviceClaims) {
+            this.deviceClaims = deviceClaims;
             return this;
         }
 
@@ -303,27 +316,37 @@ public final class RegistrationService {
         String initialHub;
         boolean createdHere;
         HubClient usedHub;
+        HubDeviceOwnership.Claim claim = null;
+        String[] claimedIn = new String[1];
         try {
             if (assignedBefore.isPresent()) {
                 RegistrationRecord before = assignedBefore.get();
                 String oldHub = before.state().assignedHub();
+                String oldDeviceId = before.state().deviceId();
                 Optional<LinkedHub> oldLink = links.stream().filter(h -> h.hostName().equalsIgnoreCase(oldHub)).findFirst();
-                boolean stay = oldHub.equalsIgnoreCase(target.hostName()) || !policy.updateHubAssignment()
-                        || oldLink.isEmpty() && !policy.updateHubAssignment();
+                boolean stay = oldHub.equalsIgnoreCase(target.hostName()) || !policy.updateHubAssignment();
                 initialHub = before.initialHub() != null ? before.initialHub() : oldHub;
+                hubHost = stay && oldLink.isPresent() ? oldHub : target.hostName();
+                claimedIn[0] = hubHost;
+                claim = ownership.claim(instance, hubHost, deviceId, false);
+                if (claim instanceof HubDeviceOwnership.Claim.HeldByOther other) {
+                    return deviceIdTaken(instance, registrationId, operationId, other.owner());
+                }
+                usedHub = hubClients.forHub(stay && oldLink.isPresent() ? oldLink.get() : target);
+                boolean sameDevice = stay && oldLink.isPresent() && oldDeviceId.equals(deviceId);
+                // The device the record names is touched (read for migration, deleted) only if it is this instance's:
+                // a record written before claims existed may name another instance's device.
+                Optional<HubClient> oldDevice = sameDevice ? Optional.empty()
+                        : oldLink.filter(l -> ownership.owns(instance, oldHub, oldDeviceId)).map(hubClients::forHub);
                 if (stay && oldLink.isPresent()) {
-                    hubHost = oldHub;
-                    trust(hubClients.forHub(oldLink.get()), match);
-                    usedHub = hubClients.forHub(oldLink.get());
-                    createdHere = ensureIdentity(usedHub, identity, initialTwin, before.state().deviceId());
+                    createdHere = ensureIdentity(usedHub, identity, initialTwin);
+                    oldDevice.ifPresent(h -> remove(instance, h, oldDeviceId));
                     substatus = before.state().substatus();
                 } else {
-                    hubHost = target.hostName();
-                    boolean migrate = policy.migrateDeviceData() && oldLink.isPresent() && allocation.initialTwin() == null;
-                    trust(hubClients.forHub(target), match);
-                    usedHub = hubClients.forHub(target);
-                    createdHere = move(oldLink.map(hubClients::forHub), before.state().deviceId(), usedHub, identity,
-                            initialTwin, migrate);
+                    boolean migrate = policy.migrateDeviceData() && oldDevice.isPresent() && allocation.initialTwin() == null;
+                    createdHere = create(usedHub, identity, migrate ? migratedTwin(oldDevice.get(), oldDeviceId,
+                            initialTwin) : initialTwin);
+                    oldDevice.ifPresent(h -> remove(instance, h, oldDeviceId));
                     substatus = target.hostName().equalsIgnoreCase(initialHub)
                             ? DeviceRegistrationState.REPROVISIONED_TO_INITIAL
                             : migrate ? DeviceRegistrationState.DEVICE_DATA_MIGRATED : DeviceRegistrationState.DEVICE_DATA_RESET;
@@ -331,12 +354,20 @@ public final class RegistrationService {
             } else {
                 hubHost = target.hostName();
                 initialHub = hubHost;
-                trust(hubClients.forHub(target), match);
+                claimedIn[0] = hubHost;
+                claim = ownership.claim(instance, hubHost, deviceId, true);
+                if (claim instanceof HubDeviceOwnership.Claim.HeldByOther other) {
+                    return deviceIdTaken(instance, registrationId, operationId, other.owner());
+                }
                 usedHub = hubClients.forHub(target);
                 createdHere = create(usedHub, identity, initialTwin);
                 substatus = DeviceRegistrationState.INITIAL_ASSIGNMENT;
             }
         } catch (HubException e) {
+            if (claim instanceof HubDeviceOwnership.Claim.Owned owned && owned.fresh()) {
+                // nothing of this request is left in the hub (create cleans up after itself)
+                ownership.release(instance, claimedIn[0], deviceId);
+            }
             boolean refused = e.unauthorized();
             return fail(instance, registrationId, operationId, refused ? 400209 : 500201,
                     refused ? "The IoT hub " + e.hostName() + " refused the provisioning service's credentials."
@@ -388,7 +419,7 @@ public final class RegistrationService {
         boolean sameDevice = winner.isPresent() && winner.get().assignedHub().equalsIgnoreCase(ours.assignedHub())
                 && winner.get().deviceId().equals(ours.deviceId());
         if (createdIn != null && !sameDevice) {
-            safeDelete(createdIn, ours.deviceId());
+            remove(instance, createdIn, ours.deviceId());
         }
         if (winner.isEmpty()) {
             return fail(instance, registrationId, operationId, 409001,
@@ -416,13 +447,6 @@ public final class RegistrationService {
             node.put("enrollmentGroupId", enrollment.id());
         }
         return node;
-    }
-
-    /** A certificateAuthority device's hub must trust its CA before the device can connect. */
-    private static void trust(HubClient hub, EnrollmentMatch match) {
-        for (X509Certificate ca : match.hubTrust()) {
-            hub.trustCertificateAuthority(Certificates.pem(ca));
-        }
     }
 
     /** For a service built without a certificate store: no instance has CA certificates. */
@@ -459,18 +483,15 @@ public final class RegistrationService {
      *
      * @return true when the device had to be created
      */
-    private boolean ensureIdentity(HubClient hub, HubDevice identity, TwinState initialTwin, String oldDeviceId) {
+    private boolean ensureIdentity(HubClient hub, HubDevice identity, TwinState initialTwin) {
         Optional<HubDevice> current = hub.device(identity.deviceId());
-        boolean created = false;
         if (current.isEmpty()) {
-            created = create(hub, identity, initialTwin);
-        } else if (!sameIdentity(current.get(), identity)) {
+            return create(hub, identity, initialTwin);
+        }
+        if (!sameIdentity(current.get(), identity)) {
             hub.putDevice(identity);
         }
-        if (oldDeviceId != null && !oldDeviceId.equals(identity.deviceId())) {
-            safeDelete(hub, oldDeviceId);
-        }
-        return created;
+        return false;
     }
 
     private static boolean sameIdentity(HubDevice a, HubDevice b) {
@@ -478,22 +499,16 @@ public final class RegistrationService {
                 && (a.capabilities() == null ? DeviceCapabilities.NONE : a.capabilities()).equals(b.capabilities());
     }
 
-    /** @return true when the device did not exist in {@code to} before */
-    private boolean move(Optional<HubClient> from, String oldDeviceId, HubClient to, HubDevice identity,
-                         TwinState initialTwin, boolean migrate) {
-        TwinState twin = initialTwin;
-        if (migrate && from.isPresent()) {
-            Optional<ObjectNode> old = from.get().twin(oldDeviceId);
-            if (old.isPresent()) {
-                ObjectNode props = Json.object();
-                props.set("desired", stripVersion(old.get().path("properties").path("desired")));
-                twin = new TwinState(old.get().path("tags").isObject() ? old.get().get("tags") : Json.object(),
-                        new TwinState.Properties(props.get("desired")));
-            }
+    /** The enrollment's initial twin with the tags and desired properties of the device's old twin over it. */
+    private static TwinState migratedTwin(HubClient from, String oldDeviceId, TwinState initialTwin) {
+        Optional<ObjectNode> old = from.twin(oldDeviceId);
+        if (old.isEmpty()) {
+            return initialTwin;
         }
-        boolean created = create(to, identity, twin);
-        from.ifPresent(h -> safeDelete(h, oldDeviceId));
-        return created;
+        ObjectNode props = Json.object();
+        props.set("desired", stripVersion(old.get().path("properties").path("desired")));
+        return new TwinState(old.get().path("tags").isObject() ? old.get().get("tags") : Json.object(),
+                new TwinState.Properties(props.get("desired")));
     }
 
     private static JsonNode stripVersion(JsonNode props) {
@@ -522,11 +537,37 @@ public final class RegistrationService {
         return hasTags || hasDesired;
     }
 
-    private static void safeDelete(HubClient hub, String deviceId) {
+    /** Deletes a device of the instance's from a hub and gives up its claim (kept if the delete failed). */
+    private void remove(ProvisioningInstance instance, HubClient hub, String deviceId) {
+        if (safeDelete(hub, deviceId)) {
+            ownership.release(instance, hub.hostName(), deviceId);
+        }
+    }
+
+    /**
+     * Another instance holds the device ID in the hub. The device hears only that the ID is in use; this instance's
+     * operators read which device and hub (never which instance: that is another tenant's business); the server
+     * log names the owner for Muster's operator.
+     */
+    private RegistrationOperationStatus deviceIdTaken(ProvisioningInstance instance, String registrationId,
+                                                      String operationId, DeviceClaim owner) {
+        LOG.warn("instance {} may not provision device {} in hub {}: instance {} (ID scope {}) holds it since {}",
+                instance.name(), owner.deviceId(), owner.hubHostName(), owner.ownerInstance(), owner.ownerIdScope(),
+                owner.claimedDateTimeUtc());
+        return fail(instance, registrationId, operationId, DEVICE_ID_TAKEN,
+                "The device ID is already in use in the IoT hub; the device was not assigned.",
+                "device ID '" + owner.deviceId() + "' in hub " + owner.hubHostName() + " belongs to another"
+                        + " provisioning service instance; give the enrollment another deviceId");
+    }
+
+    /** @return whether the device is gone */
+    private static boolean safeDelete(HubClient hub, String deviceId) {
         try {
             hub.deleteDevice(deviceId);
+            return true;
         } catch (HubException e) {
             LOG.warn("could not remove device {} from hub {}: {}", deviceId, hub.hostName(), e.getMessage());
+            return false;
         }
     }
 

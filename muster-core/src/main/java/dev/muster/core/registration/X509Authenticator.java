@@ -113,7 +113,7 @@ final class X509Authenticator {
             X509Thumbprint thumbprints = new X509Thumbprint(Certificates.sha1(c.get(0)),
                     c.size() > 1 ? Certificates.sha1(c.get(1)) : null);
             return new Attempt(EnrollmentMatch.x509(e,
-                    new AuthenticationMechanism(AuthenticationMechanism.SELF_SIGNED, null, thumbprints), List.of()), null);
+                    new AuthenticationMechanism(AuthenticationMechanism.SELF_SIGNED, null, thumbprints)), null);
         }
         List<String> reasons = new ArrayList<>();
         Optional<EnrollmentMatch> m = chainMatch(instance, e, x, leaf, sent, reasons);
@@ -165,9 +165,7 @@ final class X509Authenticator {
                     }
                 }
                 if (o.valid()) {
-                    return Optional.of(EnrollmentMatch.x509(e,
-                            new AuthenticationMechanism(AuthenticationMechanism.CERTIFICATE_AUTHORITY, null, null),
-                            x.signingCertificates()));
+                    return Optional.of(EnrollmentMatch.x509(e, pinned(leaf)));
                 }
                 reasons.add(o.reason());
             }
@@ -193,11 +191,20 @@ final class X509Authenticator {
         }
         ChainVerifier.Outcome o = verifier.verify(leaf, sent, List.of(), anchors, null);
         if (o.valid()) {
-            return Optional.of(EnrollmentMatch.x509(e,
-                    new AuthenticationMechanism(AuthenticationMechanism.CERTIFICATE_AUTHORITY, null, null), anchors));
+            return Optional.of(EnrollmentMatch.x509(e, pinned(leaf)));
         }
         reasons.add(o.reason());
         return Optional.empty();
+    }
+
+    /**
+     * A device that proved itself through a CA gets a hub identity pinned to the certificate it registered with
+     * ({@code selfSigned}, its SHA-1 thumbprint), as Azure DPS creates it: the hub then needs no CA, and a tenant's
+     * CA trusted by a shared hub can never vouch for another tenant's device. A renewed certificate re-registers.
+     */
+    private static AuthenticationMechanism pinned(X509Certificate leaf) {
+        return new AuthenticationMechanism(AuthenticationMechanism.SELF_SIGNED, null,
+                new X509Thumbprint(Certificates.sha1(leaf), null));
     }
 
     private List<X509Certificate> verified(List<CaCertificate> stored) {

@@ -14,7 +14,7 @@ class RegistrationServiceBuilderTest {
 
     private RegistrationService.Builder complete() {
         return RegistrationService.builder().instances(store).enrollments(store).registrations(store)
-                .operations(store).linkedHubs(store).hubClients(hub -> null).usage(new UsageMeter(store, clock))
+                .operations(store).linkedHubs(store).hubClients(hub -> null).deviceClaims(store).usage(new UsageMeter(store, clock))
                 .clock(clock);
     }
 

@@ -2,6 +2,8 @@ package dev.muster.core.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.muster.core.Json;
+import dev.muster.core.device.DeviceClaim;
+import dev.muster.core.device.DeviceClaimStore;
 import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.device.RegistrationRecord;
 import dev.muster.core.device.RegistrationStore;
@@ -50,7 +52,7 @@ import java.util.function.UnaryOperator;
  * All methods are synchronized on the store: simple and thread-safe.
  */
 public final class InMemoryStore implements InstanceStore, EnrollmentStore, RegistrationStore, OperationStore,
-        LinkedHubStore, UsageStore, HubStore, CertificateStore, QuotaStore {
+        LinkedHubStore, UsageStore, HubStore, CertificateStore, QuotaStore, DeviceClaimStore {
 
     private record UsageKey(String instance, OperationKind kind, Instant minute) {}
 
@@ -73,6 +75,8 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     private final Map<String, TreeMap<String, DeviceTwin>> twins = new HashMap<>();
     private final Map<String, TreeMap<String, CaCertificate>> certificates = new HashMap<>();
     private final Map<String, LinkedHashMap<String, TrustedCertificate>> trusted = new HashMap<>();
+    /** hub key + NUL + device ID → claim. */
+    private final Map<String, DeviceClaim> claims = new HashMap<>();
 
     static String key(String id) {
         return id == null ? null : id.toLowerCase(Locale.ROOT);
@@ -594,5 +598,31 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     @Override
     public synchronized boolean removeTrustedCertificate(String hub, String sha256Thumbprint) {
         return trusted.getOrDefault(key(hub), new LinkedHashMap<>()).remove(sha256Thumbprint) != null;
+    }
+
+    // ---- hub device claims
+
+    private static String claimKey(String hub, String deviceId) {
+        return key(hub) + '\0' + deviceId;
+    }
+
+    @Override
+    public synchronized Optional<DeviceClaim> deviceClaim(String hubHostName, String deviceId) {
+        return Optional.ofNullable(claims.get(claimKey(hubHostName, deviceId)));
+    }
+
+    @Override
+    public synchronized boolean insertDeviceClaim(DeviceClaim claim) {
+        return claims.putIfAbsent(claimKey(claim.hubHostName(), claim.deviceId()), claim) == null;
+    }
+
+    @Override
+    public synchronized boolean deleteDeviceClaim(String hubHostName, String deviceId, String ownerIdScope) {
+        DeviceClaim held = claims.get(claimKey(hubHostName, deviceId));
+        if (held == null || !held.ownerIdScope().equals(ownerIdScope)) {
+            return false;
+        }
+        claims.remove(claimKey(hubHostName, deviceId));
+        return true;
     }
 }

@@ -73,7 +73,7 @@ class AllocationPoliciesTest {
         return answer;
     };
     private final RegistrationService service = RegistrationService.builder()
-            .instances(store).enrollments(store).registrations(store).operations(store).linkedHubs(store).hubClients(clients).usage(usage).clock(clock)
+            .instances(store).enrollments(store).registrations(store).operations(store).linkedHubs(store).hubClients(clients).deviceClaims(store).usage(usage).clock(clock)
             .selector(new HubSelector(host -> latency.containsKey(host) ? OptionalDouble.of(latency.get(host))
                     : OptionalDouble.empty(), webhook))
             .build();

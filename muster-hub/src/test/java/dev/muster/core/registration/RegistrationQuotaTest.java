@@ -40,7 +40,7 @@ class RegistrationQuotaTest {
     private final QuotaGuard quotas = new QuotaGuard(store, store, clock);
     private final EnrollmentService enrollments = new EnrollmentService(store, store, store, usage, clock);
     private final RegistrationService service = RegistrationService.builder().instances(store).enrollments(store).registrations(store).operations(store).linkedHubs(store)
-            .hubClients(hub -> new BuiltInHubClient(builtIn, hub.hostName())).usage(usage).clock(clock).build()
+            .hubClients(hub -> new BuiltInHubClient(builtIn, hub.hostName())).deviceClaims(store).usage(usage).clock(clock).build()
             .limitedBy(quotas);
     private String token;
 

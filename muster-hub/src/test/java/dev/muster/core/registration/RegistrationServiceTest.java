@@ -63,7 +63,7 @@ class RegistrationServiceTest {
     private final EnrollmentService enrollments = new EnrollmentService(store, store, store, usage, clock);
     private final RegistrationService service =
             RegistrationService.builder().instances(store).enrollments(store).registrations(store).operations(store).linkedHubs(store)
-                    .hubClients(clients).usage(usage).clock(clock).build();
+                    .hubClients(clients).deviceClaims(store).usage(usage).clock(clock).build();
 
     @BeforeEach
     void setUp() {

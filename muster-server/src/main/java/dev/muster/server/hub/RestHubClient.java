@@ -33,9 +33,6 @@ public final class RestHubClient implements HubClient {
     private final ConnectionString connection;
     private final String baseUri;
     private final HttpClient http;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestHubClient.class);
-    /** CA certificates already pushed to the hub, so a boot storm does not repeat the call. */
-    private final java.util.Set<String> trusted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String token;
     private volatile long tokenExpiry;
 
@@ -101,28 +98,6 @@ public final class RestHubClient implements HubClient {
     public void patchTwin(String deviceId, TwinState patch) {
         HttpResponse<String> r = send("PATCH", "/twins/" + enc(deviceId), Json.write(patch));
         check(r, "update twin " + deviceId);
-    }
-
-    /**
-     * Muster hubs take CA certificates at {@code PUT /certificates/{sha256}}; a hub without that API (Azure IoT Hub,
-     * where CAs are managed in ARM) answers 404/405, and the operator must make it trust the CA.
-     */
-    @Override
-    public void trustCertificateAuthority(String certificatePem) {
-        String key = dev.muster.core.x509.Certificates.sha256(
-                dev.muster.core.x509.Certificates.parseOne(certificatePem, "CA certificate"));
-        if (trusted.contains(key)) {
-            return;
-        }
-        HttpResponse<String> r = send("PUT", "/certificates/" + key,
-                Json.write(java.util.Map.of("certificate", certificatePem)));
-        if (r.statusCode() == 404 || r.statusCode() == 405) {
-            LOG.warn("hub {} has no certificate API (HTTP {}): make it trust the CA of its X.509 devices yourself",
-                    hostName(), r.statusCode());
-        } else {
-            check(r, "trust a CA certificate");
-        }
-        trusted.add(key);
     }
 
     private HttpResponse<String> send(String method, String path, String body, String... headers) {
