@@ -75,6 +75,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How often to measure the latency to every linked hub (geoLatency allocation); 0 = never. Default: ${DEFAULT-VALUE}")
     int latencyProbeSeconds;
 
+    @Option(names = "--orphan-grace-seconds", defaultValue = "" + ServerConfig.DEFAULT_ORPHAN_GRACE_SECONDS,
+            description = "How long a registration may take before the sweep removes a hub device whose record was never"
+                    + " saved (its node stopped mid-way). Default: ${DEFAULT-VALUE}")
+    int orphanGraceSeconds;
+
     @Option(names = "--handshake-timeout", defaultValue = "10",
             description = "Seconds a client may take to finish the TLS handshake. Default: ${DEFAULT-VALUE}")
     int handshakeTimeout;
@@ -126,6 +131,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .hubClientMode(ServerConfig.HubClientMode.parse(hubClient))
                     .webhookTimeoutMillis(webhookTimeoutMillis)
                     .latencyProbeSeconds(latencyProbeSeconds)
+                    .orphanGraceSeconds(orphanGraceSeconds)
                     .timeouts(listenerTimeouts())
                     .build();
         } catch (IllegalArgumentException e) {

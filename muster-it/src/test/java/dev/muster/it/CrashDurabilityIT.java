@@ -44,6 +44,8 @@ class CrashDurabilityIT {
     private static final int ROUNDS = 3;
     private static final int WORKERS = 8;
     private static final Duration STORM_LIMIT = Duration.ofSeconds(60);
+    /** Longer than any registration of the storm takes, short enough to wait for after the restart. */
+    private static final int ORPHAN_GRACE_SECONDS = 5;
 
     private final String groupKey = Ids.symmetricKey();
     private final Map<String, String> confirmed = new ConcurrentHashMap<>();
@@ -99,11 +101,12 @@ class CrashDurabilityIT {
                 // the store's write cycle.
                 int killAfter = 60 + 45 * round;
                 Node current = n;
-                stormThenKill(node, "r" + round, killAfter,
+                int attempted = stormThenKill(node, "r" + round, killAfter,
                         id -> current.register(id, Devices.derivedKey(groupKey, id)), confirmed);
                 node = start(dir, storeArgs);
                 n = new Node(node.connectionInfo());
                 assertEveryConfirmedDeviceIsThere(n);
+                assertNoDeviceWithoutItsRecord(n, "r" + round, attempted);
             }
         } finally {
             node.close();
@@ -120,8 +123,8 @@ class CrashDurabilityIT {
      * {@link #WORKERS} clients attempt new IDs until {@code killAfter} of this round are confirmed, then the process
      * is killed; what was confirmed before the kill goes into {@code confirmedInto} (ID → hub).
      */
-    private static void stormThenKill(NodeProcess process, String prefix, int killAfter, Attempt attempt,
-                                      Map<String, String> confirmedInto) throws Exception {
+    private static int stormThenKill(NodeProcess process, String prefix, int killAfter, Attempt attempt,
+                                     Map<String, String> confirmedInto) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger confirmedThisRound = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
@@ -158,6 +161,7 @@ class CrashDurabilityIT {
         }
         LOG.info("round {}: killed after {} confirmations ({} in all)", prefix, confirmedThisRound.get(),
                 confirmedInto.size());
+        return next.get();
     }
 
     private void assertEveryConfirmedDeviceIsThere(Node n) throws Exception {
@@ -193,9 +197,44 @@ class CrashDurabilityIT {
         assertThat(lostDevices).as("hub devices of registrations confirmed before the kill").isEmpty();
     }
 
+    /**
+     * The registrations cut off by the kill: each has both its record and its hub device (it got as far as saving
+     * the record) or neither (the orphan sweep removed a device whose record was never saved). The sweep runs a
+     * second after the restart and then every grace period; it is given three of them.
+     */
+    private void assertNoDeviceWithoutItsRecord(Node n, String prefix, int attempted) throws Exception {
+        List<String> unconfirmed = new ArrayList<>();
+        for (int i = 0; i < attempted; i++) {
+            if (!confirmed.containsKey(prefix + "-" + i)) {
+                unconfirmed.add(prefix + "-" + i);
+            }
+        }
+        List<String> inconsistent = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(3L * ORPHAN_GRACE_SECONDS + 5).toNanos();
+        int whole = 0;
+        do {
+            Thread.sleep(1_000);
+            inconsistent.clear();
+            whole = 0;
+            for (String id : unconfirmed) {
+                NodeHttp.Response record = n.serviceCall("GET", "/registrations/" + id, null);
+                boolean hasDevice = n.hubDeviceStatus(HUB, id) == 200;
+                if ((record.status() == 200) != hasDevice) {
+                    inconsistent.add(id + (hasDevice ? " (hub device without a record)" : " (record without a device)"));
+                } else if (hasDevice) {
+                    whole++;
+                }
+            }
+        } while (!inconsistent.isEmpty() && System.nanoTime() < deadline);
+        LOG.info("round {}: {} registrations cut off by the kill: {} finished (record and device), {} left nothing,"
+                + " {} inconsistent", prefix, unconfirmed.size(), whole, unconfirmed.size() - whole - inconsistent.size(),
+                inconsistent.size());
+        assertThat(inconsistent).as("registrations cut off by the kill").isEmpty();
+    }
+
     private static NodeProcess start(Path dir, String... storeArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("--bind", NODE, "--host-name", NODE, "--hub-host", HUB,
-                "--latency-probe-seconds", "0"));
+                "--latency-probe-seconds", "0", "--orphan-grace-seconds", String.valueOf(ORPHAN_GRACE_SECONDS)));
         args.addAll(List.of(storeArgs));
         return NodeProcess.start(dir, Map.of(), args.toArray(String[]::new));
     }

@@ -11,6 +11,7 @@ import dev.muster.core.instance.ServiceAuthorizer;
 import dev.muster.core.instance.SharedAccessPolicy;
 import dev.muster.core.operations.QuotaGuard;
 import dev.muster.core.operations.UsageMeter;
+import dev.muster.core.registration.OrphanDeviceSweep;
 import dev.muster.core.registration.RegistrationService;
 import dev.muster.core.registration.TpmKeys;
 import dev.muster.core.sas.SasVerifier;
@@ -89,6 +90,7 @@ public final class MusterServer implements AutoCloseable {
     private FrontDoor frontDoor;
     private ConnectionInfo connectionInfo;
     private long flushTimer = -1;
+    private long sweepTimer = -1;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
@@ -249,6 +251,9 @@ public final class MusterServer implements AutoCloseable {
             usage.flush();
             return null;
         }));
+        if (!config.hubOnly()) {
+            sweepOrphanDevices(hubClients);
+        }
         for (String address : bindAddresses()) {
             if (address.equals("::1") && !ipv6LoopbackAvailable()) {
                 continue;
@@ -353,6 +358,21 @@ public final class MusterServer implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Removes hub devices whose registration stopped before saving its record (a crash of this or another node):
+     * soon after start, then at least once a minute, each time the claims made since the last look.
+     */
+    private void sweepOrphanDevices(HubClientFactory hubClients) {
+        OrphanDeviceSweep sweep = new OrphanDeviceSweep(new OrphanDeviceSweep.Options(store.deviceClaims(),
+                store.instances(), store.registrations(), store.linkedHubs(), hubClients, clock,
+                Duration.ofSeconds(config.orphanGraceSeconds())));
+        long every = Math.min(60_000, config.orphanGraceSeconds() * 1000L);
+        io.vertx.core.Handler<Long> run = id -> blocking.run(sweep::sweep).onFailure(e ->
+                LOG.warn("the orphan device sweep failed: {}", e.toString()));
+        vertx.setTimer(1_000, run);
+        sweepTimer = vertx.setPeriodic(every, run);
+    }
+
     private void writeConnectionInfo(ConnectionInfo info) throws IOException {
         Path target = config.dataDir().resolve("connection-info.json");
         Path tmp = Files.createTempFile(config.dataDir(), ".connection-info", ".tmp");
@@ -373,6 +393,9 @@ public final class MusterServer implements AutoCloseable {
         if (vertx != null) {
             if (flushTimer >= 0) {
                 vertx.cancelTimer(flushTimer);
+            }
+            if (sweepTimer >= 0) {
+                vertx.cancelTimer(sweepTimer);
             }
             try {
                 vertx.close().await(10, TimeUnit.SECONDS);

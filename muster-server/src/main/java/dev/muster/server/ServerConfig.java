@@ -25,6 +25,8 @@ public final class ServerConfig {
     public static final HubClientMode DEFAULT_HUB_CLIENT_MODE = HubClientMode.DIRECT;
     public static final long DEFAULT_WEBHOOK_TIMEOUT_MILLIS = 10_000;
     public static final int DEFAULT_LATENCY_PROBE_SECONDS = 30;
+    /** Far longer than a registration takes from claiming its device to saving its record (seconds at worst). */
+    public static final int DEFAULT_ORPHAN_GRACE_SECONDS = 120;
 
     /** How the provisioning service reaches the built-in hubs of its own process. */
     public enum HubClientMode {
@@ -157,6 +159,14 @@ public final class ServerConfig {
     }
 
     /**
+     * How long after a registration claimed its hub device the orphan sweep may judge it: a device whose record was
+     * never saved by then (its node stopped mid-way) is removed.
+     */
+    public int orphanGraceSeconds() {
+        return settings.orphanGraceSeconds;
+    }
+
+    /**
      * How often this node measures its latency to every linked hub (geoLatency); 0 = never, so every latency is
      * unknown and geoLatency hashes.
      */
@@ -198,6 +208,7 @@ public final class ServerConfig {
         private HubClientMode hubClientMode = DEFAULT_HUB_CLIENT_MODE;
         private long webhookTimeoutMillis = DEFAULT_WEBHOOK_TIMEOUT_MILLIS;
         private int latencyProbeSeconds = DEFAULT_LATENCY_PROBE_SECONDS;
+        private int orphanGraceSeconds = DEFAULT_ORPHAN_GRACE_SECONDS;
         private ListenerTimeouts timeouts = ListenerTimeouts.DEFAULTS;
         private boolean hubOnly;
 
@@ -224,6 +235,7 @@ public final class ServerConfig {
             c.hubClientMode = hubClientMode;
             c.webhookTimeoutMillis = webhookTimeoutMillis;
             c.latencyProbeSeconds = latencyProbeSeconds;
+            c.orphanGraceSeconds = orphanGraceSeconds;
             c.timeouts = timeouts;
             c.hubOnly = hubOnly;
             return c;
@@ -305,6 +317,11 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder orphanGraceSeconds(int seconds) {
+            this.orphanGraceSeconds = seconds;
+            return this;
+        }
+
         public Builder timeouts(ListenerTimeouts t) {
             this.timeouts = Objects.requireNonNull(t, "timeouts");
             return this;
@@ -323,6 +340,8 @@ public final class ServerConfig {
             require(webhookTimeoutMillis >= 1 && webhookTimeoutMillis <= 600_000,
                     "the webhook time-out must be 1 to 600000 ms");
             require(latencyProbeSeconds >= 0, "the latency probe interval must be 0 (off) or more");
+            require(orphanGraceSeconds >= 1 && orphanGraceSeconds <= 86_400,
+                    "the orphan grace period must be 1 to 86400 seconds");
             require(!hubHosts.isEmpty() || !hubOnly, "a hub-only node needs a hub host");
             return new ServerConfig(this);
         }

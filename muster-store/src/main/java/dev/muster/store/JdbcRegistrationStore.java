@@ -15,6 +15,8 @@ import java.util.Optional;
  */
 final class JdbcRegistrationStore implements RegistrationStore {
     private static final String COLUMNS = "SELECT group_id, initial_hub, doc FROM registrations";
+    /** Marks the claims of the devices that deleted records name, so the orphan sweep leaves those devices. */
+    private static final String KEEP_CLAIMS = "UPDATE hub_device_claims SET kept = TRUE WHERE owner_instance = ? AND";
 
     private final Jdbc jdbc;
 
@@ -59,12 +61,15 @@ final class JdbcRegistrationStore implements RegistrationStore {
                 group, Documents.key(group), state.etag(), record.initialHub(), doc, instance, idKey, expectedEtag) == 1;
     }
 
+    /** The device the record named stays in its hub, so its claim is kept from the orphan sweep first. */
     @Override
     public boolean deleteRegistration(String instance, String registrationId, String expectedEtag) {
+        String key = Documents.key(registrationId);
+        jdbc.update(KEEP_CLAIMS + " registration_key = ?", instance, key);
         String delete = "DELETE FROM registrations WHERE instance = ? AND id_key = ?";
         return expectedEtag == null
-                ? jdbc.update(delete, instance, Documents.key(registrationId)) == 1
-                : jdbc.update(delete + " AND etag = ?", instance, Documents.key(registrationId), expectedEtag) == 1;
+                ? jdbc.update(delete, instance, key) == 1
+                : jdbc.update(delete + " AND etag = ?", instance, key, expectedEtag) == 1;
     }
 
     @Override
@@ -84,6 +89,12 @@ final class JdbcRegistrationStore implements RegistrationStore {
      */
     @Override
     public int deleteRegistrationsOfEnrollment(String instance, String enrollmentId, boolean group) {
+        if (group) {
+            jdbc.update(KEEP_CLAIMS + " registration_key IN (SELECT id_key FROM registrations WHERE instance = ?"
+                    + " AND group_id_key = ?)", instance, instance, Documents.key(enrollmentId));
+        } else {
+            jdbc.update(KEEP_CLAIMS + " registration_key = ?", instance, Documents.key(enrollmentId));
+        }
         return group
                 ? jdbc.update("DELETE FROM registrations WHERE instance = ? AND group_id_key = ?",
                         instance, Documents.key(enrollmentId))

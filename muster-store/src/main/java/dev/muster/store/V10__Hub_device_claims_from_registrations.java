@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Gives every device that a registration record shows assigned to its instance (schema V9 starts empty). Before
  * V9 two instances could both hold an "assigned" record for one device of a shared hub; the device then goes to the
  * instance that registered it first, and the other's record is left for its next registration to be refused.
- * Registration documents are not sealed, so this needs no key.
+ * Registration documents are not sealed, so this needs no key. These claims predate the orphan sweep, whose first
+ * run only sets its mark, so it never doubts them.
  */
 final class V10__Hub_device_claims_from_registrations extends BaseJavaMigration {
     private static final Logger LOG = LoggerFactory.getLogger(V10__Hub_device_claims_from_registrations.class);
@@ -46,7 +47,7 @@ final class V10__Hub_device_claims_from_registrations extends BaseJavaMigration 
                 if (scope != null && DeviceRegistrationState.ASSIGNED.equals(state.status())
                         && state.assignedHub() != null && state.deviceId() != null) {
                     claim(jdbc, claims, new DeviceClaim(state.assignedHub(), state.deviceId(), scope, r.instance(),
-                            state.createdDateTimeUtc() == null ? "" : state.createdDateTimeUtc()));
+                            r.idKey(), state.createdDateTimeUtc() == null ? "" : state.createdDateTimeUtc()));
                 }
             }
             if (page.size() < PAGE) {
@@ -73,9 +74,9 @@ final class V10__Hub_device_claims_from_registrations extends BaseJavaMigration 
         DeviceClaim winner = earlier ? c : held.get();
         DeviceClaim loser = earlier ? held.get() : c;
         if (earlier) {
-            jdbc.update("UPDATE hub_device_claims SET owner_id_scope = ?, owner_instance = ?, claimed_at = ?"
-                            + " WHERE hub_key = ? AND device_id = ?", c.ownerIdScope(), c.ownerInstance(),
-                    c.claimedDateTimeUtc(), Documents.key(c.hubHostName()), c.deviceId());
+            jdbc.update("UPDATE hub_device_claims SET owner_id_scope = ?, owner_instance = ?, registration_key = ?,"
+                            + " claimed_at = ? WHERE hub_key = ? AND device_id = ?", c.ownerIdScope(), c.ownerInstance(),
+                    c.registrationId(), c.claimedDateTimeUtc(), Documents.key(c.hubHostName()), c.deviceId());
         }
         LOG.warn("device {} in hub {} was assigned to instances {} and {}; it stays with {}, which registered it first",
                 c.deviceId(), c.hubHostName(), winner.ownerInstance(), loser.ownerInstance(), winner.ownerInstance());

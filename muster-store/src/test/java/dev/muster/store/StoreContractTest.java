@@ -71,7 +71,7 @@ abstract class StoreContractTest {
     private static final List<String> TABLES = List.of("instances", "enrollments", "enrollment_groups",
             "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins",
             "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts", "hub_desired_changes",
-            "enrollment_tags", "hub_device_claims");
+            "enrollment_tags", "hub_device_claims", "hub_device_claim_sweeps");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 
@@ -957,7 +957,55 @@ abstract class StoreContractTest {
     // ---- hub device claims -----------------------------------------------------------------------------------
 
     private static DeviceClaim claim(String hub, String deviceId, String scope) {
-        return new DeviceClaim(hub, deviceId, scope, "instance-" + scope, "2026-12-01T10:00:00.0000000Z");
+        return claim(hub, deviceId, scope, "2026-12-01T10:00:00.0000000Z");
+    }
+
+    private static DeviceClaim claim(String hub, String deviceId, String scope, String at) {
+        return new DeviceClaim(hub, deviceId, scope, INSTANCE, "reg-" + deviceId.toLowerCase(Locale.ROOT), at);
+    }
+
+    @Test
+    void theSweepReadsUnkeptClaimsInTimeOrderPageByPage() {
+        String t1 = "2026-12-01T10:00:01.0000000Z";
+        String t2 = "2026-12-01T10:00:02.0000000Z";
+        store.deviceClaims().insertDeviceClaim(claim("hub-b.example.net", "d3", "0ne000000AA", t2));
+        store.deviceClaims().insertDeviceClaim(claim("hub-b.example.net", "d1", "0ne000000AA", t1));
+        store.deviceClaims().insertDeviceClaim(claim("hub-a.example.net", "d2", "0ne000000AA", t1));
+        store.deviceClaims().insertDeviceClaim(claim("hub-a.example.net", "late", "0ne000000AA",
+                "2026-12-01T10:00:09.0000000Z"));
+
+        List<DeviceClaim> first = store.deviceClaims().claimsMadeUntil(null, t2, 2);
+        assertThat(first).extracting(DeviceClaim::deviceId).containsExactly("d2", "d1");
+        assertThat(store.deviceClaims().claimsMadeUntil(first.get(1), t2, 2)).extracting(DeviceClaim::deviceId)
+                .containsExactly("d3");
+
+        store.registrations().deleteRegistration(INSTANCE, "REG-D1", null);
+        assertThat(store.deviceClaims().claimsMadeUntil(null, t2, 10)).extracting(DeviceClaim::deviceId)
+                .containsExactly("d2", "d3");
+        assertThat(store.deviceClaims().deviceClaim("hub-b.example.net", "d1")).isPresent();
+    }
+
+    @Test
+    void deletingAGroupsRecordsKeepsTheClaimsOfTheirDevices() {
+        store.registrations().saveRegistration(INSTANCE, registration("dev-1", "group-a"));
+        store.deviceClaims().insertDeviceClaim(new DeviceClaim(HUB, "device-dev-1", "0ne000000AA", INSTANCE, "dev-1",
+                "2026-12-01T10:00:00.0000000Z"));
+
+        store.registrations().deleteRegistrationsOfEnrollment(INSTANCE, "GROUP-A", true);
+
+        assertThat(store.deviceClaims().claimsMadeUntil(null, "9999", 10)).isEmpty();
+        assertThat(store.deviceClaims().deviceClaim(HUB, "device-dev-1")).isPresent();
+    }
+
+    @Test
+    void theSweepsMarkMovesOnlyFromWhereItWas() {
+        assertThat(store.deviceClaims().sweptUntil("s")).isEmpty();
+        assertThat(store.deviceClaims().advanceSweep("s", null, "2026-12-01T10:00:00.0000000Z")).isTrue();
+        assertThat(store.deviceClaims().advanceSweep("s", null, "2026-12-01T11:00:00.0000000Z")).isFalse();
+        assertThat(store.deviceClaims().advanceSweep("s", "2026-12-01T09:00:00.0000000Z", "x")).isFalse();
+        assertThat(store.deviceClaims().advanceSweep("s", "2026-12-01T10:00:00.0000000Z",
+                "2026-12-01T10:05:00.0000000Z")).isTrue();
+        assertThat(store.deviceClaims().sweptUntil("s")).contains("2026-12-01T10:05:00.0000000Z");
     }
 
     @Test

@@ -9,11 +9,12 @@ package dev.muster.core.device;
  * @param hubHostName the hub's host name as linked (compared without case)
  * @param deviceId the device ID in that hub (case-sensitive, as IoT Hub device IDs are)
  * @param ownerIdScope the owning instance's ID scope
- * @param ownerInstance the owning instance's name when it claimed the device (for operators' messages only)
- * @param claimedDateTimeUtc when the claim was made
+ * @param ownerInstance the owning instance's name when it claimed the device
+ * @param registrationId the registration that claimed it, whose record should name the device
+ * @param claimedDateTimeUtc when the claim was made (Azure's fixed-width UTC form, so text order is time order)
  */
 public record DeviceClaim(String hubHostName, String deviceId, String ownerIdScope, String ownerInstance,
-                          String claimedDateTimeUtc) {
+                          String registrationId, String claimedDateTimeUtc) {
 
     public boolean ownedBy(String idScope) {
         return ownerIdScope.equalsIgnoreCase(idScope);

@@ -38,8 +38,9 @@ final class HubDeviceOwnership {
      * @param probablyFree the caller expects nobody to hold it (a first registration): one insert then settles it,
      *                     instead of a read first; a re-registration reads first (the claim is usually there)
      */
-    Claim claim(ProvisioningInstance instance, String hubHostName, String deviceId, boolean probablyFree) {
-        DeviceClaim mine = new DeviceClaim(hubHostName, deviceId, instance.idScope(), instance.name(),
+    Claim claim(ProvisioningInstance instance, String registrationId, String hubHostName, String deviceId,
+                boolean probablyFree) {
+        DeviceClaim mine = new DeviceClaim(hubHostName, deviceId, instance.idScope(), instance.name(), registrationId,
                 Timestamps.format(clock.instant()));
         boolean tryInsert = probablyFree;
         for (int attempt = 0; attempt < 3; attempt++) {

@@ -328,7 +328,7 @@ public final class RegistrationService {
                 initialHub = before.initialHub() != null ? before.initialHub() : oldHub;
                 hubHost = stay && oldLink.isPresent() ? oldHub : target.hostName();
                 claimedIn[0] = hubHost;
-                claim = ownership.claim(instance, hubHost, deviceId, false);
+                claim = ownership.claim(instance, registrationId, hubHost, deviceId, false);
                 if (claim instanceof HubDeviceOwnership.Claim.HeldByOther other) {
                     return deviceIdTaken(instance, registrationId, operationId, other.owner());
                 }
@@ -355,7 +355,7 @@ public final class RegistrationService {
                 hubHost = target.hostName();
                 initialHub = hubHost;
                 claimedIn[0] = hubHost;
-                claim = ownership.claim(instance, hubHost, deviceId, true);
+                claim = ownership.claim(instance, registrationId, hubHost, deviceId, true);
                 if (claim instanceof HubDeviceOwnership.Claim.HeldByOther other) {
                     return deviceIdTaken(instance, registrationId, operationId, other.owner());
                 }

@@ -33,12 +33,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -295,6 +297,7 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
 
     @Override
     public synchronized boolean deleteRegistration(String instance, String registrationId, String expectedEtag) {
+        keepClaims(instance, registrationId);
         return delete(of(registrations, instance), registrationId, expectedEtag, r -> r.state().etag());
     }
 
@@ -314,6 +317,9 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     public synchronized int deleteRegistrationsOfEnrollment(String instance, String enrollmentId, boolean group) {
         TreeMap<String, RegistrationRecord> table = of(registrations, instance);
         if (group) {
+            table.values().stream().filter(r -> r.enrollmentGroupId() != null
+                    && key(r.enrollmentGroupId()).equals(key(enrollmentId)))
+                    .forEach(r -> keepClaims(instance, r.state().registrationId()));
             int before = table.size();
             table.values().removeIf(r -> r.enrollmentGroupId() != null
                     && key(r.enrollmentGroupId()).equals(key(enrollmentId)));
@@ -321,6 +327,7 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
         }
         // An individual enrollment owns only its own record that did not come through a group.
         RegistrationRecord own = table.get(key(enrollmentId));
+        keepClaims(instance, enrollmentId);
         if (own != null && own.enrollmentGroupId() == null) {
             table.remove(key(enrollmentId));
             return 1;
@@ -606,6 +613,17 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
         return key(hub) + '\0' + deviceId;
     }
 
+    /** Claims as the database keeps them: registration ID as its key. */
+    private final Set<String> keptClaims = new HashSet<>();
+
+    private void keepClaims(String instance, String registrationId) {
+        claims.forEach((k, c) -> {
+            if (c.ownerInstance().equals(instance) && c.registrationId().equals(key(registrationId))) {
+                keptClaims.add(k);
+            }
+        });
+    }
+
     @Override
     public synchronized Optional<DeviceClaim> deviceClaim(String hubHostName, String deviceId) {
         return Optional.ofNullable(claims.get(claimKey(hubHostName, deviceId)));
@@ -613,7 +631,14 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
 
     @Override
     public synchronized boolean insertDeviceClaim(DeviceClaim claim) {
-        return claims.putIfAbsent(claimKey(claim.hubHostName(), claim.deviceId()), claim) == null;
+        DeviceClaim stored = new DeviceClaim(claim.hubHostName(), claim.deviceId(), claim.ownerIdScope(),
+                claim.ownerInstance(), key(claim.registrationId()), claim.claimedDateTimeUtc());
+        String k = claimKey(claim.hubHostName(), claim.deviceId());
+        if (claims.putIfAbsent(k, stored) != null) {
+            return false;
+        }
+        keptClaims.remove(k);
+        return true;
     }
 
     @Override
@@ -623,6 +648,34 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
             return false;
         }
         claims.remove(claimKey(hubHostName, deviceId));
+        return true;
+    }
+
+    @Override
+    public synchronized List<DeviceClaim> claimsMadeUntil(DeviceClaim after, String untilUtc, int limit) {
+        java.util.Comparator<DeviceClaim> order = java.util.Comparator.comparing(DeviceClaim::claimedDateTimeUtc)
+                .thenComparing(c -> key(c.hubHostName())).thenComparing(DeviceClaim::deviceId);
+        return claims.entrySet().stream()
+                .filter(e -> !keptClaims.contains(e.getKey()))
+                .map(Map.Entry::getValue)
+                .filter(c -> c.claimedDateTimeUtc().compareTo(untilUtc) <= 0)
+                .filter(c -> after == null || order.compare(c, after) > 0)
+                .sorted(order).limit(limit).toList();
+    }
+
+    private final Map<String, String> sweeps = new HashMap<>();
+
+    @Override
+    public synchronized Optional<String> sweptUntil(String sweep) {
+        return Optional.ofNullable(sweeps.get(sweep));
+    }
+
+    @Override
+    public synchronized boolean advanceSweep(String sweep, String expected, String untilUtc) {
+        if (!java.util.Objects.equals(sweeps.get(sweep), expected)) {
+            return false;
+        }
+        sweeps.put(sweep, untilUtc);
         return true;
     }
 }
