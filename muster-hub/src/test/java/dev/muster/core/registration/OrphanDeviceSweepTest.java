@@ -1,26 +1,13 @@
 package dev.muster.core.registration;
 
-import static dev.muster.core.testing.Fixtures.individual;
-import static dev.muster.core.testing.Fixtures.symmetricKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.muster.core.Ids;
-import dev.muster.core.Json;
 import dev.muster.core.device.RegistrationRecord;
 import dev.muster.core.device.RegistrationStore;
-import dev.muster.core.enrollment.EnrollmentService;
-import dev.muster.core.hub.BuiltInHubConfig;
-import dev.muster.core.hub.HubClients;
-import dev.muster.core.instance.LinkedHub;
-import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.testing.Fixtures;
 import dev.muster.core.testing.InMemoryStore;
 import dev.muster.core.testing.MutableClock;
-import dev.muster.core.testing.Sas;
-import dev.muster.hub.BuiltInHub;
-import dev.muster.hub.BuiltInHubClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,18 +22,13 @@ class OrphanDeviceSweepTest {
     private static final String HUB = "hub-one.muster.test";
     private static final Duration GRACE = Duration.ofMinutes(2);
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-    private final InMemoryStore store = new InMemoryStore();
+    private final RegistrationHarness h = new RegistrationHarness(Instant.parse("2026-12-01T10:00:00Z"));
+    private final MutableClock clock = h.clock;
+    private final InMemoryStore store = h.store;
     private final CrashingRecords records = new CrashingRecords(store);
-    private final UsageMeter usage = new UsageMeter(store, clock);
-    private final BuiltInHub builtIn = BuiltInHub.create(store, clock);
-    private final HubClients clients = hub -> new BuiltInHubClient(builtIn, hub.hostName());
-    private final EnrollmentService enrollments = new EnrollmentService(store, store, store, usage, clock);
-    private final RegistrationService service = RegistrationService.builder().instances(store).enrollments(store)
-            .registrations(records).operations(store).linkedHubs(store).hubClients(clients).deviceClaims(store)
-            .usage(usage).clock(clock).build();
+    private final RegistrationService service = h.service(records);
     private final OrphanDeviceSweep sweep = new OrphanDeviceSweep(new OrphanDeviceSweep.Options(store, store, store,
-            store, clients, clock, GRACE));
+            store, h.clients, clock, GRACE));
 
     /** The record write "crashes" (the node died) while {@code crash} is set. */
     private static final class CrashingRecords implements RegistrationStore {
@@ -73,28 +55,22 @@ class OrphanDeviceSweepTest {
     @BeforeEach
     void setUp() {
         store.createInstance(Fixtures.instance(INSTANCE, SCOPE));
-        store.createBuiltInHub(new BuiltInHubConfig(HUB, BuiltInHubConfig.OWNER, Ids.policyKey(), Ids.policyKey()));
-        store.saveLinkedHub(INSTANCE, new LinkedHub(HUB, "HostName=" + HUB + ";SharedAccessKeyName=iothubowner;"
-                + "SharedAccessKey=" + Ids.policyKey(), 1, true));
+        h.builtInHub(HUB);
+        h.link(INSTANCE, HUB, 1);
         assertThat(sweep.sweep()).as("the first sweep only sets its mark").isZero();
         clock.advance(Duration.ofSeconds(1));
     }
 
     private String enroll(String id) {
-        String key = Ids.symmetricKey();
-        enrollments.putEnrollment(INSTANCE, id, individual(id, symmetricKey(key, Ids.symmetricKey())), null);
-        return key;
+        return h.enroll(INSTANCE, id, null, null);
     }
 
     private RegistrationOperationStatus register(String id, String key) {
-        String token = Sas.javaDevice(SCOPE + "/registrations/" + id, key, clock.instant().getEpochSecond() + 3600);
-        JsonNode body = Json.tree("{\"registrationId\":\"" + id + "\"}");
-        return service.register(new RegistrationRequest(SCOPE, id, body, DeviceCredentials.sas(token)),
-                service.newOperationId());
+        return h.register(service, SCOPE, id, key);
     }
 
     private boolean inHub(String id) {
-        return builtIn.devices().device(HUB, id).isPresent();
+        return h.builtIn.devices().device(HUB, id).isPresent();
     }
 
     @Test

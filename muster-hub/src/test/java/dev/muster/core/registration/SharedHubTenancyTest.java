@@ -1,35 +1,20 @@
 package dev.muster.core.registration;
 
-import static dev.muster.core.testing.Fixtures.individual;
-import static dev.muster.core.testing.Fixtures.symmetricKey;
 import static dev.muster.core.testing.Fixtures.twin;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.muster.core.Ids;
-import dev.muster.core.Json;
 import dev.muster.core.device.DeviceRegistrationState;
 import dev.muster.core.device.RegistrationRecord;
-import dev.muster.core.enrollment.EnrollmentService;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.enrollment.ReprovisionPolicy;
 import dev.muster.core.enrollment.TwinState;
-import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.HubClient;
-import dev.muster.core.hub.HubClients;
-import dev.muster.core.instance.LinkedHub;
-import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.testing.Fixtures;
 import dev.muster.core.testing.FlakyHubClient;
 import dev.muster.core.testing.InMemoryStore;
-import dev.muster.core.testing.MutableClock;
-import dev.muster.core.testing.Sas;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.BuiltInHubClient;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,17 +33,11 @@ class SharedHubTenancyTest {
     private static final String HUB1 = "hub-one.muster.test";
     private static final String HUB2 = "hub-two.muster.test";
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-    private final InMemoryStore store = new InMemoryStore();
-    private final UsageMeter usage = new UsageMeter(store, clock);
-    private final BuiltInHub builtIn = BuiltInHub.create(store, clock);
-    private final Map<String, HubClient> overrides = new HashMap<>();
-    private final HubClients clients = hub -> overrides.getOrDefault(hub.hostName().toLowerCase(Locale.ROOT),
-            new BuiltInHubClient(builtIn, hub.hostName()));
-    private final EnrollmentService enrollments = new EnrollmentService(store, store, store, usage, clock);
-    private final RegistrationService service = RegistrationService.builder().instances(store).enrollments(store)
-            .registrations(store).operations(store).linkedHubs(store).hubClients(clients).deviceClaims(store)
-            .usage(usage).clock(clock).build();
+    private final RegistrationHarness h = new RegistrationHarness(Instant.parse("2026-12-01T10:00:00Z"));
+    private final InMemoryStore store = h.store;
+    private final BuiltInHub builtIn = h.builtIn;
+    private final Map<String, HubClient> overrides = h.overrides;
+    private final RegistrationService service = h.service(store);
 
     @BeforeEach
     void twoTenantsOnTheSameHub() {
@@ -70,27 +49,19 @@ class SharedHubTenancyTest {
     }
 
     private void builtInHub(String host) {
-        store.createBuiltInHub(new BuiltInHubConfig(host, BuiltInHubConfig.OWNER, Ids.policyKey(), Ids.policyKey()));
+        h.builtInHub(host);
     }
 
     private void link(String instance, String host, int weight) {
-        store.saveLinkedHub(instance, new LinkedHub(host, "HostName=" + host + ";SharedAccessKeyName=iothubowner;"
-                + "SharedAccessKey=" + Ids.policyKey(), weight, true));
+        h.link(instance, host, weight);
     }
 
     private String enroll(String instance, String registrationId, TwinState twin, ReprovisionPolicy policy) {
-        String key = Ids.symmetricKey();
-        enrollments.putEnrollment(instance, registrationId, individual(registrationId, null,
-                symmetricKey(key, Ids.symmetricKey()), twin, null, policy, null), null);
-        return key;
+        return h.enroll(instance, registrationId, twin, policy);
     }
 
     private RegistrationOperationStatus register(String scope, String registrationId, String key) {
-        String token = Sas.javaDevice(scope + "/registrations/" + registrationId, key,
-                clock.instant().getEpochSecond() + 3600);
-        JsonNode body = Json.tree("{\"registrationId\":\"" + registrationId + "\"}");
-        return service.register(new RegistrationRequest(scope, registrationId, body, DeviceCredentials.sas(token)),
-                service.newOperationId());
+        return h.register(service, scope, registrationId, key);
     }
 
     private String hubKey(String hub, String deviceId) {
@@ -225,6 +196,5 @@ class SharedHubTenancyTest {
         assertThat(a.status()).isEqualTo("assigned");
         assertRefusedAsTaken(b.get());
         assertThat(hubKey(HUB1, "dev")).isEqualTo(keyA);
-        clock.advance(Duration.ofMinutes(1));
     }
 }
