@@ -66,9 +66,11 @@ final class HubCommand implements Callable<Integer> {
             stop.countDown();
         }, "muster-shutdown"));
         System.out.println("Hub " + info.hubs().get(0).hostName() + " is ready (REST " + httpsPort + ", MQTT " + mqttPort + ").");
-        System.out.println("  Connection string  " + info.hubs().get(0).connectionString());
+        // No key on stdout, which often ends up in logs: the connection string stays in the owner-only file.
+        System.out.println("  Connection string  in " + config.dataDir().resolve("connection-info.json")
+                + " (hubs[0].connectionString, readable by its owner only)");
         System.out.println("  CA certificate     " + info.caCertificate());
-        System.out.println("Link it: ./muster linked-hub add '" + info.hubs().get(0).connectionString() + "'");
+        System.out.println("Link it: ./muster linked-hub add --from " + config.dataDir());
         System.out.println("Press Ctrl+C to stop.");
         stop.await();
         return 0;

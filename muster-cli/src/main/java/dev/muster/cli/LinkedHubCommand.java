@@ -38,12 +38,17 @@ final class LinkedHubCommand {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Link a hub by its connection string (checked against the hub first).",
-            footer = {"", "Example:", "  ./muster linked-hub add 'HostName=hub3.example.com;SharedAccessKeyName=iothubowner;SharedAccessKey=…'"})
+            description = {"Link a hub by its connection string (checked against the hub first), or by the data folder",
+                    "of a './muster hub' on this machine (--from), which keeps the key off the command line."},
+            footer = {"", "Examples:", "  ./muster linked-hub add 'HostName=hub3.example.com;SharedAccessKeyName=iothubowner;SharedAccessKey=…'",
+                    "  ./muster linked-hub add --from ./hub3 --weight 2"})
     static final class Add implements Callable<Integer> {
         @Mixin Target target;
         @Mixin Output output;
-        @Parameters(index = "0", paramLabel = "CONNECTION_STRING") String connectionString;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "CONNECTION_STRING") String connectionString;
+        @Option(names = "--from", paramLabel = "HUB_DATA_DIR",
+                description = "Read the connection string from that hub's connection-info.json instead.")
+        java.nio.file.Path from;
         @Option(names = "--weight", defaultValue = "1", description = "Allocation weight (0-1000). Default: ${DEFAULT-VALUE}")
         int weight;
         @Option(names = "--no-allocation", description = "Only assign devices whose enrollment names this hub.")
@@ -52,13 +57,35 @@ final class LinkedHubCommand {
 
         @Override
         public Integer call() {
-            String host = dev.muster.core.sas.ConnectionString.parse(connectionString).hostName();
-            var body = Json.object().put("connectionString", connectionString).put("allocationWeight", weight)
+            String cs = connectionString();
+            String host = dev.muster.core.sas.ConnectionString.parse(cs).hostName();
+            var body = Json.object().put("connectionString", cs).put("allocationWeight", weight)
                     .put("applyAllocationPolicy", !noAllocation);
             JsonNode r = ApiClient.of(target).call("PUT", "/linkedHubs/" + ApiClient.enc(host) + (force ? "?force=true" : ""),
                     body, Map.of()).body();
             print(output, r);
             return 0;
+        }
+
+        private String connectionString() {
+            if ((connectionString == null) == (from == null)) {
+                throw new UsageError("Give the hub's connection string or --from HUB_DATA_DIR (one of them).");
+            }
+            if (connectionString != null) {
+                return connectionString;
+            }
+            java.nio.file.Path file = from.resolve("connection-info.json");
+            try {
+                String cs = Json.tree(java.nio.file.Files.readString(file)).path("hubs").path(0)
+                        .path("connectionString").asText("");
+                if (cs.isEmpty()) {
+                    throw new UsageError(file + " names no hub: is " + from + " the data folder of './muster hub'?");
+                }
+                return cs;
+            } catch (java.io.IOException e) {
+                throw new UsageError("Cannot read " + file + " (" + e.getMessage() + "): start './muster hub --data-dir "
+                        + from + "' first, as the user that owns it.");
+            }
         }
     }
 

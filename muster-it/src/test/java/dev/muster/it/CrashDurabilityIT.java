@@ -67,6 +67,8 @@ class CrashDurabilityIT {
         Path dir = Files.createTempDirectory("muster-crash-hub-");
         NodeProcess hub = NodeProcess.startHub(dir, "--hub-host", ALONE_HUB);
         try {
+            assertThat(hub.log()).as("the banner says where the key is, never the key")
+                    .contains("connection-info.json").doesNotContain("SharedAccessKey=");
             Map<String, String> created = new ConcurrentHashMap<>();
             for (int round = 0; round < ROUNDS; round++) {
                 HubAlone h = new HubAlone(hub.connectionInfo());

@@ -78,10 +78,13 @@ class OperatorCliIT {
             assertThat(ok("linked-hub", "remove", hub2).out()).contains("Unlinked hub " + hub2);
             assertThat(ok("linked-hub", "list").out()).doesNotContain(hub2 + " ");
         } finally {
-            CliIT.Run relinked = CliIT.muster("linked-hub", "add", MusterUnderTest.info().hubs().get(0).connectionString());
+            // --from reads the hub's connection-info.json, so the key never appears on a command line
+            CliIT.Run relinked = CliIT.muster("linked-hub", "add", "--from", MusterUnderTest.dataDir().toString());
             assertThat(relinked.exit()).as(relinked.err()).isZero();
             assertThat(relinked.out()).contains(hub2);
         }
+        assertThat(CliIT.muster("linked-hub", "add").exit()).as("neither a connection string nor --from").isEqualTo(2);
+        assertThat(CliIT.muster("linked-hub", "add", "--from", "/nonexistent").err()).contains("Cannot read");
         assertThat(CliIT.muster("linked-hub", "remove", "127.0.99.9").exit()).as("not linked").isEqualTo(4);
         assertThat(CliIT.muster("linked-hub", "update", hub2).exit()).as("nothing to change").isEqualTo(2);
     }
