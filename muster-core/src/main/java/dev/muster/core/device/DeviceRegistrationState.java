@@ -32,6 +32,7 @@ public record DeviceRegistrationState(
     public static final String INITIAL_ASSIGNMENT = "initialAssignment";
     public static final String DEVICE_DATA_MIGRATED = "deviceDataMigrated";
     public static final String DEVICE_DATA_RESET = "deviceDataReset";
+    /** No record of having provisioned the device, yet its hub already had it (Azure, API 2019-04-15 and later). */
     public static final String REPROVISIONED_TO_INITIAL = "reprovisionedToInitialAssignment";
 
     /** The enrollment group a device came through, or null for an individual enrollment. */

@@ -347,9 +347,9 @@ public final class RegistrationService {
                     createdHere = create(usedHub, identity, migrate ? migratedTwin(oldDevice.get(), oldDeviceId,
                             initialTwin) : initialTwin);
                     oldDevice.ifPresent(h -> remove(instance, h, oldDeviceId));
-                    substatus = target.hostName().equalsIgnoreCase(initialHub)
-                            ? DeviceRegistrationState.REPROVISIONED_TO_INITIAL
-                            : migrate ? DeviceRegistrationState.DEVICE_DATA_MIGRATED : DeviceRegistrationState.DEVICE_DATA_RESET;
+                    // As Azure: whichever hub it lands on, even the first one again.
+                    substatus = migrate ? DeviceRegistrationState.DEVICE_DATA_MIGRATED
+                            : DeviceRegistrationState.DEVICE_DATA_RESET;
                 }
             } else {
                 hubHost = target.hostName();
@@ -361,7 +361,10 @@ public final class RegistrationService {
                 }
                 usedHub = hubClients.forHub(target);
                 createdHere = create(usedHub, identity, initialTwin);
-                substatus = DeviceRegistrationState.INITIAL_ASSIGNMENT;
+                // Azure (API 2019-04-15 on): no record of having provisioned it, but the hub already had the device
+                // (its record was deleted, or the device was made in the hub directly).
+                substatus = createdHere ? DeviceRegistrationState.INITIAL_ASSIGNMENT
+                        : DeviceRegistrationState.REPROVISIONED_TO_INITIAL;
             }
         } catch (HubException e) {
             if (claim instanceof HubDeviceOwnership.Claim.Owned owned && owned.fresh()) {

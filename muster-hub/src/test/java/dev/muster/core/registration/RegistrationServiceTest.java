@@ -934,7 +934,7 @@ class RegistrationServiceTest {
     }
 
     @Test
-    void reprovisioningBackToTheFirstHubSaysReprovisionedToInitialAssignment() {
+    void movingBackToTheFirstHubIsAMoveLikeAnyOther() {
         IndividualEnrollment e = provisionedOnHub1ThenHub2Linked(null);
         assertThat(register("dev1", token("dev1", primary(e))).registrationState().assignedHub()).isEqualTo(HUB2);
         link(HUB2, 0);
@@ -942,9 +942,23 @@ class RegistrationServiceTest {
         RegistrationOperationStatus r = register("dev1", token("dev1", primary(e)));
 
         assertThat(r.registrationState().assignedHub()).isEqualTo(HUB1);
-        assertThat(r.registrationState().substatus()).isEqualTo("reprovisionedToInitialAssignment");
+        // Azure says what happened to the data, whichever hub the device lands on
+        assertThat(r.registrationState().substatus()).isEqualTo("deviceDataMigrated");
         assertThat(store.deviceIds(HUB2)).isEmpty();
         assertThat(hubTwin(HUB1, "dev1").path("tags").get("room").asText()).isEqualTo("12");
+    }
+
+    @Test
+    void aDeviceTheHubHadBeforeDpsHadAnyRecordOfItIsReprovisionedToInitialAssignment() {
+        IndividualEnrollment e = enroll("dev1");
+        assertThat(register("dev1", token("dev1", primary(e))).registrationState().substatus())
+                .isEqualTo("initialAssignment");
+        service.deleteRecord(INSTANCE, "dev1", null);
+
+        RegistrationOperationStatus r = register("dev1", token("dev1", primary(e)));
+
+        assertThat(r.registrationState().assignedHub()).isEqualTo(HUB1);
+        assertThat(r.registrationState().substatus()).isEqualTo("reprovisionedToInitialAssignment");
     }
 
     @Test
