@@ -7,6 +7,18 @@ package dev.muster.core;
 public final class IfMatch {
     private IfMatch() {}
 
+    /**
+     * True when the header asks for no condition: absent, blank, or the wildcard, bare ({@code *}) or quoted
+     * ({@code "*"}, what the Python registry manager sends whenever it has no etag).
+     */
+    public static boolean isAny(String presented) {
+        if (presented == null || presented.isBlank()) {
+            return true;
+        }
+        String e = presented.strip();
+        return e.equals("*") || e.equals("\"*\"");
+    }
+
     /** True when the presented etag names the stored one (quotes and a weak prefix ignored). */
     public static boolean matches(String presented, String stored) {
         return stored != null && strip(presented).equals(strip(stored));

@@ -33,4 +33,14 @@ class IfMatchTest {
         assertThat(IfMatch.matches("\"", "")).isFalse();
         assertThat(IfMatch.matches("\"", "\"")).isTrue();
     }
+
+    @Test
+    void theWildcardBareOrQuotedAndAnAbsentHeaderAskForNoCondition() {
+        assertThat(IfMatch.isAny(null)).isTrue();
+        assertThat(IfMatch.isAny(" ")).isTrue();
+        assertThat(IfMatch.isAny("*")).isTrue();
+        assertThat(IfMatch.isAny(" \"*\" ")).isTrue();
+        assertThat(IfMatch.isAny("\"abc\"")).isFalse();
+        assertThat(IfMatch.isAny("**")).isFalse();
+    }
 }

@@ -65,7 +65,7 @@ public final class DeviceRegistry {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<HubDevice> existing = store.device(hub, requested.deviceId());
             if (existing.isEmpty()) {
-                if (ifMatch != null && !ifMatch.equals("*")) {
+                if (!IfMatch.isAny(ifMatch)) {
                     throw HubError.deviceNotFound(requested.deviceId());
                 }
                 HubDevice created = requested.withServerFields(UUID.randomUUID().toString(), Ids.etag(), status, now,
@@ -77,7 +77,7 @@ public final class DeviceRegistry {
                 }
             } else {
                 HubDevice old = existing.get();
-                if (ifMatch != null && !ifMatch.equals("*") && !IfMatch.matches(ifMatch, old.etag())) {
+                if (!IfMatch.isAny(ifMatch) && !IfMatch.matches(ifMatch, old.etag())) {
                     throw HubError.preconditionFailed("Device " + old.deviceId() + " etag does not match.");
                 }
                 HubDevice updated = requested.withServerFields(old.generationId(), Ids.etag(), status,
@@ -131,10 +131,10 @@ public final class DeviceRegistry {
         if (existing.isEmpty()) {
             return false;
         }
-        if (ifMatch != null && !ifMatch.equals("*") && !IfMatch.matches(ifMatch, existing.get().etag())) {
+        if (!IfMatch.isAny(ifMatch) && !IfMatch.matches(ifMatch, existing.get().etag())) {
             throw HubError.preconditionFailed("Device " + deviceId + " etag does not match.");
         }
-        return store.deleteDevice(hub, deviceId, ifMatch == null || ifMatch.equals("*") ? null : existing.get().etag());
+        return store.deleteDevice(hub, deviceId, IfMatch.isAny(ifMatch) ? null : existing.get().etag());
     }
 
     /** The device ID rules of IoT Hub (shared with DPS, which names the devices it creates), as the hub's error. */

@@ -70,7 +70,7 @@ public final class TwinService {
         for (int attempt = 0; attempt < DeviceRegistry.MAX_ATTEMPTS; attempt++) {
             HubDevice device = store.device(hub, deviceId).orElseThrow(() -> HubError.deviceNotFound(deviceId));
             DeviceTwin t = twinOf(hub, deviceId);
-            if (ifMatch != null && !ifMatch.equals("*") && !IfMatch.matches(ifMatch, t.etag())) {
+            if (!IfMatch.isAny(ifMatch) && !IfMatch.matches(ifMatch, t.etag())) {
                 throw HubError.preconditionFailed("Twin " + deviceId + " etag does not match.");
             }
             ObjectNode tags = t.tags().deepCopy();

@@ -173,6 +173,15 @@ class BuiltInHubTest {
         assertThat(builtIn.devices().deleteDevice(HUB, "dev1", null)).isFalse();
     }
 
+    /** The Python registry manager sends If-Match: "*" whenever it has no etag. */
+    @Test
+    void aQuotedWildcardIfMatchIsUnconditionalForTwinsAndDevices() {
+        HubDevice d = create("dev1");
+        assertThat(builtIn.twins().patchTwin(HUB, "dev1", Json.tree("{\"tags\":{\"a\":1}}"), "\"*\"")).isNotNull();
+        assertThat(builtIn.devices().putDevice(HUB, d, "\"*\"")).isNotNull();
+        assertThat(builtIn.devices().deleteDevice(HUB, "dev1", "\"*\"")).isTrue();
+    }
+
     // ---- twin patches ---------------------------------------------------------------------------------------
 
     @Test

@@ -286,7 +286,7 @@ public final class EnrollmentService {
     }
 
     private static void checkIfMatch(String ifMatch, Optional<String> currentEtag, String what) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+        if (IfMatch.isAny(ifMatch)) {
             return;
         }
         if (currentEtag.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.muster.core.registration;
 
+import dev.muster.core.IfMatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Ids;
@@ -654,7 +655,7 @@ public final class RegistrationService {
 
     public void deleteRecord(String instance, String registrationId, String ifMatch) {
         DeviceRegistrationState state = record(instance, registrationId);
-        if (ifMatch != null && !ifMatch.isBlank() && !ifMatch.strip().equals("*")
+        if (!IfMatch.isAny(ifMatch)
                 && !dev.muster.core.IfMatch.matches(ifMatch, state.etag())) {
             throw ProvisioningException.preconditionFailed("Registration " + registrationId + " has changed: its etag is"
                     + " no longer " + ifMatch.strip() + ".");

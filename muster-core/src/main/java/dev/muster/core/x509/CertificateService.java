@@ -162,7 +162,7 @@ public final class CertificateService {
             throw ProvisioningException.badRequest("If-Match with the etag of certificate '" + name + "' is required"
                     + " (as in Azure); read it with GET /certificates/" + name + ".");
         }
-        if (absent || ifMatch.strip().equals("*")) {
+        if (absent || IfMatch.isAny(ifMatch)) {
             return;
         }
         if (current.isEmpty()) {
