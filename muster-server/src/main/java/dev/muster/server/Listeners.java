@@ -1,7 +1,9 @@
 package dev.muster.server;
 
 import dev.muster.server.device.DpsAmqpEndpoint;
+import dev.muster.server.http.RequestDeadlines;
 import dev.muster.server.http.WebSocketBridge;
+import dev.muster.server.limits.AcceptGate;
 import dev.muster.server.mqtt.MqttFrontDoor;
 import dev.muster.server.mqtt.MqttListener;
 import dev.muster.transport.TlsOptions;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * This node's sockets: HTTPS, MQTT and AMQP over TLS on the configured ports, and the plain loopback listeners the
  * WebSocket bridge forwards to. Every TLS listener gets the same settings from one place ({@link #tls}); a failure
  * to listen is one sentence naming the option to change ({@link ListenFailures}). HTTPS listeners are kept by
- * address, so hosts can be added and the certificate swapped while the node runs.
+ * address, so hosts can be added and the certificate swapped while the node runs. The TLS listeners' ports are
+ * guarded by the connection limits ({@link AcceptGate}); HTTPS requests are held to their deadlines
+ * ({@link RequestDeadlines}).
  */
 final class Listeners {
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
@@ -40,22 +44,33 @@ final class Listeners {
     private final ServerConfig config;
     private volatile KeyCertOptions keyCert;
     private final Map<String, HttpServer> https = new ConcurrentHashMap<>();
+    private final AcceptGate gate;
+    private final RequestDeadlines deadlines;
 
-    Listeners(Vertx vertx, ServerConfig config, KeyCertOptions keyCert) {
+    /** @param gate the connection limits of the transport {@code vertx} was built with */
+    Listeners(Vertx vertx, ServerConfig config, KeyCertOptions keyCert, AcceptGate gate) {
         this.vertx = vertx;
         this.config = config;
         this.keyCert = keyCert;
+        this.gate = gate;
+        this.deadlines = new RequestDeadlines(vertx, config.httpDeadlines());
     }
 
-    /** The HTTPS listener (service API, device API, hubs, WebSockets) on one address. */
+    /**
+     * The HTTPS listener (service API, device API, hubs, WebSockets) on one address. The idle time-out stays the
+     * long one for upgraded WebSockets (MQTT keep-alives of minutes); plain HTTP is held to the shorter request
+     * deadlines.
+     */
     void https(String address, Handler<HttpServerRequest> requests) {
         HttpServerOptions options = tls(new HttpServerOptions())
                 .setHost(address).setPort(config.httpsPort())
                 .setIdleTimeout(config.timeouts().idleSeconds())
                 .setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
                 .setWebSocketSubProtocols(List.of(WebSocketBridge.MQTT, WebSocketBridge.AMQP));
-        HttpServer server = vertx.createHttpServer(options).requestHandler(requests);
+        HttpServer server = vertx.createHttpServer(options).connectionHandler(deadlines::connected)
+                .requestHandler(deadlines.guard(requests));
         ListenFailures.await(server.listen(), "HTTPS", address, config.httpsPort(), "--https-port");
+        gate.guard(server.actualPort());
         https.put(address, server);
     }
 
@@ -69,6 +84,7 @@ final class Listeners {
         // Vert.x's MQTT server, plus the user name of X.509 CONNECTs that carry no password (see MqttListener).
         MqttListener mqtt = new MqttListener(vertx, options, door, e -> LOG.debug("MQTT listener: {}", e.toString()));
         ListenFailures.await(mqtt.listen(), "MQTT", address, config.mqttPort(), "--mqtt-port");
+        gate.guard(mqtt.actualPort());
     }
 
     /** Plain MQTT on loopback, behind the WebSocket bridge on 443; returns its port. */
@@ -86,6 +102,7 @@ final class Listeners {
                 .setHost(address).setPort(config.amqpPort()).setIdleTimeout(config.timeouts().idleSeconds()));
         ListenFailures.await(DpsAmqpEndpoint.listen(amqp, address, config.amqpPort()), "AMQP", address,
                 config.amqpPort(), "--amqp-port");
+        gate.guard(amqp.actualPort());
     }
 
     /** Plain DPS AMQP on loopback, behind the WebSocket bridge (AMQPWSB10); returns its port. */

@@ -29,6 +29,10 @@ import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.hub.HubHealthProbe;
+import dev.muster.server.limits.AcceptGate;
+import dev.muster.server.limits.ConnectionCeiling;
+import dev.muster.server.limits.ConnectionLimiter;
+import dev.muster.server.limits.GatedTransport;
 import dev.muster.server.metrics.Metrics;
 import dev.muster.server.mqtt.MqttFrontDoor;
 import dev.muster.server.portal.PortalAssets;
@@ -183,15 +187,18 @@ public final class MusterServer implements AutoCloseable {
     }
 
     private void startListeners(List<BuiltInHubConfig> allHubs) throws IOException, GeneralSecurityException {
-        vertx = Vertx.vertx();
+        AcceptGate gate = new AcceptGate(connectionLimiter());
+        vertx = Vertx.builder().withTransport(new GatedTransport(gate)).build();
         blocking = new Blocking(vertx.createSharedWorkerExecutor("muster-worker", config.workerPoolSize(), 60,
                 TimeUnit.SECONDS));
         // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
-        listeners = new Listeners(vertx, config, TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx));
+        listeners = new Listeners(vertx, config, TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx),
+                gate);
         builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier);
         HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         usage = new UsageMeter(store.usage(), clock);
         metrics = new Metrics(store.instances(), usage);
+        metrics.watchConnections(gate.limiter());
         QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
         EnrollmentService enrollments = new EnrollmentService(store.enrollments(), store.registrations(),
                 store.linkedHubs(), store.certificates(), usage, clock).limitedBy(quotas);
@@ -265,6 +272,18 @@ public final class MusterServer implements AutoCloseable {
             }
         }
         listenOnInstanceHosts();
+    }
+
+    /** The configured connection limits, the total lowered to what the open-file limit leaves room for. */
+    private ConnectionLimiter connectionLimiter() {
+        ServerConfig.ConnectionLimits limits = config.connectionLimits();
+        long openFiles = ConnectionCeiling.processOpenFileLimit();
+        int total = ConnectionCeiling.cap(limits.total(), openFiles);
+        if (total < limits.total()) {
+            LOG.warn("accepting at most {} connections instead of {} (--max-connections): the process may open {} files;"
+                    + " raise its limit (ulimit -n, LimitNOFILE=) to hold more", total, limits.total(), openFiles);
+        }
+        return new ConnectionLimiter(Math.min(limits.perAddress(), total), total);
     }
 
     /** Instances' loopback service hosts (127.0.30.N) that the listeners above do not already cover. */

@@ -27,6 +27,12 @@ public final class ServerConfig {
     public static final int DEFAULT_LATENCY_PROBE_SECONDS = 30;
     /** Far longer than a registration takes from claiming its device to saving its record (seconds at worst). */
     public static final int DEFAULT_ORPHAN_GRACE_SECONDS = 120;
+    /** HTTPS request deadlines and connection limits: why these numbers, see {@link HttpDeadlines}, {@link ConnectionLimits}. */
+    public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
+    public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 30;
+    public static final int DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS = 20;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 4_000;
+    public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
 
     /** How the provisioning service reaches the built-in hubs of its own process. */
     public enum HubClientMode {
@@ -57,6 +63,47 @@ public final class ServerConfig {
             if (handshakeSeconds < 1 || connectSeconds < 1 || idleSeconds < 1) {
                 throw new IllegalArgumentException("time-outs must be at least one second");
             }
+        }
+    }
+
+    /**
+     * How long an HTTPS client may take over each part of a request, each an absolute deadline that dripping bytes do
+     * not extend: from the end of the TLS handshake to the first request's complete headers ({@code headerSeconds}),
+     * from the headers to the end of the declared body ({@code bodySeconds}; 96 KB, the body cap, in 30 s is 3 KB/s,
+     * which the slowest cellular links manage), and from the end of one response to the next request's complete
+     * headers on a kept-alive connection ({@code keepAliveSeconds}). 20 s of keep-alive is four times the 5 s after
+     * which the JDK's HttpsURLConnection (the Java SDKs) and Node's agent (the Node SDKs) drop an idle connection
+     * themselves, so those clients always close first and never race the server's close; a device polling its
+     * operation every few seconds keeps its connection. A WebSocket leaves these deadlines once upgraded (its
+     * protocol's keep-alive and {@link ListenerTimeouts#idleSeconds} govern it).
+     */
+    public record HttpDeadlines(int headerSeconds, int bodySeconds, int keepAliveSeconds) {
+        public static final HttpDeadlines DEFAULTS = new HttpDeadlines(DEFAULT_HEADER_TIMEOUT_SECONDS,
+                DEFAULT_BODY_TIMEOUT_SECONDS, DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS);
+
+        public HttpDeadlines {
+            Builder.require(headerSeconds >= 1 && headerSeconds <= 3600, "the header time-out must be 1 to 3600 s");
+            Builder.require(bodySeconds >= 1 && bodySeconds <= 3600, "the body time-out must be 1 to 3600 s");
+            Builder.require(keepAliveSeconds >= 1 && keepAliveSeconds <= 3600,
+                    "the keep-alive time-out must be 1 to 3600 s");
+        }
+    }
+
+    /**
+     * How many connections the TLS listeners (HTTPS, MQTT, AMQP) hold at once, from one source address and in all;
+     * one more is closed as soon as it is accepted, before its TLS handshake. 4,000 from one address lets a factory or
+     * a carrier NAT keep thousands of MQTT devices connected behind one address, yet one attacker holds a fifth of the
+     * 20,000 descriptors of a common file limit; 50,000 in all is a node's working range. The total is further capped
+     * at start to what the process's open-file limit leaves room for (see {@code ConnectionCeiling}).
+     */
+    public record ConnectionLimits(int perAddress, int total) {
+        public static final ConnectionLimits DEFAULTS = new ConnectionLimits(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+                DEFAULT_MAX_CONNECTIONS);
+
+        public ConnectionLimits {
+            Builder.require(total >= 1 && total <= 10_000_000, "the connection limit must be 1 to 10000000");
+            Builder.require(perAddress >= 1 && perAddress <= total,
+                    "the per-address connection limit must be 1 to the connection limit (" + total + ")");
         }
     }
 
@@ -178,6 +225,14 @@ public final class ServerConfig {
         return settings.timeouts;
     }
 
+    public HttpDeadlines httpDeadlines() {
+        return settings.httpDeadlines;
+    }
+
+    public ConnectionLimits connectionLimits() {
+        return settings.connectionLimits;
+    }
+
     /** Run only the built-in hubs (no provisioning instance, no DPS listeners), as {@code muster hub} does. */
     public boolean hubOnly() {
         return settings.hubOnly;
@@ -210,6 +265,8 @@ public final class ServerConfig {
         private int latencyProbeSeconds = DEFAULT_LATENCY_PROBE_SECONDS;
         private int orphanGraceSeconds = DEFAULT_ORPHAN_GRACE_SECONDS;
         private ListenerTimeouts timeouts = ListenerTimeouts.DEFAULTS;
+        private HttpDeadlines httpDeadlines = HttpDeadlines.DEFAULTS;
+        private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
         private boolean hubOnly;
 
         private Builder(Path dataDir) {
@@ -237,6 +294,8 @@ public final class ServerConfig {
             c.latencyProbeSeconds = latencyProbeSeconds;
             c.orphanGraceSeconds = orphanGraceSeconds;
             c.timeouts = timeouts;
+            c.httpDeadlines = httpDeadlines;
+            c.connectionLimits = connectionLimits;
             c.hubOnly = hubOnly;
             return c;
         }
@@ -324,6 +383,16 @@ public final class ServerConfig {
 
         public Builder timeouts(ListenerTimeouts t) {
             this.timeouts = Objects.requireNonNull(t, "timeouts");
+            return this;
+        }
+
+        public Builder httpDeadlines(HttpDeadlines d) {
+            this.httpDeadlines = Objects.requireNonNull(d, "httpDeadlines");
+            return this;
+        }
+
+        public Builder connectionLimits(ConnectionLimits limits) {
+            this.connectionLimits = Objects.requireNonNull(limits, "connectionLimits");
             return this;
         }
 

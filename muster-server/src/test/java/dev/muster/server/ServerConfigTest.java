@@ -26,6 +26,25 @@ class ServerConfigTest {
     }
 
     @Test
+    void slowClientsAreBoundedBySecondsAndOneAddressBySomeThousandConnectionsByDefault() {
+        ServerConfig c = ServerConfig.defaults(DIR);
+
+        assertThat(c.httpDeadlines()).isEqualTo(new ServerConfig.HttpDeadlines(10, 30, 20));
+        assertThat(c.connectionLimits()).isEqualTo(new ServerConfig.ConnectionLimits(4_000, 50_000));
+    }
+
+    @Test
+    void deadlinesAndConnectionLimitsOutOfRangeAreRefusedByName() {
+        assertThatThrownBy(() -> new ServerConfig.HttpDeadlines(0, 30, 20)).hasMessageContaining("header time-out");
+        assertThatThrownBy(() -> new ServerConfig.HttpDeadlines(10, 0, 20)).hasMessageContaining("body time-out");
+        assertThatThrownBy(() -> new ServerConfig.HttpDeadlines(10, 30, 3601))
+                .hasMessageContaining("keep-alive time-out");
+        assertThatThrownBy(() -> new ServerConfig.ConnectionLimits(10, 0)).hasMessageContaining("connection limit");
+        assertThatThrownBy(() -> new ServerConfig.ConnectionLimits(300, 200))
+                .hasMessageContaining("per-address connection limit");
+    }
+
+    @Test
     void toBuilderChangesOnlyWhatIsSet() {
         ServerConfig first = ServerConfig.builder(DIR).hubHosts(List.of("127.0.10.7")).databasePoolSize(4)
                 .latencyProbeSeconds(0).build();

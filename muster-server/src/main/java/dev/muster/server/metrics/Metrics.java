@@ -3,7 +3,9 @@ package dev.muster.server.metrics;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.operations.OperationKind;
 import dev.muster.core.operations.UsageMeter;
+import dev.muster.server.limits.ConnectionLimiter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -20,10 +22,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Prometheus view served at /metrics: {@code muster_operations_total{instance,id_scope,kind,billed}} and
- * {@code muster_registration_failures_total{instance,id_scope,reason}}, plus the JVM's memory,
- * GC, threads, JIT compilation time and CPU (Micrometer binders) and the process's resident memory, so capacity tests and operators can
- * watch the server without attaching to it.
+ * Prometheus view served at /metrics: {@code muster_operations_total{instance,id_scope,kind,billed}},
+ * {@code muster_registration_failures_total{instance,id_scope,reason}}, the connections held and refused
+ * ({@link #watchConnections}), plus the JVM's memory, GC, threads, JIT compilation time and CPU (Micrometer binders)
+ * and the process's resident memory, so capacity tests and operators can watch the server without attaching to it.
  */
 public final class Metrics implements AutoCloseable {
     private static final Path PROC_STATUS = Path.of("/proc/self/status");
@@ -48,6 +50,21 @@ public final class Metrics implements AutoCloseable {
             Gauge.builder("process.resident.memory", Metrics::residentBytes).baseUnit("bytes")
                     .description("Resident set size of the server process (VmRSS of /proc/self/status)")
                     .register(registry);
+        }
+    }
+
+    /**
+     * {@code muster_connections_open} and {@code muster_connections_refused_total{reason=per_address|total}}: what
+     * the TLS listeners hold and what their limits turned away.
+     */
+    public void watchConnections(ConnectionLimiter limiter) {
+        Gauge.builder("muster.connections.open", limiter, ConnectionLimiter::open)
+                .description("Connections the TLS listeners hold (counted against --max-connections)")
+                .register(registry);
+        for (ConnectionLimiter.Refusal reason : ConnectionLimiter.Refusal.values()) {
+            FunctionCounter.builder("muster.connections.refused", limiter, l -> l.refused(reason))
+                    .description("Connections closed on accept, before TLS, because a connection limit was reached")
+                    .tag("reason", reason.tag()).register(registry);
         }
     }
 
