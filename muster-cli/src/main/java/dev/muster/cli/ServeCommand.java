@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -89,14 +90,41 @@ public final class ServeCommand implements Callable<Integer> {
     int connectTimeout;
 
     @Option(names = "--idle-timeout", defaultValue = "240",
-            description = "Seconds an HTTPS or AMQP connection may stay idle (MQTT uses its keep-alive). Default: ${DEFAULT-VALUE}")
+            description = "Seconds a WebSocket or AMQP connection may stay silent (MQTT uses its keep-alive; HTTPS between"
+                    + " requests, --keep-alive-timeout). Default: ${DEFAULT-VALUE}")
     int idleTimeout;
 
-    private ServerConfig.ListenerTimeouts listenerTimeouts() {
+    @Option(names = "--header-timeout", defaultValue = "" + ServerConfig.DEFAULT_HEADER_TIMEOUT_SECONDS,
+            description = "Seconds from the TLS handshake to a complete first HTTPS request head; bytes arriving do not"
+                    + " extend it. Default: ${DEFAULT-VALUE}")
+    int headerTimeout;
+
+    @Option(names = "--body-timeout", defaultValue = "" + ServerConfig.DEFAULT_BODY_TIMEOUT_SECONDS,
+            description = "Seconds from an HTTPS request head to the end of its body; later, 408 and the connection is"
+                    + " closed. Default: ${DEFAULT-VALUE}")
+    int bodyTimeout;
+
+    @Option(names = "--keep-alive-timeout", defaultValue = "" + ServerConfig.DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS,
+            description = "Seconds from an HTTPS response to the next complete request head on the same connection."
+                    + " Default: ${DEFAULT-VALUE}")
+    int keepAliveTimeout;
+
+    @Option(names = "--max-connections", defaultValue = "" + ServerConfig.DEFAULT_MAX_CONNECTIONS,
+            description = "Connections the HTTPS, MQTT and AMQP listeners hold at once; more are closed before TLS (lowered"
+                    + " to what the open-file limit allows). Default: ${DEFAULT-VALUE}")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", defaultValue = "" + ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            description = "Connections one source address may hold at once (devices behind one NAT share it)."
+                    + " Default: ${DEFAULT-VALUE}")
+    int maxConnectionsPerAddress;
+
+    /** Settings built from options, or a usage error saying which options and their range when one is out of it. */
+    private static <T> T checked(Supplier<T> settings, String refusal) {
         try {
-            return new ServerConfig.ListenerTimeouts(handshakeTimeout, connectTimeout, idleTimeout);
+            return settings.get();
         } catch (IllegalArgumentException e) {
-            throw new UsageError("--handshake-timeout, --connect-timeout and --idle-timeout must be at least 1 second.");
+            throw new UsageError(refusal);
         }
     }
 
@@ -132,7 +160,15 @@ public final class ServeCommand implements Callable<Integer> {
                     .webhookTimeoutMillis(webhookTimeoutMillis)
                     .latencyProbeSeconds(latencyProbeSeconds)
                     .orphanGraceSeconds(orphanGraceSeconds)
-                    .timeouts(listenerTimeouts())
+                    .timeouts(checked(() -> new ServerConfig.ListenerTimeouts(handshakeTimeout, connectTimeout,
+                            idleTimeout), "--handshake-timeout, --connect-timeout and --idle-timeout must be at least"
+                            + " 1 second."))
+                    .httpDeadlines(checked(() -> new ServerConfig.HttpDeadlines(headerTimeout, bodyTimeout,
+                            keepAliveTimeout), "--header-timeout, --body-timeout and --keep-alive-timeout must be 1 to"
+                            + " 3600 seconds."))
+                    .connectionLimits(checked(() -> new ServerConfig.ConnectionLimits(maxConnectionsPerAddress,
+                            maxConnections), "--max-connections must be 1 to 10000000 and"
+                            + " --max-connections-per-address 1 to --max-connections."))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UsageError("Invalid setting: " + e.getMessage() + ".");

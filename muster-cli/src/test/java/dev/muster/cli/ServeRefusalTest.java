@@ -59,6 +59,18 @@ class ServeRefusalTest {
     }
 
     @Test
+    void slowClientSettingsOutOfRangeAreUsageErrorsNamingTheirOptions() {
+        Run limits = serve("--max-connections", "100", "--max-connections-per-address", "200");
+        Run deadline = serve("--header-timeout", "0");
+
+        assertThat(limits.exitCode()).isEqualTo(2);
+        assertThat(limits.err()).contains("--max-connections-per-address 1 to --max-connections");
+        assertThat(deadline.exitCode()).isEqualTo(2);
+        assertThat(deadline.err()).contains("--header-timeout");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void anUnreachableDatabaseStopsStartUpWithOneSentenceWithoutThePassword() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
