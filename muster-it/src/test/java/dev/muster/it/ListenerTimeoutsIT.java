@@ -39,6 +39,14 @@ class ListenerTimeoutsIT {
         server.close();
     }
 
+    /** A connection to {@code port} that has finished its TLS handshake. */
+    private static SSLSocket tls(int port) throws Exception {
+        SSLSocket s = (SSLSocket) TrustContexts.trusting(Path.of(info.caCertificate())).getSocketFactory()
+                .createSocket("localhost", port);
+        s.startHandshake();
+        return s;
+    }
+
     /** Seconds until the server closed the connection, or -1 if it stayed open past the limit. */
     private static double secondsUntilClosed(Socket s, int limitMillis) throws IOException {
         long start = System.nanoTime();
@@ -69,19 +77,64 @@ class ListenerTimeoutsIT {
 
     @Test
     void anMqttClientThatNeverSendsConnectIsClosed() throws Exception {
-        try (SSLSocket s = (SSLSocket) TrustContexts.trusting(Path.of(info.caCertificate())).getSocketFactory()
-                .createSocket("localhost", 19883)) {
-            s.startHandshake();
+        try (SSLSocket s = tls(19883)) {
             double t = secondsUntilClosed(s, 8000);
             assertThat(t).isBetween(0.5, 6.0);
         }
     }
 
+    /**
+     * Seconds until the server closed the connection while the client sent it one more byte of {@code bytes} every
+     * 200 ms (a slowloris: each byte would push back a read-idle timer), or -1 if it stayed open past the limit.
+     */
+    private static double secondsUntilClosedWhileDripping(SSLSocket s, byte[] bytes, int limitMillis)
+            throws IOException {
+        long start = System.nanoTime();
+        s.setSoTimeout(200);
+        InputStream in = s.getInputStream();
+        int sent = 0;
+        while (System.nanoTime() - start < limitMillis * 1_000_000L) {
+            try {
+                if (in.read() < 0) {
+                    return (System.nanoTime() - start) / 1e9;
+                }
+            } catch (SocketTimeoutException quiet) {
+                try {
+                    s.getOutputStream().write(bytes[sent++ % bytes.length]);
+                    s.getOutputStream().flush();
+                } catch (IOException closed) {
+                    return (System.nanoTime() - start) / 1e9;
+                }
+            } catch (IOException reset) {
+                return (System.nanoTime() - start) / 1e9;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void anMqttClientDrippingItsConnectIsClosedAtTheConnectDeadline() throws Exception {
+        try (SSLSocket s = tls(19883)) {
+            // A CONNECT that declares 100 bytes, then its protocol name and level, one byte at a time.
+            double t = secondsUntilClosedWhileDripping(s, new byte[] {0x10, 100, 0, 4, 'M', 'Q', 'T', 'T', 4}, 8000);
+            assertThat(t).isBetween(0.5, 4.0);
+        }
+    }
+
+    @Test
+    void anAmqpClientDrippingItsSaslIsClosedAtTheConnectDeadline() throws Exception {
+        try (SSLSocket s = tls(19671)) {
+            // The SASL protocol header in one write (proton reads it whole), then a SASL frame that declares 100
+            // bytes, one byte at a time.
+            s.getOutputStream().write(new byte[] {'A', 'M', 'Q', 'P', 3, 1, 0, 0});
+            double t = secondsUntilClosedWhileDripping(s, new byte[] {0, 0, 0, 100, 2, 1, 0, 0}, 8000);
+            assertThat(t).isBetween(0.5, 4.0);
+        }
+    }
+
     @Test
     void anAmqpClientThatNeverFinishesSaslIsClosed() throws Exception {
-        try (SSLSocket s = (SSLSocket) TrustContexts.trusting(Path.of(info.caCertificate())).getSocketFactory()
-                .createSocket("localhost", 19671)) {
-            s.startHandshake();
+        try (SSLSocket s = tls(19671)) {
             s.getOutputStream().write(new byte[] {'A', 'M', 'Q', 'P', 3, 1, 0, 0});  // SASL header, then nothing
             s.getOutputStream().flush();
             double t = secondsUntilClosed(s, 8000);
