@@ -80,7 +80,8 @@ async function main() {
   out.bulkAgain = bulkAgain;
   bulkIds.push(`${prefix}-bulk-6`);
 
-  const everything = await drain(client.createIndividualEnrollmentQuery({ query: 'SELECT * FROM enrollments' }, 100));
+  // '*' is the form the SDK's own samples use
+  const everything = await drain(client.createIndividualEnrollmentQuery({ query: '*' }, 100));
   out.everythingIncludesMine = everything.ids.includes(id) && bulkIds.every((b) => everything.ids.includes(b));
   out.everythingNoDuplicates = new Set(everything.ids).size === everything.ids.length;
   const all = await drain(client.createIndividualEnrollmentQuery(
@@ -96,6 +97,8 @@ async function main() {
   out.badQuery = await expectError(client.createIndividualEnrollmentQuery({ query: 'SELECT * FROM enrollments ORDER BY x' }).next());
   const groups = await drain(client.createEnrollmentGroupQuery({ query: 'SELECT * FROM enrollmentGroups' }, 1));
   out.groupQueryFindsGroup = groups.ids.includes(groupId);
+  const starGroups = await drain(client.createEnrollmentGroupQuery({ query: '*' }, 1));
+  out.starGroupQueryFindsGroup = starGroups.ids.includes(groupId);
 
   const records = await drain(client.createEnrollmentGroupDeviceRegistrationStateQuery(
     { query: 'SELECT * FROM enrollmentGroups' }, registeredGroup, 1));

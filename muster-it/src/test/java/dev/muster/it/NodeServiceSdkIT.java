@@ -63,6 +63,7 @@ class NodeServiceSdkIT {
 
         assertThat(out.path("everythingIncludesMine").asBoolean()).isTrue();
         assertThat(out.path("everythingNoDuplicates").asBoolean()).isTrue();
+        assertThat(out.path("starGroupQueryFindsGroup").asBoolean()).as("createEnrollmentGroupQuery({query: '*'})").isTrue();
         assertThat(out.path("queryIds")).extracting(JsonNode::asText).containsExactly(prefix + "-bulk-1",
                 prefix + "-bulk-2", prefix + "-bulk-3", prefix + "-bulk-4", prefix + "-bulk-5", prefix + "-bulk-6",
                 prefix + "-indiv");

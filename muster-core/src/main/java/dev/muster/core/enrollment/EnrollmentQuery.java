@@ -60,11 +60,15 @@ public record EnrollmentQuery(List<Condition> conditions) {
      *               FROM must name it (case-insensitively)
      */
     public static EnrollmentQuery parse(String text, String source) {
+        // The form the Node service SDK's samples send ({query: '*'}), which Azure answers with everything.
+        if (text != null && text.strip().equals("*")) {
+            return ALL;
+        }
         return new Parser(text == null ? "" : text, source).query();
     }
 
     static String supported(String source) {
-        return "Muster answers SELECT * FROM " + source + ", optionally with WHERE and conditions joined by AND, each"
+        return "Muster answers * or SELECT * FROM " + source + ", optionally with WHERE and conditions joined by AND, each"
                 + " one of attestation.type = 'x509|symmetricKey|tpm', provisioningStatus = 'enabled|disabled' or"
                 + " tags.NAME = 'value'.";
     }

@@ -28,6 +28,13 @@ class EnrollmentQueryTest {
         assertThat(EnrollmentQuery.parse("  select *  from ENROLLMENTS ", "enrollments").isAll()).isTrue();
     }
 
+    /** What the Node service SDK's samples send: createIndividualEnrollmentQuery({ query: '*' }). */
+    @Test
+    void aLoneStarMatchesEverything() {
+        assertThat(EnrollmentQuery.parse(" * ", "enrollments").isAll()).isTrue();
+        assertThat(EnrollmentQuery.parse("*", "enrollmentGroups").isAll()).isTrue();
+    }
+
     @Test
     void whereConditionsOnAttestationStatusAndTagsJoinedByAnd() {
         EnrollmentQuery q = EnrollmentQuery.parse("SELECT * FROM enrollmentGroups WHERE attestation.type = 'X509'"
