@@ -60,6 +60,8 @@ final class ApiClient {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new ApiError(3, "Cannot connect to " + base + ": is Muster running there?");
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw new ApiError(3, untrusted(e));
         } catch (IOException e) {
             throw new ApiError(3, "Request to " + base + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -75,6 +77,27 @@ final class ApiClient {
                     "HTTP " + r.statusCode() + code + ": " + message, r.statusCode(), retryAfter);
         }
         return new Reply(r.statusCode(), node, r.headers().map());
+    }
+
+    /**
+     * The JDK says "PKIX path building failed: sun.security.provider.certpath…" for a server whose CA it does not
+     * trust; say which host and how to trust it instead.
+     */
+    private String untrusted(javax.net.ssl.SSLHandshakeException e) {
+        boolean trust = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertPathBuilderException
+                    || t instanceof java.security.cert.CertPathValidatorException
+                    || t instanceof java.security.cert.CertificateException
+                    || String.valueOf(t.getMessage()).startsWith("PKIX path")) {
+                trust = true;
+            }
+        }
+        return trust
+                ? "The server at " + base + " presented a certificate this command does not trust: pass its CA with"
+                        + " --ca-file PEM (a Muster's CA is DATA_DIR/tls/ca.pem), or save it in a profile"
+                        + " ('./muster profile save NAME --connection-string … --ca-file PEM')."
+                : "TLS with " + base + " failed: " + e.getMessage();
     }
 
     private static JsonNode parse(String text) {

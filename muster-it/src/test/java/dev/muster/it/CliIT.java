@@ -114,6 +114,18 @@ class CliIT {
         assertThat(Main.run("enrollment", "list", "--data-dir", "/nonexistent-muster")).as("no server configured").isEqualTo(2);
     }
 
+    /** Another server's CA (here: any other CA) instead of the one that signed the server: one sentence and the fix. */
+    @Test
+    void aServerWhoseCaIsNotTrustedIsNamedWithTheOptionThatFixesIt() throws Exception {
+        java.nio.file.Path otherCa = java.nio.file.Files.createTempFile("other-ca-", ".pem");
+        java.nio.file.Files.writeString(otherCa, X509Devices.root("Not Muster's CA").pem());
+        Run r = run("usage", "--connection-string", MusterUnderTest.info().serviceConnectionString(),
+                "--ca-file", otherCa.toString());
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("https://localhost").contains("does not trust").contains("--ca-file")
+                .doesNotContain("PKIX").doesNotContain("sun.security");
+    }
+
     @Test
     void dbStatusAndMigrateOnAFreshDatabase() throws Exception {
         String dir = java.nio.file.Files.createTempDirectory("muster-db-").toString();
