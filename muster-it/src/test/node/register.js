@@ -6,9 +6,12 @@ const { SymmetricKeySecurityClient } = require('azure-iot-security-symmetric-key
 const { Client } = require('azure-iot-device');
 
 const [host, idScope, registrationId, key, transportName, readTwin] = process.argv.slice(2);
-const Transport = transportName === 'http'
-  ? require('azure-iot-provisioning-device-http').Http
-  : require('azure-iot-provisioning-device-mqtt').Mqtt;
+const Transport = {
+  http: () => require('azure-iot-provisioning-device-http').Http,
+  amqp: () => require('azure-iot-provisioning-device-amqp').Amqp,
+  amqpws: () => require('azure-iot-provisioning-device-amqp').AmqpWs,
+  mqtt: () => require('azure-iot-provisioning-device-mqtt').Mqtt,
+}[transportName || 'mqtt']();
 
 function done(outcome) {
   process.stdout.write(JSON.stringify(outcome) + '\n');

@@ -59,6 +59,21 @@ class NodeSdkIT {
         assertThat(out.path("deviceId").asText()).isEqualTo(id);
     }
 
+    /**
+     * The Node AMQP transport sends its requests with a correlation-id and ignores answers that do not echo it;
+     * over TLS on 5671 and over WebSockets on 443.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"amqp", "amqpws"})
+    void nodeDeviceProvisionsOverAmqp(String transport) throws Exception {
+        String id = "node-" + transport + "-" + UUID.randomUUID().toString().substring(0, 6);
+        String key = ((SymmetricKeyAttestation) ServiceClients.dps().createOrUpdateIndividualEnrollment(
+                new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null))).getAttestation()).getPrimaryKey();
+        JsonNode out = register(id, key, transport, false);
+        assertThat(out.path("status").asText()).as(out.toString()).isEqualTo("assigned");
+        assertThat(out.path("assignedHub").asText()).isEqualTo(MusterUnderTest.hub());
+    }
+
     @Test
     void nodeDeviceWithAWrongKeyGetsAnErrorNotAHang() {
         String id = "node-bad-" + UUID.randomUUID().toString().substring(0, 6);

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * The global device endpoint over AMQP 1.0 (reference §3): after SASL the device opens one session and two links on
  * its registration address — a sender for requests and a receiver for answers. Each request message names its
  * operation in the application property {@code iotdps-operation-type}; the answer is one message on the receiver link
- * with the same JSON body as HTTPS, in request order (its correlation-id is the request's message-id, when it has one).
+ * with the same JSON body as HTTPS, in request order (its correlation-id is the request's correlation-id, else its
+ * message-id, when it has one).
  * Request deliveries are accepted and settled as they are read, so a refusal travels in the answer body, never as a
  * rejected delivery (the Java SDK turns anything but Accepted into "Failed to send amqp message"). Every request goes to
  * the same registration engine as HTTPS and MQTT, with the same quick-answer budget as {@link DpsMqttEndpoint}.
@@ -204,7 +205,9 @@ public final class DpsAmqpEndpoint {
 
     private void request(Conversation c, ProtonReceiver link, Message message) {
         Promise<Message> answer = Promise.promise();
-        c.enqueue(link, message.getMessageId(), answer.future());
+        // The Node SDK matches answers by the correlation-id it sent; the others send a message-id only.
+        c.enqueue(link, message.getCorrelationId() != null ? message.getCorrelationId() : message.getMessageId(),
+                answer.future());
         try {
             answer(c, message).onComplete(ar -> {
                 if (ar.succeeded()) {
@@ -355,8 +358,8 @@ public final class DpsAmqpEndpoint {
             return null;
         }
 
-        void enqueue(ProtonReceiver link, Object messageId, Future<Message> answer) {
-            Pending p = new Pending(link, messageId, answer);
+        void enqueue(ProtonReceiver link, Object correlationId, Future<Message> answer) {
+            Pending p = new Pending(link, correlationId, answer);
             pending.add(p);
             answer.onComplete(ar -> {
                 if (Vertx.currentContext() == context) {
@@ -373,8 +376,8 @@ public final class DpsAmqpEndpoint {
                     && pending.peek().answer().isComplete()) {
                 Pending p = pending.poll();
                 Message m = p.answer().result();
-                if (p.messageId() != null) {
-                    m.setCorrelationId(p.messageId());
+                if (p.correlationId() != null) {
+                    m.setCorrelationId(p.correlationId());
                 }
                 replies.send(m);
                 if (p.link().isOpen()) {
@@ -387,5 +390,6 @@ public final class DpsAmqpEndpoint {
         }
     }
 
-    private record Pending(ProtonReceiver link, Object messageId, Future<Message> answer) {}
+    /** @param correlationId the request's correlation-id, else its message-id: what the answer carries back */
+    private record Pending(ProtonReceiver link, Object correlationId, Future<Message> answer) {}
 }
