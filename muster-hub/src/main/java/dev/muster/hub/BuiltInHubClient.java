@@ -49,6 +49,12 @@ public final class BuiltInHubClient implements HubClient {
         return builtIn.devices().deviceCount(hostName);
     }
 
+    /** One insert of device and its migrated twin, reported properties included (see DeviceRegistry#createDevice). */
+    @Override
+    public boolean createMigrated(HubDevice device, ObjectNode twin) {
+        return refusalsAsHubException(() -> builtIn.devices().createDevice(hostName, device, twin).isPresent());
+    }
+
     /** One insert of device and twin: the registration path of a first boot (see DeviceRegistry#createDevice). */
     @Override
     public boolean createWithTwin(HubDevice device, TwinState initialTwin) {

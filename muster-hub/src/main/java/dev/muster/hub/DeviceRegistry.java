@@ -97,13 +97,15 @@ public final class DeviceRegistry {
      * device and its twin back and writing the twin twice. Nobody can be subscribed to a device that did not exist,
      * so there is no desired-property push to make.
      *
-     * @param initialTwin {@code {"tags":…,"properties":{"desired":…}}}, or null for an empty twin
+     * @param initialTwin {@code {"tags":…,"properties":{"desired":…}}}, or null for an empty twin; a twin migrated
+     *                    from another hub also brings {@code properties.reported}
      * @return the device, or empty when a device with this ID already exists (nothing is changed then)
      */
     public Optional<HubDevice> createDevice(String hub, HubDevice requested, JsonNode initialTwin) {
         requireValidDeviceId(requested.deviceId());
         JsonNode tagsIn = initialTwin == null ? null : initialTwin.get("tags");
         JsonNode desiredIn = initialTwin == null ? null : initialTwin.path("properties").get("desired");
+        JsonNode reportedIn = initialTwin == null ? null : initialTwin.path("properties").get("reported");
         AuthenticationMechanism auth = normaliseAuth(requested.authentication());
         String status = status(requested);
         DeviceCapabilities caps = requested.capabilities() == null ? DeviceCapabilities.NONE : requested.capabilities();
@@ -119,10 +121,16 @@ public final class DeviceRegistry {
             desiredChanged = JsonMerge.merge(desired, desiredIn);
             patched = true;
         }
+        ObjectNode reported = Json.object();
+        boolean reportedChanged = false;
+        if (reportedIn != null && reportedIn.isObject()) {
+            reportedChanged = JsonMerge.merge(reported, reportedIn);
+            patched |= reportedChanged;
+        }
         HubDevice created = requested.withServerFields(UUID.randomUUID().toString(), Ids.etag(), status,
                 Timestamps.format(clock.instant()), auth, caps);
-        DeviceTwin twin = new DeviceTwin(requested.deviceId(), tags, desired, desiredChanged ? 2 : 1, Json.object(), 1,
-                patched ? 2 : 1, Ids.etag());
+        DeviceTwin twin = new DeviceTwin(requested.deviceId(), tags, desired, desiredChanged ? 2 : 1, reported,
+                reportedChanged ? 2 : 1, patched ? 2 : 1, Ids.etag());
         return store.insertDevice(hub, created, twin) ? Optional.of(created) : Optional.empty();
     }
 

@@ -38,4 +38,16 @@ public interface HubClient {
     default boolean createWithTwin(HubDevice device, TwinState initialTwin) {
         return false;
     }
+
+    /**
+     * Creates a device that does not exist yet with a whole twin moved from another hub: tags, desired and
+     * reported properties (without their {@code $version}/{@code $metadata}, which the new twin counts afresh).
+     * Only a hub that lets the provisioning service write reported properties can; Azure's service API cannot.
+     *
+     * @return false when the device already exists or this hub cannot take reported properties from a service (the
+     *         caller then moves tags and desired properties only)
+     */
+    default boolean createMigrated(HubDevice device, ObjectNode twin) {
+        return false;
+    }
 }

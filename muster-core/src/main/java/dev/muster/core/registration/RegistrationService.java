@@ -345,8 +345,8 @@ public final class RegistrationService {
                     substatus = before.state().substatus();
                 } else {
                     boolean migrate = policy.migrateDeviceData() && oldDevice.isPresent() && allocation.initialTwin() == null;
-                    createdHere = create(usedHub, identity, migrate ? migratedTwin(oldDevice.get(), oldDeviceId,
-                            initialTwin) : initialTwin);
+                    createdHere = migrate ? migrate(oldDevice.get(), oldDeviceId, usedHub, identity, initialTwin)
+                            : create(usedHub, identity, initialTwin);
                     oldDevice.ifPresent(h -> remove(instance, h, oldDeviceId));
                     // As Azure: whichever hub it lands on, even the first one again.
                     substatus = migrate ? DeviceRegistrationState.DEVICE_DATA_MIGRATED
@@ -503,16 +503,33 @@ public final class RegistrationService {
                 && (a.capabilities() == null ? DeviceCapabilities.NONE : a.capabilities()).equals(b.capabilities());
     }
 
-    /** The enrollment's initial twin with the tags and desired properties of the device's old twin over it. */
-    private static TwinState migratedTwin(HubClient from, String oldDeviceId, TwinState initialTwin) {
+    /**
+     * Moves the device's state from its old hub, as Azure does: the whole twin (tags, desired and reported, their
+     * versions counted afresh) and its capabilities. A hub that cannot take reported properties from a service
+     * (Azure IoT Hub's API) gets tags and desired only; a device gone from the old hub starts from the initial twin.
+     *
+     * @return true when the device did not exist in {@code to} before
+     */
+    private boolean migrate(HubClient from, String oldDeviceId, HubClient to, HubDevice identity,
+                            TwinState initialTwin) {
         Optional<ObjectNode> old = from.twin(oldDeviceId);
         if (old.isEmpty()) {
-            return initialTwin;
+            return create(to, identity, initialTwin);
         }
-        ObjectNode props = Json.object();
-        props.set("desired", stripVersion(old.get().path("properties").path("desired")));
-        return new TwinState(old.get().path("tags").isObject() ? old.get().get("tags") : Json.object(),
-                new TwinState.Properties(props.get("desired")));
+        HubDevice moved = from.device(oldDeviceId).map(HubDevice::capabilities)
+                .map(caps -> HubDevice.of(identity.deviceId(), identity.authentication(), caps)).orElse(identity);
+        ObjectNode properties = Json.object();
+        properties.set("desired", stripVersion(old.get().path("properties").path("desired")));
+        properties.set("reported", stripVersion(old.get().path("properties").path("reported")));
+        ObjectNode whole = Json.object();
+        whole.set("tags", old.get().path("tags").isObject() ? old.get().get("tags") : Json.object());
+        whole.set("properties", properties);
+        if (to.createMigrated(moved, whole)) {
+            return true;
+        }
+        LOG.debug("hub {} takes no reported properties from a service: {} moves with tags and desired only",
+                to.hostName(), identity.deviceId());
+        return create(to, moved, new TwinState(whole.get("tags"), new TwinState.Properties(properties.get("desired"))));
     }
 
     private static JsonNode stripVersion(JsonNode props) {

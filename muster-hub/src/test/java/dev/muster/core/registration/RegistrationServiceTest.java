@@ -899,10 +899,23 @@ class RegistrationServiceTest {
         assertJson(t.get("tags"), "{\"floor\":1,\"room\":\"12\"}");
         assertThat(t.path("properties").path("desired").get("interval").asInt()).isEqualTo(60);
         assertThat(t.path("properties").path("desired").has("$metadata")).isFalse();
-        // reported properties belong to the device and cannot be written by a service
-        assertJson(t.path("properties").path("reported"), "{\"$version\":1}");
+        // the whole twin moves, as Azure migrates it: reported properties too, their versions counted afresh
+        assertThat(t.path("properties").path("reported").path("fw").asText()).isEqualTo("1.0");
+        assertThat(t.path("properties").path("reported").path("$version").asInt()).isEqualTo(2);
         assertThat(store.registration(INSTANCE, "dev1").orElseThrow().initialHub()).isEqualTo(HUB1);
         assertThat(usage().get(OperationKind.RE_REGISTRATION)).isEqualTo(1);
+    }
+
+    @Test
+    void reprovisioningWithMigrationKeepsTheCapabilitiesTheDeviceHadInItsOldHub() {
+        IndividualEnrollment e = provisionedOnHub1ThenHub2Linked(new ReprovisionPolicy(true, true));
+        HubDevice old = hubDevice(HUB1, "dev1");
+        builtIn.devices().putDevice(HUB1, HubDevice.of(old.deviceId(), old.authentication(),
+                new dev.muster.core.enrollment.DeviceCapabilities(true)), "*");
+
+        register("dev1", token("dev1", primary(e)));
+
+        assertThat(hubDevice(HUB2, "dev1").capabilities().iotEdge()).isTrue();
     }
 
     @Test
