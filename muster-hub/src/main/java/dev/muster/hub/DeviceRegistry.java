@@ -45,6 +45,10 @@ public final class DeviceRegistry {
         return store.deviceCount(hub);
     }
 
+    public long disabledDeviceCount(String hub) {
+        return store.disabledDeviceCount(hub);
+    }
+
     public Optional<HubDevice> device(String hub, String deviceId) {
         return store.device(hub, deviceId);
     }

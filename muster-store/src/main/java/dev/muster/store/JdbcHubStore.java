@@ -55,8 +55,8 @@ final class JdbcHubStore implements HubStore {
         }
         String hubKey = Documents.key(hub);
         return jdbc.transaction(c -> {
-            Jdbc.update(c, "INSERT INTO hub_devices (hub_key, device_id, etag, doc) VALUES (?, ?, ?, ?)",
-                    hubKey, deviceId, device.etag(), Documents.writeSealed(box, device));
+            Jdbc.update(c, "INSERT INTO hub_devices (hub_key, device_id, etag, status, doc) VALUES (?, ?, ?, ?, ?)",
+                    hubKey, deviceId, device.etag(), status(device), Documents.writeSealed(box, device));
             Jdbc.update(c, "INSERT INTO hub_twins (hub_key, device_id, version, etag, doc) VALUES (?, ?, ?, ?, ?)",
                     hubKey, deviceId, twin.version(), twin.etag(), Documents.write(twin));
             return true;
@@ -65,8 +65,9 @@ final class JdbcHubStore implements HubStore {
 
     @Override
     public boolean replaceDevice(String hub, HubDevice device, String expectedEtag) {
-        return jdbc.update("UPDATE hub_devices SET etag = ?, doc = ? WHERE hub_key = ? AND device_id = ? AND etag = ?",
-                device.etag(), Documents.writeSealed(box, device), Documents.key(hub), device.deviceId(), expectedEtag) == 1;
+        return jdbc.update("UPDATE hub_devices SET etag = ?, status = ?, doc = ? WHERE hub_key = ? AND device_id = ?"
+                        + " AND etag = ?", device.etag(), status(device), Documents.writeSealed(box, device),
+                Documents.key(hub), device.deviceId(), expectedEtag) == 1;
     }
 
     @Override
@@ -103,6 +104,17 @@ final class JdbcHubStore implements HubStore {
     public long deviceCount(String hub) {
         return jdbc.one("SELECT COUNT(*) AS n FROM hub_devices WHERE hub_key = ?", row -> row.getLong("n"),
                 Documents.key(hub)).orElse(0L);
+    }
+
+    @Override
+    public long disabledDeviceCount(String hub) {
+        return jdbc.one("SELECT COUNT(*) AS n FROM hub_devices WHERE hub_key = ? AND status = 'disabled'",
+                row -> row.getLong("n"), Documents.key(hub)).orElse(0L);
+    }
+
+    /** The status column's value: IoT Hub's two, a device without one being enabled. */
+    static String status(HubDevice device) {
+        return "disabled".equalsIgnoreCase(device.status()) ? "disabled" : "enabled";
     }
 
     @Override

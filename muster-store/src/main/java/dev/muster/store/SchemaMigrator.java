@@ -48,7 +48,7 @@ final class SchemaMigrator {
     /** The migrations written in Java, after the SQL ones of {@link #LOCATION}. */
     static List<JavaMigration> javaMigrations(SecretBox secrets) {
         return List.of(new V7__Enrollment_query_columns(secrets), new V8__Enrollment_tag_index(secrets),
-                new V10__Hub_device_claims_from_registrations());
+                new V10__Hub_device_claims_from_registrations(), new V12__Hub_device_status_from_documents(secrets));
     }
 
     void migrate() {

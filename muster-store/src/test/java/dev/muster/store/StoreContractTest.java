@@ -300,7 +300,12 @@ abstract class StoreContractTest {
         new JdbcRegistrationStore(v2).saveRegistration("kept", record);
         JdbcHubStore hubsAtV2 = new JdbcHubStore(v2, secrets);
         hubsAtV2.createBuiltInHub(builtInHub(HUB));
-        hubsAtV2.insertDevice(HUB, device("dev-kept"), twin("dev-kept"));
+        HubDevice keptDevice = device("dev-kept");
+        v2.update("INSERT INTO hub_devices (hub_key, device_id, etag, doc) VALUES (?, ?, ?, ?)", Documents.key(HUB),
+                "dev-kept", keptDevice.etag(), Documents.writeSealed(secrets, keptDevice));
+        v2.update("INSERT INTO hub_twins (hub_key, device_id, version, etag, doc) VALUES (?, ?, ?, ?, ?)",
+                Documents.key(HUB), "dev-kept", twin("dev-kept").version(), twin("dev-kept").etag(),
+                Documents.write(twin("dev-kept")));
         new JdbcUsageStore(v2).addUsage("kept", OperationKind.REGISTRATION, MINUTE, 3);
         old.close();
 
@@ -316,6 +321,12 @@ abstract class StoreContractTest {
                 .as("tag index filled for rows written before V6").containsExactly(enrollment);
         assertThat(after.registrations().registration("kept", "dev-kept")).contains(record);
         assertThat(after.hubs().device(HUB, "dev-kept")).isPresent();
+        assertThat(after.hubs().twin(HUB, "dev-kept")).isPresent();
+        assertThat(after.hubs().disabledDeviceCount(HUB)).as("status filled for devices written before V11").isZero();
+        assertThat(after.hubs().deviceCount(HUB)).isEqualTo(1);
+        assertThat(after.deviceClaims().deviceClaim(record.state().assignedHub(), record.state().deviceId()))
+                .as("claimed from its assigned record (V10)").get()
+                .extracting(dev.muster.core.device.DeviceClaim::ownerIdScope).isEqualTo("0ne00000002");
         assertThat(after.usage().usageSince("kept", MINUTE)).containsEntry(OperationKind.REGISTRATION, 3L);
         assertThat(after.desiredChanges().desiredChangesSince(MINUTE, 10)).isEmpty();
     }
@@ -1465,6 +1476,42 @@ abstract class StoreContractTest {
         assertThat(store.hubs().deviceCount(HUB)).isEqualTo(4);
         assertThat(store.hubs().deviceCount(HUB.toUpperCase(Locale.ROOT))).isEqualTo(4);
         assertThat(store.hubs().deviceCount("other.hub.local")).isEqualTo(1);
+    }
+
+    private static HubDevice disabled(HubDevice d) {
+        return d.withServerFields(d.generationId(), Ids.etag(), "disabled", d.statusUpdatedTime(), d.authentication(),
+                d.capabilities());
+    }
+
+    @Test
+    void disabledDevicesAreCountedAsTheyAreCreatedReplacedAndDeleted() {
+        store.hubs().insertDevice(HUB, disabled(device("off")), twin("off"));
+        HubDevice on = device("on");
+        store.hubs().insertDevice(HUB, on, twin("on"));
+        assertThat(store.hubs().disabledDeviceCount(HUB)).isEqualTo(1);
+
+        assertThat(store.hubs().replaceDevice(HUB, disabled(on), on.etag())).isTrue();
+        assertThat(store.hubs().disabledDeviceCount(HUB.toUpperCase(Locale.ROOT))).isEqualTo(2);
+        store.hubs().deleteDevice(HUB, "off", null);
+        assertThat(store.hubs().disabledDeviceCount(HUB)).isEqualTo(1);
+        assertThat(store.hubs().disabledDeviceCount("other.hub.local")).isZero();
+    }
+
+    @Test
+    void devicesWrittenBeforeTheStatusColumnGetItFromTheirDocuments() throws SQLException {
+        store.hubs().insertDevice(HUB, disabled(device("off")), twin("off"));
+        store.hubs().insertDevice(HUB, device("on"), twin("on"));
+        try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE hub_devices SET status = NULL");
+        }
+        new V12__Hub_device_status_from_documents(secrets).fill(new Jdbc(database.dataSource()));
+        assertThat(store.hubs().disabledDeviceCount(HUB)).isEqualTo(1);
+        assertThatThrownBy(() -> {
+            try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE hub_devices SET status = NULL");
+            }
+            new V12__Hub_device_status_from_documents(null).fill(new Jdbc(database.dataSource()));
+        }).hasMessageContaining("secret key");
     }
 
     // ---- CA certificates of instances (X.509) ------------------------------------------------------------

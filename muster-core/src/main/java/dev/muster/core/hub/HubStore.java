@@ -31,6 +31,9 @@ public interface HubStore {
 
     long deviceCount(String hub);
 
+    /** How many of them are disabled (the rest are enabled), for the registry's statistics. */
+    long disabledDeviceCount(String hub);
+
     /** CA certificates the hub trusts for certificateAuthority devices, oldest first. */
     List<TrustedCertificate> trustedCertificates(String hub);
 

@@ -547,6 +547,11 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
         return of(devices, key(hub)).size();
     }
 
+    @Override
+    public synchronized long disabledDeviceCount(String hub) {
+        return of(devices, key(hub)).values().stream().filter(d -> "disabled".equalsIgnoreCase(d.status())).count();
+    }
+
     /** Device IDs of a hub, in order, for assertions. */
     public synchronized List<String> deviceIds(String hub) {
         return new ArrayList<>(of(devices, key(hub)).keySet());

@@ -115,7 +115,7 @@ public final class HubHttpApi implements Route {
                 return Boolean.TRUE;
             }, v -> ex.empty(204));
         } else if (s.size() == 2 && s.get(0).equals("statistics") && s.get(1).equals("devices") && method.equals("GET")) {
-            run(ex, hub, authorization, () -> Map.of("totalDeviceCount", builtIn.devices().deviceCount(hub)), v -> ex.json(200, v));
+            run(ex, hub, authorization, () -> statistics(hub), v -> ex.json(200, v));
         } else if (s.size() == 2 && s.get(0).equals("messages") && s.get(1).equals("events") && method.equals("GET")) {
             run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
         } else {
@@ -187,6 +187,17 @@ public final class HubHttpApi implements Route {
         builtIn.telemetry().addTelemetryListener(listener);
         response.closeHandler(v -> builtIn.telemetry().removeTelemetryListener(listener));
         ex.request().connection().closeHandler(v -> builtIn.telemetry().removeTelemetryListener(listener));
+    }
+
+    /** IoT Hub's RegistryStatistics: total, enabled and disabled device counts. */
+    private Map<String, Long> statistics(String hub) {
+        long total = builtIn.devices().deviceCount(hub);
+        long disabled = builtIn.devices().disabledDeviceCount(hub);
+        Map<String, Long> stats = new java.util.LinkedHashMap<>();
+        stats.put("totalDeviceCount", total);
+        stats.put("enabledDeviceCount", total - disabled);
+        stats.put("disabledDeviceCount", disabled);
+        return stats;
     }
 
     private static HubDevice readDevice(Exchange ex, String pathId) {
