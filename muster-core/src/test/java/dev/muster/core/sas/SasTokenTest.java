@@ -80,7 +80,7 @@ class SasTokenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "soon", "12a", "1.5", "99999999999999999999", "0x10"})
+    @ValueSource(strings = {"", "soon", "12a", "1.5", "99999999999999999999", "0x10", "١٢"})
     void refusesAnExpiryThatIsNotEpochSeconds(String se) {
         assertThat(SasToken.parse("SharedAccessSignature sr=r&sig=s&se=" + se)).isEmpty();
     }
@@ -114,9 +114,42 @@ class SasTokenTest {
         assertThat(t.get().resource()).isEqualTo("a%zzb");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "sr=first&sr=second&sig=s&se=1",     // a field twice
+            "sr=r&sig=s&se=1&SE=2",              // twice in another case
+            "sr=r&sig=s&se=1&",                  // a trailing empty part
+            "sr=r&&sig=s&se=1",                  // an empty part inside
+            "sr=r&sig=s&se=1&foo=bar",           // an unknown field
+            "sr=r&sig=s&se=1&junk",              // a part without '='
+            "sr=r&sig=s&se=1 junk",              // trailing words
+            "sr=r& sig=s&se=1",                  // a space before a name
+            "sr=r&sig=s&se =1",                  // a space after a name
+            "sr=r&sig=s t&se=1"})                // a space inside a value
+    void refusesWhatNoSdkSends(String fields) {
+        assertThat(SasToken.parse("SharedAccessSignature " + fields)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+1700000000", "-1", " 1700000000", "01700000000", "1700000000.0", "1e9",
+            "9223372036854775807", "253402300800"})
+    void refusesAnExpiryThatIsNotPlainEpochSecondsUpToTheYear9999(String se) {
+        assertThat(SasToken.parse("SharedAccessSignature sr=r&sig=s&se=" + se)).isEmpty();
+    }
+
     @Test
-    void keepsTheFirstOfARepeatedField() {
-        assertThat(SasToken.parse("SharedAccessSignature sr=first&sr=second&sig=s&se=1").orElseThrow().rawResource())
-                .isEqualTo("first");
+    void acceptsAnExpiryUpToTheLastSecondOfTheYear9999() {
+        assertThat(SasToken.parse("SharedAccessSignature sr=r&sig=s&se=253402300799").orElseThrow().expiry())
+                .isEqualTo(SasToken.MAX_EXPIRY);
+        assertThat(SasToken.parse("SharedAccessSignature sr=r&sig=s&se=0").orElseThrow().expiry()).isZero();
+    }
+
+    @Test
+    void acceptsTheJavaDeviceSdksOrderWithItsEmptySknInTheMiddle() {
+        SasToken t = SasToken.parse("SharedAccessSignature sig=s1g%3D&se=1700000000&skn=&sr=hub.example%2Fdevices%2Fd1")
+                .orElseThrow();
+
+        assertThat(t.resource()).isEqualTo("hub.example/devices/d1");
+        assertThat(t.keyName()).isNull();
     }
 }
