@@ -11,6 +11,7 @@ import io.vertx.core.net.TrustOptions;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -31,6 +32,19 @@ public final class TlsOptions {
 
     /** TLS 1.2 (what the Java SDKs offer) and 1.3. */
     public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+    /**
+     * The cipher suites offered unless an operator asks for the engine's defaults: TLS 1.3's (all AEAD) and, for
+     * TLS 1.2, ECDHE key exchange with AES-GCM or ChaCha20-Poly1305, so no CBC suite (AES128-SHA, ECDHE-…-SHA) and
+     * no static-RSA key exchange. Azure IoT Hub's recommended TLS 1.2 suites are among them; the JDK (the Java SDKs),
+     * OpenSSL (Node, Python, the C SDK, curl) and .NET all offer them.
+     */
+    public static final List<String> AEAD_CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     /**
      * Device listeners serve SAS and X.509 devices on one port: they request a client certificate without requiring
