@@ -94,6 +94,14 @@ public final class MqttListener {
                     super.userEventTriggered(ctx, evt);
                 }
             });
+            if (errors != null) {
+                // Until CONNECT (which installs Vert.x's own handler), a malformed packet reaches the socket: without
+                // a handler Vert.x logs each at ERROR. Netty's decoder drops all that follows, so close too.
+                soi.exceptionHandler(e -> {
+                    errors.handle(e);
+                    soi.close();
+                });
+            }
             MqttServerConnection conn = new MqttServerConnection(soi, endpoints, errors, options);
             soi.messageHandler(msg -> {
                 synchronized (conn) {
