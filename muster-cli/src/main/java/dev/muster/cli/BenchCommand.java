@@ -21,10 +21,13 @@ import dev.muster.cli.bench.X509Devices;
 import dev.muster.core.Json;
 import dev.muster.core.sas.ConnectionString;
 import dev.muster.core.sas.SasSigner;
+import dev.muster.server.ServerConfig;
 import dev.muster.server.http.FrontDoor;
+import dev.muster.server.metrics.MetricsEndpoint;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -131,6 +134,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mqtt-port", description = "DPS MQTT port (default: from connection-info.json, else 8883).")
     Integer mqttPort;
 
+    @Option(names = "--metrics", paramLabel = "URL", description = "The server's Prometheus listener, for its CPU and"
+            + " memory (default: from connection-info.json, else http://127.0.0.1:9464/metrics; token:"
+            + " MUSTER_METRICS_TOKEN).")
+    URI metrics;
+
     @Option(names = "--keep-group", description = "Do not delete the benchmark's enrollment group at the end.")
     boolean keepGroup;
 
@@ -192,9 +200,10 @@ public final class BenchCommand implements Callable<Integer> {
                 + " fresh TLS handshake per device (no session reuse); client %s, %d event loops", n, concurrency, warm,
                 tls.provider(), clientThreads));
 
-        probe = new ServerProbe(target.ssl(), host).start();
+        URI metricsUri = metricsUri();
+        probe = new ServerProbe(target.ssl(), metricsUri, Environment.metricsToken().orElse(null)).start();
         if (probe.last() == null) {
-            err.println("note: cannot read https://" + host + "/metrics; server CPU and memory will be missing.");
+            err.println("note: cannot read " + metricsUri + " (see --metrics); server CPU and memory will be missing.");
         }
         String groupId = "bench-" + run;
         String groupKey = Base64.getEncoder().encodeToString(randomBytes(32));
@@ -851,6 +860,16 @@ public final class BenchCommand implements Callable<Integer> {
         int mp = mqttPort != null ? mqttPort
                 : local ? target.connectionInfo().path("ports").path("mqtt").asInt(8883) : 8883;
         mqtt = new InetSocketAddress(address, mp);
+    }
+
+    /** --metrics, else what connection-info.json says (null there: the server runs without), else the default. */
+    private URI metricsUri() {
+        if (metrics != null) {
+            return metrics;
+        }
+        String fromInfo = target.local() ? target.connectionInfo().path("metrics").asText(null) : null;
+        return URI.create(fromInfo != null ? fromInfo
+                : "http://127.0.0.1:" + ServerConfig.DEFAULT_METRICS_PORT + MetricsEndpoint.PATH);
     }
 
     private void createGroup(String groupId, String groupKey) {

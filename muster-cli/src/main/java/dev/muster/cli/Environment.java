@@ -15,6 +15,8 @@ public final class Environment {
     static final String DATABASE_POOL_SIZE = "MUSTER_DATABASE_POOL_SIZE";
     /** Base64 of the 32-byte key sealing stored secrets; every node of one database needs the same. */
     static final String SECRET_KEY = SecretBox.ENV;
+    /** The bearer token the metrics listener of {@code serve} or {@code hub} asks for (kept off the command line). */
+    static final String METRICS_TOKEN = "MUSTER_METRICS_TOKEN";
     /** A file of {@code serve} settings, one {@code option-name = value} per line. */
     static final String CONFIG_FILE = "MUSTER_CONFIG";
     /** The service connection string client commands use. */
@@ -43,6 +45,10 @@ public final class Environment {
 
     public static Optional<String> secretKey() {
         return value(SECRET_KEY);
+    }
+
+    public static Optional<String> metricsToken() {
+        return value(METRICS_TOKEN);
     }
 
     public static Optional<String> configFile() {

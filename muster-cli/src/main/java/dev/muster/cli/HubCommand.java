@@ -42,16 +42,33 @@ final class HubCommand implements Callable<Integer> {
     int httpsPort;
     @Option(names = "--mqtt-port", defaultValue = "8883", description = "Device MQTT port. Default: ${DEFAULT-VALUE}")
     int mqttPort;
+    @Option(names = "--metrics-port", defaultValue = "0", description = "Port of a Prometheus listener (plain HTTP"
+            + " GET /metrics on 127.0.0.1; token: MUSTER_METRICS_TOKEN); 0 = none. Default: ${DEFAULT-VALUE}")
+    int metricsPort;
+    @Option(names = "--tls-legacy-ciphers", description = "Also offer the TLS engine's other TLS 1.2 cipher suites (CBC).")
+    boolean tlsLegacyCiphers;
 
-    @Override
-    public Integer call() throws Exception {
-        ServerConfig config = ServerConfig.builder(dataDir)
+    private ServerConfig settings() {
+        return ServerConfig.builder(dataDir)
                 .hubOnly(true)
                 .bindAddress(bind)
                 .ports(httpsPort, mqttPort)
                 .hubHosts(HubHosts.resolve(List.of(hubHost), 1))
                 .secretKey(Environment.secretKey().orElse(null))
+                .metrics(ServerConfig.DEFAULT_METRICS_BIND, metricsPort)
+                .metricsToken(Environment.metricsToken().orElse(null))
+                .tlsLegacyCiphers(tlsLegacyCiphers)
                 .build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            config = settings();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("Invalid setting: " + e.getMessage() + ".");
+        }
         MusterServer server = new MusterServer(config);
         ConnectionInfo info;
         try {

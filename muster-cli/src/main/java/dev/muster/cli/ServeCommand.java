@@ -119,6 +119,25 @@ public final class ServeCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     int maxConnectionsPerAddress;
 
+
+    @Option(names = "--metrics-bind", defaultValue = ServerConfig.DEFAULT_METRICS_BIND,
+            description = "Address of the operators' Prometheus listener (plain HTTP, GET /metrics). It shows every"
+                    + " instance's figures: keep it on loopback or an operators' network. Default: ${DEFAULT-VALUE}")
+    String metricsBind;
+
+    @Option(names = "--metrics-port", defaultValue = "" + ServerConfig.DEFAULT_METRICS_PORT,
+            description = "Port of the metrics listener; 0 = no metrics. Default: ${DEFAULT-VALUE}")
+    int metricsPort;
+
+    @Option(names = "--metrics-token", description = "Bearer token GET /metrics must present (also MUSTER_METRICS_TOKEN;"
+            + " at least " + ServerConfig.MIN_METRICS_TOKEN_LENGTH + " characters). Default: none")
+    String metricsToken;
+
+    @Option(names = "--tls-legacy-ciphers", description = "Also offer the TLS engine's other TLS 1.2 cipher suites"
+            + " (CBC), for old clients. Default: ECDHE with AES-GCM or ChaCha20-Poly1305 only")
+    boolean tlsLegacyCiphers;
+
+
     /** Settings built from options, or a usage error saying which options and their range when one is out of it. */
     private static <T> T checked(Supplier<T> settings, String refusal) {
         try {
@@ -169,6 +188,9 @@ public final class ServeCommand implements Callable<Integer> {
                     .connectionLimits(checked(() -> new ServerConfig.ConnectionLimits(maxConnectionsPerAddress,
                             maxConnections), "--max-connections must be 1 to 10000000 and"
                             + " --max-connections-per-address 1 to --max-connections."))
+                    .metrics(metricsBind, metricsPort)
+                    .metricsToken(metricsToken != null ? metricsToken : Environment.metricsToken().orElse(null))
+                    .tlsLegacyCiphers(tlsLegacyCiphers)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UsageError("Invalid setting: " + e.getMessage() + ".");
@@ -234,6 +256,9 @@ public final class ServeCommand implements Callable<Integer> {
         for (ConnectionInfo.Hub h : info.hubs()) {
             lines.add("  Built-in hub       " + h.hostName() + "   (its iothubowner connection string: hubs[] in"
                     + " connection-info.json)");
+        }
+        if (info.metrics() != null) {
+            lines.add("  Metrics            " + info.metrics() + "   (operators only: every instance's figures)");
         }
         lines.add("  CA certificate     " + info.caCertificate());
         lines.add("  Connection info    " + dataDir.resolve("connection-info.json").toAbsolutePath());

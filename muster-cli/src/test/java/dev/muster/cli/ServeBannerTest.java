@@ -16,7 +16,8 @@ class ServeBannerTest {
                 "HostName=localhost;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=" + KEY, "/d/tls/ca.pem",
                 List.of(new ConnectionInfo.Hub("127.0.10.1",
                         "HostName=127.0.10.1;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY)),
-                new ConnectionInfo.Ports(443, 8883, 5671), "/d");
+                new ConnectionInfo.Ports(443, 8883, 5671), "/d",
+                "http://127.0.0.1:9464/metrics");
 
         List<String> banner = ServeCommand.banner(info, 850, Path.of("/d"));
 
@@ -24,15 +25,17 @@ class ServeBannerTest {
                 .doesNotContain(KEY).doesNotContain("SharedAccessKey")
                 .contains("https://localhost   (owner connection string: ./muster connection-string show)")
                 .contains("127.0.10.1   (its iothubowner connection string: hubs[] in connection-info.json)")
-                .contains("0ne00000001");
+                .contains("0ne00000001")
+                .contains("Metrics            http://127.0.0.1:9464/metrics   (operators only: every instance's figures)");
     }
 
     @Test
     void aServiceApiOffPort443CarriesItsPort() {
         ConnectionInfo info = new ConnectionInfo("0ne00000001", "localhost:8443",
                 "HostName=localhost;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=" + KEY, "/d/tls/ca.pem",
-                List.of(), new ConnectionInfo.Ports(8443, 8883, 5671), "/d");
+                List.of(), new ConnectionInfo.Ports(8443, 8883, 5671), "/d", null);
 
-        assertThat(ServeCommand.banner(info, 1, Path.of("/d"))).anyMatch(l -> l.contains("https://localhost:8443 "));
+        assertThat(ServeCommand.banner(info, 1, Path.of("/d"))).anyMatch(l -> l.contains("https://localhost:8443 "))
+                .noneMatch(l -> l.contains("Metrics"));
     }
 }

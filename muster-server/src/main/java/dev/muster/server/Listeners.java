@@ -1,9 +1,11 @@
 package dev.muster.server;
 
 import dev.muster.server.device.DpsAmqpEndpoint;
+import dev.muster.server.http.HttpVersionGuard;
 import dev.muster.server.http.RequestDeadlines;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.limits.AcceptGate;
+import dev.muster.server.metrics.ProtocolErrors;
 import dev.muster.server.mqtt.MqttFrontDoor;
 import dev.muster.server.mqtt.MqttListener;
 import dev.muster.transport.TlsOptions;
@@ -23,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This node's sockets: HTTPS, MQTT and AMQP over TLS on the configured ports, and the plain loopback listeners the
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  * ({@link RequestDeadlines}).
  */
 final class Listeners {
-    private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
     /** The largest MQTT packet: a 256 KB message (IoT Hub's limit) plus its topic and properties. */
     private static final int MQTT_MAX_MESSAGE = 256 * 1024 + 1024;
     private static final String LOOPBACK = "127.0.0.1";
@@ -46,14 +45,16 @@ final class Listeners {
     private final Map<String, HttpServer> https = new ConcurrentHashMap<>();
     private final AcceptGate gate;
     private final RequestDeadlines deadlines;
+    private final ProtocolErrors protocolErrors;
 
     /** @param gate the connection limits of the transport {@code vertx} was built with */
-    Listeners(Vertx vertx, ServerConfig config, KeyCertOptions keyCert, AcceptGate gate) {
+    Listeners(Vertx vertx, ServerConfig config, KeyCertOptions keyCert, AcceptGate gate, ProtocolErrors protocolErrors) {
         this.vertx = vertx;
         this.config = config;
         this.keyCert = keyCert;
         this.gate = gate;
         this.deadlines = new RequestDeadlines(vertx, config.httpDeadlines());
+        this.protocolErrors = protocolErrors;
     }
 
     /**
@@ -67,7 +68,10 @@ final class Listeners {
                 .setIdleTimeout(config.timeouts().idleSeconds())
                 .setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
                 .setWebSocketSubProtocols(List.of(WebSocketBridge.MQTT, WebSocketBridge.AMQP));
-        HttpServer server = vertx.createHttpServer(options).connectionHandler(deadlines::connected)
+        HttpServer server = vertx.createHttpServer(options).connectionHandler(connection -> {
+                    HttpVersionGuard.install(connection);
+                    deadlines.connected(connection);
+                })
                 .requestHandler(deadlines.guard(requests));
         ListenFailures.await(server.listen(), "HTTPS", address, config.httpsPort(), "--https-port");
         gate.guard(server.actualPort());
@@ -82,7 +86,7 @@ final class Listeners {
     void mqtt(String address, MqttFrontDoor door) {
         MqttServerOptions options = tls(mqttOptions()).setHost(address).setPort(config.mqttPort());
         // Vert.x's MQTT server, plus the user name of X.509 CONNECTs that carry no password (see MqttListener).
-        MqttListener mqtt = new MqttListener(vertx, options, door, e -> LOG.debug("MQTT listener: {}", e.toString()));
+        MqttListener mqtt = new MqttListener(vertx, options, door, protocolErrors.on("mqtt"));
         ListenFailures.await(mqtt.listen(), "MQTT", address, config.mqttPort(), "--mqtt-port");
         gate.guard(mqtt.actualPort());
     }
@@ -90,8 +94,7 @@ final class Listeners {
     /** Plain MQTT on loopback, behind the WebSocket bridge on 443; returns its port. */
     int bridgedMqtt(MqttFrontDoor door) {
         MqttServerOptions options = mqttOptions().setHost(LOOPBACK).setPort(0);
-        MqttListener mqtt = new MqttListener(vertx, options, door,
-                e -> LOG.debug("MQTT (WebSocket bridge): {}", e.toString()));
+        MqttListener mqtt = new MqttListener(vertx, options, door, protocolErrors.on("mqtt-websocket"));
         ListenFailures.await(mqtt.listen(), "MQTT (WebSocket bridge)", LOOPBACK, 0, "--mqtt-port");
         return mqtt.actualPort();
     }
@@ -113,6 +116,14 @@ final class Listeners {
         return amqp.actualPort();
     }
 
+    /** The operators' metrics listener: plain HTTP on its own address (loopback by default), never a tenant's host. */
+    void metrics(Handler<HttpServerRequest> endpoint) {
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsBind())
+                .setPort(config.metricsPort()).setIdleTimeout(config.timeouts().idleSeconds()));
+        ListenFailures.await(server.requestHandler(endpoint).listen(), "metrics", config.metricsBind(),
+                config.metricsPort(), "--metrics-port (0 for none)");
+    }
+
     /**
      * A new server certificate for every HTTPS listener, without a restart; listeners added later use it too.
      * Blocks until each has switched (not await(): this runs on a worker thread, the service API's blocking pool).
@@ -131,9 +142,10 @@ final class Listeners {
     }
 
     /**
-     * The TLS settings every device and service listener shares: Muster's certificate, TLS 1.2 and 1.3, BoringSSL
-     * when Netty can load it, the handshake time-out, and a client certificate requested but not required (X.509
-     * devices present theirs in TLS; the domain validates it with precise reasons).
+     * The TLS settings every device and service listener shares: Muster's certificate, TLS 1.2 and 1.3 (AEAD cipher
+     * suites only, unless {@code --tls-legacy-ciphers}), BoringSSL when Netty can load it, the handshake time-out, and
+     * a client certificate requested but not required (X.509 devices present theirs in TLS; the domain validates it
+     * with precise reasons).
      */
     private <T extends NetServerOptions> T tls(T options) {
         options.setSsl(true)
@@ -144,6 +156,9 @@ final class Listeners {
                 .setTrustOptions(TlsOptions.acceptAnyClientCertificate())
                 .setSslHandshakeTimeout(config.timeouts().handshakeSeconds())
                 .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+        if (!config.tlsLegacyCiphers()) {
+            TlsOptions.AEAD_CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+        }
         return options;
     }
 }

@@ -34,6 +34,8 @@ import dev.muster.server.limits.ConnectionCeiling;
 import dev.muster.server.limits.ConnectionLimiter;
 import dev.muster.server.limits.GatedTransport;
 import dev.muster.server.metrics.Metrics;
+import dev.muster.server.metrics.MetricsEndpoint;
+import dev.muster.server.metrics.ProtocolErrors;
 import dev.muster.server.mqtt.MqttFrontDoor;
 import dev.muster.server.portal.PortalAssets;
 import dev.muster.server.service.LiveRegistrations;
@@ -164,7 +166,9 @@ public final class MusterServer implements AutoCloseable {
                 pki.caCertificate().toAbsolutePath().toString(),
                 hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
                 new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), config.hubOnly() ? 0 : config.amqpPort()),
-                config.dataDir().toAbsolutePath().toString());
+                config.dataDir().toAbsolutePath().toString(),
+                config.metricsPort() == 0 ? null : "http://" + urlHost(config.metricsBind()) + ":" + config.metricsPort()
+                        + MetricsEndpoint.PATH);
     }
 
     /** The names the server certificate must cover. */
@@ -191,14 +195,14 @@ public final class MusterServer implements AutoCloseable {
         vertx = Vertx.builder().withTransport(new GatedTransport(gate)).build();
         blocking = new Blocking(vertx.createSharedWorkerExecutor("muster-worker", config.workerPoolSize(), 60,
                 TimeUnit.SECONDS));
-        // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
-        listeners = new Listeners(vertx, config, TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx),
-                gate);
-        builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier);
-        HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         usage = new UsageMeter(store.usage(), clock);
         metrics = new Metrics(store.instances(), usage);
         metrics.watchConnections(gate.limiter());
+        // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
+        listeners = new Listeners(vertx, config, TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx),
+                gate, new ProtocolErrors(metrics.registry(), clock, ProtocolErrors.DEFAULT_SUMMARY_INTERVAL));
+        builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier);
+        HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
         EnrollmentService enrollments = new EnrollmentService(store.enrollments(), store.registrations(),
                 store.linkedHubs(), store.certificates(), usage, clock).limitedBy(quotas);
@@ -244,7 +248,7 @@ public final class MusterServer implements AutoCloseable {
         frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(builtInHub, sas, blocking),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
-                        metrics::scrape, blocking, new LinkedHubService(store.linkedHubs()),
+                        blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
                         .withTenancy(new InstanceService(store.instances(), store.linkedHubs(), DEFAULT_INSTANCE),
                                 new TenantHosts(store.instances(), config.serviceHostName(), config.httpsPort(),
@@ -272,6 +276,10 @@ public final class MusterServer implements AutoCloseable {
             }
         }
         listenOnInstanceHosts();
+        if (config.metricsPort() > 0) {
+            // Last: a port clash elsewhere is reported as that listener's, not as this optional one's.
+            listeners.metrics(new MetricsEndpoint(metrics::scrape, config.metricsToken()));
+        }
     }
 
     /** The configured connection limits, the total lowered to what the open-file limit leaves room for. */
@@ -327,6 +335,14 @@ public final class MusterServer implements AutoCloseable {
         }
         LOG.info("instance '{}' (ID scope {}) is served at https://{}:{}", instance.name(), instance.idScope(),
                 instance.serviceHostName(), config.httpsPort());
+    }
+
+    /** An address as the host of a URL: IPv6 literals in brackets, a wildcard as the loopback address. */
+    private static String urlHost(String address) {
+        if (isWildcard(address)) {
+            return "127.0.0.1";
+        }
+        return address.contains(":") ? "[" + address + "]" : address;
     }
 
     private static boolean isWildcard(String address) {

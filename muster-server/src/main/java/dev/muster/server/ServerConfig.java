@@ -33,6 +33,11 @@ public final class ServerConfig {
     public static final int DEFAULT_KEEP_ALIVE_TIMEOUT_SECONDS = 20;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 4_000;
     public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
+    /** The operator's Prometheus listener: plain HTTP, on loopback unless told otherwise (9464: Prometheus's exporter port). */
+    public static final String DEFAULT_METRICS_BIND = "127.0.0.1";
+    public static final int DEFAULT_METRICS_PORT = 9464;
+    /** The shortest bearer token the metrics listener accepts as its setting. */
+    public static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
     /** How the provisioning service reaches the built-in hubs of its own process. */
     public enum HubClientMode {
@@ -233,6 +238,29 @@ public final class ServerConfig {
         return settings.connectionLimits;
     }
 
+    /** Address of the operator's metrics listener ({@code GET /metrics}, plain HTTP). */
+    public String metricsBind() {
+        return settings.metricsBind;
+    }
+
+    /** Port of the metrics listener; 0 = no metrics listener. */
+    public int metricsPort() {
+        return settings.metricsPort;
+    }
+
+    /** The bearer token {@code GET /metrics} must present; null = none (the listener's address is the guard). */
+    public String metricsToken() {
+        return settings.metricsToken;
+    }
+
+    /**
+     * TLS 1.2 with the engine's full default cipher list (CBC suites too) instead of ECDHE with AEAD ciphers only,
+     * for old clients that need it.
+     */
+    public boolean tlsLegacyCiphers() {
+        return settings.tlsLegacyCiphers;
+    }
+
     /** Run only the built-in hubs (no provisioning instance, no DPS listeners), as {@code muster hub} does. */
     public boolean hubOnly() {
         return settings.hubOnly;
@@ -268,6 +296,10 @@ public final class ServerConfig {
         private HttpDeadlines httpDeadlines = HttpDeadlines.DEFAULTS;
         private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
         private boolean hubOnly;
+        private String metricsBind = DEFAULT_METRICS_BIND;
+        private int metricsPort = DEFAULT_METRICS_PORT;
+        private String metricsToken;
+        private boolean tlsLegacyCiphers;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -297,6 +329,10 @@ public final class ServerConfig {
             c.httpDeadlines = httpDeadlines;
             c.connectionLimits = connectionLimits;
             c.hubOnly = hubOnly;
+            c.metricsBind = metricsBind;
+            c.metricsPort = metricsPort;
+            c.metricsToken = metricsToken;
+            c.tlsLegacyCiphers = tlsLegacyCiphers;
             return c;
         }
 
@@ -398,6 +434,28 @@ public final class ServerConfig {
 
         public Builder hubOnly(boolean only) {
             this.hubOnly = only;
+            return this;
+        }
+
+        /** Where the operator's {@code GET /metrics} listens; port 0 = nowhere. */
+        public Builder metrics(String bind, int port) {
+            this.metricsBind = Objects.requireNonNull(bind, "metricsBind");
+            require(port >= 0 && port <= 65535, "the metrics port must be 0 (off) to 65535");
+            this.metricsPort = port;
+            return this;
+        }
+
+        /** The bearer token {@code GET /metrics} must present; null for none. */
+        public Builder metricsToken(String token) {
+            require(token == null || token.length() >= MIN_METRICS_TOKEN_LENGTH && token.chars().allMatch(
+                    ch -> ch > ' ' && ch < 127), "the metrics token must be at least " + MIN_METRICS_TOKEN_LENGTH
+                    + " printable ASCII characters without spaces");
+            this.metricsToken = token;
+            return this;
+        }
+
+        public Builder tlsLegacyCiphers(boolean legacy) {
+            this.tlsLegacyCiphers = legacy;
             return this;
         }
 

@@ -23,6 +23,10 @@ class ServerConfigTest {
         assertThat(c.hubClientMode()).isEqualTo(ServerConfig.HubClientMode.DIRECT);
         assertThat(c.timeouts()).isEqualTo(ServerConfig.ListenerTimeouts.DEFAULTS);
         assertThat(c.hubOnly()).isFalse();
+        assertThat(c.metricsBind()).as("operators only").isEqualTo("127.0.0.1");
+        assertThat(c.metricsPort()).isEqualTo(9464);
+        assertThat(c.metricsToken()).isNull();
+        assertThat(c.tlsLegacyCiphers()).as("AEAD suites only").isFalse();
     }
 
     @Test
@@ -80,6 +84,21 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.builder(DIR).ports(70000, 8883))
                 .hasMessageContaining("HTTPS port");
         assertThatThrownBy(() -> ServerConfig.HubClientMode.parse("grpc")).hasMessageContaining("'direct' or 'rest'");
+        assertThatThrownBy(() -> ServerConfig.builder(DIR).metrics("127.0.0.1", 65536))
+                .hasMessageContaining("metrics port");
+        assertThatThrownBy(() -> ServerConfig.builder(DIR).metricsToken("short"))
+                .hasMessageContaining("metrics token");
+        assertThatThrownBy(() -> ServerConfig.builder(DIR).metricsToken("sixteen chars ok"))
+                .as("a space cannot travel in a header value as written").hasMessageContaining("metrics token");
+    }
+
+    @Test
+    void metricsCanBeTurnedOffMovedAndGuardedByAToken() {
+        ServerConfig c = ServerConfig.builder(DIR).metrics("10.0.0.5", 0).metricsToken("0123456789abcdef").build();
+
+        assertThat(c.metricsPort()).isZero();
+        assertThat(c.metricsBind()).isEqualTo("10.0.0.5");
+        assertThat(c.toBuilder().build().metricsToken()).isEqualTo("0123456789abcdef");
     }
 
     @Test

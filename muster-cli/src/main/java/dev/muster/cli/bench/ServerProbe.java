@@ -8,7 +8,7 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 /**
- * Watches the server through its Prometheus /metrics (JVM heap, GC live data, process CPU time, resident memory,
+ * Watches the server through the operators' Prometheus listener, {@code GET /metrics} (JVM heap, GC live data, process CPU time, resident memory,
  * JIT compilation time):
  * one sample a second on a kept-alive connection, so watching costs the server one small request a second. Works
  * against a server on another machine too, unlike reading /proc.
@@ -20,6 +20,7 @@ public final class ServerProbe implements AutoCloseable {
 
     private final HttpClient http;
     private final URI uri;
+    private final String token;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Sample last;
@@ -27,9 +28,11 @@ public final class ServerProbe implements AutoCloseable {
     private volatile double maxHeapCommitted = Double.NaN;
     private volatile double maxRss = Double.NaN;
 
-    public ServerProbe(SSLContext ssl, String hostPort) {
+    /** @param token the listener's bearer token, or null when it asks for none */
+    public ServerProbe(SSLContext ssl, URI metrics, String token) {
         this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
-        this.uri = URI.create("https://" + hostPort + "/metrics");
+        this.uri = metrics;
+        this.token = token;
         this.thread = new Thread(this::loop, "bench-server-probe");
         this.thread.setDaemon(true);
     }
@@ -64,8 +67,11 @@ public final class ServerProbe implements AutoCloseable {
     /** A fresh reading now, or null when /metrics cannot be read. */
     public Sample sample() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder get = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+            if (token != null) {
+                get.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = http.send(get.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return null;
             }

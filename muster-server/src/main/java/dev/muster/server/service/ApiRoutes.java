@@ -9,7 +9,6 @@ package dev.muster.server.service;
 final class ApiRoutes {
     static final RouteTable<ServiceHttpApi> TABLE = new RouteTable<ServiceHttpApi>()
             .route("GET /openapi.json", (api, ex, p) -> OpenApiDocument.serve(ex))
-            .route("GET /metrics", (api, ex, p) -> api.metrics(ex))
             .route("POST /enrollments", (api, ex, p) -> api.individuals().bulk(ex))
             .route("POST /enrollments/query", (api, ex, p) -> api.individuals().query(ex))
             .route("PUT /enrollments/{registrationId}", (api, ex, p) -> api.individuals().put(ex, p.get(0)))

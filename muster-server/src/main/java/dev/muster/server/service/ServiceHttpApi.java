@@ -19,7 +19,6 @@ import dev.muster.server.hub.HubHealthProbe;
 import dev.muster.transport.Blocking;
 import dev.muster.transport.Exchange;
 import dev.muster.transport.Route;
-import java.util.function.Supplier;
 
 /**
  * The service (management) API of reference §7, selected by the instance's service host name and guarded by
@@ -29,7 +28,6 @@ import java.util.function.Supplier;
 public final class ServiceHttpApi implements Route {
     private final ServiceCalls calls;
     private final UsageMeter usage;
-    private final Supplier<String> metrics;
     private final EnrollmentRoutes enrollmentRoutes;
     private final RegistrationRoutes records;
     private final LinkedHubRoutes linkedHubs;
@@ -40,11 +38,10 @@ public final class ServiceHttpApi implements Route {
     private InstanceRoutes instanceRoutes;
 
     public ServiceHttpApi(InstanceStore instances, ServiceAuthorizer authorizer, EnrollmentService enrollments,
-                          RegistrationService registrations, UsageMeter usage, Supplier<String> metrics,
+                          RegistrationService registrations, UsageMeter usage,
                           Blocking blocking, LinkedHubService links, HubHealthProbe health) {
         this.calls = new ServiceCalls(instances, authorizer, blocking);
         this.usage = usage;
-        this.metrics = metrics;
         this.enrollmentRoutes = new EnrollmentRoutes(calls, enrollments, registrations,
                 new BulkEnrollmentOperation(enrollments, usage));
         this.records = new RegistrationRoutes(calls, enrollments, registrations);
@@ -87,10 +84,6 @@ public final class ServiceHttpApi implements Route {
     }
 
     // ---- what the route table's handlers call --------------------------------------------------------------------
-
-    void metrics(Exchange ex) {
-        ex.request().response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.get());
-    }
 
     void liveRegistrations(Exchange ex) {
         LiveRegistrations events = require(live, ex);
