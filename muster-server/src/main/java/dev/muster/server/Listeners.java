@@ -102,7 +102,8 @@ final class Listeners {
     /** DPS over AMQP 1.0/TLS on one address. */
     void amqp(String address, DpsAmqpEndpoint endpoint) {
         ProtonServer amqp = endpoint.server(tls(new ProtonServerOptions())
-                .setHost(address).setPort(config.amqpPort()).setIdleTimeout(config.timeouts().idleSeconds()));
+                .setHost(address).setPort(config.amqpPort()).setIdleTimeout(config.timeouts().idleSeconds()),
+                protocolErrors.on("amqp"));
         ListenFailures.await(DpsAmqpEndpoint.listen(amqp, address, config.amqpPort()), "AMQP", address,
                 config.amqpPort(), "--amqp-port");
         gate.guard(amqp.actualPort());
@@ -110,7 +111,8 @@ final class Listeners {
 
     /** Plain DPS AMQP on loopback, behind the WebSocket bridge (AMQPWSB10); returns its port. */
     int bridgedAmqp(DpsAmqpEndpoint endpoint) {
-        ProtonServer amqp = endpoint.server(new ProtonServerOptions().setIdleTimeout(config.timeouts().idleSeconds()));
+        ProtonServer amqp = endpoint.server(new ProtonServerOptions().setIdleTimeout(config.timeouts().idleSeconds()),
+                protocolErrors.on("amqp-websocket"));
         ListenFailures.await(DpsAmqpEndpoint.listen(amqp, LOOPBACK, 0), "AMQP (WebSocket bridge)", LOOPBACK, 0,
                 "--amqp-port");
         return amqp.actualPort();

@@ -8,6 +8,7 @@ import dev.muster.core.registration.RegistrationRequest;
 import dev.muster.core.registration.RegistrationService;
 import dev.muster.server.amqp.AmqpDeviceIdentity;
 import dev.muster.server.amqp.DeviceSaslAuthenticator;
+import dev.muster.server.amqp.SocketErrorsReported;
 import dev.muster.server.amqp.DeviceSaslMechanism;
 import dev.muster.server.amqp.DpsLinkAddress;
 import dev.muster.server.amqp.PlainMechanism;
@@ -18,6 +19,7 @@ import dev.muster.server.http.FrontDoor;
 import dev.muster.transport.Blocking;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
@@ -104,10 +106,15 @@ public final class DpsAmqpEndpoint {
                 TlsOnlyMechanism.ANONYMOUS);
     }
 
-    /** A Proton server speaking DPS with these options (TLS or plain); call listen on it. */
-    public ProtonServer server(ProtonServerOptions options) {
+    /**
+     * A Proton server speaking DPS with these options (TLS or plain); call listen on it.
+     *
+     * @param socketErrors what a connection's socket fails with (a reset, a broken TLS record): client faults
+     */
+    public ProtonServer server(ProtonServerOptions options, Handler<Throwable> socketErrors) {
         return ProtonServer.create(vertx, options)
-                .saslAuthenticatorFactory(DeviceSaslAuthenticator.factory(vertx, mechanisms, saslTimeoutMillis))
+                .saslAuthenticatorFactory(SocketErrorsReported.around(
+                        DeviceSaslAuthenticator.factory(vertx, mechanisms, saslTimeoutMillis), socketErrors))
                 .connectHandler(this::connected);
     }
 
