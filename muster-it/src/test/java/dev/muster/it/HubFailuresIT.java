@@ -29,7 +29,7 @@ class HubFailuresIT {
     void aHubThatIsDownFailsTheRegistrationCleanlyAndTheOperatorSeesWhy() throws Exception {
         String host = "127.0.20.2";
         Path dir = Files.createTempDirectory("muster-down-hub-");
-        MusterServer hub = new MusterServer(ServerConfig.builder(dir).hubOnly(true).hubHosts(List.of(host))
+        MusterServer hub = new MusterServer(ServerConfig.builder(dir).metrics("127.0.0.1", 0).hubOnly(true).hubHosts(List.of(host))
                 .databasePoolSize(4).workerPoolSize(8).hubClientMode(ServerConfig.HubClientMode.REST).build());
         ConnectionInfo info = hub.start();
         Path trusted = MusterUnderTest.dataDir().resolve("tls").resolve("trusted");

@@ -29,7 +29,7 @@ class LinkedHubsIT {
     @BeforeAll
     static void startRemoteHub() throws Exception {
         Path dir = Files.createTempDirectory("muster-remote-hub-");
-        remote = new MusterServer(ServerConfig.builder(dir).hubOnly(true).hubHosts(List.of(REMOTE)).databasePoolSize(4)
+        remote = new MusterServer(ServerConfig.builder(dir).metrics("127.0.0.1", 0).hubOnly(true).hubHosts(List.of(REMOTE)).databasePoolSize(4)
                 .workerPoolSize(8).hubClientMode(ServerConfig.HubClientMode.REST).build());
         remoteInfo = remote.start();
         assertThat(remoteInfo.idScope()).as("a hub alone has no provisioning instance").isNull();

@@ -73,6 +73,17 @@ public final class MusterUnderTest {
         return dataDir;
     }
 
+    /** What the operators' Prometheus listener ({@code metrics} in connection-info.json) shows now. */
+    public static String metrics() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(info().metrics())).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + info().metrics() + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
     public static String hub() {
         return info().hubs().get(0).hostName();
     }

@@ -47,6 +47,10 @@ final class NodeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath, "dev.muster.cli.Main", subcommand,
                 "--data-dir", dataDir.toString()));
+        if (subcommand.equals("serve") && !List.of(args).contains("--metrics-port")) {
+            // The test JVM's own Muster has the default metrics port; further nodes on this machine run without.
+            command.addAll(List.of("--metrics-port", "0"));
+        }
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("node.log").toFile());

@@ -75,6 +75,56 @@ class ProtocolAbuseIT {
         assertAFairDeviceStillRegisters();
     }
 
+    /** {@code muster_protocol_errors_total{listener}} on the operators' listener. */
+    private static double protocolErrors(String listener) throws Exception {
+        for (String line : MusterUnderTest.metrics().split("\n")) {
+            if (line.startsWith("muster_protocol_errors_total{listener=\"" + listener + "\"}")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    /** Garbage on 8883 before CONNECT is counted and each connection closed (it used to be an ERROR line each). */
+    @Test
+    void malformedMqttBeforeConnectIsCountedAndClosed() throws Exception {
+        double before = protocolErrors("mqtt");
+        for (int i = 0; i < 30; i++) {
+            try (SSLSocket s = (SSLSocket) MusterUnderTest.trust().getSocketFactory()
+                    .createSocket("localhost", MusterUnderTest.info().ports().mqtt())) {
+                s.startHandshake();
+                // A CONNECT whose remaining length runs past four bytes: no MQTT decoder can accept it.
+                s.getOutputStream().write(new byte[] {0x10, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});
+                s.getOutputStream().flush();
+                assertThat(closedByServer(s, 10_000)).isTrue();
+            }
+        }
+        assertThat(protocolErrors("mqtt") - before).isGreaterThanOrEqualTo(30);
+        assertAFairDeviceStillRegisters();
+    }
+
+    /** An AMQP connection reset by its client is counted (Vert.x logged each at ERROR: Proton sets no handler). */
+    @Test
+    void aResetAmqpConnectionIsCounted() throws Exception {
+        double before = protocolErrors("amqp");
+        for (int i = 0; i < 5; i++) {
+            Socket plain = new Socket("127.0.0.1", MusterUnderTest.info().ports().amqp());
+            SSLSocket s = (SSLSocket) MusterUnderTest.trust().getSocketFactory().createSocket(plain, "localhost",
+                    MusterUnderTest.info().ports().amqp(), false);
+            s.startHandshake();
+            s.getOutputStream().write("AMQP".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            Thread.sleep(100);
+            plain.setSoLinger(true, 0); // close without TLS close_notify or FIN: a reset
+            plain.close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (protocolErrors("amqp") - before < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(protocolErrors("amqp") - before).isGreaterThanOrEqualTo(5);
+    }
+
     @Test
     void aFloodOfHalfOpenConnectionsDoesNotStopOtherDevices() throws Exception {
         List<Socket> idle = new ArrayList<>();

@@ -169,7 +169,7 @@ class QuotasIT {
         JsonNode usage = json(call(t.connectionString(), "GET", "/usage?granularity=minute", null));
         assertThat(usage.path("failures").path("quotaExceeded").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(usage.path("operations").path("failedRegistration").asLong()).isGreaterThanOrEqualTo(3);
-        assertThat(call(t.connectionString(), "GET", "/metrics", null).body())
+        assertThat(MusterUnderTest.metrics())
                 .contains("muster_registration_failures_total{id_scope=\"" + t.idScope() + "\",instance=\"" + t.name()
                         + "\",reason=\"quotaExceeded\"}");
     }

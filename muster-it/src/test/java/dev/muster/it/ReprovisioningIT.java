@@ -32,7 +32,7 @@ class ReprovisioningIT {
     @BeforeAll
     static void startOtherHub() throws Exception {
         Path dir = Files.createTempDirectory("muster-reprov-hub-");
-        other = new MusterServer(ServerConfig.builder(dir).hubOnly(true).hubHosts(List.of(OTHER)).databasePoolSize(4)
+        other = new MusterServer(ServerConfig.builder(dir).metrics("127.0.0.1", 0).hubOnly(true).hubHosts(List.of(OTHER)).databasePoolSize(4)
                 .workerPoolSize(8).hubClientMode(ServerConfig.HubClientMode.REST).build());
         otherInfo = other.start();
         Path trusted = MusterUnderTest.dataDir().resolve("tls").resolve("trusted");

@@ -193,9 +193,7 @@ class ServiceApiIT {
         assertThat(a.path("reRegistration").asLong() - b.path("reRegistration").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(after.path("idScope").asText()).isEqualTo(MusterUnderTest.info().idScope());
 
-        HttpResponse<String> metrics = raw("GET", "/metrics", null);
-        assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("muster_operations_total").contains("kind=\"registration\"")
+        assertThat(MusterUnderTest.metrics()).contains("muster_operations_total").contains("kind=\"registration\"")
                 .contains(MusterUnderTest.info().idScope());
     }
 
