@@ -122,7 +122,8 @@ final class Listeners {
     void metrics(Handler<HttpServerRequest> endpoint) {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsBind())
                 .setPort(config.metricsPort()).setIdleTimeout(config.timeouts().idleSeconds()));
-        ListenFailures.await(server.requestHandler(endpoint).listen(), "metrics", config.metricsBind(),
+        server.requestHandler(endpoint).connectionHandler(HttpVersionGuard::install);
+        ListenFailures.await(server.listen(), "metrics", config.metricsBind(),
                 config.metricsPort(), "--metrics-port (0 for none)");
     }
 
