@@ -89,7 +89,7 @@ class SlowClientsIT {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("muster-slow-clients-");
-        server = new MusterServer(ServerConfig.builder(dir).metrics("127.0.0.1", 0).ports(HTTPS, MQTT, 19771)
+        server = new MusterServer(ServerConfig.builder(dir).metrics("127.0.0.1", 19774).ports(HTTPS, MQTT, 19771)
                 .hubHosts(List.of("127.0.10.29")).databasePoolSize(4).workerPoolSize(8).latencyProbeSeconds(0)
                 .quickAnswerMillis(10_000).timeouts(new ServerConfig.ListenerTimeouts(4, 4, 240))
                 .httpDeadlines(DEADLINES).connectionLimits(new ServerConfig.ConnectionLimits(PER_ADDRESS, TOTAL))
@@ -320,9 +320,11 @@ class SlowClientsIT {
         return a.status();
     }
 
+    /** From the operators' listener, plain HTTP on loopback (the test JVM's own server holds the default port). */
     private static String metrics() throws Exception {
-        return RawHttps.exchange(trust, DEVICE, HTTPS, info.globalEndpoint(), "GET",
-                "/metrics?api-version=2021-10-01", serviceToken(), null).body();
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(info.metrics())).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** The figures the closing note asks for, in the test log. */
