@@ -29,12 +29,14 @@ import org.junit.jupiter.api.Test;
 /** Hostile or broken clients get the protocol's own error or a closed connection, and never hurt other clients. */
 class ProtocolAbuseIT {
 
-    private static String enrollAndKey(String id) throws Exception {
+    /** Enrolls a symmetric-key device and returns its primary key. */
+    static String enrollAndKey(String id) throws Exception {
         return ((SymmetricKeyAttestation) ServiceClients.dps().createOrUpdateIndividualEnrollment(
                 new IndividualEnrollment(id, new SymmetricKeyAttestation(null, null))).getAttestation()).getPrimaryKey();
     }
 
-    private static void assertAFairDeviceStillRegisters() throws Exception {
+    /** Another test's hostile clients must not stop an ordinary device: it registers over HTTPS within 10 s. */
+    static void assertAFairDeviceStillRegisters() throws Exception {
         String id = "fair-" + UUID.randomUUID().toString().substring(0, 6);
         String key = enrollAndKey(id);
         String scope = MusterUnderTest.info().idScope();
