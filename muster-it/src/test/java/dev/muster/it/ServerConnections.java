@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -17,14 +19,16 @@ import java.util.stream.Stream;
  * ({@code /proc/net/tcp}, {@code tcp6}) says which of those inodes listen and which are connections. A connection
  * counts when one of its ends is a port this process listens on: the server's side of every client connection, and
  * both sides of the WebSocket bridge's inner links to its loopback listeners. Sockets of other processes never count,
- * and a closed descriptor drops out at once (TIME_WAIT entries belong to no inode).
+ * and a closed descriptor drops out at once (TIME_WAIT entries belong to no inode). Connections are told apart by
+ * inode, so one that closes during a run cannot hide another that was left open.
  */
 final class ServerConnections {
     private static final String LISTEN = "0A";
 
     private ServerConnections() {}
 
-    static int open() {
+    /** Every such connection now: inode → "local → remote (state)". */
+    static Map<Long, String> open() {
         Set<Long> mine = socketInodes();
         List<String[]> rows = new ArrayList<>();
         for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
@@ -36,28 +40,31 @@ final class ServerConnections {
                 listening.add(port(r[1]));
             }
         }
-        int open = 0;
+        Map<Long, String> open = new TreeMap<>();
         for (String[] r : rows) {
-            if (!r[3].equals(LISTEN) && mine.contains(Long.parseLong(r[9]))
+            long inode = Long.parseLong(r[9]);
+            if (!r[3].equals(LISTEN) && mine.contains(inode)
                     && (listening.contains(port(r[1])) || listening.contains(port(r[2])))) {
-                open++;
+                open.put(inode, "port " + port(r[1]) + " → port " + port(r[2]) + " (state " + r[3] + ")");
             }
         }
         return open;
     }
 
     /**
-     * Waits until no more connections are open than {@code baseline} (the server closes its side once it sees the
-     * client's close, but not in the same instant), and returns the last count.
+     * Waits until every connection open now and not in {@code before} has closed (the server closes its side once it
+     * sees the client's close, but not in the same instant), and returns those still open.
      */
-    static int settleTo(int baseline, long seconds) throws InterruptedException {
+    static Map<Long, String> newSince(Set<Long> before, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        int now = open();
-        while (now > baseline && System.nanoTime() < deadline) {
+        while (true) {
+            Map<Long, String> now = open();
+            now.keySet().removeAll(before);
+            if (now.isEmpty() || System.nanoTime() > deadline) {
+                return now;
+            }
             Thread.sleep(100);
-            now = open();
         }
-        return now;
     }
 
     private static Set<Long> socketInodes() {
