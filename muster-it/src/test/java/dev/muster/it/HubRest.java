@@ -46,6 +46,16 @@ final class HubRest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Creates a device that authenticates with this SAS key (primary and secondary). */
+    void createSasDevice(String deviceId, String keyBase64) throws Exception {
+        HttpResponse<String> r = call("PUT", "/devices/" + deviceId, "{\"deviceId\":\"" + deviceId + "\",\"authentication\":"
+                + "{\"type\":\"sas\",\"symmetricKey\":{\"primaryKey\":\"" + keyBase64 + "\",\"secondaryKey\":\"" + keyBase64
+                + "\"}}}");
+        if (r.statusCode() != 200) {
+            throw new AssertionError("device creation answered " + r.statusCode() + " " + r.body());
+        }
+    }
+
     void patchTwin(String deviceId, String patch) throws Exception {
         HttpResponse<String> r = call("PATCH", "/twins/" + deviceId, patch);
         if (r.statusCode() != 200) {

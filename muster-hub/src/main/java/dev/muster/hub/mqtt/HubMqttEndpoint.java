@@ -110,7 +110,15 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
                 ? ClientCertificates.of(endpoint.isSsl() ? endpoint.sslSession() : null, endpoint.remoteAddress())
                 : List.of();
         Context context = Vertx.currentContext();
+        // The device may go away while its token is checked: then there is no one left to accept or refuse, and
+        // Vert.x throws on a closed endpoint (an unhandled error each time).
+        boolean[] gone = {false};
+        endpoint.closeHandler(v -> gone[0] = true);
         blocking.run(() -> authenticate(user, password, chain)).onComplete(ar -> {
+            if (gone[0]) {
+                LOG.debug("device {} left before its MQTT CONNECT to {} was answered", user.deviceId(), user.hub());
+                return;
+            }
             if (ar.failed()) {
                 LOG.warn("MQTT CONNECT of {} to {} failed: {}", user.deviceId(), user.hub(), ar.cause().toString());
                 endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
@@ -156,7 +164,12 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         endpoint.accept(false);
         Session previous = sessions.put(session.key(), session);
         if (previous != null && previous.endpoint != endpoint) {
-            previous.context.runOnContext(v -> previous.endpoint.close());
+            // Unless it has closed meanwhile: closing a closed endpoint throws.
+            previous.context.runOnContext(v -> {
+                if (previous.endpoint.isConnected()) {
+                    previous.endpoint.close();
+                }
+            });
         }
         LOG.debug("device {} connected to hub {} over MQTT", session.deviceId, session.hub);
     }

@@ -110,6 +110,13 @@ public final class MqttListener {
                     } catch (IllegalAccessException e) {
                         throw new IllegalStateException(e);
                     } catch (InvocationTargetException e) {
+                        if (refusedBeforeConnack(e.getCause())) {
+                            // Vert.x has closed the connection already: a client fault, for the error handler.
+                            if (errors != null) {
+                                errors.handle(e.getCause());
+                            }
+                            return;
+                        }
                         throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                     }
                 }
@@ -118,6 +125,18 @@ public final class MqttListener {
         if (errors != null) {
             server.exceptionHandler(errors);
         }
+    }
+
+    /**
+     * Vert.x's answer to a packet that arrives after CONNECT but before the CONNACK (the hub answers a CONNECT only
+     * once the token is checked, off the event loop): {@code MqttServerConnection.checkConnected} closes the
+     * connection and throws, which unhandled was an ERROR line each time. The Azure SDKs wait for the CONNACK.
+     */
+    static boolean refusedBeforeConnack(Throwable e) {
+        StackTraceElement[] at = e.getStackTrace();
+        return e instanceof IllegalArgumentException && at.length > 0
+                && at[0].getClassName().equals(MqttServerConnection.class.getName())
+                && at[0].getMethodName().equals("checkConnected");
     }
 
     public Future<MqttListener> listen() {
