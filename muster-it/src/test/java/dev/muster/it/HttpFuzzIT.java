@@ -41,21 +41,34 @@ class HttpFuzzIT {
             wire.send(c.bytes());
             byte[] answer = wire.read(c.framed() ? ANSWER_MILLIS : WAIT_MILLIS, a -> finalStatus(a) > 0);
             int status = finalStatus(answer);
-            if (status >= 500) {
-                byte[] all = wire.read(1000, a -> false);  // the body, and whether the server closes after it
-                if ((status == 501 || status == 505) && unspokenVersion(c.bytes()) && wire.closedByServer()) {
-                    // A request line whose version is neither HTTP/1.0 nor HTTP/1.1 is refused before any API sees
-                    // it: 505, as RFC 9110 has it for a version the server does not speak, or 501 where Vert.x
-                    // answers it itself (Http1xServerRequestHandler). Allowed for exactly those request lines.
-                    return null;
-                }
-                return "answered " + status + ": " + new String(all, StandardCharsets.UTF_8);
+            String error = serverError(wire, c.bytes(), status);
+            if (error != null) {
+                return error;
             }
             if (c.framed() && status < 0 && !wire.closedByServer()) {
                 return "a framed request was neither answered nor closed within " + ANSWER_MILLIS + " ms";
             }
             return null;
         }
+    }
+
+    /** What is wrong with an answer of this status, or null: any 5xx but a version refusal. Reads its rest. */
+    static String serverError(Wire wire, byte[] request, int status) throws java.io.IOException {
+        if (status < 500) {
+            return null;
+        }
+        byte[] all = wire.read(1000, a -> false);  // the body, and whether the server closes after it
+        return versionRefusal(status, request, wire.closedByServer()) ? null
+                : "answered " + status + ": " + new String(all, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A request line whose version is neither HTTP/1.0 nor HTTP/1.1 is refused before any API sees it: 505, as RFC
+     * 9110 has it for a version the server does not speak, or 501 where Vert.x answers it itself
+     * (Http1xServerRequestHandler), and a close. The one 5xx allowed, for exactly those request lines.
+     */
+    private static boolean versionRefusal(int status, byte[] request, boolean closed) {
+        return (status == 501 || status == 505) && unspokenVersion(request) && closed;
     }
 
     /** Whether the request line names a version other than HTTP/1.0 and HTTP/1.1 (lower case, 1.2, 2.0, …). */
