@@ -1,11 +1,10 @@
 package dev.muster.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.muster.it.FuzzRun.ANSWER_MILLIS;
+import static dev.muster.it.FuzzRun.WAIT_MILLIS;
 
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.security.SaslCode;
 import org.apache.qpid.proton.amqp.security.SaslOutcome;
@@ -28,19 +27,13 @@ import org.junit.jupiter.api.Test;
 class AmqpFuzzIT {
     private static final long SEED = 5_671L;
     private static final int INPUTS = 300;
-    private static final int ANSWER_MILLIS = 10_000;
-    private static final int WAIT_MILLIS = 500;
 
     @Test
     void mutatedFramesAndMessagesGetNoServerErrorAndLeaveNoConnectionOpen() throws Exception {
-        String scope = MusterUnderTest.info().idScope();
-        String id = "fuzz-amqp-" + UUID.randomUUID().toString().substring(0, 6);
-        String token = RawDevice.javaStyleToken(scope, id, ProtocolAbuseIT.enrollAndKey(id), RawDevice.inAnHour());
-        HttpResponse<String> first = new RawDevice().register(scope, id, token, null);
-        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        AmqpInputs.Device device = new AmqpInputs.Device(scope + "/registrations/" + id, token,
-                scope + "/registrations/" + id, ServiceRest.json(first).path("operationId").asText(),
-                ("{\"registrationId\":\"" + id + "\",\"payload\":{\"a\":[1,{\"b\":null}]}}").getBytes(StandardCharsets.UTF_8));
+        FuzzDevice d = FuzzDevice.registered("fuzz-amqp-");
+        AmqpInputs.Device device = new AmqpInputs.Device(d.registration(), d.token(), d.registration(),
+                d.operationId(), ("{\"registrationId\":\"" + d.registrationId() + "\",\"payload\":{\"a\":[1,{\"b\":null}]}}")
+                .getBytes(StandardCharsets.UTF_8));
         FuzzRun run = new FuzzRun("AMQP", SEED);
         AmqpInputs inputs = new AmqpInputs(run.fuzz(), device);
         for (int i = 0; i < INPUTS; i++) {

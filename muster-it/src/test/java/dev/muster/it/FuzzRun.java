@@ -25,6 +25,10 @@ final class FuzzRun {
         String run() throws Exception;
     }
 
+    /** A well-formed input must be answered (or closed) within this; the slowest answer is a registration. */
+    static final int ANSWER_MILLIS = 10_000;
+    /** A malformed input may leave the server waiting for the rest of it: this long, then the client leaves. */
+    static final int WAIT_MILLIS = 500;
     private static final int PARALLEL = 4;
     private static final int SHOWN_FAILURES = 5;
 

@@ -1,13 +1,12 @@
 package dev.muster.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.muster.it.FuzzRun.ANSWER_MILLIS;
+import static dev.muster.it.FuzzRun.WAIT_MILLIS;
 
 import dev.muster.core.sas.ConnectionString;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,10 +18,6 @@ import org.junit.jupiter.api.Test;
 class HttpFuzzIT {
     private static final long SEED = 20_261_203L;
     private static final int INPUTS = 400;
-    /** A request with intact framing must be answered (or closed) within this; the slowest is a registration. */
-    private static final int ANSWER_MILLIS = 10_000;
-    /** A request with broken framing may leave the server waiting for the rest: this long, then the client leaves. */
-    private static final int WAIT_MILLIS = 800;
 
     @Test
     void mutatedRequestsGetNoServerErrorAndLeaveNoConnectionOpen() throws Exception {
@@ -107,14 +102,11 @@ class HttpFuzzIT {
 
     /** One valid request per API and kind of body, for a device enrolled, registered and present in its hub. */
     private static List<HttpRequests.Template> templates() throws Exception {
-        String scope = MusterUnderTest.info().idScope();
-        String id = "fuzz-http-" + UUID.randomUUID().toString().substring(0, 6);
-        String key = ProtocolAbuseIT.enrollAndKey(id);
-        String deviceToken = RawDevice.javaStyleToken(scope, id, key, RawDevice.inAnHour());
-        HttpResponse<String> registered = new RawDevice().register(scope, id, deviceToken,
-                "{\"registrationId\":\"" + id + "\"}");
-        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
-        String operationId = ServiceRest.json(registered).path("operationId").asText();
+        FuzzDevice d = FuzzDevice.registered("fuzz-http-");
+        String scope = d.idScope();
+        String id = d.registrationId();
+        String deviceToken = d.token();
+        String operationId = d.operationId();
         String service = ConnectionString.parse(MusterUnderTest.info().serviceConnectionString()).hostName();
         String serviceToken = ServiceRest.token(MusterUnderTest.info().serviceConnectionString(), 3600);
         String hubConnection = MusterUnderTest.info().hubs().get(0).connectionString();

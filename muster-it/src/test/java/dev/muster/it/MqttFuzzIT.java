@@ -1,9 +1,9 @@
 package dev.muster.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.muster.it.FuzzRun.ANSWER_MILLIS;
+import static dev.muster.it.FuzzRun.WAIT_MILLIS;
 
 import dev.muster.core.sas.SasSigner;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 class MqttFuzzIT {
     private static final long SEED = 8_883L;
     private static final int INPUTS = 300;
-    private static final int ANSWER_MILLIS = 10_000;
-    private static final int WAIT_MILLIS = 500;
     /** A hub keeps one connection per device, so parallel exchanges use devices of their own. */
     private static final int HUB_DEVICES = 8;
     private static final int CONNACK_SERVER_UNAVAILABLE = 3;
@@ -39,15 +37,11 @@ class MqttFuzzIT {
 
     @Test
     void mutatedPacketsToDpsGetNoServerErrorAndLeaveNoConnectionOpen() throws Exception {
-        String scope = MusterUnderTest.info().idScope();
-        String id = "fuzz-mqtt-" + UUID.randomUUID().toString().substring(0, 6);
-        String token = RawDevice.javaStyleToken(scope, id, ProtocolAbuseIT.enrollAndKey(id), RawDevice.inAnHour());
-        HttpResponse<String> first = new RawDevice().register(scope, id, token, null);
-        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        String operationId = ServiceRest.json(first).path("operationId").asText();
-        Session dps = new Session(id, scope + "/registrations/" + id + "/api-version=2019-03-31", token, List.of(
+        FuzzDevice d = FuzzDevice.registered("fuzz-mqtt-");
+        String id = d.registrationId();
+        Session dps = new Session(id, d.registration() + "/api-version=2019-03-31", d.token(), List.of(
                 "$dps/registrations/PUT/iotdps-register/?$rid=1",
-                "$dps/registrations/GET/iotdps-get-operationstatus/?$rid=2&operationId=" + operationId),
+                "$dps/registrations/GET/iotdps-get-operationstatus/?$rid=2&operationId=" + d.operationId()),
                 ("{\"registrationId\":\"" + id + "\",\"payload\":{\"a\":[1,{\"b\":null}]}}").getBytes(StandardCharsets.UTF_8));
         FuzzRun run = new FuzzRun("MQTT (DPS)", SEED);
         MqttInputs inputs = new MqttInputs(run.fuzz());

@@ -1,7 +1,9 @@
 package dev.muster.it;
 
+import static dev.muster.it.FuzzRun.ANSWER_MILLIS;
+import static dev.muster.it.FuzzRun.WAIT_MILLIS;
+
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,17 +16,13 @@ import org.junit.jupiter.api.Test;
 class WebSocketFuzzIT {
     private static final long SEED = 6_455L;
     private static final int INPUTS = 300;
-    private static final int ANSWER_MILLIS = 10_000;
-    private static final int WAIT_MILLIS = 500;
 
     @Test
     void mutatedUpgradesAndFramesGetNoServerErrorAndLeaveNoConnectionOpen() throws Exception {
-        String scope = MusterUnderTest.info().idScope();
-        String id = "fuzz-ws-" + UUID.randomUUID().toString().substring(0, 6);
-        String token = RawDevice.javaStyleToken(scope, id, ProtocolAbuseIT.enrollAndKey(id), RawDevice.inAnHour());
-        byte[] connect = MqttPackets.connect(id, scope + "/registrations/" + id + "/api-version=2019-03-31", token);
-        byte[] register = ("{\"registrationId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
-        byte[] sasl = AmqpInputs.sasl(new AmqpInputs.Device(scope + "/registrations/" + id, token, null, null, null));
+        FuzzDevice d = FuzzDevice.registered("fuzz-ws-");
+        byte[] connect = MqttPackets.connect(d.registrationId(), d.registration() + "/api-version=2019-03-31", d.token());
+        byte[] register = ("{\"registrationId\":\"" + d.registrationId() + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] sasl = AmqpInputs.sasl(new AmqpInputs.Device(d.registration(), d.token(), null, null, null));
         FuzzRun run = new FuzzRun("WebSocket", SEED);
         WebSocketInputs inputs = new WebSocketInputs(run.fuzz(), connect, register, sasl);
         for (int i = 0; i < INPUTS; i++) {
