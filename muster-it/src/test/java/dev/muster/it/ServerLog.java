@@ -22,6 +22,11 @@ final class ServerLog implements AutoCloseable {
      * it says nothing about how an input was handled, and the run's time bound catches a real hang.
      */
     private static final String BLOCKED_THREAD_CHECKER = "io.vertx.core.impl.BlockedThreadChecker";
+    /**
+     * Where the malformed-client-traffic counter (branch edge) sums up the client faults it handled, in at most one
+     * WARN line a minute: a report of handled faults, not one of them.
+     */
+    private static final String PROTOCOL_ERROR_SUMMARY = "dev.muster.server.metrics.ProtocolErrors";
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
@@ -65,7 +70,8 @@ final class ServerLog implements AutoCloseable {
     }
 
     private static boolean isServerFault(ILoggingEvent e) {
-        if (!fromServer(e) || e.getLoggerName().equals(BLOCKED_THREAD_CHECKER)) {
+        if (!fromServer(e) || e.getLoggerName().equals(BLOCKED_THREAD_CHECKER)
+                || e.getLoggerName().equals(PROTOCOL_ERROR_SUMMARY) && e.getThrowableProxy() == null) {
             return false;
         }
         return e.getLevel().isGreaterOrEqual(Level.WARN) || e.getThrowableProxy() != null;
