@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Time spent computing an answer is not bounded here: that is the server's time, not the client's.
  *
  * <p>Only Vert.x's public API is used, so the per-connection state is a map entry that lives exactly while a timer
- * for that connection is set: every path (the timer firing, the next request, the connection closing, which ends the
- * response) removes it. It sets the response's {@code endHandler}, which no route uses.
+ * for that connection is set: every path (the timer firing, the next request, the connection closing) removes it.
+ * It sets the response's {@code endHandler}, which no route uses.
  */
 public final class RequestDeadlines {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDeadlines.class);
@@ -45,6 +45,14 @@ public final class RequestDeadlines {
 
     /** The HTTP server's connection handler: the first request's headers are due within the header time-out. */
     public void connected(HttpConnection connection) {
+        // Most devices close after one answer: drop their pending timer at once instead of holding the closed
+        // connection (and its TLS buffers) until the keep-alive time-out fires.
+        connection.closeHandler(v -> {
+            Long timer = waiting.remove(connection);
+            if (timer != null) {
+                vertx.cancelTimer(timer);
+            }
+        });
         awaitRequest(connection, headerMillis, "headers");
     }
 
