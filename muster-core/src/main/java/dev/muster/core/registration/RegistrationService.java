@@ -22,7 +22,6 @@ import dev.muster.core.enrollment.Enrollment;
 import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.enrollment.ReprovisionPolicy;
 import dev.muster.core.enrollment.TwinState;
-import dev.muster.core.hub.AuthenticationMechanism;
 import dev.muster.core.hub.HubClient;
 import dev.muster.core.hub.HubClients;
 import dev.muster.core.hub.HubDevice;
@@ -37,9 +36,7 @@ import dev.muster.core.operations.UsageMeter;
 import dev.muster.core.sas.SasVerifier;
 import dev.muster.core.x509.CaCertificate;
 import dev.muster.core.x509.CertificateStore;
-import dev.muster.core.x509.Certificates;
 import dev.muster.core.x509.ChainVerifier;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -340,13 +337,14 @@ public final class RegistrationService {
                 Optional<HubClient> oldDevice = sameDevice ? Optional.empty()
                         : oldLink.filter(l -> ownership.owns(instance, oldHub, oldDeviceId)).map(hubClients::forHub);
                 if (stay && oldLink.isPresent()) {
-                    createdHere = ensureIdentity(usedHub, identity, initialTwin);
+                    createdHere = HubDeviceWrites.ensureIdentity(usedHub, identity, initialTwin);
                     oldDevice.ifPresent(h -> remove(instance, h, oldDeviceId));
                     substatus = before.state().substatus();
                 } else {
                     boolean migrate = policy.migrateDeviceData() && oldDevice.isPresent() && allocation.initialTwin() == null;
-                    createdHere = migrate ? migrate(oldDevice.get(), oldDeviceId, usedHub, identity, initialTwin)
-                            : create(usedHub, identity, initialTwin);
+                    createdHere = migrate
+                            ? HubDeviceWrites.migrate(oldDevice.get(), oldDeviceId, usedHub, identity, initialTwin)
+                            : HubDeviceWrites.create(usedHub, identity, initialTwin);
                     oldDevice.ifPresent(h -> remove(instance, h, oldDeviceId));
                     // As Azure: whichever hub it lands on, even the first one again.
                     substatus = migrate ? DeviceRegistrationState.DEVICE_DATA_MIGRATED
@@ -361,7 +359,7 @@ public final class RegistrationService {
                     return deviceIdTaken(instance, registrationId, operationId, other.owner());
                 }
                 usedHub = hubClients.forHub(target);
-                createdHere = create(usedHub, identity, initialTwin);
+                createdHere = HubDeviceWrites.create(usedHub, identity, initialTwin);
                 // Azure (API 2019-04-15 on): no record of having provisioned it, but the hub already had the device
                 // (its record was deleted, or the device was made in the hub directly).
                 substatus = createdHere ? DeviceRegistrationState.INITIAL_ASSIGNMENT
@@ -462,105 +460,9 @@ public final class RegistrationService {
         @Override public boolean deleteCertificate(String instance, String name, String etag) { return false; }
     }
 
-    /** @return true when the device did not exist before */
-    private boolean create(HubClient hub, HubDevice identity, TwinState initialTwin) {
-        // A built-in hub creates a new device with its twin in one write (false: it exists, or a REST hub).
-        if (hub.createWithTwin(identity, hasContent(initialTwin) ? initialTwin : null)) {
-            return true;
-        }
-        boolean existed = hub.device(identity.deviceId()).isPresent();
-        hub.putDevice(identity);
-        try {
-            applyTwin(hub, identity.deviceId(), initialTwin);
-        } catch (HubException e) {
-            if (!existed) {
-                // Never leave a half-created device behind.
-                safeDelete(hub, identity.deviceId());
-            }
-            throw e;
-        }
-        return !existed;
-    }
-
-    /**
-     * Re-registration on the same hub: idempotent; recreates the identity if someone deleted it.
-     *
-     * @return true when the device had to be created
-     */
-    private boolean ensureIdentity(HubClient hub, HubDevice identity, TwinState initialTwin) {
-        Optional<HubDevice> current = hub.device(identity.deviceId());
-        if (current.isEmpty()) {
-            return create(hub, identity, initialTwin);
-        }
-        if (!sameIdentity(current.get(), identity)) {
-            hub.putDevice(identity);
-        }
-        return false;
-    }
-
-    private static boolean sameIdentity(HubDevice a, HubDevice b) {
-        return a.authentication() != null && a.authentication().equals(b.authentication())
-                && (a.capabilities() == null ? DeviceCapabilities.NONE : a.capabilities()).equals(b.capabilities());
-    }
-
-    /**
-     * Moves the device's state from its old hub, as Azure does: the whole twin (tags, desired and reported, their
-     * versions counted afresh) and its capabilities. A hub that cannot take reported properties from a service
-     * (Azure IoT Hub's API) gets tags and desired only; a device gone from the old hub starts from the initial twin.
-     *
-     * @return true when the device did not exist in {@code to} before
-     */
-    private boolean migrate(HubClient from, String oldDeviceId, HubClient to, HubDevice identity,
-                            TwinState initialTwin) {
-        Optional<ObjectNode> old = from.twin(oldDeviceId);
-        if (old.isEmpty()) {
-            return create(to, identity, initialTwin);
-        }
-        HubDevice moved = from.device(oldDeviceId).map(HubDevice::capabilities)
-                .map(caps -> HubDevice.of(identity.deviceId(), identity.authentication(), caps)).orElse(identity);
-        ObjectNode properties = Json.object();
-        properties.set("desired", stripVersion(old.get().path("properties").path("desired")));
-        properties.set("reported", stripVersion(old.get().path("properties").path("reported")));
-        ObjectNode whole = Json.object();
-        whole.set("tags", old.get().path("tags").isObject() ? old.get().get("tags") : Json.object());
-        whole.set("properties", properties);
-        if (to.createMigrated(moved, whole)) {
-            return true;
-        }
-        LOG.debug("hub {} takes no reported properties from a service: {} moves with tags and desired only",
-                to.hostName(), identity.deviceId());
-        return create(to, moved, new TwinState(whole.get("tags"), new TwinState.Properties(properties.get("desired"))));
-    }
-
-    private static JsonNode stripVersion(JsonNode props) {
-        if (!props.isObject()) {
-            return Json.object();
-        }
-        ObjectNode copy = ((ObjectNode) props).deepCopy();
-        copy.remove("$version");
-        copy.remove("$metadata");
-        return copy;
-    }
-
-    private static void applyTwin(HubClient hub, String deviceId, TwinState twin) {
-        if (hasContent(twin)) {
-            hub.patchTwin(deviceId, twin);
-        }
-    }
-
-    /** Whether an initial twin has tags or desired properties to apply (an empty one leaves the twin untouched). */
-    private static boolean hasContent(TwinState twin) {
-        if (twin == null) {
-            return false;
-        }
-        boolean hasTags = twin.tags() != null && twin.tags().isObject() && twin.tags().size() > 0;
-        boolean hasDesired = twin.desired() != null && twin.desired().isObject() && twin.desired().size() > 0;
-        return hasTags || hasDesired;
-    }
-
     /** Deletes a device of the instance's from a hub and gives up its claim (kept if the delete failed). */
     private void remove(ProvisioningInstance instance, HubClient hub, String deviceId) {
-        if (safeDelete(hub, deviceId)) {
+        if (HubDeviceWrites.safeDelete(hub, deviceId)) {
             ownership.release(instance, hub.hostName(), deviceId);
         }
     }
@@ -579,17 +481,6 @@ public final class RegistrationService {
                 "The device ID is already in use in the IoT hub; the device was not assigned.",
                 "device ID '" + owner.deviceId() + "' in hub " + owner.hubHostName() + " belongs to another"
                         + " provisioning service instance; give the enrollment another deviceId");
-    }
-
-    /** @return whether the device is gone */
-    private static boolean safeDelete(HubClient hub, String deviceId) {
-        try {
-            hub.deleteDevice(deviceId);
-            return true;
-        } catch (HubException e) {
-            LOG.warn("could not remove device {} from hub {}: {}", deviceId, hub.hostName(), e.getMessage());
-            return false;
-        }
     }
 
     // ---- attestation outside a register request (AMQP SASL TPM) --------------------------------------------------
