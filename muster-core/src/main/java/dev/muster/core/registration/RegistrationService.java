@@ -315,7 +315,7 @@ public final class RegistrationService {
         boolean createdHere;
         HubClient usedHub;
         HubDeviceOwnership.Claim claim = null;
-        String[] claimedIn = new String[1];
+        String claimedIn = null;
         try {
             if (assignedBefore.isPresent()) {
                 RegistrationRecord before = assignedBefore.get();
@@ -324,19 +324,20 @@ public final class RegistrationService {
                 Optional<LinkedHub> oldLink = links.stream().filter(h -> h.hostName().equalsIgnoreCase(oldHub)).findFirst();
                 boolean stay = oldHub.equalsIgnoreCase(target.hostName()) || !policy.updateHubAssignment();
                 initialHub = before.initialHub() != null ? before.initialHub() : oldHub;
-                hubHost = stay && oldLink.isPresent() ? oldHub : target.hostName();
-                claimedIn[0] = hubHost;
+                boolean onOldHub = stay && oldLink.isPresent();
+                hubHost = onOldHub ? oldHub : target.hostName();
+                claimedIn = hubHost;
                 claim = ownership.claim(instance, registrationId, hubHost, deviceId, false);
                 if (claim instanceof HubDeviceOwnership.Claim.HeldByOther other) {
                     return deviceIdTaken(instance, registrationId, operationId, other.owner());
                 }
-                usedHub = hubClients.forHub(stay && oldLink.isPresent() ? oldLink.get() : target);
-                boolean sameDevice = stay && oldLink.isPresent() && oldDeviceId.equals(deviceId);
+                usedHub = hubClients.forHub(onOldHub ? oldLink.get() : target);
+                boolean sameDevice = onOldHub && oldDeviceId.equals(deviceId);
                 // The device the record names is touched (read for migration, deleted) only if it is this instance's:
                 // a record written before claims existed may name another instance's device.
                 Optional<HubClient> oldDevice = sameDevice ? Optional.empty()
                         : oldLink.filter(l -> ownership.owns(instance, oldHub, oldDeviceId)).map(hubClients::forHub);
-                if (stay && oldLink.isPresent()) {
+                if (onOldHub) {
                     createdHere = HubDeviceWrites.ensureIdentity(usedHub, identity, initialTwin);
                     oldDevice.ifPresent(h -> remove(instance, h, oldDeviceId));
                     substatus = before.state().substatus();
@@ -353,7 +354,7 @@ public final class RegistrationService {
             } else {
                 hubHost = target.hostName();
                 initialHub = hubHost;
-                claimedIn[0] = hubHost;
+                claimedIn = hubHost;
                 claim = ownership.claim(instance, registrationId, hubHost, deviceId, true);
                 if (claim instanceof HubDeviceOwnership.Claim.HeldByOther other) {
                     return deviceIdTaken(instance, registrationId, operationId, other.owner());
@@ -368,7 +369,7 @@ public final class RegistrationService {
         } catch (HubException e) {
             if (claim instanceof HubDeviceOwnership.Claim.Owned owned && owned.fresh()) {
                 // nothing of this request is left in the hub (create cleans up after itself)
-                ownership.release(instance, claimedIn[0], deviceId);
+                ownership.release(instance, claimedIn, deviceId);
             }
             boolean refused = e.unauthorized();
             return fail(instance, registrationId, operationId, refused ? 400209 : 500201,
