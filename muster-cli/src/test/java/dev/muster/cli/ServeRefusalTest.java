@@ -71,6 +71,16 @@ class ServeRefusalTest {
     }
 
     @Test
+    void anOrphanGracePeriodOutOfRangeIsAUsageErrorNamingIt() {
+        for (String bad : new String[] {"0", "86401"}) {
+            Run r = serve("--orphan-grace-seconds", bad);
+            assertThat(r.exitCode()).as(bad).isEqualTo(2);
+            assertThat(r.err()).contains("the orphan grace period must be 1 to 86400 seconds");
+        }
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void anUnreachableDatabaseStopsStartUpWithOneSentenceWithoutThePassword() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
