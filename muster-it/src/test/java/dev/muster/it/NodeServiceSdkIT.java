@@ -83,4 +83,22 @@ class NodeServiceSdkIT {
         assertThat(out.path("deletedEnrollment").path("status").asInt()).isEqualTo(404);
         assertThat(out.path("deletedGroup").path("status").asInt()).isEqualTo(404);
     }
+
+    /** The Node registry client (azure-iothub): statistics with enabled and disabled counts; deletes without an etag. */
+    @Test
+    void theNodeRegistryClientReadsStatisticsAndDeletesWithoutAnEtag() throws Exception {
+        String prefix = "node-reg-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        JsonNode out = PACKAGE.run(List.of("node", "hub-registry.js",
+                MusterUnderTest.info().hubs().get(0).connectionString(), prefix), 60).lastJson();
+
+        assertThat(out.has("error")).as(out.toString()).isFalse();
+        assertThat(out.path("after").path("totalDeviceCount").asLong()
+                - out.path("before").path("totalDeviceCount").asLong()).isEqualTo(2);
+        assertThat(out.path("after").path("disabledDeviceCount").asLong()
+                - out.path("before").path("disabledDeviceCount").asLong()).isEqualTo(1);
+        assertThat(out.path("after").path("enabledDeviceCount").asLong()
+                + out.path("after").path("disabledDeviceCount").asLong())
+                .isEqualTo(out.path("after").path("totalDeviceCount").asLong());
+        assertThat(out.path("deleted").asBoolean()).isTrue();
+    }
 }
