@@ -29,6 +29,7 @@ import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.hub.HubHealthProbe;
+import dev.muster.server.hub.LiveDevicesService;
 import dev.muster.server.limits.AcceptGate;
 import dev.muster.server.limits.ConnectionCeiling;
 import dev.muster.server.limits.ConnectionLimiter;
@@ -90,6 +91,7 @@ public final class MusterServer implements AutoCloseable {
     private UsageMeter usage;
     private BuiltInHub builtInHub;
     private HubLatencyProbe latencyProbe;
+    private LiveDevicesService liveDevices;
     private DesiredChangePolling desiredChangePolling;
     private LocalPki pki;
     private Listeners listeners;
@@ -201,7 +203,10 @@ public final class MusterServer implements AutoCloseable {
         // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
         listeners = new Listeners(vertx, config, TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx),
                 gate, new ProtocolErrors(metrics.registry(), clock, ProtocolErrors.DEFAULT_SUMMARY_INTERVAL));
-        builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier);
+        liveDevices = LiveDevicesService.start(new LiveDevicesService.Options(vertx, blocking, store.connections(),
+                clock, config.nodeAddress(), config.httpsPort(), secrets.derive("node-calls")));
+        builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier,
+                liveDevices.live().connections()::withConnectionState);
         HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
         EnrollmentService enrollments = new EnrollmentService(store.enrollments(), store.registrations(),
@@ -228,7 +233,7 @@ public final class MusterServer implements AutoCloseable {
         // serves any hub's REST API and device connections (their state is in the database).
         Set<String> hubHosts = ConcurrentHashMap.newKeySet();
         allHubs.forEach(h -> hubHosts.add(h.hostName()));
-        HubMqttEndpoint hubMqtt = new HubMqttEndpoint(builtInHub, blocking, clock);
+        HubMqttEndpoint hubMqtt = new HubMqttEndpoint(builtInHub, liveDevices.live(), blocking, clock);
         if (config.databaseUrl() != null) {
             // Only a shared database has other nodes (the embedded one can be opened by one process only).
             desiredChangePolling = DesiredChangePolling.start(vertx, blocking, builtInHub, store.desiredChanges(),
@@ -246,7 +251,7 @@ public final class MusterServer implements AutoCloseable {
             bridged.put(WebSocketBridge.AMQP, listeners.bridgedAmqp(dpsAmqp));
         }
         frontDoor = new FrontDoor(hubHosts::contains,
-                new HubHttpApi(builtInHub, sas, blocking),
+                new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls()),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
@@ -424,6 +429,10 @@ public final class MusterServer implements AutoCloseable {
         if (desiredChangePolling != null) {
             desiredChangePolling.close();
             desiredChangePolling = null;
+        }
+        if (liveDevices != null) {
+            liveDevices.close();
+            liveDevices = null;
         }
         if (vertx != null) {
             if (flushTimer >= 0) {

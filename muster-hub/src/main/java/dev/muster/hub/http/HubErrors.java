@@ -1,6 +1,7 @@
 package dev.muster.hub.http;
 
 import dev.muster.core.Ids;
+import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
 import dev.muster.hub.HubError;
@@ -17,9 +18,21 @@ final class HubErrors {
     static void send(Exchange ex, HubError e) {
         String name = e.code().errorName();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("Message", "ErrorCode:" + name + ";" + e.getMessage());
-        body.put("ExceptionMessage", "Tracking ID:" + Ids.trackingId() + "-TimeStamp:"
-                + Timestamps.format(Instant.now()));
+        if (e.info().isEmpty()) {
+            body.put("Message", "ErrorCode:" + name + ";" + e.getMessage());
+            body.put("ExceptionMessage", "Tracking ID:" + Ids.trackingId() + "-TimeStamp:"
+                    + Timestamps.format(Instant.now()));
+        } else {
+            // The newer shape IoT Hub answers direct methods' failures with: the details as JSON inside Message.
+            Map<String, Object> inner = new LinkedHashMap<>();
+            inner.put("errorCode", e.code().code());
+            inner.put("trackingId", Ids.trackingId());
+            inner.put("message", e.getMessage());
+            inner.put("info", e.info());
+            inner.put("timestampUtc", Timestamps.format(Instant.now()));
+            body.put("Message", Json.write(inner));
+            body.put("ExceptionMessage", "");
+        }
         ex.json(e.httpStatus(), body, Map.of("iothub-errorcode", name));
     }
 
