@@ -93,12 +93,10 @@ public final class NodeMethodForwarder implements MethodForwarder {
             JsonNode parsed = Json.tree(body.toString(StandardCharsets.UTF_8)).path("Message");
             if (parsed.isTextual() && parsed.asText().startsWith("{")) {
                 JsonNode inner = Json.tree(parsed.asText());
-                message = inner.path("message").asText(message);
+                message = inner.path("message").asText(message).replaceFirst("^ErrorCode:[^;]*;", "");
                 Map<String, String> details = new LinkedHashMap<>();
                 inner.path("info").fields().forEachRemaining(f -> details.put(f.getKey(), f.getValue().asText()));
                 info = details;
-            } else if (parsed.isTextual()) {
-                message = parsed.asText().replaceFirst("^ErrorCode:[^;]*;", "");
             }
         } catch (RuntimeException unreadable) {
             // keep the generic message
