@@ -3,6 +3,7 @@ package dev.muster.store;
 import dev.muster.core.device.DeviceClaimStore;
 import dev.muster.core.device.RegistrationStore;
 import dev.muster.core.enrollment.EnrollmentStore;
+import dev.muster.core.hub.CloudToDeviceStore;
 import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.instance.InstanceStore;
@@ -20,7 +21,7 @@ import javax.sql.DataSource;
 public record Stores(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
                      OperationStore operations, LinkedHubStore linkedHubs, UsageStore usage, HubStore hubs,
                      CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
-                     DeviceClaimStore deviceClaims) {
+                     DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
     public static Stores open(Database database) {
@@ -41,6 +42,7 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
         return new Stores(new JdbcInstanceStore(jdbc, secrets), new JdbcEnrollmentStore(jdbc, secrets),
                 new JdbcRegistrationStore(jdbc), new JdbcOperationStore(jdbc), new JdbcLinkedHubStore(jdbc, secrets),
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
-                new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc));
+                new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc),
+                new JdbcCloudToDeviceStore(jdbc));
     }
 }
