@@ -194,6 +194,13 @@ public final class CloudToDeviceQueue {
         return store.depth(DeviceQueue.device(hub, deviceId));
     }
 
+    /** The device as the registry shows it, {@code cloudToDeviceMessageCount} being its pending messages. */
+    public HubDevice withPendingCount(String hub, HubDevice d) {
+        return new HubDevice(d.deviceId(), d.generationId(), d.etag(), d.status(), d.statusReason(),
+                d.connectionState(), d.statusUpdatedTime(), d.lastActivityTime(), pendingCount(hub, d.deviceId()),
+                d.authentication(), d.capabilities());
+    }
+
     /** How long a locked message stays invisible: when an unsettled message reappears. */
     public Duration lockDuration() {
         return limits.lockDuration();
