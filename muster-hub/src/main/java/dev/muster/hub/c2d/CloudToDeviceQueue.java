@@ -206,6 +206,11 @@ public final class CloudToDeviceQueue {
         return limits.lockDuration();
     }
 
+    /** A queue may have messages to hand out that this node did not put there (found by the relay). */
+    public void announce(DeviceQueue queue) {
+        available(queue);
+    }
+
     void available(DeviceQueue queue) {
         for (CloudToDeviceListener l : listeners) {
             l.messageAvailable(queue);
