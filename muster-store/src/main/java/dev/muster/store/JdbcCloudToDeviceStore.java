@@ -30,6 +30,20 @@ final class JdbcCloudToDeviceStore implements CloudToDeviceStore {
     /** The stored document: what the device gets, and the generation feedback names. */
     private record Doc(CloudToDeviceContent content, String deviceGenerationId) {}
 
+    /** A feedback record as stored (instants as ISO-8601 text, as every stored document keeps them). */
+    private record FeedbackDoc(String originalMessageId, String enqueuedTimeUtc, String statusCode, String description,
+                               String deviceId, String deviceGenerationId) {
+        static FeedbackDoc of(FeedbackRecord r) {
+            return new FeedbackDoc(r.originalMessageId(), r.enqueuedTimeUtc().toString(), r.statusCode(),
+                    r.description(), r.deviceId(), r.deviceGenerationId());
+        }
+
+        FeedbackRecord record() {
+            return new FeedbackRecord(originalMessageId, Instant.parse(enqueuedTimeUtc), statusCode, description,
+                    deviceId, deviceGenerationId);
+        }
+    }
+
     private enum Enqueued { DONE, FULL, RACED }
 
     private final Jdbc jdbc;
@@ -158,7 +172,7 @@ final class JdbcCloudToDeviceStore implements CloudToDeviceStore {
     public void addFeedback(FeedbackEntry e) {
         jdbc.update("INSERT INTO hub_c2d_feedback (hub_key, id, enqueued_at, expires_at, visible_at, delivery_count,"
                         + " lock_token, doc) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)", Documents.key(e.hub()), e.id(),
-                e.enqueuedAt(), e.expiresAt(), e.enqueuedAt(), e.deliveryCount(), Documents.write(e.record()));
+                e.enqueuedAt(), e.expiresAt(), e.enqueuedAt(), e.deliveryCount(), Documents.write(FeedbackDoc.of(e.record())));
     }
 
     @Override
@@ -217,7 +231,7 @@ final class JdbcCloudToDeviceStore implements CloudToDeviceStore {
 
     private static FeedbackEntry feedback(ResultSet row) throws SQLException {
         return new FeedbackEntry(row.getString("hub_key"), row.getString("id"),
-                Documents.read(row.getString("doc"), FeedbackRecord.class), Jdbc.instant(row, "enqueued_at"),
+                Documents.read(row.getString("doc"), FeedbackDoc.class).record(), Jdbc.instant(row, "enqueued_at"),
                 Jdbc.instant(row, "expires_at"), row.getInt("delivery_count"));
     }
 }
