@@ -8,6 +8,8 @@ package dev.muster.hub;
 public enum HubErrorCode {
     ARGUMENT_INVALID(400, 400004, "ArgumentInvalid"),
     UNAUTHORIZED(401, 401003, "IotHubUnauthorizedAccess"),
+    /** A device's cloud-to-device queue already holds its 50 messages. */
+    DEVICE_MAXIMUM_QUEUE_DEPTH_EXCEEDED(403, 403004, "DeviceMaximumQueueDepthExceeded"),
     IOT_HUB_NOT_FOUND(404, 404000, "IotHubNotFound"),
     DEVICE_NOT_FOUND(404, 404001, "DeviceNotFound"),
     /** A direct method's device (or module) is not connected, or not subscribed to methods, within the wait. */

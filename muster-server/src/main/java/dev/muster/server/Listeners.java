@@ -1,6 +1,6 @@
 package dev.muster.server;
 
-import dev.muster.server.device.DpsAmqpEndpoint;
+import dev.muster.server.amqp.AmqpFrontDoor;
 import dev.muster.server.http.HttpVersionGuard;
 import dev.muster.server.http.RequestDeadlines;
 import dev.muster.server.http.WebSocketBridge;
@@ -99,21 +99,21 @@ final class Listeners {
         return mqtt.actualPort();
     }
 
-    /** DPS over AMQP 1.0/TLS on one address. */
-    void amqp(String address, DpsAmqpEndpoint endpoint) {
-        ProtonServer amqp = endpoint.server(tls(new ProtonServerOptions())
+    /** AMQP 1.0/TLS (DPS and the hubs) on one address. */
+    void amqp(String address, AmqpFrontDoor door) {
+        ProtonServer amqp = door.server(tls(new ProtonServerOptions())
                 .setHost(address).setPort(config.amqpPort()).setIdleTimeout(config.timeouts().idleSeconds()),
                 protocolErrors.on("amqp"));
-        ListenFailures.await(DpsAmqpEndpoint.listen(amqp, address, config.amqpPort()), "AMQP", address,
+        ListenFailures.await(AmqpFrontDoor.listen(amqp, address, config.amqpPort()), "AMQP", address,
                 config.amqpPort(), "--amqp-port");
         gate.guard(amqp.actualPort());
     }
 
-    /** Plain DPS AMQP on loopback, behind the WebSocket bridge (AMQPWSB10); returns its port. */
-    int bridgedAmqp(DpsAmqpEndpoint endpoint) {
-        ProtonServer amqp = endpoint.server(new ProtonServerOptions().setIdleTimeout(config.timeouts().idleSeconds()),
+    /** Plain AMQP on loopback, behind the WebSocket bridge (AMQPWSB10); returns its port. */
+    int bridgedAmqp(AmqpFrontDoor door) {
+        ProtonServer amqp = door.server(new ProtonServerOptions().setIdleTimeout(config.timeouts().idleSeconds()),
                 protocolErrors.on("amqp-websocket"));
-        ListenFailures.await(DpsAmqpEndpoint.listen(amqp, LOOPBACK, 0), "AMQP (WebSocket bridge)", LOOPBACK, 0,
+        ListenFailures.await(AmqpFrontDoor.listen(amqp, LOOPBACK, 0), "AMQP (WebSocket bridge)", LOOPBACK, 0,
                 "--amqp-port");
         return amqp.actualPort();
     }

@@ -20,7 +20,14 @@ import dev.muster.core.x509.ChainVerifier;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.http.HubHttpApi;
 import dev.muster.hub.mqtt.DesiredChangePolling;
+import dev.muster.hub.c2d.CloudToDeviceLimits;
+import dev.muster.hub.c2d.CloudToDeviceQueue;
+import dev.muster.hub.c2d.CloudToDeviceRelay;
+import dev.muster.hub.c2d.CloudToDeviceTimers;
 import dev.muster.hub.mqtt.HubMqttEndpoint;
+import dev.muster.hub.mqtt.MqttCloudToDevice;
+import dev.muster.server.amqp.AmqpFrontDoor;
+import dev.muster.server.amqp.HubAmqpWiring;
 import dev.muster.server.allocation.HttpAllocationWebhook;
 import dev.muster.server.allocation.HubLatencyProbe;
 import dev.muster.server.device.DeviceHttpApi;
@@ -93,6 +100,7 @@ public final class MusterServer implements AutoCloseable {
     private HubLatencyProbe latencyProbe;
     private LiveDevicesService liveDevices;
     private DesiredChangePolling desiredChangePolling;
+    private CloudToDeviceTimers cloudToDeviceTimers;
     private LocalPki pki;
     private Listeners listeners;
     private FrontDoor frontDoor;
@@ -167,7 +175,7 @@ public final class MusterServer implements AutoCloseable {
                         + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
                 pki.caCertificate().toAbsolutePath().toString(),
                 hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
-                new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), config.hubOnly() ? 0 : config.amqpPort()),
+                new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), config.amqpPort()),
                 config.dataDir().toAbsolutePath().toString(),
                 config.metricsPort() == 0 ? null : "http://" + urlHost(config.metricsBind()) + ":" + config.metricsPort()
                         + MetricsEndpoint.PATH);
@@ -247,11 +255,15 @@ public final class MusterServer implements AutoCloseable {
                 : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis(),
                         config.timeouts().connectSeconds() * 1000L,
                         DpsAmqpEndpoint.defaultMechanisms(registrations, blocking));
-        if (dpsAmqp != null) {
-            bridged.put(WebSocketBridge.AMQP, listeners.bridgedAmqp(dpsAmqp));
-        }
+        CloudToDeviceQueue cloudToDevice = cloudToDevice(hubMqtt);
+        AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
+                cloudToDevice, blocking, clock), hubHosts::contains, HubAmqpWiring.mechanisms(dpsAmqp == null
+                ? null : DpsAmqpEndpoint.defaultMechanisms(registrations, blocking)),
+                config.timeouts().connectSeconds() * 1000L);
+        bridged.put(WebSocketBridge.AMQP, listeners.bridgedAmqp(amqpFrontDoor));
         frontDoor = new FrontDoor(hubHosts::contains,
-                new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls()),
+                new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
+                        .withCloudToDevice(cloudToDevice),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
@@ -276,15 +288,23 @@ public final class MusterServer implements AutoCloseable {
             }
             listeners.https(address, frontDoor);
             listeners.mqtt(address, mqttFrontDoor);
-            if (dpsAmqp != null) {
-                listeners.amqp(address, dpsAmqp);
-            }
+            listeners.amqp(address, amqpFrontDoor);
         }
         listenOnInstanceHosts();
         if (config.metricsPort() > 0) {
             // Last: a port clash elsewhere is reported as that listener's, not as this optional one's.
             listeners.metrics(new MetricsEndpoint(metrics::scrape, config.metricsToken()));
         }
+    }
+
+    /** The cloud-to-device queues: delivered to this node's MQTT devices, expired and relayed on timers. */
+    private CloudToDeviceQueue cloudToDevice(HubMqttEndpoint hubMqtt) {
+        CloudToDeviceQueue queue = new CloudToDeviceQueue(builtInHub.devices(), store.cloudToDevice(), clock,
+                CloudToDeviceLimits.AZURE);
+        hubMqtt.withCloudToDevice(new MqttCloudToDevice(queue, blocking));
+        cloudToDeviceTimers = CloudToDeviceTimers.start(vertx, blocking, queue,
+                new CloudToDeviceRelay(store.cloudToDevice(), clock, queue::announce));
+        return queue;
     }
 
     /** The configured connection limits, the total lowered to what the open-file limit leaves room for. */
@@ -433,6 +453,10 @@ public final class MusterServer implements AutoCloseable {
         if (liveDevices != null) {
             liveDevices.close();
             liveDevices = null;
+        }
+        if (cloudToDeviceTimers != null) {
+            cloudToDeviceTimers.close();
+            cloudToDeviceTimers = null;
         }
         if (vertx != null) {
             if (flushTimer >= 0) {

@@ -3,6 +3,7 @@ package dev.muster.store;
 import dev.muster.core.device.DeviceClaimStore;
 import dev.muster.core.device.RegistrationStore;
 import dev.muster.core.enrollment.EnrollmentStore;
+import dev.muster.core.hub.CloudToDeviceStore;
 import dev.muster.core.hub.ConnectionStore;
 import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
@@ -21,7 +22,7 @@ import javax.sql.DataSource;
 public record Stores(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
                      OperationStore operations, LinkedHubStore linkedHubs, UsageStore usage, HubStore hubs,
                      CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
-                     DeviceClaimStore deviceClaims,
+                     DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice,
                      ConnectionStore connections) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
@@ -44,6 +45,6 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                 new JdbcRegistrationStore(jdbc), new JdbcOperationStore(jdbc), new JdbcLinkedHubStore(jdbc, secrets),
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
                 new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc),
-                new JdbcConnectionStore(jdbc));
+                new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc));
     }
 }

@@ -64,14 +64,15 @@ import org.opentest4j.TestAbortedException;
  * each test starts from empty tables.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StoreContractTest {
+abstract class StoreContractTest implements CloudToDeviceStoreContract {
     static final String INSTANCE = "contoso";
     static final String OTHER_INSTANCE = "fabrikam";
     static final String HUB = "hub-a.example.net";
     private static final List<String> TABLES = List.of("instances", "enrollments", "enrollment_groups",
             "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins",
             "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts", "hub_desired_changes",
-            "enrollment_tags", "hub_device_claims", "hub_device_claim_sweeps", "hub_connections", "hub_nodes");
+            "enrollment_tags", "hub_device_claims", "hub_device_claim_sweeps", "hub_c2d_messages", "hub_c2d_queues",
+            "hub_c2d_feedback", "hub_connections", "hub_nodes");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 
@@ -148,6 +149,16 @@ abstract class StoreContractTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Stores stores() {
+        return store;
+    }
+
+    @Override
+    public dev.muster.core.hub.CloudToDeviceStore reopenedCloudToDevice() {
+        return Stores.open(database, secrets).cloudToDevice();
+    }
 
     /** Starts {@code THREADS} tasks at once and returns their results. */
     static <T> List<T> concurrently(Function<Integer, T> task) throws Exception {

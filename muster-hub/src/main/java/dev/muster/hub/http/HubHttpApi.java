@@ -14,6 +14,7 @@ import dev.muster.hub.methods.NodeCallSignature;
 import dev.muster.hub.HubError;
 import dev.muster.hub.HubErrorCode;
 import dev.muster.hub.TelemetryMessage;
+import dev.muster.hub.c2d.CloudToDeviceQueue;
 import dev.muster.transport.Blocking;
 import dev.muster.transport.Exchange;
 import dev.muster.transport.Route;
@@ -43,6 +44,7 @@ public final class HubHttpApi implements Route {
     private final SasVerifier sas;
     private final Blocking blocking;
     private final MethodRoutes methods;
+    private CloudToDeviceQueue cloudToDevice;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -52,6 +54,12 @@ public final class HubHttpApi implements Route {
         this.sas = sas;
         this.blocking = blocking;
         this.methods = new MethodRoutes(live, blocking, nodeCalls, this::authorize, this::requireIdentity);
+    }
+
+    /** Serves {@code DELETE /devices/{id}/commands} and counts pending messages in the device JSON. */
+    public HubHttpApi withCloudToDevice(CloudToDeviceQueue queue) {
+        this.cloudToDevice = queue;
+        return this;
     }
 
     @Override
@@ -81,7 +89,8 @@ public final class HubHttpApi implements Route {
                     HubDevice device = readDevice(ex, id);
                     run(ex, hub, authorization, () -> builtIn.devices().putDevice(hub, device, ifMatch), d -> ex.json(200, d));
                 }
-                case "GET" -> run(ex, hub, authorization, () -> builtIn.devices().device(hub, id).orElseThrow(() -> notFound(id)),
+                case "GET" -> run(ex, hub, authorization, () -> withMessageCount(hub,
+                                builtIn.devices().device(hub, id).orElseThrow(() -> notFound(id))),
                         d -> ex.json(200, d));
                 case "DELETE" -> run(ex, hub, authorization, () -> {
                     if (!builtIn.devices().deleteDevice(hub, id, ifMatch)) {
@@ -92,6 +101,9 @@ public final class HubHttpApi implements Route {
                 }, v -> ex.empty(204));
                 default -> HubErrors.send(ex, new HubError(HubErrorCode.METHOD_NOT_ALLOWED, "Method not allowed."));
             }
+        } else if (s.size() == 3 && s.get(0).equals("devices") && s.get(2).equals("commands") && cloudToDevice != null
+                && method.equals("DELETE")) {
+            run(ex, hub, authorization, () -> purged(s.get(1), cloudToDevice.purge(hub, s.get(1))), v -> ex.json(200, v));
         } else if (s.size() == 2 && s.get(0).equals("twins")) {
             String id = s.get(1);
             switch (method) {
@@ -208,6 +220,18 @@ public final class HubHttpApi implements Route {
         builtIn.telemetry().addTelemetryListener(listener);
         response.closeHandler(v -> builtIn.telemetry().removeTelemetryListener(listener));
         ex.request().connection().closeHandler(v -> builtIn.telemetry().removeTelemetryListener(listener));
+    }
+
+    /** IoT Hub's PurgeMessageQueueResult. */
+    private static Map<String, Object> purged(String deviceId, int count) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("deviceId", deviceId);
+        result.put("totalMessagesPurged", count);
+        return result;
+    }
+
+    private HubDevice withMessageCount(String hub, HubDevice d) {
+        return cloudToDevice == null ? d : cloudToDevice.withPendingCount(hub, d);
     }
 
     /** IoT Hub's RegistryStatistics: total, enabled and disabled device counts. */

@@ -49,6 +49,7 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
     private final Blocking blocking;
     private final Clock clock;
     private final Map<ConnectionKey, Session> sessions = new ConcurrentHashMap<>();
+    private volatile MqttCloudToDevice cloudToDevice;
 
     public HubMqttEndpoint(BuiltInHub builtIn, LiveDevices live, Blocking blocking, Clock clock) {
         this.builtIn = builtIn;
@@ -57,6 +58,12 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         this.clock = clock;
         builtIn.twins().addTwinListener(this);
         live.methods().addTransport(this);
+    }
+
+    /** Delivers cloud-to-device messages to the devices that subscribe to them (subscribe, PUBACK, close hooks). */
+    public HubMqttEndpoint withCloudToDevice(MqttCloudToDevice delivery) {
+        this.cloudToDevice = delivery;
+        return this;
     }
 
     /** One connected device. */
@@ -182,8 +189,19 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
             endpoint.unsubscribeAcknowledge(msg.messageId());
         });
         endpoint.publishHandler(msg -> publish(session, msg));
-        endpoint.closeHandler(v -> ended(session));
-        endpoint.disconnectHandler(v -> ended(session));
+        endpoint.closeHandler(v -> {
+            ended(session);
+            cloudToDeviceClosed(endpoint);
+        });
+        endpoint.disconnectHandler(v -> {
+            ended(session);
+            cloudToDeviceClosed(endpoint);
+        });
+        endpoint.publishAcknowledgeHandler(packetId -> {
+            if (cloudToDevice != null) {
+                cloudToDevice.acknowledged(endpoint, packetId);
+            }
+        });
         endpoint.exceptionHandler(e -> LOG.debug("MQTT connection of {}: {}", session.deviceId, e.toString()));
         // IoT Hub keeps no session state for devices: sessionPresent is always false.
         endpoint.accept(false);
@@ -222,6 +240,16 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
             }
         }
         session.endpoint.subscribeAcknowledge(msg.messageId(), granted);
+        if (cloudToDevice != null) {
+            msg.topicSubscriptions().stream().map(sub -> sub.topicName()).filter(session.subscriptions::contains)
+                    .forEach(t -> cloudToDevice.subscribed(session.hub, t, session.endpoint, session.context));
+        }
+    }
+
+    private void cloudToDeviceClosed(MqttEndpoint endpoint) {
+        if (cloudToDevice != null) {
+            cloudToDevice.closed(endpoint);
+        }
     }
 
     private static boolean allowedSubscription(Session session, String topic) {

@@ -14,6 +14,8 @@ import java.util.List;
 public final class TlsOnlyMechanism implements DeviceSaslMechanism {
     public static final Factory ANONYMOUS = factory("ANONYMOUS");
     public static final Factory EXTERNAL = factory("EXTERNAL");
+    /** Azure's "the token comes by CBS" mechanism: names nobody, like ANONYMOUS. */
+    public static final Factory MSSBCBS = factory("MSSBCBS");
 
     private final String name;
 

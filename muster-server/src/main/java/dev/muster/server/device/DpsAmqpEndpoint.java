@@ -129,13 +129,20 @@ public final class DpsAmqpEndpoint {
     // connection, session, links
 
     private void connected(ProtonConnection connection) {
-        AmqpDeviceIdentity identity = DeviceSaslAuthenticator.identity(connection);
-        Conversation c = new Conversation(Vertx.currentContext(), identity);
         connection.openHandler(ar -> {
             if (ar.succeeded()) {
-                connection.setContainer("muster-dps").open();
+                serve(connection);
             }
         });
+    }
+
+    /**
+     * Takes over a connection whose Open has arrived (the listener's front door decided it is for DPS, not a hub):
+     * answers the Open and serves its sessions and links.
+     */
+    public void serve(ProtonConnection connection) {
+        AmqpDeviceIdentity identity = DeviceSaslAuthenticator.identity(connection);
+        Conversation c = new Conversation(Vertx.currentContext(), identity);
         connection.closeHandler(ar -> {
             c.closed = true;
             connection.close();
@@ -152,6 +159,7 @@ public final class DpsAmqpEndpoint {
         });
         connection.receiverOpenHandler(receiver -> requestLink(c, receiver));
         connection.senderOpenHandler(sender -> replyLink(c, sender));
+        connection.setContainer("muster-dps").open();
     }
 
     /** The device's sender link: requests arrive here. */

@@ -1,0 +1,30 @@
+package dev.muster.hub.amqp;
+
+import dev.muster.core.hub.DeviceQueue;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The CBS grants of one AMQP connection, by audience: a token put again for the same audience replaces the older
+ * grant (clients renew before {@code se}), so the connection stays authorized as long as its tokens are renewed.
+ */
+final class ConnectionGrants {
+    private final Map<String, CbsGrant> byAudience = new ConcurrentHashMap<>();
+
+    void add(CbsGrant grant) {
+        byAudience.put(grant.audience().toLowerCase(Locale.ROOT), grant);
+    }
+
+    /** Whether a service token for the hub is valid now. */
+    boolean service(Instant now) {
+        return byAudience.values().stream().anyMatch(g -> g.isService() && g.validAt(now));
+    }
+
+    /** Whether a device (or module) token for exactly this queue's owner is valid now. */
+    boolean device(DeviceQueue queue, Instant now) {
+        return byAudience.values().stream().anyMatch(g -> !g.isService() && g.validAt(now)
+                && g.device().equals(queue));
+    }
+}

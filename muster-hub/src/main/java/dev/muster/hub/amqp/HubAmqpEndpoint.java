@@ -1,0 +1,91 @@
+package dev.muster.hub.amqp;
+
+import dev.muster.core.hub.DeviceQueue;
+import dev.muster.hub.c2d.CloudToDeviceListener;
+import dev.muster.hub.c2d.CloudToDeviceQueue;
+import dev.muster.transport.Blocking;
+import io.vertx.proton.ProtonConnection;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The built-in hubs' AMQP 1.0 endpoint (reference §2): CBS on {@code $cbs}, and for services the cloud-to-device
+ * sender {@code /messages/devicebound} and the feedback receiver {@code /messages/servicebound/feedback}. The
+ * listener decides a connection is for a hub (by the Open frame's host name) and hands it over with
+ * {@link #serve} once the client's Open has arrived; SASL (ANONYMOUS, EXTERNAL, or none) is the listener's.
+ */
+public final class HubAmqpEndpoint implements CloudToDeviceListener {
+    private final CloudToDeviceQueue cloudToDevice;
+    private final CbsAuthorizer cbs;
+    private final Blocking blocking;
+    private final Clock clock;
+    private final Set<HubAmqpConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Open feedback links by hub key, told when the hub's feedback queue grows. */
+    private final Map<String, Set<FeedbackLink>> feedbackLinks = new ConcurrentHashMap<>();
+
+    public HubAmqpEndpoint(CloudToDeviceQueue cloudToDevice, CbsAuthorizer cbs, Blocking blocking, Clock clock) {
+        this.cloudToDevice = cloudToDevice;
+        this.cbs = cbs;
+        this.blocking = blocking;
+        this.clock = clock;
+        cloudToDevice.addListener(this);
+    }
+
+    /** Takes over a connection whose Open named {@code peer.hub()}; call on the connection's context. */
+    public void serve(ProtonConnection connection, AmqpPeer peer) {
+        HubAmqpConnection c = new HubAmqpConnection(this, connection, peer, clock);
+        connections.add(c);
+        c.open();
+    }
+
+    /** How many connections are open (for tests and metrics). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    CloudToDeviceQueue cloudToDevice() {
+        return cloudToDevice;
+    }
+
+    CbsAuthorizer cbsAuthorizer() {
+        return cbs;
+    }
+
+    Blocking blocking() {
+        return blocking;
+    }
+
+    void disconnected(HubAmqpConnection c) {
+        connections.remove(c);
+    }
+
+    void feedbackLinkOpened(FeedbackLink link) {
+        feedbackLinks.computeIfAbsent(key(link.hub()), k -> ConcurrentHashMap.newKeySet()).add(link);
+    }
+
+    void feedbackLinkClosed(FeedbackLink link) {
+        Set<FeedbackLink> links = feedbackLinks.get(key(link.hub()));
+        if (links != null) {
+            links.remove(link);
+        }
+    }
+
+    @Override
+    public void messageAvailable(DeviceQueue queue) {
+        // Devices do not receive over AMQP yet (reference §5); their receiver links will be told here.
+    }
+
+    @Override
+    public void feedbackAvailable(String hub) {
+        for (FeedbackLink link : feedbackLinks.getOrDefault(key(hub), Set.of())) {
+            link.onContext(link::pull);
+        }
+    }
+
+    private static String key(String hub) {
+        return hub.toLowerCase(Locale.ROOT);
+    }
+}
