@@ -11,6 +11,7 @@ import dev.muster.cli.bench.HttpsJob;
 import dev.muster.cli.bench.Job;
 import dev.muster.cli.bench.MqttJob;
 import dev.muster.cli.bench.Nginx;
+import dev.muster.cli.bench.HubMethodsWorkload;
 import dev.muster.cli.bench.PhaseResult;
 import dev.muster.cli.bench.PhaseRunner;
 import dev.muster.cli.bench.PipelinedClient;
@@ -103,6 +104,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--skip-half-rate", description = "Skip the latency phase at half the peak HTTPS rate.")
     boolean skipHalfRate;
+
+    @Option(names = "--skip-hub", description = "Skip the built-in hub workloads (direct methods).")
+    boolean skipHub;
+
+    @Option(names = "--hub-devices", defaultValue = "100",
+            description = "Devices connected over MQTT for the hub workloads. Default: ${DEFAULT-VALUE}")
+    int hubDevices;
 
     @Option(names = "--skip-x509", description = "Skip the X.509 group storm (HTTPS, ECDSA P-256 device certificates).")
     boolean skipX509;
@@ -269,6 +277,13 @@ public final class BenchCommand implements Callable<Integer> {
                 report.phase(l);
                 byKey.put("half-rate", l);
                 registered += l.ok();
+            }
+            if (!skipHub) {
+                PhaseResult methods = hubMethodsPhase(n);
+                if (methods != null) {
+                    report.phase(methods);
+                    byKey.put("methods", methods);
+                }
             }
             if (enrollmentCounts != null && !enrollmentCounts.isEmpty()) {
                 scaling(report);
@@ -497,6 +512,26 @@ public final class BenchCommand implements Callable<Integer> {
     private double serverCpu() {
         ServerProbe.Sample s = probe.sample();
         return s == null ? Double.NaN : s.cpuSeconds();
+    }
+
+    /**
+     * Direct-method round trips through the first built-in hub: {@code --hub-devices} devices connected over MQTT
+     * answer, the back end invokes {@code n} methods with {@code --concurrency} in flight on kept-alive connections.
+     */
+    private PhaseResult hubMethodsPhase(int n) throws Exception {
+        JsonNode hubs = target.local() ? target.connectionInfo().path("hubs") : null;
+        if (hubs == null || hubs.isEmpty()) {
+            err.println("note: no built-in hub in connection-info.json; skipping the hub workloads.");
+            return null;
+        }
+        HubMethodsWorkload.Options o = new HubMethodsWorkload.Options(hubs.get(0).path("connectionString").asText(),
+                target.httpsPort(), mqtt.getPort(), ca, Math.max(1, hubDevices), concurrency, run);
+        try (HubMethodsWorkload w = HubMethodsWorkload.open(o)) {
+            runner.closed("warmup-methods", "warm-up: direct methods", Math.min(n, 2000), concurrency, w.jobs(),
+                    this::serverCpu);
+            return runner.closed("methods", String.format(Locale.ROOT, "Hub direct methods (%d MQTT devices)",
+                    w.fleetSize()), n, concurrency, w.jobs(), this::serverCpu);
+        }
     }
 
     // ---- enrollment count comparison ------------------------------------------------------------------------
