@@ -19,14 +19,34 @@ import javax.net.ssl.SSLContext;
 
 /** The service REST API as the CLI uses it: SAS-signed calls, Azure error bodies turned into one-line errors. */
 final class ApiClient {
+    /** The provisioning service's data-plane version; a hub's is {@link #HUB_API_VERSION}. */
+    static final String SERVICE_API_VERSION = "2021-10-01";
+    static final String HUB_API_VERSION = "2021-04-12";
+
     private final ConnectionString cs;
     private final String base;
     private final HttpClient http;
+    private final String apiVersion;
+    private final Duration requestTimeout;
 
     ApiClient(ConnectionString cs, int port, SSLContext ssl) {
+        this(cs, port, ssl, SERVICE_API_VERSION, Duration.ofSeconds(30));
+    }
+
+    private ApiClient(ConnectionString cs, int port, SSLContext ssl, String apiVersion, Duration requestTimeout) {
         this.cs = cs;
         this.base = "https://" + cs.hostName() + (port == 443 ? "" : ":" + port);
         this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+        this.apiVersion = apiVersion;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /**
+     * A hub's REST API with its policy's connection string; calls may take as long as a direct method can (a
+     * 300 s connect time-out plus a 300 s response time-out).
+     */
+    static ApiClient hub(ConnectionString cs, int port, SSLContext ssl) {
+        return new ApiClient(cs, port, ssl, HUB_API_VERSION, Duration.ofSeconds(620));
     }
 
     static ApiClient of(Target t) {
@@ -45,8 +65,8 @@ final class ApiClient {
         String token = SasSigner.sign(cs.hostName(), cs.key(), cs.keyName(), Instant.now().getEpochSecond() + 300);
         String json = body == null ? null : body instanceof String s ? s : Json.write(body);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path + (path.contains("?") ? "&" : "?")
-                        + "api-version=2021-10-01"))
-                .timeout(Duration.ofSeconds(30))
+                        + "api-version=" + apiVersion))
+                .timeout(requestTimeout)
                 .header("Authorization", token)
                 .header("Accept", "application/json")
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
@@ -70,8 +90,9 @@ final class ApiClient {
         }
         JsonNode node = r.body() == null || r.body().isBlank() ? null : parse(r.body());
         if (r.statusCode() >= 300) {
-            String message = node != null && node.has("message") ? node.get("message").asText() : r.body();
-            String code = node != null && node.has("errorCode") ? " (" + node.get("errorCode").asText() + ")" : "";
+            JsonNode error = hubError(node);
+            String message = error != null && error.has("message") ? error.get("message").asText() : r.body();
+            String code = error != null && error.has("errorCode") ? " (" + error.get("errorCode").asText() + ")" : "";
             long retryAfter = r.headers().firstValueAsLong("Retry-After").orElse(-1);
             throw new ApiError(r.statusCode() == 404 ? 4 : r.statusCode() == 412 ? 5 : 1,
                     "HTTP " + r.statusCode() + code + ": " + message, r.statusCode(), retryAfter);
@@ -98,6 +119,22 @@ final class ApiClient {
                         + " --ca-file PEM (a Muster's CA is DATA_DIR/tls/ca.pem), or save it in a profile"
                         + " ('./muster profile save NAME --connection-string … --ca-file PEM')."
                 : "TLS with " + base + " failed: " + e.getMessage();
+    }
+
+    /**
+     * The error document: a provisioning service's is the body itself; a hub's is JSON inside its {@code Message}
+     * (whose text may start with IoT Hub's {@code ErrorCode:Name;} prefix, dropped here).
+     */
+    private static JsonNode hubError(JsonNode body) {
+        if (body == null || !body.path("Message").isTextual() || !body.path("Message").asText().startsWith("{")) {
+            return body;
+        }
+        JsonNode inner = parse(body.path("Message").asText());
+        if (inner.path("message").isTextual()) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) inner).put("message",
+                    inner.path("message").asText().replaceFirst("^ErrorCode:[^;]*;", ""));
+        }
+        return inner;
     }
 
     private static JsonNode parse(String text) {
