@@ -64,7 +64,7 @@ import org.opentest4j.TestAbortedException;
  * each test starts from empty tables.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StoreContractTest {
+abstract class StoreContractTest implements HubModuleStoreContract {
     static final String INSTANCE = "contoso";
     static final String OTHER_INSTANCE = "fabrikam";
     static final String HUB = "hub-a.example.net";
@@ -148,6 +148,21 @@ abstract class StoreContractTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Stores stores() { return store; }
+
+    @Override
+    public SecretBox secretBox() { return secrets; }
+
+    @Override
+    public Connection connection() throws SQLException { return database.dataSource().getConnection(); }
+
+    @Override
+    public Function<String, Database> newDatabaseAt() {
+        Function<String, Database> target = emptyDatabaseAt();
+        return version -> open(() -> target.apply(version));
+    }
 
     /** Starts {@code THREADS} tasks at once and returns their results. */
     static <T> List<T> concurrently(Function<Integer, T> task) throws Exception {
