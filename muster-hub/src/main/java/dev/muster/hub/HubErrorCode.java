@@ -10,10 +10,12 @@ public enum HubErrorCode {
     UNAUTHORIZED(401, 401003, "IotHubUnauthorizedAccess"),
     IOT_HUB_NOT_FOUND(404, 404000, "IotHubNotFound"),
     DEVICE_NOT_FOUND(404, 404001, "DeviceNotFound"),
+    MODULE_NOT_FOUND(404, 404010, "ModuleNotFound"),
     /** Muster's own CA-trust API (Azure manages CA trust elsewhere): a thumbprint the hub does not trust. */
     CERTIFICATE_NOT_FOUND(404, 404000, "CertificateNotFound"),
     METHOD_NOT_ALLOWED(405, 405000, "MethodNotAllowed"),
     DEVICE_ALREADY_EXISTS(409, 409001, "DeviceAlreadyExists"),
+    MODULE_ALREADY_EXISTS_ON_DEVICE(409, 409301, "ModuleAlreadyExistsOnDevice"),
     PRECONDITION_FAILED(412, 412001, "PreconditionFailed"),
     MESSAGE_TOO_LARGE(413, 413001, "MessageTooLarge"),
     SERVER_ERROR(500, 500001, "ServerError");

@@ -74,7 +74,10 @@ final class InMemoryHubModules {
 
     /** The device is gone: so are its modules. */
     void deviceDeleted(String hubKey, String deviceId) {
-        byHub.getOrDefault(hubKey, Map.of()).remove(deviceId);
+        Map<String, TreeMap<String, Entry>> devices = byHub.get(hubKey);
+        if (devices != null) {
+            devices.remove(deviceId);
+        }
     }
 
     private TreeMap<String, Entry> onDevice(String hubKey, String deviceId) {

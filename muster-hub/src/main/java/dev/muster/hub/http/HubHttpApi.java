@@ -37,11 +37,13 @@ public final class HubHttpApi implements Route {
     private final BuiltInHub builtIn;
     private final SasVerifier sas;
     private final Blocking blocking;
+    private final ModuleHttpApi modules;
 
     public HubHttpApi(BuiltInHub builtIn, SasVerifier sas, Blocking blocking) {
         this.builtIn = builtIn;
         this.sas = sas;
         this.blocking = blocking;
+        this.modules = new ModuleHttpApi(builtIn);
     }
 
     @Override
@@ -118,6 +120,8 @@ public final class HubHttpApi implements Route {
             run(ex, hub, authorization, () -> statistics(hub), v -> ex.json(200, v));
         } else if (s.size() == 2 && s.get(0).equals("messages") && s.get(1).equals("events") && method.equals("GET")) {
             run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
+        } else if (ModuleHttpApi.handles(s)) {
+            modules.route(ex, hub, ifMatch, (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else {
             HubErrors.send(ex, new HubError(HubErrorCode.IOT_HUB_NOT_FOUND, "No hub API at " + method + " "
                     + ex.request().path() + "."));
@@ -216,7 +220,7 @@ public final class HubHttpApi implements Route {
         return Json.tree(nonEmpty(ex));
     }
 
-    private static String nonEmpty(Exchange ex) {
+    static String nonEmpty(Exchange ex) {
         if (ex.body() == null || ex.body().isBlank()) {
             throw HubError.argumentInvalid("A JSON request body is required.");
         }
