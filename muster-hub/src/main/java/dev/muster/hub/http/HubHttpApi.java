@@ -60,7 +60,7 @@ public final class HubHttpApi implements Route {
     private void route(Exchange ex) {
         String hub = ex.host();
         List<String> s = ex.segments();
-        String method = ex.method();
+        String method = methodOf(ex);
         String authorization = ex.header("Authorization");
         String ifMatch = ex.header("If-Match");
         if (s.size() == 2 && s.get(0).equals("devices")) {
@@ -218,6 +218,16 @@ public final class HubHttpApi implements Route {
 
     private static JsonNode readJson(Exchange ex) {
         return Json.tree(nonEmpty(ex));
+    }
+
+    /**
+     * The request's method, honouring {@code X-HTTP-Method-Override} on a POST: the Java service SDK sends its twin
+     * PATCHes that way ({@code HttpURLConnection} cannot send PATCH), and IoT Hub accepts them.
+     */
+    static String methodOf(Exchange ex) {
+        String override = ex.header("X-HTTP-Method-Override");
+        return ex.method().equals("POST") && override != null && !override.isBlank()
+                ? override.strip().toUpperCase(java.util.Locale.ROOT) : ex.method();
     }
 
     static String nonEmpty(Exchange ex) {

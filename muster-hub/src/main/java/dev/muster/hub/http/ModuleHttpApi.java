@@ -42,7 +42,7 @@ final class ModuleHttpApi {
         List<String> s = ex.segments();
         String deviceId = s.get(1);
         ModuleRegistry modules = builtIn.modules();
-        String method = ex.method();
+        String method = HubHttpApi.methodOf(ex);
         if (s.get(0).equals("devices") && s.size() == 3) {
             if (method.equals("GET")) {
                 runner.run(() -> modules.modules(hub, deviceId), v -> ex.json(200, v));
