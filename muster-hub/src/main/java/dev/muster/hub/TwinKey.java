@@ -66,14 +66,10 @@ public record TwinKey(String deviceId, String moduleId) {
     }
 
     private static ObjectNode deviceIdentity(HubDevice device) {
-        ObjectNode fields = Json.object();
-        fields.put("deviceEtag", device.etag());
+        ObjectNode fields = identity(device.etag(), device.connectionState(), device.lastActivityTime(),
+                device.cloudToDeviceMessageCount(), device.authentication());
         fields.put("status", device.status());
         fields.put("statusUpdateTime", device.statusUpdatedTime());
-        fields.put("connectionState", device.connectionState());
-        fields.put("lastActivityTime", device.lastActivityTime());
-        fields.put("cloudToDeviceMessageCount", device.cloudToDeviceMessageCount());
-        fields.put("authenticationType", authenticationType(device.authentication()));
         fields.set("capabilities", Json.MAPPER.valueToTree(
                 device.capabilities() == null ? DeviceCapabilities.NONE : device.capabilities()));
         return fields;
@@ -81,17 +77,21 @@ public record TwinKey(String deviceId, String moduleId) {
 
     /** A module twin names its module and shows the module identity's etag as {@code deviceEtag}, as IoT Hub does. */
     private static ObjectNode moduleIdentity(HubModule module) {
-        ObjectNode fields = Json.object();
+        ObjectNode fields = identity(module.etag(), module.connectionState(), module.lastActivityTime(),
+                module.cloudToDeviceMessageCount(), module.authentication());
         fields.put("moduleId", module.moduleId());
-        fields.put("deviceEtag", module.etag());
-        fields.put("connectionState", module.connectionState());
-        fields.put("lastActivityTime", module.lastActivityTime());
-        fields.put("cloudToDeviceMessageCount", module.cloudToDeviceMessageCount());
-        fields.put("authenticationType", authenticationType(module.authentication()));
         return fields;
     }
 
-    private static String authenticationType(AuthenticationMechanism auth) {
-        return auth == null ? AuthenticationMechanism.SAS : auth.type();
+    /** The fields devices and modules share. */
+    private static ObjectNode identity(String etag, String connectionState, String lastActivityTime,
+                                       Integer cloudToDeviceMessageCount, AuthenticationMechanism auth) {
+        ObjectNode fields = Json.object();
+        fields.put("deviceEtag", etag);
+        fields.put("connectionState", connectionState);
+        fields.put("lastActivityTime", lastActivityTime);
+        fields.put("cloudToDeviceMessageCount", cloudToDeviceMessageCount);
+        fields.put("authenticationType", auth == null ? AuthenticationMechanism.SAS : auth.type());
+        return fields;
     }
 }

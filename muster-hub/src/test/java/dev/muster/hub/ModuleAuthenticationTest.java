@@ -3,12 +3,11 @@ package dev.muster.hub;
 import static dev.muster.core.testing.Sas.encodeUpper;
 import static dev.muster.core.testing.Sas.signature;
 import static dev.muster.core.x509.TestPki.chain;
-import static dev.muster.hub.ModuleRegistryTest.requested;
+import static dev.muster.hub.ModuleFixtures.HUB;
+import static dev.muster.hub.ModuleFixtures.requested;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.muster.core.Ids;
 import dev.muster.core.hub.AuthenticationMechanism;
-import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubModule;
 import dev.muster.core.hub.X509Thumbprint;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ModuleAuthenticationTest {
-    private static final String HUB = "hub-one.muster.test";
     private static final Instant T0 = Instant.now();
 
     private final InMemoryStore store = new InMemoryStore();
@@ -33,9 +31,7 @@ class ModuleAuthenticationTest {
 
     @BeforeEach
     void setUp() {
-        store.createBuiltInHub(new BuiltInHubConfig(HUB, BuiltInHubConfig.OWNER, Ids.policyKey(), Ids.policyKey()));
-        builtIn.devices().putDevice(HUB, HubDevice.of("dev1", null, null), null);
-        sensor = builtIn.modules().putModule(HUB, requested("dev1", "sensor", null), null).module();
+        sensor = ModuleFixtures.hubWithSensorModule(store, builtIn);
     }
 
     private static String token(String sr, String key, long expiry) {

@@ -1,11 +1,12 @@
 package dev.muster.hub;
 
+import static dev.muster.hub.ModuleFixtures.HUB;
+import static dev.muster.hub.ModuleFixtures.requested;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.muster.core.Ids;
 import dev.muster.core.hub.AuthenticationMechanism;
-import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubModule;
 import dev.muster.core.hub.X509Thumbprint;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ModuleRegistryTest {
-    private static final String HUB = "hub-one.muster.test";
 
     private final InMemoryStore store = new InMemoryStore();
     private final BuiltInHub builtIn = BuiltInHub.create(store, new MutableClock(Instant.parse("2025-04-01T09:00:00Z")));
@@ -26,12 +26,7 @@ class ModuleRegistryTest {
 
     @BeforeEach
     void setUp() {
-        store.createBuiltInHub(new BuiltInHubConfig(HUB, BuiltInHubConfig.OWNER, Ids.policyKey(), Ids.policyKey()));
-        builtIn.devices().putDevice(HUB, HubDevice.of("dev1", null, null), null);
-    }
-
-    static HubModule requested(String deviceId, String moduleId, AuthenticationMechanism auth) {
-        return new HubModule(deviceId, moduleId, null, null, null, null, null, null, auth, null);
+        ModuleFixtures.hubWithDevice(store, builtIn);
     }
 
     private ModuleRegistry.Put add(String moduleId) {

@@ -1,14 +1,12 @@
 package dev.muster.hub;
 
-import static dev.muster.hub.ModuleRegistryTest.requested;
+import static dev.muster.hub.ModuleFixtures.HUB;
+import static dev.muster.hub.ModuleFixtures.requested;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.muster.core.Ids;
 import dev.muster.core.Json;
-import dev.muster.core.hub.BuiltInHubConfig;
-import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubModule;
 import dev.muster.core.testing.InMemoryStore;
 import dev.muster.core.testing.MutableClock;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ModuleTwinTest {
-    private static final String HUB = "hub-one.muster.test";
 
     private final InMemoryStore store = new InMemoryStore();
     private final BuiltInHub builtIn = BuiltInHub.create(store, new MutableClock(Instant.parse("2025-04-01T09:00:00Z")));
@@ -31,9 +28,7 @@ class ModuleTwinTest {
 
     @BeforeEach
     void setUp() {
-        store.createBuiltInHub(new BuiltInHubConfig(HUB, BuiltInHubConfig.OWNER, Ids.policyKey(), Ids.policyKey()));
-        builtIn.devices().putDevice(HUB, HubDevice.of("dev1", null, null), null);
-        sensor = builtIn.modules().putModule(HUB, requested("dev1", "sensor", null), null).module();
+        sensor = ModuleFixtures.hubWithSensorModule(store, builtIn);
         twins.addTwinListener(new TwinListener() {
             @Override
             public void desiredChanged(String hub, String deviceId, ObjectNode patch) {
