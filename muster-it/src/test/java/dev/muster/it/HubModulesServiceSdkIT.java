@@ -122,6 +122,9 @@ class HubModulesServiceSdkIT {
         assertThat(deviceTwin.getModuleId()).isNull();
         assertThat(deviceTwin.getTags()).isEmpty();
         assertThat(deviceTwin.getDesiredProperties()).isEmpty();
+        deviceTwin.getTags().put("kind", "gateway");
+        assertThat(twins.patch(deviceTwin).getTags()).as("device twins take the SDK's PATCH too").containsOnlyKeys("kind");
+        assertThat(twins.get(deviceId, "sensor").getTags()).containsOnlyKeys("room");
         assertThatThrownBy(() -> twins.get(deviceId, "ghost")).isInstanceOf(IotHubNotFoundException.class);
         List<Module> left = registry.getModulesOnDevice(deviceId);
         assertThat(left).hasSize(1);
