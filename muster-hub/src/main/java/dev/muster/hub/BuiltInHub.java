@@ -9,7 +9,7 @@ import java.time.Clock;
  * {@link BuiltInHubClient}s all call, so each behaves identically whichever way it is reached.
  */
 public record BuiltInHub(DeviceRegistry devices, TwinService twins, DeviceAuthentication authentication,
-                         CaTrust caTrust, TelemetryBus telemetry) {
+                         CaTrust caTrust, TelemetryBus telemetry, ModuleRegistry modules) {
 
     /**
      * @param chains X.509 chain validation with its CA cache, shared with the provisioning service
@@ -18,7 +18,8 @@ public record BuiltInHub(DeviceRegistry devices, TwinService twins, DeviceAuthen
     public static BuiltInHub create(HubStore store, Clock clock, ChainVerifier chains, DeviceView view) {
         CaTrust caTrust = new CaTrust(store, clock, chains);
         return new BuiltInHub(new DeviceRegistry(store, clock, view), new TwinService(store, view),
-                new DeviceAuthentication(store, clock, chains, caTrust), caTrust, new TelemetryBus());
+                new DeviceAuthentication(store, clock, chains, caTrust), caTrust, new TelemetryBus(),
+                new ModuleRegistry(store, view));
     }
 
     public static BuiltInHub create(HubStore store, Clock clock, ChainVerifier chains) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Each poll reads back {@link #OVERLAP} before the previous one started, so a change committed late, or stamped by
  * a node whose clock runs up to that much behind, is still seen; changes already pushed are recognised by hub,
- * device and desired version and not pushed twice. A change therefore reaches a device connected elsewhere within
+ * device, module and desired version and not pushed twice. A change therefore reaches a device connected elsewhere within
  * one poll interval plus the database's commit latency.
  */
 public final class DesiredChangeRelay implements TwinListener {
@@ -31,7 +31,7 @@ public final class DesiredChangeRelay implements TwinListener {
     private final DesiredChangeLog log;
     private final Clock clock;
     private final TwinListener local;
-    /** hub|device|version of every change pushed (or made) here within the overlap, with when it was seen. */
+    /** hub|device|module|version of every change pushed (or made) here within the overlap, with when it was seen. */
     private final Map<String, Instant> seen = new ConcurrentHashMap<>();
     private Instant readFrom;
     private Instant lastPrune;
@@ -48,10 +48,20 @@ public final class DesiredChangeRelay implements TwinListener {
     /** A change made on this node: already pushed here by the registry; left in the log for the other nodes. */
     @Override
     public void desiredChanged(String hub, String deviceId, ObjectNode patch) {
+        made(hub, deviceId, null, patch);
+    }
+
+    /** A module twin's change made on this node, as {@link #desiredChanged}. */
+    @Override
+    public void moduleDesiredChanged(String hub, String deviceId, String moduleId, ObjectNode patch) {
+        made(hub, deviceId, moduleId, patch);
+    }
+
+    private void made(String hub, String deviceId, String moduleId, ObjectNode patch) {
         long version = patch.path("$version").asLong();
         Instant now = clock.instant();
-        seen.put(key(hub, deviceId, version), now);
-        log.appendDesiredChange(new DesiredChange(hub, deviceId, version, now, patch));
+        seen.put(key(hub, deviceId, moduleId, version), now);
+        log.appendDesiredChange(new DesiredChange(hub, deviceId, moduleId, version, now, patch));
     }
 
     /** Pushes the changes other nodes made since the last poll; returns how many were pushed. */
@@ -62,8 +72,12 @@ public final class DesiredChangeRelay implements TwinListener {
         while (true) {
             List<DesiredChange> page = log.desiredChangesSince(from, PAGE);
             for (DesiredChange c : page) {
-                if (seen.putIfAbsent(key(c.hub(), c.deviceId(), c.desiredVersion()), started) == null) {
-                    local.desiredChanged(c.hub(), c.deviceId(), c.patch());
+                if (seen.putIfAbsent(key(c.hub(), c.deviceId(), c.moduleId(), c.desiredVersion()), started) == null) {
+                    if (c.moduleId() == null) {
+                        local.desiredChanged(c.hub(), c.deviceId(), c.patch());
+                    } else {
+                        local.moduleDesiredChanged(c.hub(), c.deviceId(), c.moduleId(), c.patch());
+                    }
                     pushed++;
                 }
             }
@@ -83,7 +97,9 @@ public final class DesiredChangeRelay implements TwinListener {
         return pushed;
     }
 
-    private static String key(String hub, String deviceId, long version) {
-        return hub.toLowerCase(java.util.Locale.ROOT) + "|" + deviceId + "|" + version;
+    /** Device and module IDs contain neither '|' nor '/', so the key names exactly one twin and version. */
+    private static String key(String hub, String deviceId, String moduleId, long version) {
+        return hub.toLowerCase(java.util.Locale.ROOT) + "|" + deviceId + (moduleId == null ? "" : "/" + moduleId)
+                + "|" + version;
     }
 }

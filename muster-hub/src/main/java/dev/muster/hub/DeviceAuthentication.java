@@ -2,6 +2,7 @@ package dev.muster.hub;
 
 import dev.muster.core.hub.AuthenticationMechanism;
 import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubModule;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.hub.X509Thumbprint;
 import dev.muster.core.sas.SasToken;
@@ -81,6 +82,58 @@ public final class DeviceAuthentication {
                     + " uses SAS authentication; connect with its SAS token as password");
         }
         return refused.isPresent() ? refused : enabled(hub, device.get());
+    }
+
+    /**
+     * Checks a module's hub SAS token: resource {@code {hub}/devices/{deviceId}/modules/{moduleId}} (URL-decoded,
+     * compared case-insensitively), signed with one of the module's keys; the module's device must be enabled.
+     */
+    public Optional<String> authenticateModule(String hub, String deviceId, String moduleId, String token) {
+        Optional<SasToken> parsed = SasToken.parse(token);
+        if (parsed.isEmpty()) {
+            return Optional.of("password is not a SharedAccessSignature token");
+        }
+        Optional<HubModule> module = store.module(hub, deviceId, moduleId);
+        if (module.isEmpty()) {
+            return Optional.of("module " + deviceId + "/" + moduleId + " is not registered in hub " + hub);
+        }
+        AuthenticationMechanism auth = module.get().authentication();
+        if (auth == null || auth.symmetricKey() == null) {
+            return Optional.of("module " + deviceId + "/" + moduleId + " does not use SAS authentication");
+        }
+        SasVerifier.Result r = sas.verify(parsed.get(), hub + "/devices/" + deviceId + "/modules/" + moduleId,
+                List.of(auth.symmetricKey().primaryKey(), auth.symmetricKey().secondaryKey()));
+        if (r != SasVerifier.Result.VALID) {
+            return Optional.of("SAS token " + r.name().toLowerCase().replace('_', ' '));
+        }
+        return deviceOfModuleEnabled(hub, deviceId);
+    }
+
+    /**
+     * Checks a module's TLS client certificate: a {@code selfSigned} module must present the certificate with its
+     * primary or secondary SHA-1 thumbprint. Certificate-authority authentication is offered to devices only.
+     */
+    public Optional<String> authenticateModuleCertificate(String hub, String deviceId, String moduleId,
+                                                          List<X509Certificate> chain) {
+        if (chain == null || chain.isEmpty()) {
+            return Optional.of("no client certificate and no password");
+        }
+        Optional<HubModule> module = store.module(hub, deviceId, moduleId);
+        if (module.isEmpty()) {
+            return Optional.of("module " + deviceId + "/" + moduleId + " is not registered in hub " + hub);
+        }
+        AuthenticationMechanism auth = module.get().authentication();
+        if (auth == null || !AuthenticationMechanism.SELF_SIGNED.equalsIgnoreCase(auth.type())) {
+            return Optional.of("module " + deviceId + "/" + moduleId + " does not use selfSigned X.509 authentication");
+        }
+        Optional<String> refused = selfSigned(deviceId + "/" + moduleId, auth.x509Thumbprint(), chain.get(0));
+        return refused.isPresent() ? refused : deviceOfModuleEnabled(hub, deviceId);
+    }
+
+    /** A disabled device's modules may not connect either. */
+    private Optional<String> deviceOfModuleEnabled(String hub, String deviceId) {
+        return store.device(hub, deviceId).map(d -> enabled(hub, d))
+                .orElseGet(() -> Optional.of("device " + deviceId + " is not registered in hub " + hub));
     }
 
     private Optional<String> selfSigned(String deviceId, X509Thumbprint t, X509Certificate leaf) {

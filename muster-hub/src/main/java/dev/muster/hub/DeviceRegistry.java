@@ -178,7 +178,8 @@ public final class DeviceRegistry {
         return status;
     }
 
-    private static AuthenticationMechanism normaliseAuth(AuthenticationMechanism auth) {
+    /** Shared with {@link ModuleRegistry}: modules authenticate exactly as devices do. */
+    static AuthenticationMechanism normaliseAuth(AuthenticationMechanism auth) {
         if (auth == null || auth.type() == null || auth.type().equalsIgnoreCase(AuthenticationMechanism.SAS)) {
             SymmetricKeyAttestation keys = auth == null ? null : auth.symmetricKey();
             String primary = keys == null || blank(keys.primaryKey()) ? Ids.symmetricKey() : keys.primaryKey();

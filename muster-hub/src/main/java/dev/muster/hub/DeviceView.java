@@ -1,15 +1,27 @@
 package dev.muster.hub;
 
 import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubModule;
 
 /**
- * How a stored device identity is shown: with what the registry does not store in the device's document, such as
- * its current connection state. The registry, twins and queries all show devices through the same view.
+ * How a stored device or module identity is shown: with what the registry does not store in its document, such as
+ * its current connection state. The registry, twins and queries all show identities through the same view.
  */
-@FunctionalInterface
 public interface DeviceView {
-    /** Devices as stored (a hub whose connections are not tracked: tests, the benchmark's in-process hub). */
-    DeviceView AS_STORED = (hub, device) -> device;
+    /** Identities as stored (a hub whose connections are not tracked: tests, the benchmark's in-process hub). */
+    DeviceView AS_STORED = new DeviceView() {
+        @Override
+        public HubDevice present(String hub, HubDevice stored) {
+            return stored;
+        }
+
+        @Override
+        public HubModule presentModule(String hub, HubModule stored) {
+            return stored;
+        }
+    };
 
     HubDevice present(String hub, HubDevice stored);
+
+    HubModule presentModule(String hub, HubModule stored);
 }

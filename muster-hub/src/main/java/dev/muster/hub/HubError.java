@@ -32,6 +32,11 @@ public final class HubError extends RuntimeException {
         return new HubError(HubErrorCode.DEVICE_NOT_FOUND, "Device " + deviceId + " not found.");
     }
 
+    public static HubError moduleNotFound(String deviceId, String moduleId) {
+        return new HubError(HubErrorCode.MODULE_NOT_FOUND, "Module " + moduleId + " on device " + deviceId
+                + " not found.");
+    }
+
     public static HubError preconditionFailed(String message) {
         return new HubError(HubErrorCode.PRECONDITION_FAILED, message);
     }

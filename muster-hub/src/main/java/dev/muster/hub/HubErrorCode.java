@@ -14,10 +14,12 @@ public enum HubErrorCode {
     DEVICE_NOT_FOUND(404, 404001, "DeviceNotFound"),
     /** A direct method's device (or module) is not connected, or not subscribed to methods, within the wait. */
     DEVICE_NOT_ONLINE(404, 404103, "DeviceNotOnline"),
+    MODULE_NOT_FOUND(404, 404010, "ModuleNotFound"),
     /** Muster's own CA-trust API (Azure manages CA trust elsewhere): a thumbprint the hub does not trust. */
     CERTIFICATE_NOT_FOUND(404, 404000, "CertificateNotFound"),
     METHOD_NOT_ALLOWED(405, 405000, "MethodNotAllowed"),
     DEVICE_ALREADY_EXISTS(409, 409001, "DeviceAlreadyExists"),
+    MODULE_ALREADY_EXISTS_ON_DEVICE(409, 409301, "ModuleAlreadyExistsOnDevice"),
     PRECONDITION_FAILED(412, 412001, "PreconditionFailed"),
     MESSAGE_TOO_LARGE(413, 413001, "MessageTooLarge"),
     SERVER_ERROR(500, 500001, "ServerError"),

@@ -5,18 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Ids;
 import dev.muster.core.IfMatch;
 import dev.muster.core.Json;
-import dev.muster.core.enrollment.DeviceCapabilities;
 import dev.muster.core.hub.DeviceTwin;
-import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Device twins: the service side (read, patch, replace tags and desired properties) and the device side (its twin
- * document, reported-property patches). Desired changes are pushed to {@link TwinListener}s (the MQTT endpoint, the
- * cross-node relay) once they are stored.
+ * Device and module twins ({@link TwinKey} says which): the service side (read, patch, replace tags and desired
+ * properties) and the device or module side (its twin document, reported-property patches). Desired changes are
+ * pushed to {@link TwinListener}s (the MQTT endpoint, the cross-node relay) once they are stored.
  */
 public final class TwinService {
     private final HubStore store;
@@ -37,13 +35,30 @@ public final class TwinService {
     public void removeTwinListener(TwinListener l) { twinListeners.remove(l); }
 
     public Optional<ObjectNode> twinJson(String hub, String deviceId) {
-        Optional<HubDevice> device = store.device(hub, deviceId);
-        return device.flatMap(d -> store.twin(hub, deviceId).map(t -> render(view.present(hub, d), t)));
+        return twinJson(hub, TwinKey.device(deviceId));
+    }
+
+    /** Service GET /twins/{deviceId}/modules/{moduleId}. */
+    public Optional<ObjectNode> moduleTwinJson(String hub, String deviceId, String moduleId) {
+        return twinJson(hub, TwinKey.module(deviceId, moduleId));
+    }
+
+    public Optional<ObjectNode> twinJson(String hub, TwinKey key) {
+        return key.identity(store, hub, view).flatMap(identity -> key.twin(store, hub).map(t -> render(key, identity, t)));
     }
 
     /** Device-side view ({@code $iothub/twin/GET}): desired and reported with their versions. */
     public Optional<ObjectNode> deviceTwinDocument(String hub, String deviceId) {
-        return store.twin(hub, deviceId).map(t -> {
+        return twinDocument(hub, TwinKey.device(deviceId));
+    }
+
+    /** A module's side of its twin ({@code $iothub/twin/GET} on a module connection), as {@link #deviceTwinDocument}. */
+    public Optional<ObjectNode> moduleTwinDocument(String hub, String deviceId, String moduleId) {
+        return twinDocument(hub, TwinKey.module(deviceId, moduleId));
+    }
+
+    private Optional<ObjectNode> twinDocument(String hub, TwinKey key) {
+        return key.twin(store, hub).map(t -> {
             ObjectNode doc = Json.object();
             doc.set("desired", withVersion(t.desired(), t.desiredVersion()));
             doc.set("reported", withVersion(t.reported(), t.reportedVersion()));
@@ -53,15 +68,16 @@ public final class TwinService {
 
     /** Service PATCH /twins/{id}: merges tags and desired properties. */
     public ObjectNode patchTwin(String hub, String deviceId, JsonNode patch, String ifMatch) {
-        return updateTwin(hub, deviceId, patch, ifMatch, false);
+        return updateTwin(hub, TwinKey.device(deviceId), patch, ifMatch, false);
     }
 
     /** Service PUT /twins/{id}: replaces tags and desired properties. */
     public ObjectNode replaceTwin(String hub, String deviceId, JsonNode twin, String ifMatch) {
-        return updateTwin(hub, deviceId, twin, ifMatch, true);
+        return updateTwin(hub, TwinKey.device(deviceId), twin, ifMatch, true);
     }
 
-    private ObjectNode updateTwin(String hub, String deviceId, JsonNode doc, String ifMatch, boolean replace) {
+    /** Service PATCH (merge) or PUT (replace) of a device or module twin's tags and desired properties. */
+    public ObjectNode updateTwin(String hub, TwinKey key, JsonNode doc, String ifMatch, boolean replace) {
         if (doc == null || !doc.isObject()) {
             throw HubError.argumentInvalid("A twin document must be a JSON object.");
         }
@@ -74,10 +90,10 @@ public final class TwinService {
             throw HubError.argumentInvalid("twin properties.desired must be a JSON object.");
         }
         for (int attempt = 0; attempt < DeviceRegistry.MAX_ATTEMPTS; attempt++) {
-            HubDevice device = store.device(hub, deviceId).orElseThrow(() -> HubError.deviceNotFound(deviceId));
-            DeviceTwin t = twinOf(hub, deviceId);
+            ObjectNode identity = key.identity(store, hub, view).orElseThrow(key::notFound);
+            DeviceTwin t = twinOf(hub, key);
             if (!IfMatch.isAny(ifMatch) && !IfMatch.matches(ifMatch, t.etag())) {
-                throw HubError.preconditionFailed("Twin " + deviceId + " etag does not match.");
+                throw HubError.preconditionFailed(key + " etag does not match.");
             }
             ObjectNode tags = t.tags().deepCopy();
             ObjectNode desired = t.desired().deepCopy();
@@ -94,44 +110,52 @@ public final class TwinService {
                 desiredChanged = desiredIn != null && desiredIn.isObject() && JsonMerge.merge(desired, desiredIn);
             }
             long desiredVersion = desiredChanged ? t.desiredVersion() + 1 : t.desiredVersion();
-            DeviceTwin next = new DeviceTwin(deviceId, tags, desired, desiredVersion, t.reported(), t.reportedVersion(),
-                    t.version() + 1, Ids.etag());
-            if (store.replaceTwin(hub, next, t.version())) {
+            DeviceTwin next = new DeviceTwin(t.deviceId(), tags, desired, desiredVersion, t.reported(),
+                    t.reportedVersion(), t.version() + 1, Ids.etag());
+            if (key.replace(store, hub, next, t.version())) {
                 if (desiredChanged) {
                     // a merge patch keeps its explicit nulls, at every depth, so the device learns of deletions
                     ObjectNode push = replace ? desired.deepCopy() : JsonMerge.patchCopy(desiredIn);
                     push.put("$version", desiredVersion);
                     for (TwinListener l : twinListeners) {
-                        l.desiredChanged(hub, deviceId, push);
+                        key.announceDesired(l, hub, push);
                     }
                 }
-                return render(view.present(hub, device), next);
+                return render(key, identity, next);
             }
         }
-        throw HubError.changedConcurrently("Twin " + deviceId);
+        throw HubError.changedConcurrently(key.toString());
     }
 
     /** Device reported-properties patch; returns the new reported version. */
     public long patchReported(String hub, String deviceId, JsonNode patch) {
+        return patchReported(hub, TwinKey.device(deviceId), patch);
+    }
+
+    /** A module's reported-properties patch (from its own connection); returns the new reported version. */
+    public long patchModuleReported(String hub, String deviceId, String moduleId, JsonNode patch) {
+        return patchReported(hub, TwinKey.module(deviceId, moduleId), patch);
+    }
+
+    private long patchReported(String hub, TwinKey key, JsonNode patch) {
         if (patch == null || !patch.isObject()) {
             throw HubError.argumentInvalid("A reported-properties patch must be a JSON object.");
         }
         for (int attempt = 0; attempt < DeviceRegistry.MAX_ATTEMPTS; attempt++) {
-            DeviceTwin t = twinOf(hub, deviceId);
+            DeviceTwin t = twinOf(hub, key);
             ObjectNode reported = t.reported().deepCopy();
             JsonMerge.merge(reported, patch);
-            DeviceTwin next = new DeviceTwin(deviceId, t.tags(), t.desired(), t.desiredVersion(), reported,
+            DeviceTwin next = new DeviceTwin(t.deviceId(), t.tags(), t.desired(), t.desiredVersion(), reported,
                     t.reportedVersion() + 1, t.version() + 1, Ids.etag());
-            if (store.replaceTwin(hub, next, t.version())) {
+            if (key.replace(store, hub, next, t.version())) {
                 return next.reportedVersion();
             }
         }
-        throw HubError.changedConcurrently("Twin " + deviceId);
+        throw HubError.changedConcurrently(key.toString());
     }
 
-    private DeviceTwin twinOf(String hub, String deviceId) {
-        return store.twin(hub, deviceId).orElseThrow(
-                () -> new HubError(HubErrorCode.DEVICE_NOT_FOUND, "Twin of " + deviceId + " not found."));
+    private DeviceTwin twinOf(String hub, TwinKey key) {
+        return key.twin(store, hub).orElseThrow(key::notFound);
     }
 
     private static ObjectNode withVersion(ObjectNode props, long version) {
@@ -140,20 +164,12 @@ public final class TwinService {
         return out;
     }
 
-    private static ObjectNode render(HubDevice device, DeviceTwin t) {
+    private static ObjectNode render(TwinKey key, ObjectNode identity, DeviceTwin t) {
         ObjectNode twin = Json.object();
-        twin.put("deviceId", device.deviceId());
+        twin.put("deviceId", key.deviceId());
         twin.put("etag", t.etag());
-        twin.put("deviceEtag", device.etag());
-        twin.put("status", device.status());
-        twin.put("statusUpdateTime", device.statusUpdatedTime());
-        twin.put("connectionState", device.connectionState());
-        twin.put("lastActivityTime", device.lastActivityTime());
-        twin.put("cloudToDeviceMessageCount", device.cloudToDeviceMessageCount());
-        twin.put("authenticationType", device.authentication() == null ? "sas" : device.authentication().type());
+        twin.setAll(identity);
         twin.put("version", t.version());
-        twin.set("capabilities", Json.MAPPER.valueToTree(
-                device.capabilities() == null ? DeviceCapabilities.NONE : device.capabilities()));
         twin.set("tags", t.tags().deepCopy());
         ObjectNode props = twin.putObject("properties");
         props.set("desired", withVersion(t.desired(), t.desiredVersion()));

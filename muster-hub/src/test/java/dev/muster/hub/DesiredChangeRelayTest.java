@@ -74,6 +74,31 @@ class DesiredChangeRelayTest {
         assertThat(log.changes).isEmpty();
     }
 
+    @Test
+    void aModuleTwinsChangeIsPushedToTheOtherNodeAsTheModulesNotTheDevices() {
+        List<String> modulePushesOnB = new ArrayList<>();
+        DesiredChangeRelay nodeBWithModules = new DesiredChangeRelay(log, clock, new TwinListener() {
+            @Override
+            public void desiredChanged(String hub, String deviceId, ObjectNode patch) {
+                pushedOnB.add(deviceId + "@" + patch.get("$version"));
+            }
+
+            @Override
+            public void moduleDesiredChanged(String hub, String deviceId, String moduleId, ObjectNode patch) {
+                modulePushesOnB.add(deviceId + "/" + moduleId + "@" + patch.get("$version"));
+            }
+        });
+        clock.advance(Duration.ofMillis(100));
+        nodeA.desiredChanged("hub.example.net", "dev1", patch(2));
+        nodeA.moduleDesiredChanged("hub.example.net", "dev1", "sensor", patch(2));
+
+        assertThat(nodeBWithModules.poll()).as("same version, different twins: both").isEqualTo(2);
+        assertThat(pushedOnB).containsExactly("dev1@2");
+        assertThat(modulePushesOnB).containsExactly("dev1/sensor@2");
+        assertThat(nodeBWithModules.poll()).isZero();
+        assertThat(log.changes).extracting(DesiredChange::moduleId).containsExactly(null, "sensor");
+    }
+
     /** The database every node shares, in memory. */
     private static final class SharedLog implements DesiredChangeLog {
         final List<DesiredChange> changes = new ArrayList<>();
@@ -81,6 +106,7 @@ class DesiredChangeRelayTest {
         @Override
         public synchronized void appendDesiredChange(DesiredChange change) {
             if (changes.stream().noneMatch(c -> c.hub().equals(change.hub()) && c.deviceId().equals(change.deviceId())
+                    && java.util.Objects.equals(c.moduleId(), change.moduleId())
                     && c.desiredVersion() == change.desiredVersion())) {
                 changes.add(change);
             }

@@ -101,4 +101,47 @@ class NodeServiceSdkIT {
                 .isEqualTo(out.path("after").path("totalDeviceCount").asLong());
         assertThat(out.path("deleted").asBoolean()).isTrue();
     }
+
+    /** The Node registry client (azure-iothub 1.16.6) on modules and module twins (hub-modules.js). */
+    @Test
+    void theNodeRegistryClientManagesModulesAndModuleTwins() throws Exception {
+        String deviceId = "node-mod-" + UUID.randomUUID().toString().substring(0, 6);
+        JsonNode out = PACKAGE.run(List.of("node", "hub-modules.js",
+                MusterUnderTest.info().hubs().get(0).connectionString(), deviceId), 60).lastJson();
+
+        assertThat(out.has("error")).as(out.toString()).isFalse();
+        JsonNode added = out.path("added");
+        assertThat(added.path("moduleId").asText()).isEqualTo("sensor");
+        assertThat(added.path("deviceId").asText()).isEqualTo(deviceId);
+        assertThat(added.path("etag").asText()).isNotBlank();
+        assertThat(added.path("generationId").asText()).isNotBlank();
+        assertThat(added.path("connectionState").asText()).isEqualTo("Disconnected");
+        assertThat(added.path("primaryKey").asText()).as("generated for the SDK's blank keys").isNotBlank();
+        assertThat(out.path("again").path("status").asInt()).isEqualTo(409);
+        assertThat(out.path("again").path("errorCode").asText()).isEqualTo("ModuleAlreadyExistsOnDevice");
+        assertThat(out.path("readEtag").asText()).isEqualTo(added.path("etag").asText());
+        assertThat(out.path("listed")).extracting(JsonNode::asText).containsExactly("camera", "sensor");
+        assertThat(out.path("managedBy").asText()).isEqualTo("someone");
+
+        assertThat(out.path("updated").path("etag").asText()).isNotEqualTo(added.path("etag").asText());
+        assertThat(out.path("updated").path("generationId").asText()).isEqualTo(added.path("generationId").asText());
+        assertThat(out.path("updated").path("secondaryKey").asText())
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString("a fresh secondary key, 32 bytes!".getBytes()));
+        assertThat(out.path("staleUpdate").path("status").asInt()).isEqualTo(412);
+        assertThat(out.path("staleRemove").path("status").asInt()).isEqualTo(412);
+
+        assertThat(out.path("twinBefore").path("moduleId").asText()).isEqualTo("sensor");
+        assertThat(out.path("twinBefore").path("desiredVersion").asLong()).isEqualTo(1);
+        assertThat(out.path("twinAfter").path("tags").path("site").asText()).isEqualTo("lab");
+        assertThat(out.path("twinAfter").path("rate").asInt()).isEqualTo(5);
+        assertThat(out.path("twinAfter").path("desiredVersion").asLong()).isEqualTo(2);
+        assertThat(out.path("staleTwin").path("status").asInt()).isEqualTo(412);
+        assertThat(out.path("deviceTwinTags").has("site")).as("the device twin is another twin").isFalse();
+        assertThat(out.path("unknownModuleTwin").path("errorCode").asText()).isEqualTo("ModuleNotFound");
+
+        assertThat(out.path("removedGet").path("errorCode").asText()).isEqualTo("ModuleNotFound");
+        assertThat(out.path("afterDeviceDeleted").path("errorCode").asText()).as("deleted with its device")
+                .isEqualTo("DeviceNotFound");
+        assertThat(out.path("listOfDeletedDevice").path("status").asInt()).isEqualTo(404);
+    }
 }

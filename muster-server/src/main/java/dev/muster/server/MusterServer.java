@@ -214,7 +214,7 @@ public final class MusterServer implements AutoCloseable {
         liveDevices = LiveDevicesService.start(new LiveDevicesService.Options(vertx, blocking, store.connections(),
                 clock, config.nodeAddress(), config.httpsPort(), secrets.derive("node-calls")));
         builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier,
-                liveDevices.live().connections()::withConnectionState);
+                liveDevices.live().connections());
         HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
         EnrollmentService enrollments = new EnrollmentService(store.enrollments(), store.registrations(),

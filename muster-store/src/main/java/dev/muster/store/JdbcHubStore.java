@@ -3,6 +3,7 @@ package dev.muster.store;
 import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubModule;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.hub.TrustedCertificate;
 import java.sql.ResultSet;
@@ -19,11 +20,13 @@ import java.util.Optional;
 final class JdbcHubStore implements HubStore {
     private final Jdbc jdbc;
     private final SecretBox box;
+    private final JdbcHubModules modules;
 
     /** Hub policy keys and device documents (device keys) are sealed; twins hold no secrets. */
     JdbcHubStore(Jdbc jdbc, SecretBox box) {
         this.jdbc = jdbc;
         this.box = box;
+        this.modules = new JdbcHubModules(jdbc, box);
     }
 
     @Override
@@ -110,6 +113,41 @@ final class JdbcHubStore implements HubStore {
     public long disabledDeviceCount(String hub) {
         return jdbc.one("SELECT COUNT(*) AS n FROM hub_devices WHERE hub_key = ? AND status = 'disabled'",
                 row -> row.getLong("n"), Documents.key(hub)).orElse(0L);
+    }
+
+    @Override
+    public Optional<HubModule> module(String hub, String deviceId, String moduleId) {
+        return modules.module(hub, deviceId, moduleId);
+    }
+
+    @Override
+    public List<HubModule> modules(String hub, String deviceId) {
+        return modules.modules(hub, deviceId);
+    }
+
+    @Override
+    public boolean insertModule(String hub, HubModule module, DeviceTwin twin) {
+        return modules.insert(hub, module, twin);
+    }
+
+    @Override
+    public boolean replaceModule(String hub, HubModule module, String expectedEtag) {
+        return modules.replace(hub, module, expectedEtag);
+    }
+
+    @Override
+    public boolean deleteModule(String hub, String deviceId, String moduleId, String expectedEtag) {
+        return modules.delete(hub, deviceId, moduleId, expectedEtag);
+    }
+
+    @Override
+    public Optional<DeviceTwin> moduleTwin(String hub, String deviceId, String moduleId) {
+        return modules.twin(hub, deviceId, moduleId);
+    }
+
+    @Override
+    public boolean replaceModuleTwin(String hub, String moduleId, DeviceTwin twin, long expectedVersion) {
+        return modules.replaceTwin(hub, moduleId, twin, expectedVersion);
     }
 
     /** The status column's value: IoT Hub's two, a device without one being enabled. */

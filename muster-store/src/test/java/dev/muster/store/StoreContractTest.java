@@ -64,7 +64,7 @@ import org.opentest4j.TestAbortedException;
  * each test starts from empty tables.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StoreContractTest implements CloudToDeviceStoreContract {
+abstract class StoreContractTest implements CloudToDeviceStoreContract, HubModuleStoreContract {
     static final String INSTANCE = "contoso";
     static final String OTHER_INSTANCE = "fabrikam";
     static final String HUB = "hub-a.example.net";
@@ -158,6 +158,18 @@ abstract class StoreContractTest implements CloudToDeviceStoreContract {
     @Override
     public dev.muster.core.hub.CloudToDeviceStore reopenedCloudToDevice() {
         return Stores.open(database, secrets).cloudToDevice();
+    }
+
+    @Override
+    public SecretBox secretBox() { return secrets; }
+
+    @Override
+    public Connection connection() throws SQLException { return database.dataSource().getConnection(); }
+
+    @Override
+    public Function<String, Database> newDatabaseAt() {
+        Function<String, Database> target = emptyDatabaseAt();
+        return version -> open(() -> target.apply(version));
     }
 
     /** Starts {@code THREADS} tasks at once and returns their results. */

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Registry and twins of the built-in hubs, keyed by hub host name and device ID. A device and its twin are
- * created and deleted together; twins are swapped on their version so concurrent writers never lose a patch.
+ * created and deleted together (a device's modules and their twins with it); twins are swapped on their version so
+ * concurrent writers never lose a patch.
  */
 public interface HubStore {
     List<BuiltInHubConfig> builtInHubs();
@@ -21,7 +22,7 @@ public interface HubStore {
     /** @return false unless the device exists with {@code expectedEtag} */
     boolean replaceDevice(String hub, HubDevice device, String expectedEtag);
 
-    /** Removes device and twin. @param expectedEtag null = unconditional */
+    /** Removes device and twin, and the device's modules with their twins. @param expectedEtag null = unconditional */
     boolean deleteDevice(String hub, String deviceId, String expectedEtag);
 
     Optional<DeviceTwin> twin(String hub, String deviceId);
@@ -33,6 +34,28 @@ public interface HubStore {
 
     /** How many of them are disabled (the rest are enabled), for the registry's statistics. */
     long disabledDeviceCount(String hub);
+
+    // Modules live on their device: created only while it exists, deleted with it. Module IDs are case-sensitive.
+
+    Optional<HubModule> module(String hub, String deviceId, String moduleId);
+
+    /** The device's modules ordered by module ID; empty for a device without modules or no device. */
+    List<HubModule> modules(String hub, String deviceId);
+
+    /** Module and its twin together. @return false if the module exists or its device does not */
+    boolean insertModule(String hub, HubModule module, DeviceTwin twin);
+
+    /** @return false unless the module exists with {@code expectedEtag} */
+    boolean replaceModule(String hub, HubModule module, String expectedEtag);
+
+    /** Removes module and twin. @param expectedEtag null = unconditional */
+    boolean deleteModule(String hub, String deviceId, String moduleId, String expectedEtag);
+
+    /** A module's twin; its {@link DeviceTwin#deviceId()} names the device the module is on. */
+    Optional<DeviceTwin> moduleTwin(String hub, String deviceId, String moduleId);
+
+    /** @return false unless the module's stored twin still has {@code expectedVersion} */
+    boolean replaceModuleTwin(String hub, String moduleId, DeviceTwin twin, long expectedVersion);
 
     /** CA certificates the hub trusts for certificateAuthority devices, oldest first. */
     List<TrustedCertificate> trustedCertificates(String hub);

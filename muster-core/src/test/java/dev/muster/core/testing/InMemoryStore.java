@@ -14,6 +14,7 @@ import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubModule;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.hub.TrustedCertificate;
 import dev.muster.core.instance.InstanceStore;
@@ -75,6 +76,7 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     /** hub key → device ID (case-sensitive) → device / twin. */
     private final Map<String, TreeMap<String, HubDevice>> devices = new HashMap<>();
     private final Map<String, TreeMap<String, DeviceTwin>> twins = new HashMap<>();
+    private final InMemoryHubModules hubModules = new InMemoryHubModules();
     private final Map<String, TreeMap<String, CaCertificate>> certificates = new HashMap<>();
     private final Map<String, LinkedHashMap<String, TrustedCertificate>> trusted = new HashMap<>();
     /** hub key + NUL + device ID → claim. */
@@ -523,6 +525,7 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
         }
         registry.remove(deviceId);
         of(twins, key(hub)).remove(deviceId);
+        hubModules.deviceDeleted(key(hub), deviceId);
         return true;
     }
 
@@ -550,6 +553,41 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     @Override
     public synchronized long disabledDeviceCount(String hub) {
         return of(devices, key(hub)).values().stream().filter(d -> "disabled".equalsIgnoreCase(d.status())).count();
+    }
+
+    @Override
+    public synchronized Optional<HubModule> module(String hub, String deviceId, String moduleId) {
+        return hubModules.module(key(hub), deviceId, moduleId);
+    }
+
+    @Override
+    public synchronized List<HubModule> modules(String hub, String deviceId) {
+        return hubModules.modules(key(hub), deviceId);
+    }
+
+    @Override
+    public synchronized boolean insertModule(String hub, HubModule module, DeviceTwin twin) {
+        return of(devices, key(hub)).containsKey(module.deviceId()) && hubModules.insert(key(hub), module, twin);
+    }
+
+    @Override
+    public synchronized boolean replaceModule(String hub, HubModule module, String expectedEtag) {
+        return hubModules.replace(key(hub), module, expectedEtag);
+    }
+
+    @Override
+    public synchronized boolean deleteModule(String hub, String deviceId, String moduleId, String expectedEtag) {
+        return hubModules.delete(key(hub), deviceId, moduleId, expectedEtag);
+    }
+
+    @Override
+    public synchronized Optional<DeviceTwin> moduleTwin(String hub, String deviceId, String moduleId) {
+        return hubModules.twin(key(hub), deviceId, moduleId);
+    }
+
+    @Override
+    public synchronized boolean replaceModuleTwin(String hub, String moduleId, DeviceTwin twin, long expectedVersion) {
+        return hubModules.replaceTwin(key(hub), moduleId, twin, expectedVersion);
     }
 
     /** Device IDs of a hub, in order, for assertions. */

@@ -4,8 +4,10 @@ import dev.muster.core.Timestamps;
 import dev.muster.core.hub.ConnectionStore;
 import dev.muster.core.hub.DeviceConnection;
 import dev.muster.core.hub.HubDevice;
+import dev.muster.core.hub.HubModule;
 import dev.muster.core.hub.HubNode;
 import dev.muster.hub.ConnectionKey;
+import dev.muster.hub.DeviceView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +26,7 @@ import java.util.stream.Collectors;
  * whose heartbeat stops (crash, cut-off) holds nothing, whatever its rows say, so a dead node's devices read
  * disconnected within {@link #LIVENESS}. All calls block on the store: call them off the event loop.
  */
-public final class DeviceConnections {
+public final class DeviceConnections implements DeviceView {
     public static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(5);
     /** A node silent for this long is taken for gone: four missed heartbeats. */
     public static final Duration LIVENESS = HEARTBEAT_EVERY.multipliedBy(4);
@@ -108,8 +110,22 @@ public final class DeviceConnections {
     }
 
     /** The device as the registry shows it: its stored identity with its current connection state. */
-    public HubDevice withConnectionState(String hub, HubDevice device) {
+    @Override
+    public HubDevice present(String hub, HubDevice device) {
         return withState(device, store.connection(hub, device.deviceId(), null).orElse(null));
+    }
+
+    /** The module as the registry shows it, with its own connection's state. */
+    @Override
+    public HubModule presentModule(String hub, HubModule module) {
+        DeviceConnection row = store.connection(hub, module.deviceId(), module.moduleId()).orElse(null);
+        if (row == null) {
+            return module;
+        }
+        return new HubModule(module.deviceId(), module.moduleId(), module.generationId(), module.etag(),
+                row.connectedAt(liveSince()) ? CONNECTED : DISCONNECTED, Timestamps.format(row.stateUpdatedAt()),
+                row.lastActivityAt() == null ? module.lastActivityTime() : Timestamps.format(row.lastActivityAt()),
+                module.cloudToDeviceMessageCount(), module.authentication(), module.managedBy());
     }
 
     /** {@link #withConnectionState} for a page of devices, in one read. */

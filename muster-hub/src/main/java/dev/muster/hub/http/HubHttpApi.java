@@ -45,6 +45,7 @@ public final class HubHttpApi implements Route {
     private final Blocking blocking;
     private final MethodRoutes methods;
     private CloudToDeviceQueue cloudToDevice;
+    private final ModuleHttpApi modules;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -54,6 +55,7 @@ public final class HubHttpApi implements Route {
         this.sas = sas;
         this.blocking = blocking;
         this.methods = new MethodRoutes(live, blocking, nodeCalls, this::authorize, this::requireIdentity);
+        this.modules = new ModuleHttpApi(builtIn);
     }
 
     /** Serves {@code DELETE /devices/{id}/commands} and counts pending messages in the device JSON. */
@@ -76,7 +78,7 @@ public final class HubHttpApi implements Route {
     private void route(Exchange ex) {
         String hub = ex.host();
         List<String> s = ex.segments();
-        String method = ex.method();
+        String method = methodOf(ex);
         String authorization = ex.header("Authorization");
         String ifMatch = ex.header("If-Match");
         Optional<ConnectionKey> methodTarget = MethodRoutes.target(hub, s);
@@ -144,6 +146,8 @@ public final class HubHttpApi implements Route {
             run(ex, hub, authorization, () -> statistics(hub), v -> ex.json(200, v));
         } else if (s.size() == 2 && s.get(0).equals("messages") && s.get(1).equals("events") && method.equals("GET")) {
             run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
+        } else if (ModuleHttpApi.handles(s)) {
+            modules.route(ex, hub, ifMatch, (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else {
             HubErrors.send(ex, new HubError(HubErrorCode.IOT_HUB_NOT_FOUND, "No hub API at " + method + " "
                     + ex.request().path() + "."));
@@ -261,7 +265,17 @@ public final class HubHttpApi implements Route {
         return Json.tree(nonEmpty(ex));
     }
 
-    private static String nonEmpty(Exchange ex) {
+    /**
+     * The request's method, honouring {@code X-HTTP-Method-Override} on a POST: the Java service SDK sends its twin
+     * PATCHes that way ({@code HttpURLConnection} cannot send PATCH), and IoT Hub accepts them.
+     */
+    static String methodOf(Exchange ex) {
+        String override = ex.header("X-HTTP-Method-Override");
+        return ex.method().equals("POST") && override != null && !override.isBlank()
+                ? override.strip().toUpperCase(java.util.Locale.ROOT) : ex.method();
+    }
+
+    static String nonEmpty(Exchange ex) {
         if (ex.body() == null || ex.body().isBlank()) {
             throw HubError.argumentInvalid("A JSON request body is required.");
         }
