@@ -7,6 +7,12 @@ package dev.muster.hub;
  */
 public enum HubErrorCode {
     ARGUMENT_INVALID(400, 400004, "ArgumentInvalid"),
+    /** A bulk registry request names one device twice. */
+    DEVICE_DEFINED_MULTIPLE_TIMES(400, 400011, "DeviceDefinedMultipleTimes"),
+    /** A bulk registry request in which some devices failed (the body lists which). */
+    BULK_REGISTRY_OPERATION_FAILURE(400, 400013, "BulkRegistryOperationFailure"),
+    /** deviceScope / parentScopes that name no edge device of the hub, or a non-edge parent. */
+    INVALID_DEVICE_SCOPE(400, 400028, "InvalidDeviceScope"),
     UNAUTHORIZED(401, 401003, "IotHubUnauthorizedAccess"),
     IOT_HUB_NOT_FOUND(404, 404000, "IotHubNotFound"),
     DEVICE_NOT_FOUND(404, 404001, "DeviceNotFound"),
@@ -16,6 +22,8 @@ public enum HubErrorCode {
     DEVICE_ALREADY_EXISTS(409, 409001, "DeviceAlreadyExists"),
     PRECONDITION_FAILED(412, 412001, "PreconditionFailed"),
     MESSAGE_TOO_LARGE(413, 413001, "MessageTooLarge"),
+    /** More devices in one bulk registry request than IoT Hub takes (100). */
+    TOO_MANY_DEVICES(413, 413002, "TooManyDevices"),
     SERVER_ERROR(500, 500001, "ServerError");
 
     private final int httpStatus;

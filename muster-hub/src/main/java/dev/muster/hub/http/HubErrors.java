@@ -10,13 +10,18 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** IoT Hub's REST error body: {@code {"Message":"ErrorCode:X;text","ExceptionMessage":"Tracking ID:…"}}. */
+/**
+ * IoT Hub's REST error body: {@code {"errorCode":404001,"Message":"ErrorCode:X;text","ExceptionMessage":"Tracking ID:…"}}.
+ * The Java service client reads the numeric {@code errorCode} (else it falls back to the HTTP status); others read the
+ * {@code ErrorCode:} prefix or the {@code iothub-errorcode} header.
+ */
 final class HubErrors {
     private HubErrors() {}
 
     static void send(Exchange ex, HubError e) {
         String name = e.code().errorName();
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("errorCode", e.code().code());
         body.put("Message", "ErrorCode:" + name + ";" + e.getMessage());
         body.put("ExceptionMessage", "Tracking ID:" + Ids.trackingId() + "-TimeStamp:"
                 + Timestamps.format(Instant.now()));

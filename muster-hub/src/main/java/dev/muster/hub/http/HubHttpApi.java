@@ -205,11 +205,7 @@ public final class HubHttpApi implements Route {
         if (device.deviceId() != null && !device.deviceId().equals(pathId)) {
             throw HubError.argumentInvalid("deviceId in the body differs from the path.");
         }
-        return device.deviceId() == null
-                ? new HubDevice(pathId, device.generationId(), device.etag(), device.status(), device.statusReason(),
-                        device.connectionState(), device.statusUpdatedTime(), device.lastActivityTime(),
-                        device.cloudToDeviceMessageCount(), device.authentication(), device.capabilities())
-                : device;
+        return device.deviceId() == null ? device.withDeviceId(pathId) : device;
     }
 
     private static JsonNode readJson(Exchange ex) {
