@@ -134,7 +134,9 @@ public final class TwinService {
         return out;
     }
 
-    private static ObjectNode render(HubDevice device, DeviceTwin t) {
+    /** A twin document as {@code GET /twins/{id}} shows it (also the items of {@code SELECT * FROM devices}). */
+    static ObjectNode render(HubDevice stored, DeviceTwin t) {
+        HubDevice device = stored.withAzureDefaults();
         ObjectNode twin = Json.object();
         twin.put("deviceId", device.deviceId());
         twin.put("etag", t.etag());
@@ -148,6 +150,10 @@ public final class TwinService {
         twin.put("version", t.version());
         twin.set("capabilities", Json.MAPPER.valueToTree(
                 device.capabilities() == null ? DeviceCapabilities.NONE : device.capabilities()));
+        if (device.deviceScope() != null) {
+            twin.put("deviceScope", device.deviceScope());
+        }
+        twin.set("parentScopes", Json.MAPPER.valueToTree(device.parentScopes()));
         twin.set("tags", t.tags().deepCopy());
         ObjectNode props = twin.putObject("properties");
         props.set("desired", withVersion(t.desired(), t.desiredVersion()));

@@ -37,11 +37,13 @@ public final class HubHttpApi implements Route {
     private final BuiltInHub builtIn;
     private final SasVerifier sas;
     private final Blocking blocking;
+    private final RegistryRoutes registry;
 
     public HubHttpApi(BuiltInHub builtIn, SasVerifier sas, Blocking blocking) {
         this.builtIn = builtIn;
         this.sas = sas;
         this.blocking = blocking;
+        this.registry = new RegistryRoutes(builtIn);
     }
 
     @Override
@@ -61,6 +63,9 @@ public final class HubHttpApi implements Route {
         String method = ex.method();
         String authorization = ex.header("Authorization");
         String ifMatch = ex.header("If-Match");
+        if (registry.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
+            return;
+        }
         if (s.size() == 2 && s.get(0).equals("devices")) {
             String id = s.get(1);
             switch (method) {
