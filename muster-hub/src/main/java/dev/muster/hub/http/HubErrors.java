@@ -1,6 +1,7 @@
 package dev.muster.hub.http;
 
 import dev.muster.core.Ids;
+import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
 import dev.muster.hub.HubError;
@@ -11,20 +12,35 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * IoT Hub's REST error body: {@code {"errorCode":404001,"Message":"ErrorCode:X;text","ExceptionMessage":"Tracking ID:…"}}.
- * The Java service client reads the numeric {@code errorCode} (else it falls back to the HTTP status); others read the
- * {@code ErrorCode:} prefix or the {@code iothub-errorcode} header.
+ * IoT Hub's REST error body, readable by every official client at once:
+ * <pre>{"errorCode":404001,
+ *  "Message":"ErrorCode:DeviceNotFound;Device d not found.;{\"Message\":\"{\\\"errorCode\\\":404001,…}\",\"ExceptionMessage\":\"\"}",
+ *  "ExceptionMessage":"Tracking ID:…-TimeStamp:…"}</pre>
+ * Node's client splits {@code Message} on {@code ;} and takes the name before and the text after the first one. The
+ * Java service client follows {@code Message} into the JSON that starts at its first <code>{</code>, down to the
+ * innermost message, and reads the numeric {@code errorCode} only there (not at the top level) — so the text carries
+ * no braces, and the innermost level has an empty {@code ExceptionMessage} (Java appends it before parsing).
  */
 final class HubErrors {
     private HubErrors() {}
 
     static void send(Exchange ex, HubError e) {
         String name = e.code().errorName();
+        String text = e.getMessage().replace('{', '(').replace('}', ')');
+        String trackingId = Ids.trackingId();
+        String now = Timestamps.format(Instant.now());
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("errorCode", e.code().code());
+        detail.put("trackingId", trackingId);
+        detail.put("message", text);
+        detail.put("timestampUtc", now);
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("Message", Json.write(detail));
+        nested.put("ExceptionMessage", "");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("errorCode", e.code().code());
-        body.put("Message", "ErrorCode:" + name + ";" + e.getMessage());
-        body.put("ExceptionMessage", "Tracking ID:" + Ids.trackingId() + "-TimeStamp:"
-                + Timestamps.format(Instant.now()));
+        body.put("Message", "ErrorCode:" + name + ";" + text.replace(';', ',') + ";" + Json.write(nested));
+        body.put("ExceptionMessage", "Tracking ID:" + trackingId + "-TimeStamp:" + now);
         ex.json(e.httpStatus(), body, Map.of("iothub-errorcode", name));
     }
 
