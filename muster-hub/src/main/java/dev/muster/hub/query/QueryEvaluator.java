@@ -2,9 +2,8 @@ package dev.muster.hub.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
-import java.util.Iterator;
+import dev.muster.core.Json;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Evaluates query expressions against one twin document with IoT Hub's semantics: a path that is missing is
@@ -71,20 +70,7 @@ final class QueryEvaluator {
     }
 
     private static JsonNode child(JsonNode node, String name) {
-        if (node == null || !node.isObject()) {
-            return null;
-        }
-        JsonNode exact = node.get(name);
-        if (exact != null) {
-            return exact;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (field.getKey().equalsIgnoreCase(name)) {
-                return field.getValue();
-            }
-        }
-        return null;
+        return node == null || !node.isObject() ? null : Json.fieldIgnoringCase(node, name);
     }
 
     private static JsonNode compare(String op, JsonNode a, JsonNode b) {

@@ -105,22 +105,26 @@ class QueryEngineTest {
                 Json.tree("{\"n\":1}"));
     }
 
+    /** Follows the continuations from the first page to the one without. */
+    private List<QueryPage> pages(String query, int pageSize) {
+        RegistryQuery q = QueryParser.parse(query);
+        List<QueryPage> pages = new ArrayList<>();
+        String token = null;
+        do {
+            QueryPage page = QueryEngine.page(q, rows, pageSize, token);
+            pages.add(page);
+            token = page.continuation();
+        } while (token != null && pages.size() < 100);
+        return pages;
+    }
+
     @Test
     void pagesFollowContinuationsToTheEndWithoutAnEmptyLastPage() {
         IntStream.range(10, 35).forEach(i -> add("p" + i, "{'tags':{'batch':'b'}}"));
-        RegistryQuery q = QueryParser.parse("SELECT * FROM devices WHERE tags.batch = 'b'");
-        List<String> seen = new ArrayList<>();
-        String token = null;
-        int pages = 0;
-        do {
-            QueryPage page = QueryEngine.page(q, rows, 10, token);
-            assertThat(page.items()).isNotEmpty();
-            page.items().forEach(i -> seen.add(i.path("deviceId").asText()));
-            token = page.continuation();
-            pages++;
-        } while (token != null);
-        assertThat(pages).isEqualTo(3);
-        assertThat(seen).hasSize(25).doesNotHaveDuplicates().first().isEqualTo("p10");
+        List<QueryPage> pages = pages("SELECT * FROM devices WHERE tags.batch = 'b'", 10);
+        assertThat(pages).hasSize(3).allSatisfy(p -> assertThat(p.items()).isNotEmpty());
+        assertThat(pages.stream().flatMap(p -> p.items().stream()).map(i -> i.path("deviceId").asText()).toList())
+                .hasSize(25).doesNotHaveDuplicates().first().isEqualTo("p10");
     }
 
     @Test
@@ -132,22 +136,18 @@ class QueryEngineTest {
 
     @Test
     void topLimitsTheResultAcrossPages() {
-        RegistryQuery q = QueryParser.parse("SELECT TOP 3 deviceId FROM devices");
-        QueryPage first = QueryEngine.page(q, rows, 2, null);
-        QueryPage second = QueryEngine.page(q, rows, 2, first.continuation());
-        assertThat(first.items()).hasSize(2);
-        assertThat(second.items()).containsExactly(Json.tree("{\"deviceId\":\"d3\"}"));
-        assertThat(second.continuation()).isNull();
+        List<QueryPage> pages = pages("SELECT TOP 3 deviceId FROM devices", 2);
+        assertThat(pages).hasSize(2);
+        assertThat(pages.get(0).items()).hasSize(2);
+        assertThat(pages.get(1).items()).containsExactly(Json.tree("{\"deviceId\":\"d3\"}"));
     }
 
     @Test
     void groupsArePagedToo() {
-        RegistryQuery q = QueryParser.parse("SELECT status, COUNT() AS n FROM devices GROUP BY status");
-        QueryPage first = QueryEngine.page(q, rows, 1, null);
-        QueryPage second = QueryEngine.page(q, rows, 1, first.continuation());
-        assertThat(first.items()).containsExactly(Json.tree("{\"status\":\"enabled\",\"n\":3}"));
-        assertThat(second.items()).containsExactly(Json.tree("{\"status\":\"disabled\",\"n\":1}"));
-        assertThat(second.continuation()).isNull();
+        List<QueryPage> pages = pages("SELECT status, COUNT() AS n FROM devices GROUP BY status", 1);
+        assertThat(pages).extracting(QueryPage::items).containsExactly(
+                List.of(Json.tree("{\"status\":\"enabled\",\"n\":3}")),
+                List.of(Json.tree("{\"status\":\"disabled\",\"n\":1}")));
     }
 
     @Test
