@@ -72,6 +72,20 @@ class HubRegistryBackEndIT {
     }
 
     @Test
+    void theListTakesTopAsTheJavaClientSendsIt() throws Exception {
+        String run = "list-top-" + UUID.randomUUID().toString().substring(0, 6);
+        new RegistryClient(connectionString).addDevice(new Device(run));
+
+        HttpResponse<String> one = rest.call("GET", "/devices/?top=1", null);
+        HttpResponse<String> all = rest.call("GET", "/devices/?top=0", null);
+
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(Json.tree(one.body())).hasSize(1);
+        assertThat(Json.tree(all.body())).as("top outside 1-1000 means 1000").extracting(d -> d.path("deviceId").asText())
+                .contains(run);
+    }
+
+    @Test
     void theJavaQueryClientPagesTwinsAndCountsGroups() throws Exception {
         String run = "java-q-" + UUID.randomUUID().toString().substring(0, 6);
         RegistryClient registry = new RegistryClient(connectionString);
