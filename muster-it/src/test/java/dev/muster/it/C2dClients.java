@@ -23,7 +23,13 @@ final class C2dClients {
 
     /** An open {@code MessagingClient} (AMQPS) of the hub in {@code connectionString}. */
     static MessagingClient messaging(String connectionString, SSLContext trust) throws Exception {
-        MessagingClient client = new MessagingClient(connectionString, IotHubServiceClientProtocol.AMQPS,
+        return messaging(connectionString, trust, IotHubServiceClientProtocol.AMQPS);
+    }
+
+    /** The same over {@code protocol} (AMQPS, or AMQPS_WS: AMQP over a WebSocket on 443). */
+    static MessagingClient messaging(String connectionString, SSLContext trust, IotHubServiceClientProtocol protocol)
+            throws Exception {
+        MessagingClient client = new MessagingClient(connectionString, protocol,
                 MessagingClientOptions.builder().sslContext(trust).build());
         client.open();
         return client;

@@ -12,6 +12,7 @@ import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
 import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackRecord;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackStatusCode;
+import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
 import com.microsoft.azure.sdk.iot.service.messaging.Message;
 import com.microsoft.azure.sdk.iot.service.messaging.MessageFeedbackProcessorClient;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
@@ -176,6 +177,19 @@ class CloudToDeviceIT {
         assertThat(body.path("deviceId").asText()).isEqualTo(id);
         assertThat(pendingCount(id)).isZero();
         messaging.send(id, message("after the purge", "full-51", DeliveryAcknowledgement.None));
+        assertThat(pendingCount(id)).isEqualTo(1);
+    }
+
+    @Test
+    void aServiceSendsOverAmqpOnAWebSocketToo() throws Exception {
+        String id = device("c2d-ws", Ids.policyKey());
+        MessagingClient overWebSocket = C2dClients.messaging(connectionString, MusterUnderTest.trust(),
+                IotHubServiceClientProtocol.AMQPS_WS);
+        try {
+            overWebSocket.send(id, message("via 443", "ws-1", DeliveryAcknowledgement.None));
+        } finally {
+            overWebSocket.close();
+        }
         assertThat(pendingCount(id)).isEqualTo(1);
     }
 
