@@ -71,10 +71,12 @@ public final class CloudToDeviceQueue {
                 .orElseThrow(() -> HubError.deviceNotFound(queue.deviceId()));
         Instant now = clock.instant();
         Instant expiry = expiry(now, absoluteExpiry);
-        expire(store.messages(queue), now);
         CloudToDeviceMessage message = new CloudToDeviceMessage(queue, UUID.randomUUID().toString(), 0, content,
                 device.generationId(), now, expiry, 0, null);
-        if (!store.enqueue(message, limits.maxQueueDepth())) {
+        // A full queue may be full of expired messages the sweep has not reached yet: they make room first.
+        boolean queued = store.enqueue(message, limits.maxQueueDepth())
+                || expire(store.messages(queue), now) > 0 && store.enqueue(message, limits.maxQueueDepth());
+        if (!queued) {
             throw new HubError(HubErrorCode.DEVICE_MAXIMUM_QUEUE_DEPTH_EXCEEDED, "The cloud-to-device queue of device "
                     + queue.deviceId() + " already holds " + limits.maxQueueDepth() + " messages.");
         }
