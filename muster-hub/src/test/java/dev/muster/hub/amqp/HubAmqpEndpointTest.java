@@ -270,4 +270,33 @@ class HubAmqpEndpointTest {
         Thread.sleep(300);
         assertThat(queue.feedback().next(HUB)).as("accepted feedback is gone").isEmpty();
     }
+
+    @Test
+    void aConnectionThatGoesAwayHoldingFeedbackGivesItBack() throws Exception {
+        putToken(UUID.randomUUID(), serviceToken(Duration.ofHours(1)));
+        ProtonSender[] sender = new ProtonSender[1];
+        attachSender("/messages/devicebound", sender);
+        send(sender[0], "/devices/dev-1/messages/devicebound", "held", "positive");
+        queue.complete(queue.next(DeviceQueue.device(HUB, "dev-1")).orElseThrow());
+        BlockingQueue<Message> batches = new LinkedBlockingQueue<>();
+        onClient(() -> {
+            client.createReceiver("/messages/servicebound/feedback").setAutoAccept(false)
+                    .handler((d, m) -> batches.add(m)).open();
+            return null;
+        });
+        assertThat(batches.poll(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(queue.feedback().next(HUB)).as("locked while the service holds it").isEmpty();
+
+        onClient(() -> {
+            client.disconnect();
+            return null;
+        });
+        Instant deadline = Instant.now().plusSeconds(10);
+        boolean back = false;
+        while (!back && Instant.now().isBefore(deadline)) {
+            back = queue.feedback().next(HUB).isPresent();
+            Thread.sleep(50);
+        }
+        assertThat(back).as("released when the connection ended").isTrue();
+    }
 }
