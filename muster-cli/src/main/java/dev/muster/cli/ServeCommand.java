@@ -81,6 +81,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + " saved (its node stopped mid-way). Default: ${DEFAULT-VALUE}")
     int orphanGraceSeconds;
 
+    @Option(names = "--node-address",
+            description = "Where the other nodes sharing the database reach this node's HTTPS port, to hand it direct"
+                    + " methods for devices connected here. Default: the --bind address (127.0.0.1 for a wildcard)")
+    String nodeAddress;
+
     @Option(names = "--handshake-timeout", defaultValue = "10",
             description = "Seconds a client may take to finish the TLS handshake. Default: ${DEFAULT-VALUE}")
     int handshakeTimeout;
@@ -179,6 +184,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .webhookTimeoutMillis(webhookTimeoutMillis)
                     .latencyProbeSeconds(latencyProbeSeconds)
                     .orphanGraceSeconds(orphanGraceSeconds)
+                    .nodeAddress(nodeAddress)
                     .timeouts(checked(() -> new ServerConfig.ListenerTimeouts(handshakeTimeout, connectTimeout,
                             idleTimeout), "--handshake-timeout, --connect-timeout and --idle-timeout must be at least"
                             + " 1 second."))

@@ -11,11 +11,18 @@ import java.time.Clock;
 public record BuiltInHub(DeviceRegistry devices, TwinService twins, DeviceAuthentication authentication,
                          CaTrust caTrust, TelemetryBus telemetry) {
 
-    /** @param chains X.509 chain validation with its CA cache, shared with the provisioning service */
-    public static BuiltInHub create(HubStore store, Clock clock, ChainVerifier chains) {
+    /**
+     * @param chains X.509 chain validation with its CA cache, shared with the provisioning service
+     * @param view how devices are shown (with their connection state, on a server)
+     */
+    public static BuiltInHub create(HubStore store, Clock clock, ChainVerifier chains, DeviceView view) {
         CaTrust caTrust = new CaTrust(store, clock, chains);
-        return new BuiltInHub(new DeviceRegistry(store, clock), new TwinService(store),
+        return new BuiltInHub(new DeviceRegistry(store, clock, view), new TwinService(store, view),
                 new DeviceAuthentication(store, clock, chains, caTrust), caTrust, new TelemetryBus());
+    }
+
+    public static BuiltInHub create(HubStore store, Clock clock, ChainVerifier chains) {
+        return create(store, clock, chains, DeviceView.AS_STORED);
     }
 
     public static BuiltInHub create(HubStore store, Clock clock) {

@@ -26,7 +26,7 @@ public final class BuiltInHubClient implements HubClient {
 
     @Override
     public Optional<HubDevice> device(String deviceId) {
-        return builtIn.devices().device(hostName, deviceId);
+        return builtIn.devices().storedDevice(hostName, deviceId);
     }
 
     @Override

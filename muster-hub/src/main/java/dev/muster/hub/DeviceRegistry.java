@@ -27,10 +27,16 @@ public final class DeviceRegistry {
 
     private final HubStore store;
     private final Clock clock;
+    private final DeviceView view;
 
-    public DeviceRegistry(HubStore store, Clock clock) {
+    public DeviceRegistry(HubStore store, Clock clock, DeviceView view) {
         this.store = store;
         this.clock = clock;
+        this.view = view;
+    }
+
+    public DeviceRegistry(HubStore store, Clock clock) {
+        this(store, clock, DeviceView.AS_STORED);
     }
 
     public List<BuiltInHubConfig> hubs() {
@@ -49,8 +55,14 @@ public final class DeviceRegistry {
         return store.disabledDeviceCount(hub);
     }
 
-    public Optional<HubDevice> device(String hub, String deviceId) {
+    /** The device's stored identity alone (what the provisioning service compares and rewrites). */
+    public Optional<HubDevice> storedDevice(String hub, String deviceId) {
         return store.device(hub, deviceId);
+    }
+
+    /** The device as the registry shows it (with its connection state). */
+    public Optional<HubDevice> device(String hub, String deviceId) {
+        return store.device(hub, deviceId).map(d -> view.present(hub, d));
     }
 
     /**

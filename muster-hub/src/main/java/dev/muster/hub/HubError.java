@@ -1,15 +1,26 @@
 package dev.muster.hub;
 
+import java.util.Map;
+
 /** A built-in hub refused a request; carries the IoT Hub error code the hub's endpoints answer with. */
 public final class HubError extends RuntimeException {
     private final HubErrorCode code;
+    private final Map<String, String> info;
 
     public HubError(HubErrorCode code, String message) {
+        this(code, message, Map.of());
+    }
+
+    /** @param info details IoT Hub adds to some errors' {@code info} object (a method's time-out, for one) */
+    public HubError(HubErrorCode code, String message, Map<String, String> info) {
         super(message);
         this.code = code;
+        this.info = Map.copyOf(info);
     }
 
     public HubErrorCode code() { return code; }
+
+    public Map<String, String> info() { return info; }
 
     public int httpStatus() { return code.httpStatus(); }
 

@@ -12,13 +12,22 @@ public enum HubErrorCode {
     DEVICE_MAXIMUM_QUEUE_DEPTH_EXCEEDED(403, 403004, "DeviceMaximumQueueDepthExceeded"),
     IOT_HUB_NOT_FOUND(404, 404000, "IotHubNotFound"),
     DEVICE_NOT_FOUND(404, 404001, "DeviceNotFound"),
+    /** A direct method's device (or module) is not connected, or not subscribed to methods, within the wait. */
+    DEVICE_NOT_ONLINE(404, 404103, "DeviceNotOnline"),
     /** Muster's own CA-trust API (Azure manages CA trust elsewhere): a thumbprint the hub does not trust. */
     CERTIFICATE_NOT_FOUND(404, 404000, "CertificateNotFound"),
     METHOD_NOT_ALLOWED(405, 405000, "MethodNotAllowed"),
     DEVICE_ALREADY_EXISTS(409, 409001, "DeviceAlreadyExists"),
     PRECONDITION_FAILED(412, 412001, "PreconditionFailed"),
     MESSAGE_TOO_LARGE(413, 413001, "MessageTooLarge"),
-    SERVER_ERROR(500, 500001, "ServerError");
+    SERVER_ERROR(500, 500001, "ServerError"),
+    /**
+     * The device answered a direct method with a payload that is not JSON. The SDKs map HTTP 502 to
+     * BadDeviceResponse; the six-digit code is not in Azure's published tables (unconfirmed), so it is 502 plus zeros.
+     */
+    BAD_DEVICE_RESPONSE(502, 502000, "BadDeviceResponse"),
+    /** The device did not answer a direct method within its response timeout. */
+    GATEWAY_TIMEOUT(504, 504101, "GatewayTimeout");
 
     private final int httpStatus;
     private final int code;

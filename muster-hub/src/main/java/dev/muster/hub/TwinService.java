@@ -20,10 +20,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TwinService {
     private final HubStore store;
+    private final DeviceView view;
     private final List<TwinListener> twinListeners = new CopyOnWriteArrayList<>();
 
-    public TwinService(HubStore store) {
+    public TwinService(HubStore store, DeviceView view) {
         this.store = store;
+        this.view = view;
+    }
+
+    public TwinService(HubStore store) {
+        this(store, DeviceView.AS_STORED);
     }
 
     public void addTwinListener(TwinListener l) { twinListeners.add(l); }
@@ -32,7 +38,7 @@ public final class TwinService {
 
     public Optional<ObjectNode> twinJson(String hub, String deviceId) {
         Optional<HubDevice> device = store.device(hub, deviceId);
-        return device.flatMap(d -> store.twin(hub, deviceId).map(t -> render(d, t)));
+        return device.flatMap(d -> store.twin(hub, deviceId).map(t -> render(view.present(hub, d), t)));
     }
 
     /** Device-side view ({@code $iothub/twin/GET}): desired and reported with their versions. */
@@ -99,7 +105,7 @@ public final class TwinService {
                         l.desiredChanged(hub, deviceId, push);
                     }
                 }
-                return render(device, next);
+                return render(view.present(hub, device), next);
             }
         }
         throw HubError.changedConcurrently("Twin " + deviceId);

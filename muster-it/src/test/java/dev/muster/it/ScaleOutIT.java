@@ -277,6 +277,58 @@ class ScaleOutIT {
     }
 
     @Test
+    @Order(5)
+    void aDirectMethodSentToOneNodeReachesADeviceConnectedToTheOtherAndBothShowItConnected() throws Exception {
+        String id = "method-1";
+        String key = Devices.derivedKey(groupKey, id);
+        Registered r = register(NODE_B, id, key);
+        // The hub's address is node A's: node A holds the device's MQTT connection; the calls go to node B.
+        DeviceClient device = new DeviceClient("HostName=" + r.hub() + ";DeviceId=" + id + ";SharedAccessKey=" + key,
+                IotHubClientProtocol.MQTT, ClientOptions.builder().sslContext(trust).build());
+        try {
+            device.open(false);
+            device.subscribeToMethods((name, payload, ctx) -> new com.microsoft.azure.sdk.iot.device.twin
+                    .DirectMethodResponse(200, Map.of("answeredBy", id, "got", payload.getPayloadAsJsonString())), null);
+            for (String node : List.of(NODE_A, NODE_B)) {
+                NodeHttp.Response shown = http.send(node, r.hub(), "GET", "/devices/" + id + "?api-version=2021-04-12",
+                        hubToken(r.hub()), Map.of(), null);
+                assertThat(Json.tree(shown.body()).path("connectionState").asText()).as("seen on " + node)
+                        .isEqualTo("Connected");
+            }
+            long t0 = System.nanoTime();
+            NodeHttp.Response answered = http.send(NODE_B, r.hub(), "POST", "/twins/" + id
+                            + "/methods?api-version=2021-04-12", hubToken(r.hub()), Map.of(),
+                    "{\"methodName\":\"ping\",\"payload\":{\"n\":1},\"responseTimeoutInSeconds\":10}");
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+
+            assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+            JsonNode body = Json.tree(answered.body());
+            assertThat(body.path("status").asInt()).isEqualTo(200);
+            assertThat(body.path("payload").path("answeredBy").asText()).isEqualTo(id);
+            assertThat(Json.tree(body.path("payload").path("got").asText())).isEqualTo(Json.tree("{\"n\":1}"));
+            System.out.println("direct method through the other node answered in " + millis + " ms");
+
+            NodeHttp.Response forged = http.send(NODE_B, r.hub(), "POST", "/twins/" + id
+                            + "/methods?api-version=2021-04-12", null, Map.of("x-muster-node-call", "1:AAAA"),
+                    "{\"methodName\":\"ping\"}");
+            assertThat(forged.status()).as("a forged node call").isEqualTo(401);
+        } finally {
+            device.close();
+        }
+        String state = null;
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < until; ) {
+            NodeHttp.Response after = http.send(NODE_B, r.hub(), "GET", "/devices/" + id + "?api-version=2021-04-12",
+                    hubToken(r.hub()), Map.of(), null);
+            state = Json.tree(after.body()).path("connectionState").asText();
+            if (state.equals("Disconnected")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(state).isEqualTo("Disconnected");
+    }
+
+    @Test
     @Order(6)
     void operationsMeteredOnBothNodesAddUp() throws Exception {
         long billedRegistrations = -1;

@@ -36,6 +36,7 @@ import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.hub.HubHealthProbe;
+import dev.muster.server.hub.LiveDevicesService;
 import dev.muster.server.limits.AcceptGate;
 import dev.muster.server.limits.ConnectionCeiling;
 import dev.muster.server.limits.ConnectionLimiter;
@@ -97,6 +98,7 @@ public final class MusterServer implements AutoCloseable {
     private UsageMeter usage;
     private BuiltInHub builtInHub;
     private HubLatencyProbe latencyProbe;
+    private LiveDevicesService liveDevices;
     private DesiredChangePolling desiredChangePolling;
     private CloudToDeviceTimers cloudToDeviceTimers;
     private LocalPki pki;
@@ -209,7 +211,10 @@ public final class MusterServer implements AutoCloseable {
         // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
         listeners = new Listeners(vertx, config, TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx),
                 gate, new ProtocolErrors(metrics.registry(), clock, ProtocolErrors.DEFAULT_SUMMARY_INTERVAL));
-        builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier);
+        liveDevices = LiveDevicesService.start(new LiveDevicesService.Options(vertx, blocking, store.connections(),
+                clock, config.nodeAddress(), config.httpsPort(), secrets.derive("node-calls")));
+        builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier,
+                liveDevices.live().connections()::withConnectionState);
         HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
         EnrollmentService enrollments = new EnrollmentService(store.enrollments(), store.registrations(),
@@ -236,7 +241,7 @@ public final class MusterServer implements AutoCloseable {
         // serves any hub's REST API and device connections (their state is in the database).
         Set<String> hubHosts = ConcurrentHashMap.newKeySet();
         allHubs.forEach(h -> hubHosts.add(h.hostName()));
-        HubMqttEndpoint hubMqtt = new HubMqttEndpoint(builtInHub, blocking, clock);
+        HubMqttEndpoint hubMqtt = new HubMqttEndpoint(builtInHub, liveDevices.live(), blocking, clock);
         if (config.databaseUrl() != null) {
             // Only a shared database has other nodes (the embedded one can be opened by one process only).
             desiredChangePolling = DesiredChangePolling.start(vertx, blocking, builtInHub, store.desiredChanges(),
@@ -257,7 +262,8 @@ public final class MusterServer implements AutoCloseable {
                 config.timeouts().connectSeconds() * 1000L);
         bridged.put(WebSocketBridge.AMQP, listeners.bridgedAmqp(amqpFrontDoor));
         frontDoor = new FrontDoor(hubHosts::contains,
-                new HubHttpApi(builtInHub, sas, blocking).withCloudToDevice(cloudToDevice),
+                new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
+                        .withCloudToDevice(cloudToDevice),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
@@ -443,6 +449,10 @@ public final class MusterServer implements AutoCloseable {
         if (desiredChangePolling != null) {
             desiredChangePolling.close();
             desiredChangePolling = null;
+        }
+        if (liveDevices != null) {
+            liveDevices.close();
+            liveDevices = null;
         }
         if (cloudToDeviceTimers != null) {
             cloudToDeviceTimers.close();

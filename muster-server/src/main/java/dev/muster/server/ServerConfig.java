@@ -219,6 +219,19 @@ public final class ServerConfig {
     }
 
     /**
+     * Where the other nodes of the deployment reach this node's HTTPS listener (a direct method for a device connected
+     * here): {@code --node-address}, else the --bind address, else (a wildcard bind) this machine's loopback address,
+     * which only nodes on the same machine can reach.
+     */
+    public String nodeAddress() {
+        if (settings.nodeAddress != null) {
+            return settings.nodeAddress;
+        }
+        String bind = bindAddress();
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    }
+
+    /**
      * How often this node measures its latency to every linked hub (geoLatency); 0 = never, so every latency is
      * unknown and geoLatency hashes.
      */
@@ -292,6 +305,7 @@ public final class ServerConfig {
         private long webhookTimeoutMillis = DEFAULT_WEBHOOK_TIMEOUT_MILLIS;
         private int latencyProbeSeconds = DEFAULT_LATENCY_PROBE_SECONDS;
         private int orphanGraceSeconds = DEFAULT_ORPHAN_GRACE_SECONDS;
+        private String nodeAddress;
         private ListenerTimeouts timeouts = ListenerTimeouts.DEFAULTS;
         private HttpDeadlines httpDeadlines = HttpDeadlines.DEFAULTS;
         private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
@@ -325,6 +339,7 @@ public final class ServerConfig {
             c.webhookTimeoutMillis = webhookTimeoutMillis;
             c.latencyProbeSeconds = latencyProbeSeconds;
             c.orphanGraceSeconds = orphanGraceSeconds;
+            c.nodeAddress = nodeAddress;
             c.timeouts = timeouts;
             c.httpDeadlines = httpDeadlines;
             c.connectionLimits = connectionLimits;
@@ -414,6 +429,12 @@ public final class ServerConfig {
 
         public Builder orphanGraceSeconds(int seconds) {
             this.orphanGraceSeconds = seconds;
+            return this;
+        }
+
+        /** @param address null = the --bind address (see {@link ServerConfig#nodeAddress}) */
+        public Builder nodeAddress(String address) {
+            this.nodeAddress = address == null || address.isBlank() ? null : address.strip();
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.muster.core.device.DeviceClaimStore;
 import dev.muster.core.device.RegistrationStore;
 import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.hub.CloudToDeviceStore;
+import dev.muster.core.hub.ConnectionStore;
 import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.instance.InstanceStore;
@@ -21,7 +22,8 @@ import javax.sql.DataSource;
 public record Stores(InstanceStore instances, EnrollmentStore enrollments, RegistrationStore registrations,
                      OperationStore operations, LinkedHubStore linkedHubs, UsageStore usage, HubStore hubs,
                      CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
-                     DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice) {
+                     DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice,
+                     ConnectionStore connections) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
     public static Stores open(Database database) {
@@ -43,6 +45,6 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                 new JdbcRegistrationStore(jdbc), new JdbcOperationStore(jdbc), new JdbcLinkedHubStore(jdbc, secrets),
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
                 new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc),
-                new JdbcCloudToDeviceStore(jdbc));
+                new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc));
     }
 }

@@ -72,7 +72,7 @@ abstract class StoreContractTest implements CloudToDeviceStoreContract {
             "registrations", "operations", "linked_hubs", "usage_counts", "hubs", "hub_devices", "hub_twins",
             "ca_certificates", "hub_trusted_certificates", "failure_counts", "quota_counts", "hub_desired_changes",
             "enrollment_tags", "hub_device_claims", "hub_device_claim_sweeps", "hub_c2d_messages", "hub_c2d_queues",
-            "hub_c2d_feedback");
+            "hub_c2d_feedback", "hub_connections", "hub_nodes");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 
@@ -1715,5 +1715,88 @@ abstract class StoreContractTest implements CloudToDeviceStoreContract {
 
         assertThat(store.quotas().enrollmentCount(INSTANCE)).isEqualTo(3);
         assertThat(store.quotas().enrollmentCount("nobody")).isZero();
+    }
+
+    // ---- hub connections -------------------------------------------------------------------------------------
+
+    private static dev.muster.core.hub.DeviceConnection connection(String device, String module, String node,
+                                                                   String connectionId, Instant at) {
+        return new dev.muster.core.hub.DeviceConnection(HUB, device, module, node, connectionId, true, at, at, null);
+    }
+
+    @Test
+    void aConnectionIsReadWithTheHeartbeatOfTheNodeHoldingIt() {
+        store.connections().heartbeat(new dev.muster.core.hub.HubNode("node-a", "127.0.0.3", 443, MINUTE));
+        store.connections().connected(connection("dev-1", null, "node-a", "c1", MINUTE));
+        store.connections().connected(connection("dev-1", "mod-1", "node-gone", "c2", MINUTE));
+
+        var device = store.connections().connection("HUB-A.example.net", "dev-1", null).orElseThrow();
+        assertThat(device.connected()).isTrue();
+        assertThat(device.nodeHeartbeatAt()).isEqualTo(MINUTE);
+        assertThat(device.connectedAt(MINUTE.minusSeconds(5))).isTrue();
+        assertThat(device.connectedAt(MINUTE.plusSeconds(1))).isFalse();
+        var module = store.connections().connection(HUB, "dev-1", "mod-1").orElseThrow();
+        assertThat(module.moduleId()).isEqualTo("mod-1");
+        assertThat(module.nodeHeartbeatAt()).isNull();
+        assertThat(module.connectedAt(MINUTE.minusSeconds(5))).isFalse();
+        assertThat(store.connections().connection(HUB, "DEV-1", null)).isEmpty();
+        assertThat(store.connections().node("node-a").orElseThrow().address()).isEqualTo("127.0.0.3");
+    }
+
+    @Test
+    void onlyTheConnectionHoldingTheRowCanMarkItDisconnected() {
+        store.connections().connected(connection("dev-1", null, "node-a", "old", MINUTE));
+        store.connections().connected(connection("dev-1", null, "node-b", "new", MINUTE.plusSeconds(1)));
+
+        assertThat(store.connections().disconnected(HUB, "dev-1", null, "old", MINUTE.plusSeconds(2))).isFalse();
+        var row = store.connections().connection(HUB, "dev-1", null).orElseThrow();
+        assertThat(row.connected()).isTrue();
+        assertThat(row.nodeId()).isEqualTo("node-b");
+        assertThat(store.connections().disconnected(HUB, "dev-1", null, "new", MINUTE.plusSeconds(3))).isTrue();
+        row = store.connections().connection(HUB, "dev-1", null).orElseThrow();
+        assertThat(row.connected()).isFalse();
+        assertThat(row.stateUpdatedAt()).isEqualTo(MINUTE.plusSeconds(3));
+    }
+
+    @Test
+    void activityOnlyMovesForwardAndOnlyForTheHoldingConnection() {
+        store.connections().connected(connection("dev-1", null, "node-a", "c1", MINUTE));
+        store.connections().activity(HUB, "dev-1", null, "c1", MINUTE.plusSeconds(10));
+        store.connections().activity(HUB, "dev-1", null, "c1", MINUTE.plusSeconds(5));
+        store.connections().activity(HUB, "dev-1", null, "other", MINUTE.plusSeconds(20));
+
+        assertThat(store.connections().connection(HUB, "dev-1", null).orElseThrow().lastActivityAt())
+                .isEqualTo(MINUTE.plusSeconds(10));
+    }
+
+    @Test
+    void aStoppedNodeLeavesItsConnectionsDisconnectedAndOthersAlone() {
+        store.connections().heartbeat(new dev.muster.core.hub.HubNode("node-a", "127.0.0.3", 443, MINUTE));
+        store.connections().heartbeat(new dev.muster.core.hub.HubNode("node-b", "127.0.0.4", 443, MINUTE));
+        store.connections().connected(connection("dev-1", null, "node-a", "c1", MINUTE));
+        store.connections().connected(connection("dev-1", "m", "node-a", "c2", MINUTE));
+        store.connections().connected(connection("dev-2", null, "node-b", "c3", MINUTE));
+
+        assertThat(store.connections().nodeStopped("node-a", MINUTE.plusSeconds(1))).isEqualTo(2);
+
+        assertThat(store.connections().node("node-a")).isEmpty();
+        assertThat(store.connections().connection(HUB, "dev-1", "m").orElseThrow().connected()).isFalse();
+        assertThat(store.connections().connection(HUB, "dev-2", null).orElseThrow().connectedAt(MINUTE)).isTrue();
+    }
+
+    @Test
+    void aPageOfDevicesReadsTheirOwnRowsNotTheirModulesAndForgettingADeviceRemovesAll() {
+        store.connections().connected(connection("dev-1", null, "node-a", "c1", MINUTE));
+        store.connections().connected(connection("dev-1", "m", "node-a", "c2", MINUTE));
+        store.connections().connected(connection("dev-2", null, "node-a", "c3", MINUTE));
+        store.connections().connected(connection("dev-3", null, "node-a", "c4", MINUTE));
+
+        assertThat(store.connections().deviceConnections(HUB, List.of("dev-1", "dev-2", "dev-9")))
+                .extracting(dev.muster.core.hub.DeviceConnection::deviceId).containsExactlyInAnyOrder("dev-1", "dev-2");
+        assertThat(store.connections().deviceConnections(HUB, List.of())).isEmpty();
+        store.connections().forgetDevice(HUB, "dev-1");
+        assertThat(store.connections().connection(HUB, "dev-1", null)).isEmpty();
+        assertThat(store.connections().connection(HUB, "dev-1", "m")).isEmpty();
+        assertThat(store.connections().connection(HUB, "dev-2", null)).isPresent();
     }
 }

@@ -1,6 +1,7 @@
 package dev.muster.hub.http;
 
 import dev.muster.core.Ids;
+import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.Timestamps;
 import dev.muster.hub.HubError;
@@ -10,16 +11,34 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** IoT Hub's REST error body: {@code {"Message":"ErrorCode:X;text","ExceptionMessage":"Tracking ID:…"}}. */
-final class HubErrors {
+/**
+ * IoT Hub's REST error body, in the shape today's hubs answer with: {@code {"Message":"{…}","ExceptionMessage":""}}
+ * where Message is itself JSON, {@code {"errorCode":404001,"trackingId":…,"message":"ErrorCode:DeviceNotFound;…",
+ * "info":{…},"timestampUtc":…}}. The Java service client digs out the innermost message and reads its numeric
+ * {@code errorCode} (a flat {@code errorCode} beside Message is not read); the message keeps the older
+ * {@code ErrorCode:Name;} prefix for clients that look for the name there, and the header {@code iothub-errorcode}
+ * carries it too.
+ */
+public final class HubErrors {
     private HubErrors() {}
 
-    static void send(Exchange ex, HubError e) {
+    /** A request body over the hub's limit, refused before anything parses it. */
+    public static void sendTooLarge(Exchange ex, int limitBytes) {
+        send(ex, new HubError(HubErrorCode.MESSAGE_TOO_LARGE, "The request body is larger than "
+                + limitBytes / 1024 + " KB."));
+    }
+
+    public static void send(Exchange ex, HubError e) {
         String name = e.code().errorName();
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("errorCode", e.code().code());
+        inner.put("trackingId", Ids.trackingId());
+        inner.put("message", e.info().isEmpty() ? "ErrorCode:" + name + ";" + e.getMessage() : e.getMessage());
+        inner.put("info", e.info());
+        inner.put("timestampUtc", Timestamps.format(Instant.now()));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("Message", "ErrorCode:" + name + ";" + e.getMessage());
-        body.put("ExceptionMessage", "Tracking ID:" + Ids.trackingId() + "-TimeStamp:"
-                + Timestamps.format(Instant.now()));
+        body.put("Message", Json.write(inner));
+        body.put("ExceptionMessage", "");
         ex.json(e.httpStatus(), body, Map.of("iothub-errorcode", name));
     }
 

@@ -8,6 +8,9 @@ import dev.muster.core.hub.HubDevice;
 import dev.muster.core.sas.SasToken;
 import dev.muster.core.sas.SasVerifier;
 import dev.muster.hub.BuiltInHub;
+import dev.muster.hub.ConnectionKey;
+import dev.muster.hub.LiveDevices;
+import dev.muster.hub.methods.NodeCallSignature;
 import dev.muster.hub.HubError;
 import dev.muster.hub.HubErrorCode;
 import dev.muster.hub.TelemetryMessage;
@@ -22,6 +25,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,14 +40,20 @@ public final class HubHttpApi implements Route {
     private static final Logger LOG = LoggerFactory.getLogger(HubHttpApi.class);
 
     private final BuiltInHub builtIn;
+    private final LiveDevices live;
     private final SasVerifier sas;
     private final Blocking blocking;
+    private final MethodRoutes methods;
     private CloudToDeviceQueue cloudToDevice;
 
-    public HubHttpApi(BuiltInHub builtIn, SasVerifier sas, Blocking blocking) {
+    /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
+    public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
+                      NodeCallSignature nodeCalls) {
         this.builtIn = builtIn;
+        this.live = live;
         this.sas = sas;
         this.blocking = blocking;
+        this.methods = new MethodRoutes(live, blocking, nodeCalls, this::authorize, this::requireIdentity);
     }
 
     /** Serves {@code DELETE /devices/{id}/commands} and counts pending messages in the device JSON. */
@@ -69,7 +79,10 @@ public final class HubHttpApi implements Route {
         String method = ex.method();
         String authorization = ex.header("Authorization");
         String ifMatch = ex.header("If-Match");
-        if (s.size() == 2 && s.get(0).equals("devices")) {
+        Optional<ConnectionKey> methodTarget = MethodRoutes.target(hub, s);
+        if (methodTarget.isPresent()) {
+            methods.invoke(ex, methodTarget.get());
+        } else if (s.size() == 2 && s.get(0).equals("devices")) {
             String id = s.get(1);
             switch (method) {
                 case "PUT" -> {
@@ -83,6 +96,7 @@ public final class HubHttpApi implements Route {
                     if (!builtIn.devices().deleteDevice(hub, id, ifMatch)) {
                         throw notFound(id);
                     }
+                    live.connections().forgetDevice(hub, id);
                     return Boolean.TRUE;
                 }, v -> ex.empty(204));
                 default -> HubErrors.send(ex, new HubError(HubErrorCode.METHOD_NOT_ALLOWED, "Method not allowed."));
@@ -153,6 +167,13 @@ public final class HubHttpApi implements Route {
                 HubErrors.send(ex, new HubError(HubErrorCode.SERVER_ERROR, "Internal error; see the server log."));
             }
         });
+    }
+
+    /** A method's device must be in the registry (modules: once the registry has them). */
+    private void requireIdentity(ConnectionKey key) {
+        if (builtIn.devices().storedDevice(key.hub(), key.deviceId()).isEmpty()) {
+            throw HubError.deviceNotFound(key.deviceId());
+        }
     }
 
     private void authorize(String hub, String authorization) {

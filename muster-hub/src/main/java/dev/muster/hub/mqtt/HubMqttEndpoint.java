@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.hub.BuiltInHub;
+import dev.muster.hub.ConnectionKey;
 import dev.muster.hub.HubError;
+import dev.muster.hub.LiveDevices;
 import dev.muster.hub.TelemetryMessage;
 import dev.muster.hub.TwinListener;
+import dev.muster.hub.methods.MethodChannel;
+import dev.muster.hub.methods.MethodChannels;
 import dev.muster.transport.Blocking;
 import dev.muster.transport.ClientCertificates;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -33,22 +37,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Devices' MQTT connections to the built-in hubs (reference §10). The hub is named in the user name
  * ({@code {hub}/{deviceId}/?api-version=…}); the password is the device's hub SAS token. One connection per
- * device: a newer one replaces the older, as IoT Hub does.
+ * device: a newer one replaces the older, as IoT Hub does. Each connection is recorded in {@link LiveDevices} while it
+ * lasts (connection state on every node); once a device subscribes to {@code $iothub/methods/POST/#} its connection
+ * takes direct methods.
  */
-public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListener {
+public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListener, MethodChannels {
     private static final Logger LOG = LoggerFactory.getLogger(HubMqttEndpoint.class);
 
     private final BuiltInHub builtIn;
+    private final LiveDevices live;
     private final Blocking blocking;
     private final Clock clock;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<ConnectionKey, Session> sessions = new ConcurrentHashMap<>();
     private volatile MqttCloudToDevice cloudToDevice;
 
-    public HubMqttEndpoint(BuiltInHub builtIn, Blocking blocking, Clock clock) {
+    public HubMqttEndpoint(BuiltInHub builtIn, LiveDevices live, Blocking blocking, Clock clock) {
         this.builtIn = builtIn;
+        this.live = live;
         this.blocking = blocking;
         this.clock = clock;
         builtIn.twins().addTwinListener(this);
+        live.methods().addTransport(this);
     }
 
     /** Delivers cloud-to-device messages to the devices that subscribe to them (subscribe, PUBACK, close hooks). */
@@ -59,25 +68,27 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
 
     /** One connected device. */
     private static final class Session {
+        final ConnectionKey key;
         final String hub;
         final String deviceId;
         final MqttEndpoint endpoint;
         final Context context;
+        /** The connection's row in the shared connection state. */
+        final String connectionId;
         final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Session(String hub, String deviceId, MqttEndpoint endpoint, Context context) {
-            this.hub = hub;
-            this.deviceId = deviceId;
+        Session(ConnectionKey key, MqttEndpoint endpoint, Context context, String connectionId) {
+            this.key = key;
+            this.hub = key.hub();
+            this.deviceId = key.deviceId();
             this.endpoint = endpoint;
             this.context = context;
+            this.connectionId = connectionId;
         }
 
-        String key() {
-            return key(hub, deviceId);
-        }
-
-        static String key(String hub, String deviceId) {
-            return hub.toLowerCase(Locale.ROOT) + "/" + deviceId;
+        boolean takesMethods() {
+            return subscriptions.stream().anyMatch(t -> t.startsWith(HubMqttTopics.METHODS_SUBSCRIPTION_PREFIX));
         }
     }
 
@@ -121,9 +132,20 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         // Vert.x throws on a closed endpoint (an unhandled error each time).
         boolean[] gone = {false};
         endpoint.closeHandler(v -> gone[0] = true);
-        blocking.run(() -> authenticate(user, password, chain)).onComplete(ar -> {
+        ConnectionKey key = ConnectionKey.device(user.hub(), user.deviceId());
+        blocking.run(() -> {
+            Optional<MqttConnectReturnCode> refusal = authenticate(user, password, chain);
+            return refusal.isPresent() ? new Admission(refusal, null)
+                    : new Admission(refusal, live.connections().connected(key));
+        }).onComplete(ar -> {
             if (gone[0]) {
                 LOG.debug("device {} left before its MQTT CONNECT to {} was answered", user.deviceId(), user.hub());
+                if (ar.succeeded() && ar.result().connectionId() != null) {
+                    blocking.run(() -> {
+                        live.connections().disconnected(key, ar.result().connectionId());
+                        return null;
+                    });
+                }
                 return;
             }
             if (ar.failed()) {
@@ -131,14 +153,17 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
                 endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
                 return;
             }
-            Optional<MqttConnectReturnCode> refusal = ar.result();
+            Optional<MqttConnectReturnCode> refusal = ar.result().refusal();
             if (refusal.isPresent()) {
                 endpoint.reject(refusal.get());
                 return;
             }
-            accept(endpoint, new Session(user.hub(), user.deviceId(), endpoint, context));
+            accept(endpoint, new Session(key, endpoint, context, ar.result().connectionId()));
         });
     }
+
+    /** A CONNECT's outcome: refused, or accepted with its row in the connection state. */
+    private record Admission(Optional<MqttConnectReturnCode> refusal, String connectionId) {}
 
     /** Hub SAS token as password, or (no password) the TLS client certificate of an X.509 device. */
     private Optional<MqttConnectReturnCode> authenticate(HubUser user, String password, List<X509Certificate> chain) {
@@ -165,11 +190,11 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         });
         endpoint.publishHandler(msg -> publish(session, msg));
         endpoint.closeHandler(v -> {
-            sessions.remove(session.key(), session);
+            ended(session);
             cloudToDeviceClosed(endpoint);
         });
         endpoint.disconnectHandler(v -> {
-            sessions.remove(session.key(), session);
+            ended(session);
             cloudToDeviceClosed(endpoint);
         });
         endpoint.publishAcknowledgeHandler(packetId -> {
@@ -180,7 +205,7 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         endpoint.exceptionHandler(e -> LOG.debug("MQTT connection of {}: {}", session.deviceId, e.toString()));
         // IoT Hub keeps no session state for devices: sessionPresent is always false.
         endpoint.accept(false);
-        Session previous = sessions.put(session.key(), session);
+        Session previous = sessions.put(session.key, session);
         if (previous != null && previous.endpoint != endpoint) {
             // Unless it has closed meanwhile: closing a closed endpoint throws.
             previous.context.runOnContext(v -> {
@@ -190,6 +215,17 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
             });
         }
         LOG.debug("device {} connected to hub {} over MQTT", session.deviceId, session.hub);
+    }
+
+    /** The connection ended: DISCONNECT and then the socket's close both say so; the first one counts. */
+    private void ended(Session session) {
+        sessions.remove(session.key, session);
+        if (session.ended.compareAndSet(false, true)) {
+            blocking.run(() -> {
+                live.connections().disconnected(session.key, session.connectionId);
+                return null;
+            }).onFailure(e -> LOG.warn("could not record that {} disconnected: {}", session.key, e.toString()));
+        }
     }
 
     private void subscribe(Session session, MqttSubscribeMessage msg) {
@@ -227,7 +263,11 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
     private void publish(Session session, MqttPublishMessage msg) {
         String topic = msg.topicName();
         byte[] payload = msg.payload().getBytes();
-        if (topic.startsWith(HubMqttTopics.TWIN_GET)) {
+        noteActivity(session);
+        if (topic.startsWith(HubMqttTopics.METHOD_RESPONSE_PREFIX)) {
+            ack(session, msg);
+            methodAnswered(session, topic, payload);
+        } else if (topic.startsWith(HubMqttTopics.TWIN_GET)) {
             String rid = HubMqttTopics.rid(topic);
             ack(session, msg);
             blocking.run(() -> builtIn.twins().deviceTwinDocument(session.hub, session.deviceId)).onComplete(ar -> {
@@ -263,6 +303,42 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         }
     }
 
+    /** {@code $iothub/methods/res/{status}/?$rid={id}}: the device's answer to a direct method. */
+    private void methodAnswered(Session session, String topic, byte[] payload) {
+        Integer status = HubMqttTopics.methodResponseStatus(topic);
+        String rid = HubMqttTopics.rid(topic);
+        if (status == null || rid == null) {
+            LOG.info("device {} answered a method on '{}' without a whole-number status and $rid; ignored",
+                    session.key, topic);
+            return;
+        }
+        if (!live.methods().answered(session.key, rid, status, payload)) {
+            LOG.debug("device {} answered method request {} that no call waits for (late or unknown)", session.key, rid);
+        }
+    }
+
+    /** Last activity in the connection state, written now and then (not once per message). */
+    private void noteActivity(Session session) {
+        if (live.connections().activityDue(session.connectionId)) {
+            blocking.run(() -> {
+                live.connections().active(session.key, session.connectionId);
+                return null;
+            });
+        }
+    }
+
+    /** A connection that takes direct methods: subscribed to them and still open. */
+    @Override
+    public Optional<MethodChannel> channel(ConnectionKey key) {
+        Session s = sessions.get(key);
+        if (s == null || !s.takesMethods() || !s.endpoint.isConnected()) {
+            return Optional.empty();
+        }
+        // QoS 0, as IoT Hub sends method requests: a request lost with its connection times out like an unanswered one.
+        return Optional.of((requestId, methodName, body) -> send(s, HubMqttTopics.methodRequest(methodName, requestId),
+                Buffer.buffer(body), MqttQoS.AT_MOST_ONCE));
+    }
+
     private static void ack(Session session, MqttPublishMessage msg) {
         if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
             session.endpoint.publishAcknowledge(msg.messageId());
@@ -270,16 +346,20 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
     }
 
     private static void send(Session session, String topic, String body, MqttQoS qos) {
+        send(session, topic, Buffer.buffer(body), qos);
+    }
+
+    private static void send(Session session, String topic, Buffer body, MqttQoS qos) {
         session.context.runOnContext(v -> {
             if (session.endpoint.isConnected()) {
-                session.endpoint.publish(topic, Buffer.buffer(body), qos, false, false);
+                session.endpoint.publish(topic, body, qos, false, false);
             }
         });
     }
 
     @Override
     public void desiredChanged(String hub, String deviceId, ObjectNode patch) {
-        Session s = sessions.get(Session.key(hub, deviceId));
+        Session s = sessions.get(ConnectionKey.device(hub, deviceId));
         if (s == null || s.subscriptions.stream().noneMatch(t -> t.startsWith(HubMqttTopics.DESIRED_PATCH_PREFIX))) {
             return;
         }

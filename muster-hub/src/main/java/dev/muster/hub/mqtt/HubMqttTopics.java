@@ -11,6 +11,8 @@ final class HubMqttTopics {
     static final String TWIN_PATCH_REPORTED = "$iothub/twin/PATCH/properties/reported/";
     static final String TWIN_RES = "$iothub/twin/res/";
     static final String DESIRED_PATCH_PREFIX = "$iothub/twin/PATCH/properties/desired/";
+    static final String METHODS_SUBSCRIPTION_PREFIX = "$iothub/methods/POST/";
+    static final String METHOD_RESPONSE_PREFIX = "$iothub/methods/res/";
 
     private HubMqttTopics() {}
 
@@ -43,6 +45,25 @@ final class HubMqttTopics {
 
     static String telemetryPrefix(String deviceId) {
         return "devices/" + deviceId + "/messages/events/";
+    }
+
+    /** {@code $iothub/methods/POST/{name}/?$rid={id}}: a direct method for the device. */
+    static String methodRequest(String methodName, String requestId) {
+        return METHODS_SUBSCRIPTION_PREFIX + methodName + "/?$rid=" + requestId;
+    }
+
+    /**
+     * The status of a device's method answer {@code $iothub/methods/res/{status}/?$rid={id}}, or null when the topic
+     * has no whole-number status.
+     */
+    static Integer methodResponseStatus(String topic) {
+        int end = topic.indexOf('/', METHOD_RESPONSE_PREFIX.length());
+        String status = topic.substring(METHOD_RESPONSE_PREFIX.length(), end < 0 ? topic.length() : end);
+        try {
+            return Integer.valueOf(status);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Message properties from the topic tail {@code k=v&k2=v2}, URL-decoded. */

@@ -1,6 +1,7 @@
 package dev.muster.server.http;
 
 import dev.muster.core.ProvisioningException;
+import dev.muster.hub.http.HubErrors;
 import dev.muster.server.service.ServiceHttpApi;
 import dev.muster.transport.Exchange;
 import dev.muster.transport.Route;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class FrontDoor implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
     public static final int MAX_BODY = 96 * 1024;
+    /** A hub's requests may be larger: a direct method carries up to 128 KB of payload in its envelope. */
+    public static final int MAX_HUB_BODY = 160 * 1024;
     /** The fixed answer of {@code GET /health}; the benchmark's nginx ceiling serves the same bytes. */
     public static final String HEALTH_BODY = "{\"status\":\"up\"}";
 
@@ -58,6 +61,8 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
             webSockets.handle(request);
             return;
         }
+        boolean hub = isHubHost.test(Exchange.hostOf(request.getHeader("Host")));
+        int limit = hub ? MAX_HUB_BODY : MAX_BODY;
         String length = request.getHeader("Content-Length");
         if (length != null) {
             long n;
@@ -66,8 +71,9 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
             } catch (NumberFormatException e) {
                 n = -1;
             }
-            if (n < 0 || n > MAX_BODY) {
-                reject(request, n < 0 ? ProvisioningException.badRequest("Invalid Content-Length header.") : tooLarge());
+            if (n < 0 || n > limit) {
+                reject(request, hub, n < 0 ? ProvisioningException.badRequest("Invalid Content-Length header.")
+                        : tooLarge());
                 return;
             }
         }
@@ -77,9 +83,9 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
             if (rejected[0]) {
                 return;
             }
-            if (body.length() + chunk.length() > MAX_BODY) {
+            if (body.length() + chunk.length() > limit) {
                 rejected[0] = true;
-                reject(request, tooLarge());
+                reject(request, hub, tooLarge());
                 return;
             }
             body.appendBuffer(chunk);
@@ -116,9 +122,13 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
         return new ProvisioningException(413, 413001, "The request body is larger than 96 KB.");
     }
 
-    private static void reject(HttpServerRequest request, ProvisioningException e) {
+    private static void reject(HttpServerRequest request, boolean hub, ProvisioningException e) {
         // Close after answering: the rest of an oversized body is not worth reading.
         request.response().putHeader("Connection", "close");
-        DpsErrors.send(new Exchange(request, ""), e);
+        if (hub && e.httpStatus() == 413) {
+            HubErrors.sendTooLarge(new Exchange(request, ""), MAX_HUB_BODY);
+        } else {
+            DpsErrors.send(new Exchange(request, ""), e);
+        }
     }
 }
