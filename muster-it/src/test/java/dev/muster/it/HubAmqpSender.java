@@ -17,6 +17,7 @@ import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Properties;
 import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.message.Message;
 
@@ -51,14 +52,7 @@ final class HubAmqpSender implements AutoCloseable {
             connection.createReceiver("$cbs").handler((d, m) -> cbsAnswer.complete(m)).open();
             ProtonSender cbs = connection.createSender("$cbs");
             cbs.open();
-            Message put = Message.Factory.create();
-            put.setMessageId(UUID.randomUUID());
-            put.setAddress("$cbs");
-            put.setReplyTo("cbs");
-            put.setApplicationProperties(new ApplicationProperties(Map.of("operation", "put-token",
-                    "type", "servicebus.windows.net:sastoken", "name", hub)));
-            put.setBody(new AmqpValue(token));
-            cbs.send(put);
+            cbs.send(putToken(hub, token));
         }));
         Message answer = cbsAnswer.get(15, TimeUnit.SECONDS);
         Object status = answer.getApplicationProperties().getValue().get("status-code");
@@ -71,6 +65,19 @@ final class HubAmqpSender implements AutoCloseable {
             s.openHandler(ar -> attached.complete(s)).open();
         });
         sender = attached.get(15, TimeUnit.SECONDS);
+    }
+
+    /** A CBS put-token request as the Java service SDK sends it: a uuid message-id, the token as an AMQP string. */
+    private static Message putToken(String audience, String token) {
+        Properties p = new Properties();
+        p.setMessageId(UUID.randomUUID());
+        p.setTo("$cbs");
+        p.setReplyTo("cbs");
+        Map<String, Object> app = new java.util.HashMap<>();
+        app.put("operation", "put-token");
+        app.put("type", "servicebus.windows.net:sastoken");
+        app.put("name", audience);
+        return Message.Factory.create(null, null, null, p, new ApplicationProperties(app), new AmqpValue(token), null);
     }
 
     /** Sends and returns the hub's outcome (accepted, or rejected with its condition). */

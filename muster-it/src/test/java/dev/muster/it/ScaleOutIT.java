@@ -252,9 +252,9 @@ class ScaleOutIT {
     @Test
     @Order(5)
     void aCloudToDeviceMessageQueuedThroughOneNodeReachesADeviceConnectedToTheOther() throws Exception {
-        String id = "c2d-across-1";
-        String key = Devices.derivedKey(groupKey, id);
-        Registered r = register(NODE_B, id, key);
+        String key = Devices.derivedKey(groupKey, "c2d-across-1");
+        Registered r = register(NODE_B, "c2d-across-1", key);
+        String id = r.deviceId();
         BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = C2dClients.queue();
         // The hub's address is node A's: node A holds the device's MQTT connection; the message enters at node B.
         DeviceClient device = C2dClients.receivingDevice(r.hub(), id, key, IotHubClientProtocol.MQTT, trust, received);

@@ -177,6 +177,15 @@ class HubAmqpEndpointTest {
         return outcome.get(10, TimeUnit.SECONDS);
     }
 
+    /** A service sends {@code body} to dev-1 asking for {@code ack}; the device completes it (feedback follows). */
+    private void sentAndCompleted(String body, String ack) throws Exception {
+        putToken(UUID.randomUUID(), serviceToken(Duration.ofHours(1)));
+        ProtonSender[] sender = new ProtonSender[1];
+        attachSender("/messages/devicebound", sender);
+        send(sender[0], "/devices/dev-1/messages/devicebound", body, ack);
+        queue.complete(queue.next(DeviceQueue.device(HUB, "dev-1")).orElseThrow());
+    }
+
     @Test
     void serviceLinksAttachedBeforeAServiceTokenAreRefusedAsUnauthorized() throws Exception {
         ErrorCondition refused = attachSender("/messages/devicebound", new ProtonSender[1]);
@@ -233,12 +242,7 @@ class HubAmqpEndpointTest {
 
     @Test
     void feedbackArrivesAsABatchAndAReleasedBatchComesBack() throws Exception {
-        putToken(UUID.randomUUID(), serviceToken(Duration.ofHours(1)));
-        ProtonSender[] sender = new ProtonSender[1];
-        attachSender("/messages/devicebound", sender);
-        send(sender[0], "/devices/dev-1/messages/devicebound", "ack-me", "full");
-        DeviceQueue dev = DeviceQueue.device(HUB, "dev-1");
-        queue.complete(queue.next(dev).orElseThrow());
+        sentAndCompleted("ack-me", "full");
 
         BlockingQueue<ProtonDelivery> deliveries = new LinkedBlockingQueue<>();
         BlockingQueue<Message> batches = new LinkedBlockingQueue<>();
@@ -273,11 +277,7 @@ class HubAmqpEndpointTest {
 
     @Test
     void aConnectionThatGoesAwayHoldingFeedbackGivesItBack() throws Exception {
-        putToken(UUID.randomUUID(), serviceToken(Duration.ofHours(1)));
-        ProtonSender[] sender = new ProtonSender[1];
-        attachSender("/messages/devicebound", sender);
-        send(sender[0], "/devices/dev-1/messages/devicebound", "held", "positive");
-        queue.complete(queue.next(DeviceQueue.device(HUB, "dev-1")).orElseThrow());
+        sentAndCompleted("held", "positive");
         BlockingQueue<Message> batches = new LinkedBlockingQueue<>();
         onClient(() -> {
             client.createReceiver("/messages/servicebound/feedback").setAutoAccept(false)
