@@ -237,6 +237,7 @@ public final class HubHttpApi implements Route {
     private static Map<String, Object> purged(String deviceId, int count) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("deviceId", deviceId);
+        result.put("moduleId", null);
         result.put("totalMessagesPurged", count);
         return result;
     }
