@@ -180,10 +180,13 @@ public final class HubHttpApi implements Route {
         });
     }
 
-    /** A method's device must be in the registry (modules: once the registry has them). */
+    /** A method's device (404001) and module (404010) must be in the registry. */
     private void requireIdentity(ConnectionKey key) {
         if (builtIn.devices().storedDevice(key.hub(), key.deviceId()).isEmpty()) {
             throw HubError.deviceNotFound(key.deviceId());
+        }
+        if (key.isModule() && !builtIn.modules().exists(key.hub(), key.deviceId(), key.moduleId())) {
+            throw HubError.moduleNotFound(key.deviceId(), key.moduleId());
         }
     }
 
