@@ -216,6 +216,9 @@ public final class HubHttpApi implements Route {
             }
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("deviceId", m.deviceId());
+            if (m.moduleId() != null) {
+                event.put("moduleId", m.moduleId());
+            }
             event.put("enqueuedTime", m.enqueuedTime().toString());
             event.put("properties", m.properties());
             String text = new String(m.body(), StandardCharsets.UTF_8);
