@@ -189,7 +189,7 @@ class RawAmqpIT {
                 .saslAuthenticatorFactory(DeviceSaslAuthenticator.factory(RawAmqp.vertx(),
                         List.of(dev.muster.server.amqp.PlainMechanism.FACTORY), 300))
                 .connectHandler(c -> { });
-        DpsAmqpEndpoint.listen(server, "127.0.0.1", 0).await(10, TimeUnit.SECONDS);
+        dev.muster.server.amqp.AmqpFrontDoor.listen(server, "127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         try (Socket s = new Socket("127.0.0.1", server.actualPort())) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();

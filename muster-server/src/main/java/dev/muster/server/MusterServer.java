@@ -252,9 +252,7 @@ public final class MusterServer implements AutoCloseable {
         Map<String, Integer> bridged = new HashMap<>(Map.of(WebSocketBridge.MQTT, listeners.bridgedMqtt(mqttFrontDoor)));
         // DPS over AMQP (not on a hub-only node): plain on loopback behind the WebSocket bridge, TLS on the AMQP port.
         DpsAmqpEndpoint dpsAmqp = config.hubOnly() ? null
-                : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis(),
-                        config.timeouts().connectSeconds() * 1000L,
-                        DpsAmqpEndpoint.defaultMechanisms(registrations, blocking));
+                : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis());
         CloudToDeviceQueue cloudToDevice = cloudToDevice(hubMqtt);
         AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
                 cloudToDevice, blocking, clock), hubHosts::contains, HubAmqpWiring.mechanisms(dpsAmqp == null

@@ -8,7 +8,6 @@ import dev.muster.core.registration.RegistrationRequest;
 import dev.muster.core.registration.RegistrationService;
 import dev.muster.server.amqp.AmqpDeviceIdentity;
 import dev.muster.server.amqp.DeviceSaslAuthenticator;
-import dev.muster.server.amqp.SocketErrorsReported;
 import dev.muster.server.amqp.DeviceSaslMechanism;
 import dev.muster.server.amqp.DpsLinkAddress;
 import dev.muster.server.amqp.PlainMechanism;
@@ -19,15 +18,12 @@ import dev.muster.server.http.FrontDoor;
 import dev.muster.transport.Blocking;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
 import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
-import io.vertx.proton.ProtonServer;
-import io.vertx.proton.ProtonServerOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -69,8 +65,6 @@ public final class DpsAmqpEndpoint {
     public static final String GET_OPERATION_STATUS = "iotdps-get-operationstatus";
     public static final String STATUS_CODE = "status-code";
     public static final String RETRY_AFTER = "retry-after";
-    /** Default time a client has to finish SASL after connecting. */
-    public static final long DEFAULT_SASL_TIMEOUT_MILLIS = 30_000;
     /** Links refuse (detach) messages above this; bodies above {@link FrontDoor#MAX_BODY} are answered 413. */
     static final long MAX_LINK_MESSAGE = 256 * 1024 + 1024;
     /** Requests a device may have unanswered per link (link credit, renewed as answers go out); the SDKs use one. */
@@ -81,60 +75,27 @@ public final class DpsAmqpEndpoint {
     private final RegistrationService registrations;
     private final Blocking blocking;
     private final QuickAnswer quickAnswer;
-    private final long saslTimeoutMillis;
-    private final List<DeviceSaslMechanism.Factory> mechanisms;
 
+    /**
+     * SASL and the listeners are the front door's ({@code server.amqp.AmqpFrontDoor}, which offers
+     * {@link #defaultMechanisms}); this serves the connections it hands over.
+     */
     public DpsAmqpEndpoint(Vertx vertx, RegistrationService registrations, Blocking blocking, long quickAnswerMillis) {
-        this(vertx, registrations, blocking, quickAnswerMillis, DEFAULT_SASL_TIMEOUT_MILLIS,
-                defaultMechanisms(registrations, blocking));
-    }
-
-    /** @param mechanisms SASL mechanisms offered, in preference order (add the TPM mechanism here when it exists) */
-    public DpsAmqpEndpoint(Vertx vertx, RegistrationService registrations, Blocking blocking, long quickAnswerMillis,
-                           long saslTimeoutMillis, List<DeviceSaslMechanism.Factory> mechanisms) {
         this.vertx = vertx;
         this.registrations = registrations;
         this.blocking = blocking;
         this.quickAnswer = new QuickAnswer(registrations, blocking, quickAnswerMillis);
-        this.saslTimeoutMillis = saslTimeoutMillis;
-        this.mechanisms = List.copyOf(mechanisms);
     }
 
+    /** The SASL mechanisms DPS devices use, in preference order. */
     public static List<DeviceSaslMechanism.Factory> defaultMechanisms(RegistrationService registrations,
                                                                       Blocking blocking) {
         return List.of(PlainMechanism.FACTORY, TpmMechanism.factory(registrations, blocking), TlsOnlyMechanism.EXTERNAL,
                 TlsOnlyMechanism.ANONYMOUS);
     }
 
-    /**
-     * A Proton server speaking DPS with these options (TLS or plain); call listen on it.
-     *
-     * @param socketErrors what a connection's socket fails with (a reset, a broken TLS record): client faults
-     */
-    public ProtonServer server(ProtonServerOptions options, Handler<Throwable> socketErrors) {
-        return ProtonServer.create(vertx, options)
-                .saslAuthenticatorFactory(SocketErrorsReported.around(
-                        DeviceSaslAuthenticator.factory(vertx, mechanisms, saslTimeoutMillis), socketErrors))
-                .connectHandler(this::connected);
-    }
-
-    /** Listens and completes with the server, for {@code MusterServer}'s bind-error handling. */
-    public static Future<ProtonServer> listen(ProtonServer server, String host, int port) {
-        Promise<ProtonServer> listening = Promise.promise();
-        server.listen(port, host, listening::handle);
-        return listening.future();
-    }
-
     // ------------------------------------------------------------------------------------------------------------
     // connection, session, links
-
-    private void connected(ProtonConnection connection) {
-        connection.openHandler(ar -> {
-            if (ar.succeeded()) {
-                serve(connection);
-            }
-        });
-    }
 
     /**
      * Takes over a connection whose Open has arrived (the listener's front door decided it is for DPS, not a hub):
