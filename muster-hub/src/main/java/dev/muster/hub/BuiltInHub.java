@@ -2,7 +2,6 @@ package dev.muster.hub;
 
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.x509.ChainVerifier;
-import dev.muster.hub.query.QueryRows;
 import java.time.Clock;
 
 /**
@@ -21,9 +20,7 @@ public record BuiltInHub(DeviceRegistry devices, TwinService twins, DeviceAuthen
         CaTrust caTrust = new CaTrust(store, clock, chains);
         return new BuiltInHub(new DeviceRegistry(store, clock, view), new TwinService(store, view),
                 new DeviceAuthentication(store, clock, chains, caTrust), caTrust, new TelemetryBus(),
-                new ModuleRegistry(store, view),
-                // module twins are not in the queries yet: FROM devices.modules reads none
-                new RegistryQueries(store, view, hub -> QueryRows.NONE));
+                new ModuleRegistry(store, view), new RegistryQueries(store, view));
     }
 
     public static BuiltInHub create(HubStore store, Clock clock, ChainVerifier chains) {

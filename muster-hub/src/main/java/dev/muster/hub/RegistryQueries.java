@@ -34,8 +34,34 @@ public final class RegistryQueries {
         this.moduleTwins = moduleTwins;
     }
 
+    /** Devices and modules both from the store, shown through {@code view}. */
+    public RegistryQueries(HubStore store, DeviceView view) {
+        this.store = store;
+        this.view = view;
+        this.moduleTwins = this::storedModuleTwins;
+    }
+
     public RegistryQueries(HubStore store, Function<String, QueryRows> moduleTwins) {
         this(store, DeviceView.AS_STORED, moduleTwins);
+    }
+
+    /**
+     * The hub's module twins in (device ID, module ID) order, keyed {@code deviceId/moduleId}: neither ID can hold a
+     * {@code /} (IoT Hub's identifier rules), so the key splits back unambiguously.
+     */
+    private QueryRows storedModuleTwins(String hub) {
+        return (afterKey, limit) -> {
+            int slash = afterKey == null ? -1 : afterKey.indexOf('/');
+            String afterDevice = afterKey == null ? null : slash < 0 ? afterKey : afterKey.substring(0, slash);
+            String afterModule = slash < 0 ? "" : afterKey.substring(slash + 1);
+            return store.modulesWithTwinsAfter(hub, afterDevice, afterModule, limit).stream()
+                    .map(e -> {
+                        var shown = view.presentModule(hub, e.module());
+                        return new QueryRow(shown.deviceId() + "/" + shown.moduleId(),
+                                TwinService.render(shown, e.twin()));
+                    })
+                    .toList();
+        };
     }
 
     /**

@@ -83,7 +83,7 @@ public record TwinKey(String deviceId, String moduleId) {
     }
 
     /** A module twin names its module and shows the module identity's etag as {@code deviceEtag}, as IoT Hub does. */
-    private static ObjectNode moduleIdentity(HubModule module) {
+    static ObjectNode moduleIdentity(HubModule module) {
         ObjectNode fields = identity(module.etag(), module.connectionState(), module.lastActivityTime(),
                 module.cloudToDeviceMessageCount(), module.authentication());
         fields.put("moduleId", module.moduleId());

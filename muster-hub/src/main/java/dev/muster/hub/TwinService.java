@@ -170,6 +170,11 @@ public final class TwinService {
         return render(TwinKey.device(device.deviceId()), TwinKey.deviceIdentity(device), t);
     }
 
+    /** A module twin document as {@code GET /twins/{d}/modules/{m}} shows it (the items of {@code FROM devices.modules}). */
+    static ObjectNode render(dev.muster.core.hub.HubModule module, DeviceTwin t) {
+        return render(TwinKey.module(module.deviceId(), module.moduleId()), TwinKey.moduleIdentity(module), t);
+    }
+
     private static ObjectNode render(TwinKey key, ObjectNode identity, DeviceTwin t) {
         ObjectNode twin = Json.object();
         twin.put("deviceId", key.deviceId());

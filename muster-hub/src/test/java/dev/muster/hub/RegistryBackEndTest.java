@@ -176,7 +176,33 @@ class RegistryBackEndTest {
         assertThat(page.continuation()).isNull();
         assertThat(builtIn.queries().query(HUB, "SELECT COUNT() AS n FROM devices", null, null).items())
                 .containsExactly(Json.tree("{\"n\":2}"));
-        assertThat(builtIn.queries().query(HUB, "SELECT * FROM devices.modules", null, null).items()).isEmpty();
+        assertThat(builtIn.queries().query(HUB, "SELECT * FROM devices.modules", null, null).items())
+                .as("no modules yet").isEmpty();
+    }
+
+    @Test
+    void moduleQueriesSeeModuleTwinsAsTheModuleTwinApiRendersThemAndPageAcrossDevices() {
+        put("md1");
+        put("md2");
+        for (String[] dm : new String[][] {{"md2", "b"}, {"md1", "a"}, {"md1", "c"}}) {
+            builtIn.modules().putModule(HUB, new dev.muster.core.hub.HubModule(dm[0], dm[1], null, null, null, null, null,
+                    null, null, null), null);
+        }
+        builtIn.twins().patchModuleReported(HUB, "md1", "c", json("{'fw':3}"));
+
+        QueryPage found = builtIn.queries().query(HUB, "SELECT * FROM devices.modules WHERE properties.reported.fw > 2",
+                null, null);
+        QueryPage first = builtIn.queries().query(HUB, "SELECT * FROM devices.modules", 2, null);
+        QueryPage rest = builtIn.queries().query(HUB, "SELECT * FROM devices.modules", 2, first.continuation());
+
+        assertThat(found.items()).containsExactly(builtIn.twins().moduleTwinJson(HUB, "md1", "c").orElseThrow());
+        assertThat(first.items()).extracting(t -> t.path("deviceId").asText() + "/" + t.path("moduleId").asText())
+                .containsExactly("md1/a", "md1/c");
+        assertThat(rest.items()).extracting(t -> t.path("deviceId").asText() + "/" + t.path("moduleId").asText())
+                .containsExactly("md2/b");
+        assertThat(rest.continuation()).isNull();
+        assertThat(builtIn.queries().query(HUB, "SELECT * FROM devices.modules WHERE moduleId = 'b'", null, null)
+                .items()).hasSize(1);
     }
 
     @Test

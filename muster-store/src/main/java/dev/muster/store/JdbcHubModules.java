@@ -2,6 +2,7 @@ package dev.muster.store;
 
 import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.HubModule;
+import dev.muster.core.hub.ModuleWithTwin;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,5 +80,18 @@ final class JdbcHubModules {
                         + " WHERE hub_key = ? AND device_id = ? AND module_id = ? AND twin_version = ?",
                 twin.version(), twin.etag(), Documents.write(twin), Documents.key(hub), twin.deviceId(), moduleId,
                 expectedVersion) == 1;
+    }
+
+    /** The hub's modules with their twins after a (device, module) key, both compared byte-wise. */
+    List<ModuleWithTwin> withTwinsAfter(String hub, String afterDeviceId, String afterModuleId, int limit) {
+        String select = "SELECT doc, twin_doc FROM hub_modules WHERE hub_key = ?";
+        Jdbc.RowMapper<ModuleWithTwin> row = r -> new ModuleWithTwin(
+                Documents.readSealed(box, r.getString("doc"), HubModule.class),
+                Documents.read(r.getString("twin_doc"), DeviceTwin.class));
+        return afterDeviceId == null
+                ? jdbc.list(select + " ORDER BY device_id, module_id LIMIT ?", row, Documents.key(hub), limit)
+                : jdbc.list(select + " AND (device_id > ? OR (device_id = ? AND module_id > ?))"
+                        + " ORDER BY device_id, module_id LIMIT ?", row, Documents.key(hub), afterDeviceId,
+                        afterDeviceId, afterModuleId, limit);
     }
 }

@@ -5,6 +5,7 @@ import dev.muster.core.hub.DeviceTwin;
 import dev.muster.core.hub.DeviceWithTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubModule;
+import dev.muster.core.hub.ModuleWithTwin;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.hub.TrustedCertificate;
 import java.sql.ResultSet;
@@ -144,6 +145,12 @@ final class JdbcHubStore implements HubStore {
     @Override
     public Optional<DeviceTwin> moduleTwin(String hub, String deviceId, String moduleId) {
         return modules.twin(hub, deviceId, moduleId);
+    }
+
+    @Override
+    public List<ModuleWithTwin> modulesWithTwinsAfter(String hub, String afterDeviceId, String afterModuleId,
+                                                      int limit) {
+        return modules.withTwinsAfter(hub, afterDeviceId, afterModuleId, limit);
     }
 
     @Override

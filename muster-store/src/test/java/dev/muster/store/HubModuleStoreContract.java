@@ -201,4 +201,26 @@ interface HubModuleStoreContract {
                     assertThat(c.desiredVersion()).isEqualTo(3L);
                 });
     }
+
+    @Test
+    default void theHubsModulesArePagedWithTheirTwinsInDeviceThenModuleOrder() {
+        deviceWithModules("dev-b", "m2", "M1");
+        deviceWithModules("dev-a", "x");
+        deviceWithModules("dev-c");
+        hubs().insertDevice("other.hub.local", device("dev-a"), twin("dev-a"));
+        hubs().insertModule("other.hub.local", module("dev-a", "elsewhere"), twin("dev-a"));
+
+        List<String> all = hubs().modulesWithTwinsAfter(HUB, null, null, 10).stream()
+                .map(e -> e.module().deviceId() + "/" + e.module().moduleId()).toList();
+        List<String> afterFirst = hubs().modulesWithTwinsAfter(HUB, "dev-a", "x", 1).stream()
+                .map(e -> e.module().deviceId() + "/" + e.module().moduleId()).toList();
+        List<String> afterSecond = hubs().modulesWithTwinsAfter(HUB, "dev-b", "M1", 10).stream()
+                .map(e -> e.module().deviceId() + "/" + e.module().moduleId()).toList();
+
+        // byte order: upper case before lower case
+        assertThat(all).containsExactly("dev-a/x", "dev-b/M1", "dev-b/m2");
+        assertThat(afterFirst).containsExactly("dev-b/M1");
+        assertThat(afterSecond).containsExactly("dev-b/m2");
+        assertThat(hubs().modulesWithTwinsAfter(HUB, null, null, 10).get(0).twin().deviceId()).isEqualTo("dev-a");
+    }
 }

@@ -63,6 +63,12 @@ public interface HubStore {
     /** A module's twin; its {@link DeviceTwin#deviceId()} names the device the module is on. */
     Optional<DeviceTwin> moduleTwin(String hub, String deviceId, String moduleId);
 
+    /**
+     * Up to {@code limit} modules of the hub with their twins, in (device ID, module ID) order (both byte-wise), after
+     * the given module; {@code afterDeviceId} null = from the first.
+     */
+    List<ModuleWithTwin> modulesWithTwinsAfter(String hub, String afterDeviceId, String afterModuleId, int limit);
+
     /** @return false unless the module's stored twin still has {@code expectedVersion} */
     boolean replaceModuleTwin(String hub, String moduleId, DeviceTwin twin, long expectedVersion);
 

@@ -72,6 +72,20 @@ final class InMemoryHubModules {
         return true;
     }
 
+    /** The hub's modules with twins after (device, module), in that order, as the JDBC store pages them. */
+    List<dev.muster.core.hub.ModuleWithTwin> withTwinsAfter(String hubKey, String afterDeviceId, String afterModuleId,
+                                                           int limit) {
+        List<dev.muster.core.hub.ModuleWithTwin> out = new ArrayList<>();
+        new TreeMap<>(byHub.getOrDefault(hubKey, Map.of())).forEach((deviceId, modules) -> modules.forEach((id, e) -> {
+            int byDevice = afterDeviceId == null ? 1 : deviceId.compareTo(afterDeviceId);
+            if (out.size() < limit && (byDevice > 0 || byDevice == 0 && id.compareTo(afterModuleId) > 0)) {
+                out.add(new dev.muster.core.hub.ModuleWithTwin(InMemoryStore.copy(e.module()),
+                        InMemoryStore.copy(e.twin())));
+            }
+        }));
+        return out;
+    }
+
     /** The device is gone: so are its modules. */
     void deviceDeleted(String hubKey, String deviceId) {
         Map<String, TreeMap<String, Entry>> devices = byHub.get(hubKey);

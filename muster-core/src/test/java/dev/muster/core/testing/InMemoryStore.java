@@ -587,6 +587,12 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     }
 
     @Override
+    public synchronized List<dev.muster.core.hub.ModuleWithTwin> modulesWithTwinsAfter(String hub, String afterDeviceId,
+                                                                                       String afterModuleId, int limit) {
+        return hubModules.withTwinsAfter(key(hub), afterDeviceId, afterModuleId, limit);
+    }
+
+    @Override
     public synchronized boolean replaceModuleTwin(String hub, String moduleId, DeviceTwin twin, long expectedVersion) {
         return hubModules.replaceTwin(key(hub), moduleId, twin, expectedVersion);
     }
