@@ -122,19 +122,25 @@ final class ApiClient {
     }
 
     /**
-     * The error document: a provisioning service's is the body itself; a hub's is JSON inside its {@code Message}
-     * (whose text may start with IoT Hub's {@code ErrorCode:Name;} prefix, dropped here).
+     * The error document: a provisioning service's is the body itself; a hub's is the innermost JSON inside its
+     * {@code Message} (as the Java service client reads it), whose message may carry IoT Hub's
+     * {@code ErrorCode:Name;} prefix, dropped here.
      */
     private static JsonNode hubError(JsonNode body) {
-        if (body == null || !body.path("Message").isTextual() || !body.path("Message").asText().startsWith("{")) {
-            return body;
+        JsonNode error = body;
+        while (error != null && error.path("Message").isTextual() && error.path("Message").asText().contains("{")) {
+            String m = error.path("Message").asText();
+            JsonNode inner = parse(m.substring(m.indexOf('{')));
+            if (!inner.isObject()) {
+                break;
+            }
+            error = inner;
         }
-        JsonNode inner = parse(body.path("Message").asText());
-        if (inner.path("message").isTextual()) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) inner).put("message",
-                    inner.path("message").asText().replaceFirst("^ErrorCode:[^;]*;", ""));
+        if (error != null && error.path("message").isTextual()) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) error).put("message",
+                    error.path("message").asText().replaceFirst("^ErrorCode:[^;]*;", ""));
         }
-        return inner;
+        return error;
     }
 
     private static JsonNode parse(String text) {

@@ -180,6 +180,7 @@ final class HubDeviceCommand {
             footer = {"", "Example:", "  ./muster hub device send sensor-17 '{\"led\":\"on\"}' --property kind=command --ack full"})
     static final class Send implements Callable<Integer> {
         @Mixin HubTarget hub;
+        @Mixin Output output;
         @Parameters(index = "0", paramLabel = "DEVICE_ID") String id;
         @Parameters(index = "1", paramLabel = "BODY", description = "The message body (text).") String body;
         @Option(names = "--module", description = "Module ID.") String module;
@@ -208,7 +209,7 @@ final class HubDeviceCommand {
             new CloudToDeviceSender(hub.connectionString(), hub.amqpPort(), hub.target.caFile()).send(
                     new CloudToDeviceSender.Outgoing(id, module, body.getBytes(StandardCharsets.UTF_8), messageId, ack,
                             props, ttl));
-            System.out.println("Queued for " + id + (module == null ? "" : "/" + module) + ".");
+            output.done("Queued for " + id + (module == null ? "" : "/" + module) + ".");
             return 0;
         }
     }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Map;
 
 /** The one JSON configuration every layer uses, so stored documents and wire bodies agree byte for byte. */
 public final class Json {
@@ -58,5 +60,20 @@ public final class Json {
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
+    }
+
+    /** The field named {@code name}: an exact match first, else the first whose name matches ignoring case; or null. */
+    public static JsonNode fieldIgnoringCase(JsonNode object, String name) {
+        JsonNode exact = object.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 }

@@ -25,14 +25,19 @@ import java.util.UUID;
 public final class DeviceRegistry {
     static final int MAX_ATTEMPTS = 8;
 
+    /** IoT Hub's page size for {@code GET /devices}: {@code top} outside 1–1000 means 1000. */
+    public static final int MAX_LIST = 1000;
+
     private final HubStore store;
     private final Clock clock;
     private final DeviceView view;
+    private final DeviceScopes scopes;
 
     public DeviceRegistry(HubStore store, Clock clock, DeviceView view) {
         this.store = store;
         this.clock = clock;
         this.view = view;
+        this.scopes = new DeviceScopes(store, clock);
     }
 
     public DeviceRegistry(HubStore store, Clock clock) {
@@ -60,9 +65,16 @@ public final class DeviceRegistry {
         return store.device(hub, deviceId);
     }
 
+    /** {@code GET /devices?top=N}: the first devices in ID order; {@code top} null or outside 1–1000 = 1000. */
+    public List<HubDevice> list(String hub, Integer top) {
+        int limit = top == null || top < 1 || top > MAX_LIST ? MAX_LIST : top;
+        return view.presentAll(hub, store.devicesAfter(hub, null, limit).stream().map(HubDevice::withAzureDefaults)
+                .toList());
+    }
+
     /** The device as the registry shows it (with its connection state). */
     public Optional<HubDevice> device(String hub, String deviceId) {
-        return store.device(hub, deviceId).map(d -> view.present(hub, d));
+        return store.device(hub, deviceId).map(d -> view.present(hub, d.withAzureDefaults()));
     }
 
     /**
@@ -70,6 +82,15 @@ public final class DeviceRegistry {
      * must match (412). Keys are generated for a SAS device that brings none.
      */
     public HubDevice putDevice(String hub, HubDevice requested, String ifMatch) {
+        return write(hub, requested, ifMatch, true);
+    }
+
+    /** Replaces a device that must exist (bulk {@code update}/{@code updateIfMatchETag}); 404 when it does not. */
+    public HubDevice updateDevice(String hub, HubDevice requested, String ifMatch) {
+        return write(hub, requested, ifMatch, false);
+    }
+
+    private HubDevice write(String hub, HubDevice requested, String ifMatch, boolean mayCreate) {
         requireValidDeviceId(requested.deviceId());
         if (requested.deviceId() == null) {
             throw HubError.argumentInvalid("deviceId is required.");
@@ -81,25 +102,25 @@ public final class DeviceRegistry {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<HubDevice> existing = store.device(hub, requested.deviceId());
             if (existing.isEmpty()) {
-                if (!IfMatch.isAny(ifMatch)) {
+                if (!mayCreate || !IfMatch.isAny(ifMatch)) {
                     throw HubError.deviceNotFound(requested.deviceId());
                 }
-                HubDevice created = requested.withServerFields(UUID.randomUUID().toString(), Ids.etag(), status, now,
-                        auth, caps);
+                HubDevice created = scopes.apply(hub, requested.withServerFields(UUID.randomUUID().toString(),
+                        Ids.etag(), status, now, auth, caps), existing);
                 DeviceTwin twin = new DeviceTwin(requested.deviceId(), Json.object(), Json.object(), 1, Json.object(), 1,
                         1, Ids.etag());
                 if (store.insertDevice(hub, created, twin)) {
-                    return created;
+                    return created.withAzureDefaults();
                 }
             } else {
                 HubDevice old = existing.get();
                 if (!IfMatch.isAny(ifMatch) && !IfMatch.matches(ifMatch, old.etag())) {
                     throw HubError.preconditionFailed("Device " + old.deviceId() + " etag does not match.");
                 }
-                HubDevice updated = requested.withServerFields(old.generationId(), Ids.etag(), status,
-                        status.equals(old.status()) ? old.statusUpdatedTime() : now, auth, caps);
+                HubDevice updated = scopes.apply(hub, requested.withServerFields(old.generationId(), Ids.etag(), status,
+                        status.equals(old.status()) ? old.statusUpdatedTime() : now, auth, caps), existing);
                 if (store.replaceDevice(hub, updated, old.etag())) {
-                    return updated;
+                    return updated.withAzureDefaults();
                 }
             }
         }
@@ -143,8 +164,8 @@ public final class DeviceRegistry {
             reportedChanged = JsonMerge.merge(reported, reportedIn);
             patched |= reportedChanged;
         }
-        HubDevice created = requested.withServerFields(UUID.randomUUID().toString(), Ids.etag(), status,
-                Timestamps.format(clock.instant()), auth, caps);
+        HubDevice created = scopes.apply(hub, requested.withServerFields(UUID.randomUUID().toString(), Ids.etag(),
+                status, Timestamps.format(clock.instant()), auth, caps), Optional.empty());
         DeviceTwin twin = new DeviceTwin(requested.deviceId(), tags, desired, desiredChanged ? 2 : 1, reported,
                 reportedChanged ? 2 : 1, patched ? 2 : 1, Ids.etag());
         return store.insertDevice(hub, created, twin) ? Optional.of(created) : Optional.empty();

@@ -23,5 +23,10 @@ public interface DeviceView {
 
     HubDevice present(String hub, HubDevice stored);
 
+    /** {@link #present} for a page of devices (a view that reads a store does it in one read). */
+    default java.util.List<HubDevice> presentAll(String hub, java.util.List<HubDevice> stored) {
+        return stored.stream().map(d -> present(hub, d)).toList();
+    }
+
     HubModule presentModule(String hub, HubModule stored);
 }

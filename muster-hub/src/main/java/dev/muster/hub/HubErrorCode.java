@@ -7,6 +7,12 @@ package dev.muster.hub;
  */
 public enum HubErrorCode {
     ARGUMENT_INVALID(400, 400004, "ArgumentInvalid"),
+    /** A bulk registry request names one device twice. */
+    DEVICE_DEFINED_MULTIPLE_TIMES(400, 400011, "DeviceDefinedMultipleTimes"),
+    /** A bulk registry request in which some devices failed (the body lists which). */
+    BULK_REGISTRY_OPERATION_FAILURE(400, 400013, "BulkRegistryOperationFailure"),
+    /** deviceScope / parentScopes that name no edge device of the hub, or a non-edge parent. */
+    INVALID_DEVICE_SCOPE(400, 400028, "InvalidDeviceScope"),
     UNAUTHORIZED(401, 401003, "IotHubUnauthorizedAccess"),
     /** A device's cloud-to-device queue already holds its 50 messages. */
     DEVICE_MAXIMUM_QUEUE_DEPTH_EXCEEDED(403, 403004, "DeviceMaximumQueueDepthExceeded"),
@@ -22,6 +28,8 @@ public enum HubErrorCode {
     MODULE_ALREADY_EXISTS_ON_DEVICE(409, 409301, "ModuleAlreadyExistsOnDevice"),
     PRECONDITION_FAILED(412, 412001, "PreconditionFailed"),
     MESSAGE_TOO_LARGE(413, 413001, "MessageTooLarge"),
+    /** More devices in one bulk registry request than IoT Hub takes (100). */
+    TOO_MANY_DEVICES(413, 413002, "TooManyDevices"),
     SERVER_ERROR(500, 500001, "ServerError"),
     /**
      * The device answered a direct method with a payload that is not JSON. The SDKs map HTTP 502 to

@@ -66,13 +66,19 @@ public record TwinKey(String deviceId, String moduleId) {
         return isModule() ? "Twin of module " + moduleId + " on device " + deviceId : "Twin " + deviceId;
     }
 
-    private static ObjectNode deviceIdentity(HubDevice device) {
+    /** A device twin's identity fields, with Azure's defaults for what the stored device lacks. */
+    static ObjectNode deviceIdentity(HubDevice stored) {
+        HubDevice device = stored.withAzureDefaults();
         ObjectNode fields = identity(device.etag(), device.connectionState(), device.lastActivityTime(),
                 device.cloudToDeviceMessageCount(), device.authentication());
         fields.put("status", device.status());
         fields.put("statusUpdateTime", device.statusUpdatedTime());
         fields.set("capabilities", Json.MAPPER.valueToTree(
                 device.capabilities() == null ? DeviceCapabilities.NONE : device.capabilities()));
+        if (device.deviceScope() != null) {
+            fields.put("deviceScope", device.deviceScope());
+        }
+        fields.set("parentScopes", Json.MAPPER.valueToTree(device.parentScopes()));
         return fields;
     }
 

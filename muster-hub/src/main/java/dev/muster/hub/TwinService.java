@@ -6,6 +6,7 @@ import dev.muster.core.Ids;
 import dev.muster.core.IfMatch;
 import dev.muster.core.Json;
 import dev.muster.core.hub.DeviceTwin;
+import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubStore;
 import java.util.List;
 import java.util.Optional;
@@ -162,6 +163,11 @@ public final class TwinService {
         ObjectNode out = props.deepCopy();
         out.put("$version", version);
         return out;
+    }
+
+    /** A device twin document as {@code GET /twins/{id}} shows it (also the items of {@code SELECT * FROM devices}). */
+    static ObjectNode render(HubDevice device, DeviceTwin t) {
+        return render(TwinKey.device(device.deviceId()), TwinKey.deviceIdentity(device), t);
     }
 
     private static ObjectNode render(TwinKey key, ObjectNode identity, DeviceTwin t) {

@@ -118,7 +118,7 @@ class BuiltInHubTest {
         clock.advance(Duration.ofMinutes(1));
 
         HubDevice updated = builtIn.devices().putDevice(HUB, new HubDevice("dev1", null, null, "disabled", null, null, null, null,
-                null, created.authentication(), new DeviceCapabilities(true)), created.etag());
+                null, created.authentication(), new DeviceCapabilities(true), null, null, null), created.etag());
 
         assertThat(updated.generationId()).isEqualTo(created.generationId());
         assertThat(updated.etag()).isNotEqualTo(created.etag());
@@ -147,7 +147,7 @@ class BuiltInHubTest {
     void refusesAnInvalidDeviceIdStatusOrKey() {
         assertRefused(() -> create("bad/id"), HubErrorCode.ARGUMENT_INVALID);
         assertRefused(() -> builtIn.devices().putDevice(HUB, new HubDevice("dev1", null, null, "paused", null, null, null, null,
-                null, null, null), null), HubErrorCode.ARGUMENT_INVALID);
+                null, null, null, null, null, null), null), HubErrorCode.ARGUMENT_INVALID);
         assertRefused(() -> builtIn.devices().putDevice(HUB, HubDevice.of("dev1",
                 AuthenticationMechanism.sas("c2hvcnQ=", null), null), null), HubErrorCode.ARGUMENT_INVALID);
         assertThat(builtIn.devices().device(HUB, "dev1")).isEmpty();
@@ -431,7 +431,7 @@ class BuiltInHubTest {
     void authenticateDeviceRefusesADisabledDevice() {
         HubDevice d = create("dev1");
         builtIn.devices().putDevice(HUB, new HubDevice("dev1", null, null, "disabled", null, null, null, null, null,
-                d.authentication(), null), null);
+                d.authentication(), null, null, null, null), null);
 
         assertThat(builtIn.authentication().authenticateDevice(HUB, "dev1",
                 deviceToken("dev1", d.authentication().symmetricKey().primaryKey(), later())))

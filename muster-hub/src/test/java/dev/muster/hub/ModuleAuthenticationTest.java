@@ -78,7 +78,7 @@ class ModuleAuthenticationTest {
     @Test
     void theModulesOfADisabledDeviceAreRefused() {
         builtIn.devices().putDevice(HUB, new HubDevice("dev1", null, null, "disabled", null, null, null, null, null, null,
-                null), "*");
+                null, null, null, null), "*");
 
         assertThat(auth.authenticateModule(HUB, "dev1", "sensor",
                 token(HUB + "/devices/dev1/modules/sensor", primary(), later()))).get().asString().contains("disabled");

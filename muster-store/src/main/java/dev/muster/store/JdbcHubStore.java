@@ -2,6 +2,7 @@ package dev.muster.store;
 
 import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.DeviceTwin;
+import dev.muster.core.hub.DeviceWithTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubModule;
 import dev.muster.core.hub.HubStore;
@@ -148,6 +149,32 @@ final class JdbcHubStore implements HubStore {
     @Override
     public boolean replaceModuleTwin(String hub, String moduleId, DeviceTwin twin, long expectedVersion) {
         return modules.replaceTwin(hub, moduleId, twin, expectedVersion);
+    }
+
+    @Override
+    public List<HubDevice> devicesAfter(String hub, String afterDeviceId, int limit) {
+        return afterDeviceId == null
+                ? jdbc.list("SELECT doc FROM hub_devices WHERE hub_key = ? ORDER BY device_id LIMIT ?",
+                        row -> Documents.readSealed(box, row.getString("doc"), HubDevice.class), Documents.key(hub), limit)
+                : jdbc.list("SELECT doc FROM hub_devices WHERE hub_key = ? AND device_id > ? ORDER BY device_id LIMIT ?",
+                        row -> Documents.readSealed(box, row.getString("doc"), HubDevice.class), Documents.key(hub),
+                        afterDeviceId, limit);
+    }
+
+    /** One statement, so each device and its twin come from the same snapshot. */
+    @Override
+    public List<DeviceWithTwin> devicesWithTwinsAfter(String hub, String afterDeviceId, int limit) {
+        String select = "SELECT d.doc AS device_doc, t.doc AS twin_doc FROM hub_devices d JOIN hub_twins t"
+                + " ON t.hub_key = d.hub_key AND t.device_id = d.device_id WHERE d.hub_key = ?";
+        return afterDeviceId == null
+                ? jdbc.list(select + " ORDER BY d.device_id LIMIT ?", this::deviceWithTwin, Documents.key(hub), limit)
+                : jdbc.list(select + " AND d.device_id > ? ORDER BY d.device_id LIMIT ?", this::deviceWithTwin,
+                        Documents.key(hub), afterDeviceId, limit);
+    }
+
+    private DeviceWithTwin deviceWithTwin(ResultSet row) throws SQLException {
+        return new DeviceWithTwin(Documents.readSealed(box, row.getString("device_doc"), HubDevice.class),
+                Documents.read(row.getString("twin_doc"), DeviceTwin.class));
     }
 
     /** The status column's value: IoT Hub's two, a device without one being enabled. */

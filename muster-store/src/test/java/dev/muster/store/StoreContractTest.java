@@ -24,6 +24,7 @@ import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentQuery;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.hub.DeviceTwin;
+import dev.muster.core.hub.DeviceWithTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.TrustedCertificate;
 import dev.muster.core.instance.LinkedHub;
@@ -1499,6 +1500,43 @@ abstract class StoreContractTest implements CloudToDeviceStoreContract, HubModul
         assertThat(store.hubs().deviceCount(HUB)).isEqualTo(4);
         assertThat(store.hubs().deviceCount(HUB.toUpperCase(Locale.ROOT))).isEqualTo(4);
         assertThat(store.hubs().deviceCount("other.hub.local")).isEqualTo(1);
+    }
+
+    @Test
+    void theRegistryIsListedInPagesInDeviceIdOrderAfterTheLastIdSeen() {
+        for (String id : List.of("b-2", "B-1", "a-10", "a-9", "c")) {
+            store.hubs().insertDevice(HUB, device(id), twin(id));
+        }
+        store.hubs().insertDevice("other.hub.local", device("a-0"), twin("a-0"));
+
+        List<String> first = store.hubs().devicesAfter(HUB, null, 2).stream().map(HubDevice::deviceId).toList();
+        List<String> second = store.hubs().devicesAfter(HUB, first.get(1), 2).stream().map(HubDevice::deviceId).toList();
+        List<String> last = store.hubs().devicesAfter(HUB.toUpperCase(Locale.ROOT), second.get(1), 2).stream()
+                .map(HubDevice::deviceId).toList();
+
+        assertThat(first).as("byte order: upper case first, 'a-10' before 'a-9'").containsExactly("B-1", "a-10");
+        assertThat(second).containsExactly("a-9", "b-2");
+        assertThat(last).containsExactly("c");
+        assertThat(store.hubs().devicesAfter(HUB, "c", 2)).isEmpty();
+        assertThat(store.hubs().devicesAfter(HUB, null, 10)).first().as("the whole sealed document")
+                .isEqualTo(store.hubs().device(HUB, "B-1").orElseThrow());
+    }
+
+    @Test
+    void registryPagesComeWithEachDevicesOwnTwin() {
+        for (String id : List.of("q-3", "q-1", "q-2")) {
+            store.hubs().insertDevice(HUB, device(id), nextTwin(twin(id), "name", id.charAt(2) - '0'));
+        }
+        store.hubs().deleteDevice(HUB, "q-2", null);
+
+        List<DeviceWithTwin> page = store.hubs().devicesWithTwinsAfter(HUB, "q-0", 10);
+
+        assertThat(page).extracting(p -> p.device().deviceId()).containsExactly("q-1", "q-3");
+        assertThat(page).allSatisfy(p -> assertThat(p.twin().deviceId()).isEqualTo(p.device().deviceId()));
+        assertThat(page.get(1).twin().reported().path("name").asInt()).isEqualTo(3);
+        assertThat(store.hubs().devicesWithTwinsAfter(HUB, null, 1)).extracting(p -> p.device().deviceId())
+                .containsExactly("q-1");
+        assertThat(store.hubs().devicesWithTwinsAfter("other.hub.local", null, 10)).isEmpty();
     }
 
     private static HubDevice disabled(HubDevice d) {

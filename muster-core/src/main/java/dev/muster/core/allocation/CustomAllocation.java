@@ -15,10 +15,8 @@ import dev.muster.core.enrollment.TwinState;
 import dev.muster.core.enrollment.WebhookUrls;
 import dev.muster.core.instance.AllocationPolicy;
 import dev.muster.core.instance.LinkedHub;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -164,17 +162,7 @@ final class CustomAllocation {
 
     /** Azure Functions bind these names case-insensitively; so does Muster. */
     private static JsonNode field(JsonNode object, String name) {
-        JsonNode exact = object.get(name);
-        if (exact != null) {
-            return exact;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
+        return Json.fieldIgnoringCase(object, name);
     }
 
     private static String kind(JsonNode n) {

@@ -32,6 +32,15 @@ public interface HubStore {
 
     long deviceCount(String hub);
 
+    /**
+     * A page of a hub's registry: up to {@code limit} devices whose IDs sort after {@code afterDeviceId} (null = from
+     * the first), in ID order (byte order of the case-sensitive ID), so a caller pages with the last ID it saw.
+     */
+    List<HubDevice> devicesAfter(String hub, String afterDeviceId, int limit);
+
+    /** The same page as {@link #devicesAfter}, each device with its twin (registry queries read both). */
+    List<DeviceWithTwin> devicesWithTwinsAfter(String hub, String afterDeviceId, int limit);
+
     /** How many of them are disabled (the rest are enabled), for the registry's statistics. */
     long disabledDeviceCount(String hub);
 

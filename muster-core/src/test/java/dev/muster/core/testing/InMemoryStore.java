@@ -13,6 +13,7 @@ import dev.muster.core.enrollment.EnrollmentStore;
 import dev.muster.core.enrollment.IndividualEnrollment;
 import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.hub.DeviceTwin;
+import dev.muster.core.hub.DeviceWithTwin;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubModule;
 import dev.muster.core.hub.HubStore;
@@ -588,6 +589,24 @@ public final class InMemoryStore implements InstanceStore, EnrollmentStore, Regi
     @Override
     public synchronized boolean replaceModuleTwin(String hub, String moduleId, DeviceTwin twin, long expectedVersion) {
         return hubModules.replaceTwin(key(hub), moduleId, twin, expectedVersion);
+    }
+
+    @Override
+    public synchronized List<HubDevice> devicesAfter(String hub, String afterDeviceId, int limit) {
+        return devicePage(of(devices, key(hub)), afterDeviceId, limit).stream().map(InMemoryStore::copy).toList();
+    }
+
+    @Override
+    public synchronized List<DeviceWithTwin> devicesWithTwinsAfter(String hub, String afterDeviceId, int limit) {
+        TreeMap<String, DeviceTwin> table = of(twins, key(hub));
+        return devicePage(of(devices, key(hub)), afterDeviceId, limit).stream()
+                .map(d -> new DeviceWithTwin(copy(d), copy(table.get(d.deviceId())))).toList();
+    }
+
+    /** Device IDs are case-sensitive: paged on the ID itself, not a lower-cased key. */
+    private static List<HubDevice> devicePage(TreeMap<String, HubDevice> registry, String afterDeviceId, int limit) {
+        var tail = afterDeviceId == null ? registry : registry.tailMap(afterDeviceId, false);
+        return tail.values().stream().limit(limit).toList();
     }
 
     /** Device IDs of a hub, in order, for assertions. */

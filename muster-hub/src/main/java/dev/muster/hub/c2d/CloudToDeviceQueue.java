@@ -196,9 +196,7 @@ public final class CloudToDeviceQueue {
 
     /** The device as the registry shows it, {@code cloudToDeviceMessageCount} being its pending messages. */
     public HubDevice withPendingCount(String hub, HubDevice d) {
-        return new HubDevice(d.deviceId(), d.generationId(), d.etag(), d.status(), d.statusReason(),
-                d.connectionState(), d.statusUpdatedTime(), d.lastActivityTime(), pendingCount(hub, d.deviceId()),
-                d.authentication(), d.capabilities());
+        return d.withCloudToDeviceMessageCount(pendingCount(hub, d.deviceId()));
     }
 
     /** How long a locked message stays invisible: when an unsettled message reappears. */

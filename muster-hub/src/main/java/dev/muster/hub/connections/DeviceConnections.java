@@ -128,8 +128,9 @@ public final class DeviceConnections implements DeviceView {
                 module.cloudToDeviceMessageCount(), module.authentication(), module.managedBy());
     }
 
-    /** {@link #withConnectionState} for a page of devices, in one read. */
-    public List<HubDevice> withConnectionStates(String hub, List<HubDevice> devices) {
+    /** {@link #present} for a page of devices, in one read. */
+    @Override
+    public List<HubDevice> presentAll(String hub, List<HubDevice> devices) {
         Map<String, DeviceConnection> rows = store.deviceConnections(hub,
                         devices.stream().map(HubDevice::deviceId).toList()).stream()
                 .collect(Collectors.toMap(DeviceConnection::deviceId, Function.identity(), (a, b) -> a));
@@ -148,9 +149,7 @@ public final class DeviceConnections implements DeviceView {
         String state = row.connectedAt(liveSince()) ? CONNECTED : DISCONNECTED;
         String lastActivity = row.lastActivityAt() == null ? device.lastActivityTime()
                 : Timestamps.format(row.lastActivityAt());
-        return new HubDevice(device.deviceId(), device.generationId(), device.etag(), device.status(),
-                device.statusReason(), state, device.statusUpdatedTime(), lastActivity,
-                device.cloudToDeviceMessageCount(), device.authentication(), device.capabilities());
+        return device.withConnection(state, Timestamps.format(row.stateUpdatedAt()), lastActivity);
     }
 
     private Instant liveSince() {

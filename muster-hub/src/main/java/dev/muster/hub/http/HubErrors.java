@@ -12,12 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * IoT Hub's REST error body, in the shape today's hubs answer with: {@code {"Message":"{…}","ExceptionMessage":""}}
- * where Message is itself JSON, {@code {"errorCode":404001,"trackingId":…,"message":"ErrorCode:DeviceNotFound;…",
- * "info":{…},"timestampUtc":…}}. The Java service client digs out the innermost message and reads its numeric
- * {@code errorCode} (a flat {@code errorCode} beside Message is not read); the message keeps the older
- * {@code ErrorCode:Name;} prefix for clients that look for the name there, and the header {@code iothub-errorcode}
- * carries it too.
+ * IoT Hub's REST error body, readable by every official client at once:
+ * <pre>{"errorCode":404001,
+ *  "Message":"ErrorCode:DeviceNotFound;Device d not found.;{\"Message\":\"{\\\"errorCode\\\":404001,…}\",\"ExceptionMessage\":\"\"}",
+ *  "ExceptionMessage":"Tracking ID:…-TimeStamp:…"}</pre>
+ * Node's client splits {@code Message} on {@code ;} and takes the name before and the text after the first one. The
+ * Java service client follows {@code Message} into the JSON that starts at its first <code>{</code>, down to the
+ * innermost message, and reads the numeric {@code errorCode} only there (not at the top level) — so the text carries
+ * no braces, and the innermost level has an empty {@code ExceptionMessage} (Java appends it before parsing).
+ * A direct method's failure (an error with {@code info}) is sent exactly as IoT Hub sends those:
+ * {@code {"Message":"{\"errorCode\":504101,…,\"info\":{\"timeout\":\"00:00:30\"},…}","ExceptionMessage":""}}.
  */
 public final class HubErrors {
     private HubErrors() {}
@@ -30,15 +34,34 @@ public final class HubErrors {
 
     public static void send(Exchange ex, HubError e) {
         String name = e.code().errorName();
-        Map<String, Object> inner = new LinkedHashMap<>();
-        inner.put("errorCode", e.code().code());
-        inner.put("trackingId", Ids.trackingId());
-        inner.put("message", e.info().isEmpty() ? "ErrorCode:" + name + ";" + e.getMessage() : e.getMessage());
-        inner.put("info", e.info());
-        inner.put("timestampUtc", Timestamps.format(Instant.now()));
+        if (!e.info().isEmpty()) {
+            Map<String, Object> inner = new LinkedHashMap<>();
+            inner.put("errorCode", e.code().code());
+            inner.put("trackingId", Ids.trackingId());
+            inner.put("message", e.getMessage());
+            inner.put("info", e.info());
+            inner.put("timestampUtc", Timestamps.format(Instant.now()));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("Message", Json.write(inner));
+            body.put("ExceptionMessage", "");
+            ex.json(e.httpStatus(), body, Map.of("iothub-errorcode", name));
+            return;
+        }
+        String text = e.getMessage().replace('{', '(').replace('}', ')');
+        String trackingId = Ids.trackingId();
+        String now = Timestamps.format(Instant.now());
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("errorCode", e.code().code());
+        detail.put("trackingId", trackingId);
+        detail.put("message", text);
+        detail.put("timestampUtc", now);
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("Message", Json.write(detail));
+        nested.put("ExceptionMessage", "");
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("Message", Json.write(inner));
-        body.put("ExceptionMessage", "");
+        body.put("errorCode", e.code().code());
+        body.put("Message", "ErrorCode:" + name + ";" + text.replace(';', ',') + ";" + Json.write(nested));
+        body.put("ExceptionMessage", "Tracking ID:" + trackingId + "-TimeStamp:" + now);
         ex.json(e.httpStatus(), body, Map.of("iothub-errorcode", name));
     }
 

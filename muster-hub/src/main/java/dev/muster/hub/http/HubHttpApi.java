@@ -47,6 +47,7 @@ public final class HubHttpApi implements Route {
     private CloudToDeviceQueue cloudToDevice;
     private DeviceboundRoutes devicebound;
     private final ModuleHttpApi modules;
+    private final RegistryRoutes registry;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -57,6 +58,7 @@ public final class HubHttpApi implements Route {
         this.blocking = blocking;
         this.methods = new MethodRoutes(live, blocking, nodeCalls, this::authorize, this::requireIdentity);
         this.modules = new ModuleHttpApi(builtIn);
+        this.registry = new RegistryRoutes(builtIn);
     }
 
     /**
@@ -92,7 +94,12 @@ public final class HubHttpApi implements Route {
         Optional<ConnectionKey> methodTarget = MethodRoutes.target(hub, s);
         if (methodTarget.isPresent()) {
             methods.invoke(ex, methodTarget.get());
-        } else if (s.size() == 2 && s.get(0).equals("devices")) {
+            return;
+        }
+        if (registry.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
+            return;
+        }
+        if (s.size() == 2 && s.get(0).equals("devices")) {
             String id = s.get(1);
             switch (method) {
                 case "PUT" -> {
@@ -264,11 +271,7 @@ public final class HubHttpApi implements Route {
         if (device.deviceId() != null && !device.deviceId().equals(pathId)) {
             throw HubError.argumentInvalid("deviceId in the body differs from the path.");
         }
-        return device.deviceId() == null
-                ? new HubDevice(pathId, device.generationId(), device.etag(), device.status(), device.statusReason(),
-                        device.connectionState(), device.statusUpdatedTime(), device.lastActivityTime(),
-                        device.cloudToDeviceMessageCount(), device.authentication(), device.capabilities())
-                : device;
+        return device.deviceId() == null ? device.withDeviceId(pathId) : device;
     }
 
     private static JsonNode readJson(Exchange ex) {

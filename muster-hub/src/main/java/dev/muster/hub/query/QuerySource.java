@@ -1,0 +1,4 @@
+package dev.muster.hub.query;
+
+/** The collections a registry query reads: device twins, and module twins. */
+public enum QuerySource { DEVICES, MODULES }
