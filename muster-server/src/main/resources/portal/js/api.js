@@ -83,12 +83,12 @@ export class Api {
   }
 
   /** One call; resolves to {status, headers, body} or throws ApiError with the server's Azure-shaped error. */
-  /** @param text a raw request body instead of a JSON one (its Content-Type goes in headers) */
-  async call(method, path, { body, text, headers = {} } = {}) {
+  /** @param raw a text request body instead of a JSON one (its Content-Type goes in headers) */
+  async call(method, path, { body, raw, headers = {} } = {}) {
     const h = { Authorization: await this.authorization(), Accept: 'application/json', ...headers };
     if (body !== undefined) h['Content-Type'] = 'application/json';
     const res = await fetch(this.url(path), {
-      method, headers: h, body: text !== undefined ? text : body === undefined ? undefined : JSON.stringify(body),
+      method, headers: h, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
     });
     const text = await res.text();

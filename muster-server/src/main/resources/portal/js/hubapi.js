@@ -83,6 +83,6 @@ export class HubApi extends Api {
 
   /** POST with a text body (Muster's C2D extension takes the message body as the request body). */
   async send(path, text, headers) {
-    await this.call('POST', path, { text, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers } });
+    await this.call('POST', path, { raw: text, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers } });
   }
 }

@@ -78,10 +78,11 @@ export function queryText(filter) {
 
 function renderList(hub, target) {
   const filter = h('input', { type: 'search', autocomplete: 'off', spellcheck: 'false', value: lastFilter });
-  const form = h('form', { class: 'inline' },
+  const form = h('form', { class: 'form' },
     field('Query', filter, 'A condition such as tags.site = \'x\' AND properties.reported.fw > 2, or a whole'
       + ' SELECT … FROM devices … query. Empty lists every device.').row,
-    h('button', { type: 'submit' }, 'Run query'));
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Run query'),
+      button('Refresh', () => load())));
   const results = h('div', { 'aria-live': 'polite' });
   const pager = h('div', { class: 'pager' });
   let pages = [null];
@@ -110,7 +111,7 @@ function renderList(hub, target) {
     load();
   });
   target.replaceChildren(h('h1', {}, 'Hub devices'), hubLine(hub, target),
-    section('Devices', form, h('div', { class: 'buttons' }, button('Refresh', load, 'small')), results, pager));
+    section('Devices', form, results, pager));
   load();
 }
 
@@ -169,8 +170,8 @@ async function renderDevice(hub, target, id) {
     section('Identity and connection', facts, h('div', { class: 'buttons' }, refresh)),
     section('Twin', twin.status === 'fulfilled' ? twinView(twin.value) : h('p', {}, describeError(twin.reason))),
     section('Modules', modulesView(modules)),
-    section('Invoke a direct method', methodForm(hub, id, moduleIds)),
-    section('Send a cloud-to-device message', messageForm(hub, id, moduleIds, () => refresh.click())));
+    h('div', { class: 'columns' }, section('Invoke a direct method', methodForm(hub, id, moduleIds)),
+      section('Send a cloud-to-device message', messageForm(hub, id, moduleIds, () => refresh.click()))));
 }
 
 function showIdentity(facts, d) {
@@ -191,8 +192,8 @@ function showIdentity(facts, d) {
 function twinView(t) {
   const props = t.properties || {};
   const block = (title, value) => [h('h3', {}, title), h('pre', { class: 'code' }, JSON.stringify(withoutMetadata(value || {}), null, 2))];
-  return h('div', {}, block('Tags', t.tags), block('Desired properties', props.desired),
-    block('Reported properties', props.reported));
+  return h('div', { class: 'twin' }, h('div', {}, block('Tags', t.tags)),
+    h('div', {}, block('Desired properties', props.desired)), h('div', {}, block('Reported properties', props.reported)));
 }
 
 /** $metadata repeats every property with its time: left out of what an operator reads. */
