@@ -118,6 +118,11 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** An ID no other test run uses: the prefix and eight random hex digits. */
+    static String uniqueId(String prefix) {
+        return prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
     static String quote(String s) {
         return s.contains("'") ? "\"" + s + "\"" : "'" + s + "'";
     }

@@ -49,7 +49,7 @@ class PortalBrowserIT {
     }
 
     private static String id(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return Browser.uniqueId(prefix);
     }
 
     private static void signIn() {

@@ -2,19 +2,10 @@ package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.azure.sdk.iot.device.DeviceClient;
-import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
-import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.Message;
-import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,10 +53,6 @@ class PortalHubDevicesIT {
         }
     }
 
-    private static String id(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static void query(String condition) {
         WebElement box = browser.field("Query");
         box.clear();
@@ -81,7 +68,7 @@ class PortalHubDevicesIT {
     @Test
     void aDeviceIsSeenConnectingAnswersAMethodAndReceivesAMessageSentFromThePage() throws Exception {
         String key = Ids.symmetricKey();
-        String deviceId = id("portal-hub");
+        String deviceId = Browser.uniqueId("portal-hub");
         REST.createSasDevice(deviceId, key);
         browser.open("#/hub-devices");
         browser.heading("Hub devices");
@@ -89,17 +76,7 @@ class PortalHubDevicesIT {
         browser.wait.until(d -> rowOf(deviceId).getText().contains("Disconnected"));
         assertThat(rowOf(deviceId).getText()).contains("enabled", "sas", "never");
 
-        DeviceClient device = Devices.hubClient(HUB, deviceId, key, IotHubClientProtocol.MQTT);
-        BlockingQueue<Message> received = new LinkedBlockingQueue<>();
-        device.setMessageCallback((message, context) -> {
-            received.add(message);
-            return IotHubMessageResult.COMPLETE;
-        }, null);
-        device.open(true);
-        device.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(201,
-                Map.of("called", name, "delay", Json.tree(payload.getPayloadAsJsonString()).path("delay").asInt())),
-                null);
-        try {
+        try (AnsweringDevice device = AnsweringDevice.connect(HUB, deviceId, key)) {
             browser.click("Run query");
             browser.wait.until(d -> rowOf(deviceId).getText().contains("Connected")
                     && !rowOf(deviceId).getText().contains("Disconnected"));
@@ -125,7 +102,7 @@ class PortalHubDevicesIT {
             browser.click("Invoke method");
             browser.waitForText(By.cssSelector(".method-status"), "201");
             assertThat(Json.tree(browser.driver.findElement(By.cssSelector(".method-payload")).getText()))
-                    .isEqualTo(Json.tree("{\"called\":\"reboot\",\"delay\":5}"));
+                    .isEqualTo(Json.tree("{\"called\":\"reboot\",\"with\":5}"));
             browser.screenshot("22-hub-device-method");
 
             browser.field("Message body").sendKeys("{\"led\":\"on\"}");
@@ -133,21 +110,19 @@ class PortalHubDevicesIT {
             browser.field("Message ID").sendKeys("portal-msg-1");
             browser.click("Send message");
             browser.waitForText(By.id("messages"), "Queued a message for " + deviceId);
-            Message m = received.poll(15, TimeUnit.SECONDS);
+            Message m = device.nextMessage(15);
             assertThat(m).as("the message sent from the portal").isNotNull();
             assertThat(new String(m.getBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"led\":\"on\"}");
             assertThat(m.getProperty("kind")).isEqualTo("command");
             assertThat(m.getProperty("zone")).isEqualTo("7");
             assertThat(m.getMessageId()).isEqualTo("portal-msg-1");
             browser.screenshot("23-hub-device-message-sent");
-        } finally {
-            device.close();
         }
     }
 
     @Test
     void aDeviceShowsItsTwinAndModulesAndTheHubsRefusalsAreShown() throws Exception {
-        String deviceId = id("portal-twin");
+        String deviceId = Browser.uniqueId("portal-twin");
         REST.createSasDevice(deviceId, Ids.symmetricKey());
         REST.patchTwin(deviceId, "{\"tags\":{\"site\":\"portal-lab\"},\"properties\":{\"desired\":{\"fw\":3}}}");
         assertThat(REST.call("PUT", "/devices/" + deviceId + "/modules/sensor",
@@ -178,7 +153,7 @@ class PortalHubDevicesIT {
 
     @Test
     void aQueryOnTagsPagesThroughItsDevices() throws Exception {
-        String site = id("portal-site");
+        String site = Browser.uniqueId("portal-site");
         for (int i = 0; i < 23; i++) {
             String deviceId = String.format("%s-%02d", site, i);
             REST.createSasDevice(deviceId, Ids.symmetricKey());

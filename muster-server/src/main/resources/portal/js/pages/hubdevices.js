@@ -1,7 +1,7 @@
 // Hub devices: a built-in hub's devices, reached on the hub's own REST API with the hub connection string the operator
 // pastes (kept in this tab only, like the service connection string): list and query with paging, one device's
 // identity, connection state, twin and modules, direct methods, and cloud-to-device messages.
-import { h, field, select, button, notify, table, badge, section, when, describeError } from '../ui.js';
+import { h, field, select, button, notify, table, badge, section, when, describeError, fillPager, checkJsonField } from '../ui.js';
 import { HubApi } from '../hubapi.js';
 
 const HUB_KEY = 'muster.hubConnectionString';
@@ -94,11 +94,7 @@ function renderList(hub, target) {
       const page = await hub.query('/devices/query', queryText(lastFilter), PAGE, pages[index]);
       pages[index + 1] = page.continuation;
       results.replaceChildren(rowsOf(page.items));
-      const prev = button('Previous page', () => { index -= 1; load(); });
-      const next = button('Next page', () => { index += 1; load(); });
-      prev.disabled = index === 0;
-      next.disabled = !page.continuation;
-      pager.replaceChildren(prev, h('span', {}, `Page ${index + 1}`), next);
+      fillPager(pager, index, !!page.continuation, step => { index += step; load(); });
     } catch (e) {
       results.replaceChildren(h('p', { class: 'field-error', role: 'alert' }, describeError(e)));
     }
@@ -237,7 +233,7 @@ function methodForm(hub, id, moduleIds) {
   const name = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', required: true });
   const payload = h('textarea', { rows: 4, spellcheck: 'false', class: 'code' }, '{}');
   const payloadError = h('p', { class: 'field-error', role: 'alert', hidden: true });
-  payload.addEventListener('input', () => checkJson(payload, payloadError));
+  payload.addEventListener('input', () => checkJsonField(payload, payloadError));
   const timeout = h('input', { type: 'number', min: 5, max: 300, value: 30, required: true, class: 'narrow' });
   const connect = h('input', { type: 'number', min: 0, max: 300, value: 0, required: true, class: 'narrow' });
   const result = h('div', { class: 'method-result', 'aria-live': 'polite' });
@@ -252,7 +248,7 @@ function methodForm(hub, id, moduleIds) {
     result);
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
-    const parsed = checkJson(payload, payloadError);
+    const parsed = checkJsonField(payload, payloadError);
     if (parsed === undefined) {
       payload.focus();
       return;
@@ -278,23 +274,6 @@ function methodForm(hub, id, moduleIds) {
   return form;
 }
 
-/** @return {value} when the text is JSON (empty = null), undefined (with the reason shown) when it is not */
-function checkJson(textarea, errorEl) {
-  const text = textarea.value.trim();
-  let problem = null;
-  let value = null;
-  if (text) {
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      problem = `Not valid JSON: ${e.message}`;
-    }
-  }
-  errorEl.hidden = !problem;
-  errorEl.textContent = problem || '';
-  textarea.setAttribute('aria-invalid', String(!!problem));
-  return problem ? undefined : { value };
-}
 
 // ---- cloud-to-device messages ---------------------------------------------------------------------------------
 
