@@ -11,6 +11,7 @@ import dev.muster.cli.bench.HttpsJob;
 import dev.muster.cli.bench.Job;
 import dev.muster.cli.bench.MqttJob;
 import dev.muster.cli.bench.Nginx;
+import dev.muster.cli.bench.HubCloudToDeviceWorkload;
 import dev.muster.cli.bench.HubMethodsWorkload;
 import dev.muster.cli.bench.PhaseResult;
 import dev.muster.cli.bench.PhaseRunner;
@@ -105,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-half-rate", description = "Skip the latency phase at half the peak HTTPS rate.")
     boolean skipHalfRate;
 
-    @Option(names = "--skip-hub", description = "Skip the built-in hub workloads (direct methods).")
+    @Option(names = "--skip-hub", description = "Skip the built-in hub workloads (direct methods, cloud-to-device).")
     boolean skipHub;
 
     @Option(names = "--hub-devices", defaultValue = "100",
@@ -283,6 +284,11 @@ public final class BenchCommand implements Callable<Integer> {
                 if (methods != null) {
                     report.phase(methods);
                     byKey.put("methods", methods);
+                }
+                PhaseResult c2d = hubCloudToDevicePhase(n);
+                if (c2d != null) {
+                    report.phase(c2d);
+                    byKey.put("c2d", c2d);
                 }
             }
             if (enrollmentCounts != null && !enrollmentCounts.isEmpty()) {
@@ -519,19 +525,47 @@ public final class BenchCommand implements Callable<Integer> {
      * answer, the back end invokes {@code n} methods with {@code --concurrency} in flight on kept-alive connections.
      */
     private PhaseResult hubMethodsPhase(int n) throws Exception {
-        JsonNode hubs = target.local() ? target.connectionInfo().path("hubs") : null;
-        if (hubs == null || hubs.isEmpty()) {
-            err.println("note: no built-in hub in connection-info.json; skipping the hub workloads.");
+        String hub = firstHubConnectionString();
+        if (hub == null) {
             return null;
         }
-        HubMethodsWorkload.Options o = new HubMethodsWorkload.Options(hubs.get(0).path("connectionString").asText(),
-                target.httpsPort(), mqtt.getPort(), ca, Math.max(1, hubDevices), concurrency, run);
+        HubMethodsWorkload.Options o = new HubMethodsWorkload.Options(hub, target.httpsPort(), mqtt.getPort(), ca,
+                Math.max(1, hubDevices), concurrency, run);
         try (HubMethodsWorkload w = HubMethodsWorkload.open(o)) {
             runner.closed("warmup-methods", "warm-up: direct methods", Math.min(n, 2000), concurrency, w.jobs(),
                     this::serverCpu);
             return runner.closed("methods", String.format(Locale.ROOT, "Hub direct methods (%d MQTT devices)",
                     w.fleetSize()), n, concurrency, w.jobs(), this::serverCpu);
         }
+    }
+
+    /**
+     * Cloud-to-device messages through the first built-in hub: the back end sends {@code n} over AMQP with
+     * {@code --concurrency} on their way, {@code --hub-devices} MQTT devices receive them (queue, delivery, PUBACK).
+     */
+    private PhaseResult hubCloudToDevicePhase(int n) throws Exception {
+        String hub = firstHubConnectionString();
+        if (hub == null) {
+            return null;
+        }
+        int amqpPort = target.connectionInfo().path("ports").path("amqp").asInt(5671);
+        HubCloudToDeviceWorkload.Options o = new HubCloudToDeviceWorkload.Options(hub, target.httpsPort(),
+                mqtt.getPort(), amqpPort, ca, Math.max(1, hubDevices), concurrency, run);
+        try (HubCloudToDeviceWorkload w = HubCloudToDeviceWorkload.open(o)) {
+            runner.closed("warmup-c2d", "warm-up: cloud-to-device", Math.min(n, 2000), concurrency, w.jobs(),
+                    this::serverCpu);
+            return runner.closed("c2d", String.format(Locale.ROOT, "Hub cloud-to-device (AMQP in, %d MQTT devices)",
+                    w.fleetSize()), n, concurrency, w.jobs(), this::serverCpu);
+        }
+    }
+
+    private String firstHubConnectionString() {
+        JsonNode hubs = target.local() ? target.connectionInfo().path("hubs") : null;
+        if (hubs == null || hubs.isEmpty()) {
+            err.println("note: no built-in hub in connection-info.json; skipping the hub workloads.");
+            return null;
+        }
+        return hubs.get(0).path("connectionString").asText();
     }
 
     // ---- enrollment count comparison ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
@@ -51,7 +52,8 @@ class HubModulesServiceSdkIT {
         assertThat(registry.getModulesOnDevice(deviceId)).extracting(Module::getId).containsExactly("camera", "sensor");
 
         assertThatThrownBy(() -> registry.addModule(new Module(deviceId, "sensor")))
-                .isInstanceOf(IotHubConflictException.class).hasMessageContaining("ModuleAlreadyExistsOnDevice");
+                .isInstanceOf(IotHubConflictException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(409301));
 
         Module update = registry.getModule(deviceId, "sensor");
         String newKey = java.util.Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes());
@@ -65,11 +67,13 @@ class HubModulesServiceSdkIT {
                 .isInstanceOf(IotHubPreconditionFailedException.class);
         registry.removeModule(updated);
         assertThatThrownBy(() -> registry.getModule(deviceId, "sensor"))
-                .isInstanceOf(IotHubNotFoundException.class).hasMessageContaining("ModuleNotFound");
+                .isInstanceOf(IotHubNotFoundException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404010));
         registry.removeModule(deviceId, "camera");
         assertThat(registry.getModulesOnDevice(deviceId)).isEmpty();
         assertThatThrownBy(() -> registry.getModulesOnDevice(deviceId + "-nobody"))
-                .isInstanceOf(IotHubNotFoundException.class).hasMessageContaining("DeviceNotFound");
+                .isInstanceOf(IotHubNotFoundException.class)
+                .satisfies(e -> assertThat(((IotHubException) e).getErrorCode()).isEqualTo(404001));
     }
 
     @Test

@@ -251,6 +251,33 @@ class ScaleOutIT {
 
     @Test
     @Order(5)
+    void aCloudToDeviceMessageQueuedThroughOneNodeReachesADeviceConnectedToTheOther() throws Exception {
+        String key = Devices.derivedKey(groupKey, "c2d-across-1");
+        Registered r = register(NODE_B, "c2d-across-1", key);
+        String id = r.deviceId();
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = C2dClients.queue();
+        // The hub's address is node A's: node A holds the device's MQTT connection; the message enters at node B.
+        DeviceClient device = C2dClients.receivingDevice(r.hub(), id, key, IotHubClientProtocol.MQTT, trust, received);
+        try (HubAmqpSender service = HubAmqpSender.open(NODE_B, r.hub(), hubToken(r.hub()),
+                a.dataDir().resolve("tls").resolve("ca.pem"))) {
+            device.open(false);
+            long t0 = System.nanoTime();
+            assertThat(service.send(id, "across-1", "from node B"))
+                    .isInstanceOf(org.apache.qpid.proton.amqp.messaging.Accepted.class);
+            com.microsoft.azure.sdk.iot.device.Message got = received.poll(15, TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+
+            assertThat(got).as("queued on node B, delivered by node A").isNotNull();
+            assertThat(new String(got.getBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("from node B");
+            assertThat(got.getMessageId()).isEqualTo("across-1");
+            System.out.println("cloud-to-device message crossed nodes in " + millis + " ms");
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
+    @Order(5)
     void aDirectMethodSentToOneNodeReachesADeviceConnectedToTheOtherAndBothShowItConnected() throws Exception {
         String id = "method-1";
         String key = Devices.derivedKey(groupKey, id);

@@ -20,6 +20,11 @@ final class C2dSendLink {
     static final String ADDRESS = "messages/devicebound";
     /** Messages a service may have unsettled on the link; the SDKs send one at a time. */
     private static final int CREDIT = 100;
+    /**
+     * Frames beyond this end the link (message-size-exceeded); bodies between the hub's 64 KB and this are rejected
+     * one by one with the same condition, as the Java client maps it.
+     */
+    private static final long MAX_LINK_MESSAGE = 256 * 1024 + 1024;
 
     private final HubAmqpConnection connection;
     private final CloudToDeviceQueue queue;
@@ -36,6 +41,7 @@ final class C2dSendLink {
         receiver.setSource(receiver.getRemoteSource());
         receiver.setAutoAccept(false);
         receiver.setPrefetch(CREDIT);
+        receiver.setMaxMessageSize(org.apache.qpid.proton.amqp.UnsignedLong.valueOf(MAX_LINK_MESSAGE));
         receiver.handler(this::send);
         receiver.closeHandler(ar -> receiver.close());
         receiver.detachHandler(ar -> receiver.detach());

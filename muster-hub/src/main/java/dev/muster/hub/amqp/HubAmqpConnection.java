@@ -28,6 +28,8 @@ final class HubAmqpConnection {
     private final Clock clock;
     private final ConnectionGrants grants = new ConnectionGrants();
     private final CbsLinks cbs;
+    /** This connection's feedback links: they hold timers and locked batches to give back when it ends. */
+    private final java.util.List<FeedbackLink> feedbackLinks = new java.util.ArrayList<>();
 
     HubAmqpConnection(HubAmqpEndpoint endpoint, ProtonConnection connection, AmqpPeer peer, Clock clock) {
         this.endpoint = endpoint;
@@ -75,11 +77,12 @@ final class HubAmqpConnection {
         connection.receiverOpenHandler(this::receiverOpened);
         connection.senderOpenHandler(this::senderOpened);
         connection.closeHandler(ar -> {
+            ended();
             connection.close();
             connection.disconnect();
         });
         connection.disconnectHandler(c -> {
-            endpoint.disconnected(this);
+            ended();
             c.disconnect();
         });
         connection.setContainer("muster-hub").open();
@@ -110,6 +113,7 @@ final class HubAmqpConnection {
             if (admitService(sender, address)) {
                 FeedbackLink link = new FeedbackLink(this, endpoint.cloudToDevice().feedback(), endpoint.blocking());
                 endpoint.feedbackLinkOpened(link);
+                feedbackLinks.add(link);
                 link.attach(sender);
             }
         } else if (a.equals(FILE_NOTIFICATIONS)) {
@@ -142,6 +146,15 @@ final class HubAmqpConnection {
     }
 
     void feedbackLinkClosed(FeedbackLink link) {
+        feedbackLinks.remove(link);
         endpoint.feedbackLinkClosed(link);
+    }
+
+    /** The connection is gone: its links' timers stop and what they held goes back. */
+    private void ended() {
+        for (FeedbackLink link : java.util.List.copyOf(feedbackLinks)) {
+            link.closed();
+        }
+        endpoint.disconnected(this);
     }
 }

@@ -71,10 +71,12 @@ public final class CloudToDeviceQueue {
                 .orElseThrow(() -> HubError.deviceNotFound(queue.deviceId()));
         Instant now = clock.instant();
         Instant expiry = expiry(now, absoluteExpiry);
-        expire(store.messages(queue), now);
         CloudToDeviceMessage message = new CloudToDeviceMessage(queue, UUID.randomUUID().toString(), 0, content,
                 device.generationId(), now, expiry, 0, null);
-        if (!store.enqueue(message, limits.maxQueueDepth())) {
+        // A full queue may be full of expired messages the sweep has not reached yet: they make room first.
+        boolean queued = store.enqueue(message, limits.maxQueueDepth())
+                || expire(store.messages(queue), now) > 0 && store.enqueue(message, limits.maxQueueDepth());
+        if (!queued) {
             throw new HubError(HubErrorCode.DEVICE_MAXIMUM_QUEUE_DEPTH_EXCEEDED, "The cloud-to-device queue of device "
                     + queue.deviceId() + " already holds " + limits.maxQueueDepth() + " messages.");
         }
@@ -91,10 +93,28 @@ public final class CloudToDeviceQueue {
         return absoluteExpiry.isAfter(latest) ? latest : absoluteExpiry;
     }
 
-    /** Locks the next message the device may receive now; empty when there is none. */
+    /**
+     * Locks the next message the device may receive now; empty when there is none. Messages sent to an earlier
+     * device of the same ID (deleted and created again since: another generation) are dropped, as IoT Hub drops a
+     * deleted device's queue.
+     */
     public Optional<CloudToDeviceMessage> next(DeviceQueue queue) {
-        Instant now = clock.instant();
-        return store.lockNext(queue, now, now.plus(limits.lockDuration()), UUID.randomUUID().toString());
+        String generation = null;
+        while (true) {
+            Instant now = clock.instant();
+            Optional<CloudToDeviceMessage> m = store.lockNext(queue, now, now.plus(limits.lockDuration()),
+                    UUID.randomUUID().toString());
+            if (m.isEmpty()) {
+                return m;
+            }
+            if (generation == null) {
+                generation = devices.device(queue.hub(), queue.deviceId()).map(HubDevice::generationId).orElse("");
+            }
+            if (m.get().deviceGenerationId() == null || m.get().deviceGenerationId().equals(generation)) {
+                return m;
+            }
+            store.removeLocked(queue, m.get().id(), m.get().lockToken());
+        }
     }
 
     /** The device took the message (PUBACK, AMQP accepted). @return false if its lock was lost meanwhile */

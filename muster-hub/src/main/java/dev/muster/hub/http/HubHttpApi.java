@@ -190,10 +190,13 @@ public final class HubHttpApi implements Route {
         });
     }
 
-    /** A method's device must be in the registry (modules: once the registry has them). */
+    /** A method's device (404001) and module (404010) must be in the registry. */
     private void requireIdentity(ConnectionKey key) {
         if (builtIn.devices().storedDevice(key.hub(), key.deviceId()).isEmpty()) {
             throw HubError.deviceNotFound(key.deviceId());
+        }
+        if (key.isModule() && !builtIn.modules().exists(key.hub(), key.deviceId(), key.moduleId())) {
+            throw HubError.moduleNotFound(key.deviceId(), key.moduleId());
         }
     }
 
@@ -223,6 +226,9 @@ public final class HubHttpApi implements Route {
             }
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("deviceId", m.deviceId());
+            if (m.moduleId() != null) {
+                event.put("moduleId", m.moduleId());
+            }
             event.put("enqueuedTime", m.enqueuedTime().toString());
             event.put("properties", m.properties());
             String text = new String(m.body(), StandardCharsets.UTF_8);
@@ -247,6 +253,7 @@ public final class HubHttpApi implements Route {
     private static Map<String, Object> purged(String deviceId, int count) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("deviceId", deviceId);
+        result.put("moduleId", null);
         result.put("totalMessagesPurged", count);
         return result;
     }

@@ -92,8 +92,11 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         }
     }
 
-    /** Parsed CONNECT user name; null when it is not a hub user name. */
-    record HubUser(String hub, String deviceId) {
+    /**
+     * Parsed CONNECT user name: {@code {hub}/{deviceId}/?…} for a device, {@code {hub}/{deviceId}/{moduleId}/?…} for
+     * a module; null when it is not a hub user name.
+     */
+    record HubUser(String hub, String deviceId, String moduleId) {
         static HubUser parse(String username) {
             if (username == null) {
                 return null;
@@ -101,10 +104,15 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
             int q = username.indexOf("/?");
             String head = q >= 0 ? username.substring(0, q) : username;
             String[] parts = head.split("/");
-            if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
                 return null;
             }
-            return new HubUser(parts[0].toLowerCase(Locale.ROOT), parts[1]);
+            String module = parts.length == 3 && !parts[2].isEmpty() ? parts[2] : null;
+            return new HubUser(parts[0].toLowerCase(Locale.ROOT), parts[1], module);
+        }
+
+        ConnectionKey key() {
+            return new ConnectionKey(hub, deviceId, moduleId);
         }
     }
 
@@ -118,8 +126,8 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
             return;
         }
         String clientId = endpoint.clientIdentifier();
-        if (clientId != null && !clientId.isEmpty() && !clientId.equals(user.deviceId())
-                && !clientId.startsWith(user.deviceId() + "/")) {
+        // A device's client ID is its device ID, a module's {deviceId}/{moduleId}, as IoT Hub requires.
+        if (clientId != null && !clientId.isEmpty() && !clientId.equals(user.key().clientId())) {
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             return;
         }
@@ -132,7 +140,7 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         // Vert.x throws on a closed endpoint (an unhandled error each time).
         boolean[] gone = {false};
         endpoint.closeHandler(v -> gone[0] = true);
-        ConnectionKey key = ConnectionKey.device(user.hub(), user.deviceId());
+        ConnectionKey key = user.key();
         blocking.run(() -> {
             Optional<MqttConnectReturnCode> refusal = authenticate(user, password, chain);
             return refusal.isPresent() ? new Admission(refusal, null)
@@ -167,15 +175,23 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
 
     /** Hub SAS token as password, or (no password) the TLS client certificate of an X.509 device. */
     private Optional<MqttConnectReturnCode> authenticate(HubUser user, String password, List<X509Certificate> chain) {
-        var device = builtIn.devices().device(user.hub(), user.deviceId());
+        var device = builtIn.devices().storedDevice(user.hub(), user.deviceId());
         if (device.isPresent() && !device.get().isEnabled()) {
             return Optional.of(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
         }
-        Optional<String> reason = (password == null || password.isEmpty()) && !chain.isEmpty()
-                ? builtIn.authentication().authenticateDeviceCertificate(user.hub(), user.deviceId(), chain)
-                : builtIn.authentication().authenticateDevice(user.hub(), user.deviceId(), password);
+        boolean byCertificate = (password == null || password.isEmpty()) && !chain.isEmpty();
+        var auth = builtIn.authentication();
+        Optional<String> reason;
+        if (user.moduleId() == null) {
+            reason = byCertificate ? auth.authenticateDeviceCertificate(user.hub(), user.deviceId(), chain)
+                    : auth.authenticateDevice(user.hub(), user.deviceId(), password);
+        } else {
+            reason = byCertificate
+                    ? auth.authenticateModuleCertificate(user.hub(), user.deviceId(), user.moduleId(), chain)
+                    : auth.authenticateModule(user.hub(), user.deviceId(), user.moduleId(), password);
+        }
         if (reason.isPresent()) {
-            LOG.info("hub {} refused device {}: {}", user.hub(), user.deviceId(), reason.get());
+            LOG.info("hub {} refused {}: {}", user.hub(), user.key().clientId(), reason.get());
             return Optional.of(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
         }
         return Optional.empty();
@@ -256,8 +272,10 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         return topic.equals("$iothub/twin/res/#")
                 || topic.startsWith("$iothub/twin/PATCH/properties/desired/")
                 || topic.startsWith("$iothub/methods/POST/")
-                || topic.startsWith("devices/" + session.deviceId + "/messages/devicebound/")
-                || topic.startsWith("devices/" + session.deviceId + "/modules/");
+                || topic.startsWith(HubMqttTopics.ownPrefix(session.key) + "messages/devicebound/")
+                || session.key.moduleId() == null && topic.startsWith("devices/" + session.deviceId + "/modules/")
+                // the IoT Edge module inputs topic, which the SDKs' module clients subscribe to
+                || session.key.moduleId() != null && topic.startsWith(HubMqttTopics.ownPrefix(session.key) + "inputs/");
     }
 
     private void publish(Session session, MqttPublishMessage msg) {
@@ -270,7 +288,10 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         } else if (topic.startsWith(HubMqttTopics.TWIN_GET)) {
             String rid = HubMqttTopics.rid(topic);
             ack(session, msg);
-            blocking.run(() -> builtIn.twins().deviceTwinDocument(session.hub, session.deviceId)).onComplete(ar -> {
+            blocking.run(() -> session.key.moduleId() == null
+                    ? builtIn.twins().deviceTwinDocument(session.hub, session.deviceId)
+                    : builtIn.twins().moduleTwinDocument(session.hub, session.deviceId, session.key.moduleId()))
+                    .onComplete(ar -> {
                 if (ar.succeeded() && ar.result().isPresent()) {
                     send(session, HubMqttTopics.twinResponse(200, rid), Json.write(ar.result().get()), MqttQoS.AT_MOST_ONCE);
                 } else {
@@ -280,8 +301,11 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         } else if (topic.startsWith(HubMqttTopics.TWIN_PATCH_REPORTED)) {
             String rid = HubMqttTopics.rid(topic);
             ack(session, msg);
-            blocking.run(() -> builtIn.twins().patchReported(session.hub, session.deviceId,
-                    Json.tree(new String(payload, java.nio.charset.StandardCharsets.UTF_8)))).onComplete(ar -> {
+            blocking.run(() -> {
+                var patch = Json.tree(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+                return session.key.moduleId() == null ? builtIn.twins().patchReported(session.hub, session.deviceId, patch)
+                        : builtIn.twins().patchModuleReported(session.hub, session.deviceId, session.key.moduleId(), patch);
+            }).onComplete(ar -> {
                 if (ar.succeeded()) {
                     send(session, HubMqttTopics.twinResponse(204, rid, ar.result()), "", MqttQoS.AT_MOST_ONCE);
                 } else {
@@ -290,10 +314,10 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
                     send(session, HubMqttTopics.twinResponse(status, rid), "", MqttQoS.AT_MOST_ONCE);
                 }
             });
-        } else if (topic.startsWith(HubMqttTopics.telemetryPrefix(session.deviceId))) {
-            String tail = topic.substring(HubMqttTopics.telemetryPrefix(session.deviceId).length());
-            TelemetryMessage m = new TelemetryMessage(session.hub, session.deviceId, clock.instant(),
-                    HubMqttTopics.properties(tail), payload);
+        } else if (topic.startsWith(HubMqttTopics.telemetryPrefix(session.key))) {
+            String tail = topic.substring(HubMqttTopics.telemetryPrefix(session.key).length());
+            TelemetryMessage m = new TelemetryMessage(session.hub, session.deviceId, session.key.moduleId(),
+                    clock.instant(), HubMqttTopics.properties(tail), payload);
             builtIn.telemetry().telemetryReceived(m);
             ack(session, msg);
         } else {
@@ -359,7 +383,16 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
 
     @Override
     public void desiredChanged(String hub, String deviceId, ObjectNode patch) {
-        Session s = sessions.get(ConnectionKey.device(hub, deviceId));
+        pushDesired(ConnectionKey.device(hub, deviceId), patch);
+    }
+
+    @Override
+    public void moduleDesiredChanged(String hub, String deviceId, String moduleId, ObjectNode patch) {
+        pushDesired(new ConnectionKey(hub, deviceId, moduleId), patch);
+    }
+
+    private void pushDesired(ConnectionKey key, ObjectNode patch) {
+        Session s = sessions.get(key);
         if (s == null || s.subscriptions.stream().noneMatch(t -> t.startsWith(HubMqttTopics.DESIRED_PATCH_PREFIX))) {
             return;
         }

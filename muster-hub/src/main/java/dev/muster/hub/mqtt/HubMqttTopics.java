@@ -47,6 +47,16 @@ final class HubMqttTopics {
         return "devices/" + deviceId + "/messages/events/";
     }
 
+    /** {@code devices/{d}/} or, for a module, {@code devices/{d}/modules/{m}/}: where its own topics start. */
+    static String ownPrefix(dev.muster.hub.ConnectionKey key) {
+        return "devices/" + key.deviceId() + "/" + (key.moduleId() == null ? "" : "modules/" + key.moduleId() + "/");
+    }
+
+    /** Telemetry of a device or module: {@code …/messages/events/} under its own prefix. */
+    static String telemetryPrefix(dev.muster.hub.ConnectionKey key) {
+        return ownPrefix(key) + "messages/events/";
+    }
+
     /** {@code $iothub/methods/POST/{name}/?$rid={id}}: a direct method for the device. */
     static String methodRequest(String methodName, String requestId) {
         return METHODS_SUBSCRIPTION_PREFIX + methodName + "/?$rid=" + requestId;

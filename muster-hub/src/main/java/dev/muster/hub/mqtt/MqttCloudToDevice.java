@@ -138,6 +138,8 @@ public final class MqttCloudToDevice implements CloudToDeviceListener {
                 release(m);
                 return;
             }
+            // Handed out again after its lock ran out unacknowledged: the old packet will never complete it.
+            inFlight.values().removeIf(held -> held.id().equals(m.id()));
             publishing++;
             endpoint.publish(DeviceboundTopic.of(m), Buffer.buffer(m.content().body()), MqttQoS.AT_LEAST_ONCE, false,
                     false).onComplete(ar -> {

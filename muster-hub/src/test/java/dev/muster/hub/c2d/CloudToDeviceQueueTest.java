@@ -96,6 +96,29 @@ class CloudToDeviceQueueTest {
     }
 
     @Test
+    void expiredMessagesMakeRoomInAFullQueueBeforeTheSweepRuns() {
+        for (int i = 0; i < 50; i++) {
+            queue.send(DEV, content("old" + i, "negative"), T0.plusSeconds(10));
+        }
+        clock.advance(Duration.ofSeconds(10));
+        send("new", null);
+        assertThat(queue.pendingCount(HUB, "dev-1")).isEqualTo(1);
+        assertThat(feedback()).hasSize(50).extracting(FeedbackRecord::statusCode).containsOnly("Expired");
+    }
+
+    @Test
+    void messagesForADeletedDeviceDoNotReachANewDeviceOfTheSameId() {
+        send("for-the-old-one", null);
+        registry.deleteDevice(HUB, "dev-1", null);
+        registry.putDevice(HUB, HubDevice.of("dev-1", null, null), null);
+        send("for-the-new-one", null);
+
+        assertThat(queue.next(DEV).orElseThrow().content().messageId()).isEqualTo("for-the-new-one");
+        assertThat(queue.next(DEV)).isEmpty();
+        assertThat(queue.pendingCount(HUB, "dev-1")).isEqualTo(1);
+    }
+
+    @Test
     void anUnknownDeviceIsNotFound() {
         assertRefused(() -> queue.send(DeviceQueue.device(HUB, "nobody"), content("m", null), null),
                 HubErrorCode.DEVICE_NOT_FOUND);
