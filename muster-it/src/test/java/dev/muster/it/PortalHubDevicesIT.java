@@ -2,22 +2,29 @@ package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
+import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The portal's Hub devices page in a real browser (Debian's headless chromium), calling the first built-in hub's own
  * REST API cross-origin with the hub connection string pasted on the page, while the official Java device client
  * (iot-device-client over MQTT) is the device: listed Disconnected, then Connected; a direct method invoked from the
- * page is answered by the device; a message sent from the page reaches it with its properties. Screenshots land in
+ * page is answered by the device, or by a module connected with the Java ModuleClient; a message sent from the page
+ * reaches the device with its properties. Screenshots land in
  * target/portal-screenshots/.
  */
 class PortalHubDevicesIT {
@@ -121,24 +128,48 @@ class PortalHubDevicesIT {
     }
 
     @Test
-    void aDeviceShowsItsTwinAndModulesAndTheHubsRefusalsAreShown() throws Exception {
+    void aDeviceShowsItsTwinAndModulesAConnectedModuleAnswersAMethodAndTheHubsRefusalsAreShown() throws Exception {
         String deviceId = Browser.uniqueId("portal-twin");
         REST.createSasDevice(deviceId, Ids.symmetricKey());
         REST.patchTwin(deviceId, "{\"tags\":{\"site\":\"portal-lab\"},\"properties\":{\"desired\":{\"fw\":3}}}");
-        assertThat(REST.call("PUT", "/devices/" + deviceId + "/modules/sensor",
-                "{\"deviceId\":\"" + deviceId + "\",\"moduleId\":\"sensor\"}").statusCode()).isIn(200, 201);
+        String moduleKey = Ids.symmetricKey();
+        assertThat(REST.call("PUT", "/devices/" + deviceId + "/modules/sensor", "{\"deviceId\":\"" + deviceId
+                + "\",\"moduleId\":\"sensor\",\"authentication\":{\"type\":\"sas\",\"symmetricKey\":{"
+                + "\"primaryKey\":\"" + moduleKey + "\",\"secondaryKey\":\"" + moduleKey + "\"}}}").statusCode())
+                .isIn(200, 201);
+        ModuleClient module = new ModuleClient("HostName=" + HUB + ";DeviceId=" + deviceId + ";ModuleId=sensor;"
+                + "SharedAccessKey=" + moduleKey, IotHubClientProtocol.MQTT,
+                ClientOptions.builder().sslContext(MusterUnderTest.trust()).build());
+        module.open(true);
+        try {
+            module.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(200,
+                    Map.of("module", "sensor", "method", name)), null);
+            for (int i = 0; i < 50 && !Json.tree(REST.call("GET", "/devices/" + deviceId + "/modules/sensor", null)
+                    .body()).path("connectionState").asText().equals("Connected"); i++) {
+                Thread.sleep(200);
+            }
 
-        browser.open("#/hub-devices/" + deviceId);
-        browser.heading("Device " + deviceId);
-        browser.waitForText(By.tagName("main"), "portal-lab");
-        assertThat(browser.driver.findElement(By.tagName("main")).getText()).contains("\"fw\": 3");
-        WebElement modules = browser.visible(By.xpath("//section[h2='Modules']//table"));
-        assertThat(modules.getText()).contains("sensor", "Disconnected");
+            browser.open("#/hub-devices/" + deviceId);
+            browser.heading("Device " + deviceId);
+            browser.waitForText(By.tagName("main"), "portal-lab");
+            assertThat(browser.driver.findElement(By.tagName("main")).getText()).contains("\"fw\": 3");
+            WebElement modules = browser.visible(By.xpath("//section[h2='Modules']//table"));
+            assertThat(modules.getText()).contains("sensor", "Connected").doesNotContain("Disconnected");
 
-        browser.field("Method name").sendKeys("reboot");
-        browser.click("Invoke method");
-        browser.waitForText(By.cssSelector(".method-result"), "404103");
-        browser.screenshot("24-hub-device-not-online");
+            new Select(browser.field("Method target")).selectByVisibleText("Module sensor");
+            browser.field("Method name").sendKeys("calibrate");
+            browser.click("Invoke method");
+            browser.waitForText(By.cssSelector(".method-status"), "200");
+            assertThat(Json.tree(browser.driver.findElement(By.cssSelector(".method-payload")).getText()))
+                    .isEqualTo(Json.tree("{\"module\":\"sensor\",\"method\":\"calibrate\"}"));
+
+            new Select(browser.field("Method target")).selectByVisibleText("The device itself");
+            browser.click("Invoke method");
+            browser.waitForText(By.cssSelector(".method-result"), "404103");
+            browser.screenshot("24-hub-device-not-online");
+        } finally {
+            module.close();
+        }
 
         for (int i = 0; i < 50; i++) {
             assertThat(REST.call("POST", "/devices/" + deviceId + "/messages/devicebound", "m" + i).statusCode())
