@@ -3,7 +3,8 @@
 
 const enc = new TextEncoder();
 
-export function parseConnectionString(text) {
+/** @param what whose connection string, for the message when it is not one */
+export function parseConnectionString(text, what = 'service') {
   const parts = {};
   for (const piece of String(text || '').trim().split(';')) {
     const eq = piece.indexOf('=');
@@ -11,7 +12,7 @@ export function parseConnectionString(text) {
   }
   const hostName = parts.hostname, keyName = parts.sharedaccesskeyname, key = parts.sharedaccesskey;
   if (!hostName || !keyName || !key) {
-    throw new Error('A service connection string looks like HostName=…;SharedAccessKeyName=…;SharedAccessKey=…');
+    throw new Error(`A ${what} connection string looks like HostName=…;SharedAccessKeyName=…;SharedAccessKey=…`);
   }
   base64ToBytes(key); // throws on a key that is not base64
   return { hostName, keyName, key };
@@ -82,20 +83,31 @@ export class Api {
   }
 
   /** One call; resolves to {status, headers, body} or throws ApiError with the server's Azure-shaped error. */
-  async call(method, path, { body, headers = {} } = {}) {
+  /** @param raw a text request body instead of a JSON one (its Content-Type goes in headers) */
+  async call(method, path, { body, raw, headers = {} } = {}) {
     const h = { Authorization: await this.authorization(), Accept: 'application/json', ...headers };
     if (body !== undefined) h['Content-Type'] = 'application/json';
-    const sep = path.includes('?') ? '&' : '?';
-    const res = await fetch(path + sep + 'api-version=2021-10-01', {
-      method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store',
+    const res = await fetch(this.url(path), {
+      method, headers: h, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
     });
     const text = await res.text();
     let json = null;
     if (text) {
       try { json = JSON.parse(text); } catch (e) { json = { message: text }; }
     }
-    if (!res.ok) throw new ApiError(res.status, json);
+    if (!res.ok) throw this.error(res.status, json, res.headers);
     return { status: res.status, headers: res.headers, body: json };
+  }
+
+  /** Where a call goes: this page's own host (the provisioning service), with its API version. */
+  url(path) {
+    return path + (path.includes('?') ? '&' : '?') + 'api-version=2021-10-01';
+  }
+
+  /** The ApiError an unsuccessful answer becomes. */
+  error(status, json) {
+    return new ApiError(status, json);
   }
 
   async get(path) { return (await this.call('GET', path)).body; }

@@ -8,6 +8,7 @@ import * as hubs from './pages/hubs.js';
 import * as certificates from './pages/certificates.js';
 import * as policies from './pages/policies.js';
 import * as live from './pages/live.js';
+import * as hubDevices from './pages/hubdevices.js';
 
 const SESSION_KEY = 'muster.connectionString';
 const ALL_RIGHTS = ['ServiceConfig', 'EnrollmentRead', 'EnrollmentWrite', 'RegistrationStatusRead',
@@ -20,6 +21,8 @@ const PAGES = [
   ['registrations', 'Registration records', registrations, 'RegistrationStatusRead'],
   ['live', 'Live registrations', live, 'RegistrationStatusRead'],
   ['hubs', 'Linked hubs', hubs, 'ServiceConfig'],
+  // Signed with a hub's own policy (pasted on the page), so no right of the provisioning service is needed.
+  ['hub-devices', 'Hub devices', hubDevices, null],
   ['certificates', 'Certificates', certificates, 'ServiceConfig'],
   ['policies', 'Access policies', policies, 'ServiceConfig'],
 ];
@@ -63,6 +66,7 @@ async function signIn(connectionString) {
 
 function signOut() {
   sessionStorage.removeItem(SESSION_KEY);
+  hubDevices.forget();
   ctx = null;
   if (cleanup) cleanup();
   cleanup = null;

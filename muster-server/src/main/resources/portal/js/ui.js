@@ -87,6 +87,37 @@ export function table(columns, rows, caption) {
       : h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, 'Nothing here yet.'))));
 }
 
+/** Fills a pager with Previous and Next page buttons around the page number; go(-1) or go(1) moves. */
+export function fillPager(pager, index, hasNext, go) {
+  const prev = button('Previous page', () => go(-1));
+  const next = button('Next page', () => go(1));
+  prev.disabled = index === 0;
+  next.disabled = !hasNext;
+  pager.replaceChildren(prev, h('span', {}, `Page ${index + 1}`), next);
+}
+
+/**
+ * Checks a JSON text field as the user types: shows why it is not valid (or what check() says is wrong with the
+ * value) under it. @return {value} (empty text = null), or undefined when there is a problem
+ */
+export function checkJsonField(textarea, errorEl, check = () => null) {
+  const text = textarea.value.trim();
+  let value = null;
+  let problem = null;
+  if (text) {
+    try {
+      value = JSON.parse(text);
+      problem = check(value);
+    } catch (e) {
+      problem = `Not valid JSON: ${e.message}`;
+    }
+  }
+  errorEl.hidden = !problem;
+  errorEl.textContent = problem || '';
+  textarea.setAttribute('aria-invalid', String(!!problem));
+  return problem ? undefined : { value };
+}
+
 /** A read-only value with a Copy button (keys, connection strings, codes). */
 export function copyable(value, label) {
   const out = h('code', { class: 'secret' }, value);

@@ -58,8 +58,10 @@ final class Browser implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-extensions", "--disable-default-apps", "--mute-audio",
                 "--user-data-dir=" + profile, "--window-size=1366,900", "--lang=en-GB",
-                // Nothing but loopback: every other host name fails to resolve.
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+                // Nothing but loopback: every other host name fails to resolve (the rules apply to IP literals too,
+                // so the built-in hubs' addresses are excepted for the hub devices page).
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE "
+                        + MusterUnderTest.hub() + ", EXCLUDE " + MusterUnderTest.SECOND_HUB,
                 // Trust Muster's own server key (signed by its self-made CA) and nothing else extra.
                 "--ignore-certificate-errors-spki-list=" + serverKeyPin());
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -114,6 +116,11 @@ final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An ID no other test run uses: the prefix and eight random hex digits. */
+    static String uniqueId(String prefix) {
+        return prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     static String quote(String s) {

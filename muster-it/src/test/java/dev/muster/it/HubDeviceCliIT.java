@@ -3,19 +3,11 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.azure.sdk.iot.device.DeviceClient;
-import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
-import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.Message;
-import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,16 +23,7 @@ class HubDeviceCliIT {
         String key = Ids.symmetricKey();
         String id = "cli-hub-" + UUID.randomUUID().toString().substring(0, 8);
         rest.createSasDevice(id, key);
-        DeviceClient device = Devices.hubClient(hub, id, key, IotHubClientProtocol.MQTT);
-        BlockingQueue<Message> received = new LinkedBlockingQueue<>();
-        device.setMessageCallback((message, context) -> {
-            received.add(message);
-            return IotHubMessageResult.COMPLETE;
-        }, null);
-        device.open(true);
-        device.subscribeToMethods((name, payload, context) -> new DirectMethodResponse(201,
-                Map.of("called", name, "with", Json.tree(payload.getPayloadAsJsonString()).path("delay").asInt())), null);
-        try {
+        try (AnsweringDevice device = AnsweringDevice.connect(hub, id, key)) {
             CliIT.Run shown = CliIT.muster("hub", "device", "show", id, "-o", "json");
             assertThat(shown.exit()).as(shown.err()).isZero();
             assertThat(Json.tree(shown.out()).path("device").path("connectionState").asText()).isEqualTo("Connected");
@@ -56,13 +39,11 @@ class HubDeviceCliIT {
             CliIT.Run sent = CliIT.muster("hub", "device", "send", id, "{\"led\":\"on\"}", "--property", "kind=command",
                     "--message-id", "cli-msg-1");
             assertThat(sent.exit()).as(sent.err()).isZero();
-            Message m = received.poll(15, TimeUnit.SECONDS);
+            Message m = device.nextMessage(15);
             assertThat(m).as("the message sent with the CLI").isNotNull();
             assertThat(new String(m.getBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"led\":\"on\"}");
             assertThat(m.getProperty("kind")).isEqualTo("command");
             assertThat(m.getMessageId()).isEqualTo("cli-msg-1");
-        } finally {
-            device.close();
         }
     }
 

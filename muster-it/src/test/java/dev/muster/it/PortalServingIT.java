@@ -46,14 +46,18 @@ class PortalServingIT {
     }
 
     @Test
-    void servesThePortalWithItsContentTypesAndAPolicyThatAdmitsNoOtherOrigin() throws Exception {
+    void servesThePortalWithItsContentTypesAndAPolicyThatAdmitsNoOtherOriginButItsHubs() throws Exception {
         HttpResponse<String> index = get("/portal/");
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(index.body()).contains("<script type=\"module\" src=\"js/app.js\">");
         String csp = index.headers().firstValue("Content-Security-Policy").orElseThrow();
-        assertThat(csp).contains("default-src 'self'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
-                .doesNotContain("http", "*", "unsafe");
+        assertThat(csp).contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("*", "unsafe");
+        // The one other origin kind it may reach: this server's built-in hubs, whose REST API the hub devices page calls.
+        assertThat(csp).contains("; connect-src 'self' https://" + MusterUnderTest.hub() + ":443 https://"
+                + MusterUnderTest.SECOND_HUB + ":443;");
+        assertThat(csp.replaceAll("https://127\\.0\\.10\\.[12]:443", "")).doesNotContain("http");
         assertThat(index.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(get("/portal/js/app.js").headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
         assertThat(get("/portal/portal.css").headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");

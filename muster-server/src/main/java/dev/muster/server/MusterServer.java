@@ -272,7 +272,7 @@ public final class MusterServer implements AutoCloseable {
                         .withLiveRegistrations(live),
                 new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()),
                 new WebSocketBridge(vertx, Map.copyOf(bridged)))
-                .withPortal(new PortalAssets());
+                .withPortal(new PortalAssets(PortalAssets.hubOrigins(hubHosts, config.httpsPort())));
         flushTimer = vertx.setPeriodic(USAGE_FLUSH_MILLIS, id -> blocking.run(() -> {
             usage.flush();
             return null;

@@ -1,7 +1,7 @@
 // Enrollments and enrollment groups: list (query paging), find by ID, create, edit with etags, enable/disable,
 // delete, initial twin as JSON, allocation and reprovision policy, derived device keys for symmetric-key groups.
 import { h, field, select, button, notify, attempt, table, copyable, badge, section, when, readFile,
-  confirmAction, describeError } from '../ui.js';
+  confirmAction, describeError, fillPager, checkJsonField } from '../ui.js';
 import { newKey, hmacBase64, ApiError } from '../api.js';
 
 const PAGE = 25;
@@ -64,11 +64,7 @@ function renderList(ctx, target, kind) {
       const page = await ctx.api.query(k.path + '/query', queryText(), PAGE, pages[index]);
       pages[index + 1] = page.continuation;
       results.replaceChildren(listTable(ctx, kind, page.items, load));
-      pager.replaceChildren(
-        button('Previous page', () => { index -= 1; load(); }, index === 0 ? 'disabled' : ''),
-        h('span', {}, `Page ${index + 1}`),
-        button('Next page', () => { index += 1; load(); }, page.continuation ? '' : 'disabled'));
-      pager.querySelectorAll('button.disabled').forEach(b => { b.disabled = true; });
+      fillPager(pager, index, !!page.continuation, step => { index += step; load(); });
     } catch (e) {
       results.replaceChildren(h('p', { class: 'muted' }, describeError(e)));
     }
@@ -171,27 +167,15 @@ function policyFields(e = {}) {
 }
 
 function checkTwin(textarea, errorEl) {
-  const text = textarea.value.trim();
-  let value = null;
-  let problem = null;
-  if (text) {
-    try {
-      value = JSON.parse(text);
-      if (typeof value !== 'object' || Array.isArray(value) || value === null) problem = 'The twin must be a JSON object.';
-      else {
-        const extra = Object.keys(value).filter(key => key !== 'tags' && key !== 'properties');
-        if (extra.length) problem = `Unexpected field ${extra[0]}: the twin has "tags" and "properties" only.`;
-        else if (value.properties && (typeof value.properties !== 'object' || Object.keys(value.properties)
-          .some(key => key !== 'desired'))) problem = 'properties may hold "desired" only.';
-      }
-    } catch (e) {
-      problem = `Not valid JSON: ${e.message}`;
-    }
-  }
-  errorEl.hidden = !problem;
-  errorEl.textContent = problem || '';
-  textarea.setAttribute('aria-invalid', String(!!problem));
-  return problem ? undefined : value;
+  const checked = checkJsonField(textarea, errorEl, value => {
+    if (typeof value !== 'object' || Array.isArray(value) || value === null) return 'The twin must be a JSON object.';
+    const extra = Object.keys(value).filter(key => key !== 'tags' && key !== 'properties');
+    if (extra.length) return `Unexpected field ${extra[0]}: the twin has "tags" and "properties" only.`;
+    if (value.properties && (typeof value.properties !== 'object' || Object.keys(value.properties)
+      .some(key => key !== 'desired'))) return 'properties may hold "desired" only.';
+    return null;
+  });
+  return checked && checked.value;
 }
 
 // ---- create ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // Registration records: one device's record with its failed attempts, a group's records (paged), delete.
-import { h, field, button, notify, table, badge, section, when, confirmAction, describeError } from '../ui.js';
+import { h, field, button, notify, table, badge, section, when, confirmAction, describeError, fillPager } from '../ui.js';
 
 const PAGE = 25;
 
@@ -46,11 +46,7 @@ function renderGroup(ctx, target, groupId) {
         ['Device ID', r => r.deviceId || '—'],
         ['Updated', r => when(r.lastUpdatedDateTimeUtc)],
       ], page.items));
-      const prev = button('Previous page', () => { index -= 1; load(); });
-      const next = button('Next page', () => { index += 1; load(); });
-      prev.disabled = index === 0;
-      next.disabled = !page.continuation;
-      pager.replaceChildren(prev, h('span', {}, `Page ${index + 1}`), next);
+      fillPager(pager, index, !!page.continuation, step => { index += step; load(); });
     } catch (e) {
       results.replaceChildren(h('p', {}, describeError(e)));
     }

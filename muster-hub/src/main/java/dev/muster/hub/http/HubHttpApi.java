@@ -45,6 +45,7 @@ public final class HubHttpApi implements Route {
     private final Blocking blocking;
     private final MethodRoutes methods;
     private CloudToDeviceQueue cloudToDevice;
+    private DeviceboundRoutes devicebound;
     private final ModuleHttpApi modules;
     private final RegistryRoutes registry;
 
@@ -60,14 +61,21 @@ public final class HubHttpApi implements Route {
         this.registry = new RegistryRoutes(builtIn);
     }
 
-    /** Serves {@code DELETE /devices/{id}/commands} and counts pending messages in the device JSON. */
+    /**
+     * Serves {@code DELETE /devices/{id}/commands} and Muster's {@code POST /devices/{id}/messages/devicebound}
+     * ({@link DeviceboundRoutes}), and counts pending messages in the device JSON.
+     */
     public HubHttpApi withCloudToDevice(CloudToDeviceQueue queue) {
         this.cloudToDevice = queue;
+        this.devicebound = new DeviceboundRoutes(builtIn, queue);
         return this;
     }
 
     @Override
     public void handle(Exchange ex) {
+        if (HubCors.handle(ex)) {
+            return;
+        }
         try {
             route(ex);
         } catch (HubError e) {
@@ -153,6 +161,8 @@ public final class HubHttpApi implements Route {
             run(ex, hub, authorization, () -> statistics(hub), v -> ex.json(200, v));
         } else if (s.size() == 2 && s.get(0).equals("messages") && s.get(1).equals("events") && method.equals("GET")) {
             run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
+        } else if (devicebound != null && DeviceboundRoutes.target(hub, s).isPresent()) {
+            devicebound.send(ex, DeviceboundRoutes.target(hub, s).get(), (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else if (ModuleHttpApi.handles(s)) {
             modules.route(ex, hub, ifMatch, (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else {

@@ -10,25 +10,25 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * The web portal's static files, {@code /portal/…} on every service host, read from the classpath folder
  * {@code portal/}. No authentication (the files hold no secrets; the portal signs its API calls itself). Only plain
  * file names with a known extension are served, so no path can leave the folder; every answer carries a content
- * security policy that allows this origin alone (the portal works air-gapped and loads nothing from elsewhere).
+ * security policy that allows this origin alone (the portal works air-gapped and loads nothing from elsewhere), but
+ * for calls to this server's built-in hubs (the hub devices page uses each hub's own REST API).
  */
 public final class PortalAssets implements Route {
     public static final String ROOT = "portal";
-    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-            + " connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
-            + " frame-ancestors 'none'";
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
@@ -43,15 +43,38 @@ public final class PortalAssets implements Route {
     private record Asset(Buffer body, String type, String etag) {}
 
     private final String folder;
+    private final Supplier<Collection<String>> hubOrigins;
     private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
     public PortalAssets() {
-        this(ROOT);
+        this(ROOT, List::of);
+    }
+
+    /**
+     * @param hubOrigins the built-in hubs' REST origins ({@code https://host:port}) the hub devices page may call:
+     *                   the only origins besides its own the policy lets the portal connect to
+     */
+    public PortalAssets(Supplier<Collection<String>> hubOrigins) {
+        this(ROOT, hubOrigins);
     }
 
     /** @param folder the classpath folder holding the files (tests use their own) */
-    PortalAssets(String folder) {
+    PortalAssets(String folder, Supplier<Collection<String>> hubOrigins) {
         this.folder = folder;
+        this.hubOrigins = hubOrigins;
+    }
+
+    /** The REST origins of these hub hosts on this server's HTTPS port, read anew on each request (hubs come and go). */
+    public static Supplier<Collection<String>> hubOrigins(Collection<String> hubHosts, int httpsPort) {
+        return () -> hubHosts.stream().map(host -> "https://" + host + ":" + httpsPort).toList();
+    }
+
+    /** The content security policy: this origin alone, but for connecting to the given hub origins. */
+    static String csp(Collection<String> hubOrigins) {
+        String connect = hubOrigins.stream().sorted().map(o -> " " + o).reduce("'self'", String::concat);
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                + " connect-src " + connect + "; font-src 'self'; object-src 'none'; base-uri 'none';"
+                + " form-action 'self'; frame-ancestors 'none'";
     }
 
     @Override
@@ -72,7 +95,7 @@ public final class PortalAssets implements Route {
         Asset asset = (rest.stream().allMatch(seg -> SEGMENT.matcher(seg).matches()) ? find(relative) : Optional.<Asset>empty())
                 .orElseThrow(() -> ProvisioningException.notFound(404000, "No portal file at " + path + "."));
         HttpServerResponse r = ex.request().response();
-        r.putHeader("Content-Security-Policy", CSP)
+        r.putHeader("Content-Security-Policy", csp(hubOrigins.get()))
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("Referrer-Policy", "no-referrer")
                 .putHeader("X-Frame-Options", "DENY")
