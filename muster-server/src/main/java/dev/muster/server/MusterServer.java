@@ -37,6 +37,7 @@ import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.server.hub.HubHealthProbe;
 import dev.muster.server.hub.LiveDevicesService;
+import dev.muster.hub.c2d.QueuedMessageCounts;
 import dev.muster.server.limits.AcceptGate;
 import dev.muster.server.limits.ConnectionCeiling;
 import dev.muster.server.limits.ConnectionLimiter;
@@ -214,7 +215,7 @@ public final class MusterServer implements AutoCloseable {
         liveDevices = LiveDevicesService.start(new LiveDevicesService.Options(vertx, blocking, store.connections(),
                 clock, config.nodeAddress(), config.httpsPort(), secrets.derive("node-calls")));
         builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier,
-                liveDevices.live().connections());
+                new QueuedMessageCounts(store.cloudToDevice(), liveDevices.live().connections()));
         HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
         EnrollmentService enrollments = new EnrollmentService(store.enrollments(), store.registrations(),

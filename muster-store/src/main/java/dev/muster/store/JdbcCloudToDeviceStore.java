@@ -153,6 +153,24 @@ final class JdbcCloudToDeviceStore implements CloudToDeviceStore {
     }
 
     @Override
+    public java.util.Map<String, Integer> deviceDepths(String hub, java.util.Collection<String> deviceIds) {
+        List<String> ids = List.copyOf(deviceIds);
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            Object[] params = new Object[chunk.size() + 1];
+            params[0] = Documents.key(hub);
+            for (int i = 0; i < chunk.size(); i++) {
+                params[i + 1] = chunk.get(i);
+            }
+            jdbc.list("SELECT device_id, depth FROM hub_c2d_queues WHERE hub_key = ? AND module_id = ''"
+                            + " AND device_id IN (" + "?,".repeat(chunk.size()).substring(0, chunk.size() * 2 - 1) + ")",
+                    row -> out.put(row.getString("device_id"), row.getInt("depth")), params);
+        }
+        return out;
+    }
+
+    @Override
     public List<CloudToDeviceMessage> expiredMessages(Instant now, int limit) {
         return jdbc.list("SELECT " + MESSAGE_COLUMNS + " FROM hub_c2d_messages WHERE expires_at <= ?"
                 + " ORDER BY expires_at, id LIMIT ?", this::message, now, Math.max(0, limit));

@@ -175,6 +175,19 @@ interface CloudToDeviceStoreContract {
     }
 
     @Test
+    default void thePageOfDevicesReadsTheirOwnQueuesDepthsNotTheirModules() {
+        DeviceQueue other = DeviceQueue.device(C2D_HUB, "dev-2");
+        c2d().enqueue(message(DEV, "a", AT.plusSeconds(3600)), 50);
+        c2d().enqueue(message(DEV, "b", AT.plusSeconds(3600)), 50);
+        c2d().enqueue(message(new DeviceQueue(C2D_HUB, "dev-2", "mod"), "m", AT.plusSeconds(3600)), 50);
+        c2d().enqueue(message(other, "c", AT.plusSeconds(3600)), 50);
+
+        assertThat(c2d().deviceDepths(C2D_HUB.toUpperCase(), java.util.List.of("dev-1", "dev-2", "dev-9")))
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("dev-1", 2, "dev-2", 1));
+        assertThat(c2d().deviceDepths(C2D_HUB, java.util.List.of())).isEmpty();
+    }
+
+    @Test
     default void expiredMessagesAreListedAndNeverHandedOut() {
         CloudToDeviceMessage soon = message(DEV, "soon", AT.plusSeconds(10));
         c2d().enqueue(soon, 50);

@@ -41,6 +41,9 @@ public interface CloudToDeviceStore {
     /** How many messages the queue holds, locked ones included. */
     int depth(DeviceQueue queue);
 
+    /** The depths of these devices' own queues (not their modules'), in one read; devices without a queue are left out. */
+    java.util.Map<String, Integer> deviceDepths(String hub, java.util.Collection<String> deviceIds);
+
     /** Messages of any queue whose expiry is at or before {@code now}, oldest expiry first, at most {@code limit}. */
     List<CloudToDeviceMessage> expiredMessages(Instant now, int limit);
 

@@ -114,6 +114,18 @@ public final class InMemoryCloudToDeviceStore implements CloudToDeviceStore {
     }
 
     @Override
+    public synchronized java.util.Map<String, Integer> deviceDepths(String hub, java.util.Collection<String> deviceIds) {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        for (String id : deviceIds) {
+            int d = depth(DeviceQueue.device(hub, id));
+            if (queues.containsKey(DeviceQueue.device(hub, id))) {
+                out.put(id, d);
+            }
+        }
+        return out;
+    }
+
+    @Override
     public synchronized List<CloudToDeviceMessage> expiredMessages(Instant now, int limit) {
         return queues.values().stream().flatMap(q -> q.values().stream()).map(r -> r.message)
                 .filter(m -> !m.expiresAt().isAfter(now))

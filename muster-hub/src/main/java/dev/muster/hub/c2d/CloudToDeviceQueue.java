@@ -214,11 +214,6 @@ public final class CloudToDeviceQueue {
         return store.depth(DeviceQueue.device(hub, deviceId));
     }
 
-    /** The device as the registry shows it, {@code cloudToDeviceMessageCount} being its pending messages. */
-    public HubDevice withPendingCount(String hub, HubDevice d) {
-        return d.withCloudToDeviceMessageCount(pendingCount(hub, d.deviceId()));
-    }
-
     /** How long a locked message stays invisible: when an unsettled message reappears. */
     public Duration lockDuration() {
         return limits.lockDuration();

@@ -106,9 +106,9 @@ public final class HubHttpApi implements Route {
                     HubDevice device = readDevice(ex, id);
                     run(ex, hub, authorization, () -> builtIn.devices().putDevice(hub, device, ifMatch), d -> ex.json(200, d));
                 }
-                case "GET" -> run(ex, hub, authorization, () -> withMessageCount(hub,
-                                builtIn.devices().device(hub, id).orElseThrow(() -> notFound(id))),
-                        d -> ex.json(200, d));
+                // The registry's view counts the device's queued cloud-to-device messages.
+                case "GET" -> run(ex, hub, authorization, () -> builtIn.devices().device(hub, id)
+                                .orElseThrow(() -> notFound(id)), d -> ex.json(200, d));
                 case "DELETE" -> run(ex, hub, authorization, () -> {
                     if (!builtIn.devices().deleteDevice(hub, id, ifMatch)) {
                         throw notFound(id);
@@ -256,10 +256,6 @@ public final class HubHttpApi implements Route {
         result.put("moduleId", null);
         result.put("totalMessagesPurged", count);
         return result;
-    }
-
-    private HubDevice withMessageCount(String hub, HubDevice d) {
-        return cloudToDevice == null ? d : cloudToDevice.withPendingCount(hub, d);
     }
 
     /** IoT Hub's RegistryStatistics: total, enabled and disabled device counts. */

@@ -235,10 +235,15 @@ class CloudToDeviceQueueTest {
     }
 
     @Test
-    void theRegistryCountIsThePendingMessages() {
+    void theRegistryCountIsThePendingMessagesForOneDeviceAndForAPage() {
         send("m1", null);
         send("m2", null);
-        assertThat(queue.withPendingCount(HUB, device).cloudToDeviceMessageCount()).isEqualTo(2);
+        QueuedMessageCounts counts = new QueuedMessageCounts(store, dev.muster.hub.DeviceView.AS_STORED);
+        dev.muster.core.hub.HubDevice other = dev.muster.core.hub.HubDevice.of("dev-other", null, null);
+
+        assertThat(counts.present(HUB, device).cloudToDeviceMessageCount()).isEqualTo(2);
+        assertThat(counts.presentAll(HUB, java.util.List.of(device, other)))
+                .extracting(dev.muster.core.hub.HubDevice::cloudToDeviceMessageCount).containsExactly(2, 0);
     }
 
     @Test
