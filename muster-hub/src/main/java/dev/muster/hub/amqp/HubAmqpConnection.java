@@ -28,6 +28,8 @@ final class HubAmqpConnection {
     private final Clock clock;
     private final ConnectionGrants grants = new ConnectionGrants();
     private final CbsLinks cbs;
+    /** The devices on this connection; null when the endpoint serves no device links. */
+    private final DeviceSessions devices;
 
     HubAmqpConnection(HubAmqpEndpoint endpoint, ProtonConnection connection, AmqpPeer peer, Clock clock) {
         this.endpoint = endpoint;
@@ -36,6 +38,7 @@ final class HubAmqpConnection {
         this.context = Vertx.currentContext();
         this.clock = clock;
         this.cbs = new CbsLinks(this, endpoint.cbsAuthorizer(), endpoint.blocking());
+        this.devices = endpoint.devices() == null ? null : new DeviceSessions(this, endpoint.devices(), clock);
     }
 
     String hub() {
@@ -80,6 +83,9 @@ final class HubAmqpConnection {
         });
         connection.disconnectHandler(c -> {
             endpoint.disconnected(this);
+            if (devices != null) {
+                devices.closed();
+            }
             c.disconnect();
         });
         connection.setContainer("muster-hub").open();
@@ -95,7 +101,7 @@ final class HubAmqpConnection {
             if (admitService(receiver, address)) {
                 new C2dSendLink(this, endpoint.cloudToDevice(), endpoint.blocking()).attach(receiver);
             }
-        } else {
+        } else if (devices == null || !devices.receiverOpened(receiver, address)) { // else a device's own link (§5)
             refuseUnknown(receiver, address);
         }
     }
@@ -121,7 +127,7 @@ final class HubAmqpConnection {
                 sender.detachHandler(ar -> sender.detach());
                 sender.open();
             }
-        } else {
+        } else if (devices == null || !devices.senderOpened(sender, address)) { // else a device's own link (§5)
             refuseUnknown(sender, address);
         }
     }
