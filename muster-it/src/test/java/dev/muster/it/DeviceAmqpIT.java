@@ -32,7 +32,19 @@ import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
+import dev.muster.core.sas.SasSigner;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.AmqpSequence;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Section;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.LinkError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +66,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * feedback that follows, connection state, token renewal, and refusals.
  */
 class DeviceAmqpIT {
+    private static final NodePackage NODE = new NodePackage("node");
     private final String hub = MusterUnderTest.hub();
     private final String hubConnectionString = MusterUnderTest.info().hubs().get(0).connectionString();
     private final HubRest rest = new HubRest(hubConnectionString);
@@ -136,7 +149,9 @@ class DeviceAmqpIT {
                 }
             }
             assertThat(pushed).as("the desired change pushed to the device").isNotNull();
-            assertThat(pushed.getDesiredProperties().getVersion()).isEqualTo(2);
+            long storedVersion = Json.tree(rest.call("GET", "/twins/" + id, null).body()).path("properties")
+                    .path("desired").path("$version").asLong();
+            assertThat(pushed.getDesiredProperties().getVersion()).isEqualTo((int) storedVersion);
         } finally {
             device.close();
         }
@@ -271,8 +286,9 @@ class DeviceAmqpIT {
             String key = Ids.symmetricKey();
             String id = newDevice("amqp-mux-" + i, key);
             ids.add(id);
+            // The multiplexed connection takes its TLS settings from the first device's options.
             devices.add(new DeviceClient("HostName=" + hub + ";DeviceId=" + id + ";SharedAccessKey=" + key,
-                    IotHubClientProtocol.AMQPS));
+                    IotHubClientProtocol.AMQPS, ClientOptions.builder().sslContext(MusterUnderTest.trust()).build()));
         }
         mux.registerDeviceClients(devices);
         mux.open(true);
@@ -290,6 +306,132 @@ class DeviceAmqpIT {
             }
         } finally {
             mux.close();
+        }
+    }
+
+    @Test
+    void anX509DeviceConnectsWithItsClientCertificateAndNoToken() throws Exception {
+        String id = "amqp-x509-" + UUID.randomUUID().toString().substring(0, 8);
+        X509Devices.Identity cert = X509Devices.selfSigned(id);
+        var created = rest.call("PUT", "/devices/" + id, "{\"deviceId\":\"" + id + "\",\"authentication\":"
+                + "{\"type\":\"selfSigned\",\"x509Thumbprint\":{\"primaryThumbprint\":\""
+                + dev.muster.core.x509.Certificates.sha1(cert.cert()) + "\"}}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        try (HubMonitor monitor = new HubMonitor(hubConnectionString)) {
+            DeviceClient device = new DeviceClient("HostName=" + hub + ";DeviceId=" + id + ";x509=true",
+                    IotHubClientProtocol.AMQPS, ClientOptions.builder().sslContext(X509Devices.sslContext(cert)).build());
+            device.open(true);
+            try {
+                device.sendEvent(new Message("{\"x509\":true}"));
+                JsonNode seen = monitor.next(id, e -> true, 15);
+                assertThat(seen).isNotNull();
+                assertThat(Json.tree(seen.path("properties").path("iothub-connection-auth-method").asText())
+                        .path("type").asText()).isEqualTo("x509Certificate");
+                assertThat(device.getTwin()).isNotNull();
+            } finally {
+                device.close();
+            }
+        }
+        DeviceClient impostor = new DeviceClient("HostName=" + hub + ";DeviceId=" + id + ";x509=true",
+                IotHubClientProtocol.AMQPS, ClientOptions.builder()
+                .sslContext(X509Devices.sslContext(X509Devices.selfSigned(id))).build());
+        assertThat(catchThrowable(() -> impostor.open(false))).isInstanceOf(IotHubClientException.class);
+        impostor.close();
+    }
+
+    /** The Node device SDK over AMQP: telemetry, twin, a method from the Node service client, a C2D message. */
+    @Test
+    void theNodeAmqpDeviceSendsReadsItsTwinAnswersAMethodAndReceives() throws Exception {
+        NODE.install();
+        String key = Ids.symmetricKey();
+        String id = newDevice("node-amqp", key);
+        rest.patchTwin(id, "{\"properties\":{\"desired\":{\"mode\":\"eco\"}}}");
+        try (HubMonitor monitor = new HubMonitor(hubConnectionString)) {
+            JsonNode out = NODE.run(List.of("node", "device-amqp.js", hubConnectionString,
+                    "HostName=" + hub + ";DeviceId=" + id + ";SharedAccessKey=" + key), 120).lastJson();
+
+            assertThat(out.has("error")).as(out.toString()).isFalse();
+            JsonNode seen = monitor.next(id, e -> true, 10);
+            assertThat(seen).as("the Node device's telemetry on the monitor stream").isNotNull();
+            assertThat(seen.path("body").path("from").asText()).isEqualTo("node-amqp");
+            assertThat(seen.path("properties").path("$.mid").asText()).isEqualTo("node-" + id);
+            assertThat(seen.path("properties").path("sdk").asText()).isEqualTo("node");
+            assertThat(out.path("desired").path("mode").asText()).isEqualTo("eco");
+            assertThat(Json.tree(rest.call("GET", "/twins/" + id, null).body()).path("properties").path("reported")
+                    .path("fw").asText()).isEqualTo("n1");
+            assertThat(out.path("echo").path("status").asInt()).isEqualTo(200);
+            assertThat(out.path("echo").path("payload").path("echo").path("n").asInt()).isEqualTo(7);
+            assertThat(out.path("c2d").path("body").asText()).isEqualTo("to-node");
+            assertThat(out.path("c2d").path("messageId").asText()).isEqualTo("c2d-" + id);
+            assertThat(out.path("c2d").path("kind").asText()).isEqualTo("greeting");
+        }
+    }
+
+    private String deviceToken(String id, String key, long seconds) {
+        return SasSigner.sign(hub + "/devices/" + id, key, null, Instant.now().getEpochSecond() + seconds);
+    }
+
+    private static org.apache.qpid.proton.message.Message telemetry(Section body) {
+        org.apache.qpid.proton.message.Message m = org.apache.qpid.proton.message.Message.Factory.create();
+        m.setBody(body);
+        return m;
+    }
+
+    @Test
+    void anExpiredTokenDetachesTheDevicesLinksWithUnauthorizedAccess() throws Exception {
+        String key = Ids.symmetricKey();
+        String id = newDevice("amqp-expiry", key);
+        try (RawHubAmqp raw = RawHubAmqp.connect(hub)) {
+            assertThat(raw.putToken(hub + "/devices/" + id, deviceToken(id, key, 4))).isEqualTo(200);
+            RawHubAmqp.Sender events = raw.sender("/devices/" + id + "/messages/events");
+            assertThat(raw.send(events, telemetry(new Data(new Binary("{}".getBytes(StandardCharsets.UTF_8))))))
+                    .isInstanceOf(Accepted.class);
+            assertThat(new RegistryClient(hubConnectionString).getDevice(id).getConnectionState())
+                    .isEqualTo(DeviceConnectionState.Connected);
+
+            ErrorCondition why = events.detached().get(15, TimeUnit.SECONDS);
+            assertThat((Object) why.getCondition()).isEqualTo(AmqpError.UNAUTHORIZED_ACCESS);
+            assertThat(eventually(() -> new RegistryClient(hubConnectionString).getDevice(id).getConnectionState()
+                    == DeviceConnectionState.Disconnected)).isTrue();
+            Throwable refused = catchThrowable(() -> raw.sender("/devices/" + id + "/messages/events"));
+            assertThat(refused).hasMessageContaining("unauthorized-access");
+        }
+    }
+
+    @Test
+    void linksOfADeviceWithoutATokenAreRefused() throws Exception {
+        String key = Ids.symmetricKey();
+        String id = newDevice("amqp-no-token", key);
+        String other = newDevice("amqp-other", Ids.symmetricKey());
+        try (RawHubAmqp raw = RawHubAmqp.connect(hub)) {
+            Throwable refused = catchThrowable(() -> raw.sender("/devices/" + id + "/messages/events"));
+            assertThat(refused).hasMessageContaining("unauthorized-access");
+            // A token for one device opens nothing of another's.
+            assertThat(raw.putToken(hub + "/devices/" + id, deviceToken(id, key, 600))).isEqualTo(200);
+            assertThat(catchThrowable(() -> raw.sender("/devices/" + other + "/messages/events")))
+                    .hasMessageContaining("unauthorized-access");
+            assertThat(raw.sender("/devices/" + id + "/messages/events")).isNotNull();
+        }
+    }
+
+    @Test
+    void telemetryOver256KbOrWithoutADataBodyIsRejectedWithAnAmqpError() throws Exception {
+        String key = Ids.symmetricKey();
+        String id = newDevice("amqp-bad-d2c", key);
+        try (RawHubAmqp raw = RawHubAmqp.connect(hub)) {
+            assertThat(raw.putToken(hub + "/devices/" + id, deviceToken(id, key, 600))).isEqualTo(200);
+            RawHubAmqp.Sender events = raw.sender("/devices/" + id + "/messages/events");
+
+            DeliveryState tooLarge = raw.send(events, telemetry(new Data(new Binary(new byte[256 * 1024 + 1]))));
+            assertThat(tooLarge).isInstanceOf(Rejected.class);
+            assertThat((Object) ((Rejected) tooLarge).getError().getCondition()).isEqualTo(LinkError.MESSAGE_SIZE_EXCEEDED);
+
+            DeliveryState sequence = raw.send(events, telemetry(new AmqpSequence(List.of(1, 2))));
+            assertThat(sequence).isInstanceOf(Rejected.class);
+            assertThat((Object) ((Rejected) sequence).getError().getCondition()).isEqualTo(AmqpError.NOT_ALLOWED);
+
+            DeliveryState fits = raw.send(events, telemetry(new Data(new Binary(new byte[256 * 1024]))));
+            assertThat(fits).isInstanceOf(Accepted.class);
         }
     }
 
