@@ -5,7 +5,7 @@
 'use strict';
 const { Client: DeviceClient, Message } = require('azure-iot-device');
 const { Amqp } = require('azure-iot-device-amqp');
-const { Client: ServiceClient, Message: ServiceMessage } = require('azure-iothub');
+const { Client: ServiceClient } = require('azure-iothub');
 
 const [hubConnectionString, deviceConnectionString] = process.argv.slice(2);
 const deviceId = /DeviceId=([^;]+)/.exec(deviceConnectionString)[1];
@@ -52,7 +52,7 @@ const withTimeout = (promise, ms, what) => Promise.race([promise,
         kind: msg.properties.getValue('kind') }));
     }));
     await service.open();
-    const c2d = new ServiceMessage('to-node');
+    const c2d = new Message('to-node');
     c2d.messageId = 'c2d-' + deviceId;
     c2d.properties.add('kind', 'greeting');
     await service.send(deviceId, c2d);

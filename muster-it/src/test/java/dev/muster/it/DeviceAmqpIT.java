@@ -327,7 +327,8 @@ class DeviceAmqpIT {
                 assertThat(seen).isNotNull();
                 assertThat(Json.tree(seen.path("properties").path("iothub-connection-auth-method").asText())
                         .path("type").asText()).isEqualTo("x509Certificate");
-                assertThat(device.getTwin()).isNotNull();
+                device.subscribeToDesiredProperties((t, ctx) -> { }, null);
+                assertThat(device.getTwin().getDesiredProperties()).isNotNull();
             } finally {
                 device.close();
             }
