@@ -319,7 +319,8 @@ class DeviceAmqpIT {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         try (HubMonitor monitor = new HubMonitor(hubConnectionString)) {
             DeviceClient device = new DeviceClient("HostName=" + hub + ";DeviceId=" + id + ";x509=true",
-                    IotHubClientProtocol.AMQPS, ClientOptions.builder().sslContext(X509Devices.sslContext(cert)).build());
+                    IotHubClientProtocol.AMQPS,
+                    ClientOptions.builder().sslContext(X509Devices.sslContext(cert)).build());
             device.open(true);
             try {
                 device.sendEvent(new Message("{\"x509\":true}"));
@@ -425,7 +426,8 @@ class DeviceAmqpIT {
 
             DeliveryState tooLarge = raw.send(events, telemetry(new Data(new Binary(new byte[256 * 1024 + 1]))));
             assertThat(tooLarge).isInstanceOf(Rejected.class);
-            assertThat((Object) ((Rejected) tooLarge).getError().getCondition()).isEqualTo(LinkError.MESSAGE_SIZE_EXCEEDED);
+            assertThat((Object) ((Rejected) tooLarge).getError().getCondition())
+                    .isEqualTo(LinkError.MESSAGE_SIZE_EXCEEDED);
 
             DeliveryState sequence = raw.send(events, telemetry(new AmqpSequence(List.of(1, 2))));
             assertThat(sequence).isInstanceOf(Rejected.class);

@@ -3,6 +3,7 @@ package dev.muster.hub.amqp;
 import dev.muster.core.hub.CloudToDeviceMessage;
 import dev.muster.core.hub.DeviceQueue;
 import dev.muster.hub.c2d.CloudToDeviceQueue;
+import dev.muster.hub.c2d.NextMessageReader;
 import dev.muster.transport.Blocking;
 import io.vertx.proton.ProtonDelivery;
 import io.vertx.proton.ProtonLink;
@@ -37,8 +38,7 @@ final class DeviceCloudToDeviceLink implements DeviceLink {
     private final CloudToDeviceQueue messages;
     private final Blocking blocking;
     private final Map<String, CloudToDeviceMessage> inFlight = new HashMap<>();
-    private boolean fetching;
-    private boolean fetchAgain;
+    private final NextMessageReader reader;
     private boolean closed;
 
     DeviceCloudToDeviceLink(DeviceSession session, ProtonSender sender) {
@@ -47,6 +47,7 @@ final class DeviceCloudToDeviceLink implements DeviceLink {
         this.queue = session.queue();
         this.messages = session.devices().options().cloudToDevice();
         this.blocking = session.devices().options().blocking();
+        this.reader = new NextMessageReader(messages, queue, blocking, session::onContext);
     }
 
     @Override
@@ -71,33 +72,11 @@ final class DeviceCloudToDeviceLink implements DeviceLink {
     }
 
     private void pull() {
-        if (closed || !sender.isOpen()) {
+        if (closed || !sender.isOpen() || inFlight.size() >= WINDOW || sender.sendQueueFull()
+                || !session.authorized()) {
             return;
         }
-        if (fetching) {
-            fetchAgain = true;
-            return;
-        }
-        if (inFlight.size() >= WINDOW || sender.sendQueueFull() || !session.authorized()) {
-            return;
-        }
-        fetching = true;
-        fetchAgain = false;
-        blocking.run(() -> messages.next(queue)).onComplete(ar -> session.onContext(() -> {
-            fetching = false;
-            if (ar.failed()) {
-                LOG.warn("could not read the cloud-to-device queue of {}: {}", queue, ar.cause().toString());
-                return;
-            }
-            if (ar.result().isEmpty()) {
-                if (fetchAgain) {
-                    pull();
-                }
-                return;
-            }
-            deliver(ar.result().get());
-            pull();
-        }));
+        reader.read(this::deliver, this::pull);
     }
 
     private void deliver(CloudToDeviceMessage m) {

@@ -82,11 +82,13 @@ class DeviceAmqpMessagesTest {
                 withBody(new byte[DeviceAmqpMessages.MAX_TELEMETRY_BYTES])).body()).hasSize(256 * 1024);
         assertThatThrownBy(() -> DeviceAmqpMessages.telemetry(DEVICE, Instant.now(),
                 withBody(new byte[DeviceAmqpMessages.MAX_TELEMETRY_BYTES + 1])))
-                .isInstanceOfSatisfying(HubError.class, e -> assertThat(e.code()).isEqualTo(HubErrorCode.MESSAGE_TOO_LARGE));
+                .isInstanceOfSatisfying(HubError.class,
+                        e -> assertThat(e.code()).isEqualTo(HubErrorCode.MESSAGE_TOO_LARGE));
         Message sequence = Message.Factory.create();
         sequence.setBody(new AmqpSequence(List.of(1)));
         assertThatThrownBy(() -> DeviceAmqpMessages.telemetry(DEVICE, Instant.now(), sequence))
-                .isInstanceOfSatisfying(HubError.class, e -> assertThat(e.code()).isEqualTo(HubErrorCode.ARGUMENT_INVALID));
+                .isInstanceOfSatisfying(HubError.class,
+                        e -> assertThat(e.code()).isEqualTo(HubErrorCode.ARGUMENT_INVALID));
     }
 
     @Test
