@@ -109,6 +109,7 @@ final class DeviceTwinLinks {
         }
         delivery.disposition(Accepted.getInstance(), true);
         session.noteActivity();
+        LOG.debug("twin {} {} of {} (correlation-id {})", r.operation(), r.resource(), session.key(), r.correlationId());
         ConnectionKey key = session.key();
         TwinService twins = session.devices().options().hub().twins();
         String resource = r.resource() == null ? "" : r.resource();
@@ -177,6 +178,8 @@ final class DeviceTwinLinks {
     }
 
     private void reply(Channel c, Message m) {
+        LOG.debug("twin answer to {} (correlation-id {}) {}", session.key(), m.getCorrelationId(),
+                c.replies != null && c.replies.isOpen() ? "sent" : "kept until the device's receiver attaches");
         if (c.replies != null && c.replies.isOpen()) {
             c.replies.send(m, d -> { });
         } else {
