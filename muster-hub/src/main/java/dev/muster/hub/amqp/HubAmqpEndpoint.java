@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The built-in hubs' AMQP 1.0 endpoint (reference §2): CBS on {@code $cbs}, and for services the cloud-to-device
- * sender {@code /messages/devicebound} and the feedback receiver {@code /messages/servicebound/feedback}. The
+ * sender {@code /messages/devicebound} and the feedback receiver {@code /messages/servicebound/feedback}, and (with
+ * {@link #withDevices}) devices' own links: telemetry, cloud-to-device, twin and methods (reference §5). The
  * listener decides a connection is for a hub (by the Open frame's host name) and hands it over with
  * {@link #serve} once the client's Open has arrived; SASL (ANONYMOUS, EXTERNAL, or none) is the listener's.
  */
