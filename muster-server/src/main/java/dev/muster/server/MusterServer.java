@@ -256,8 +256,9 @@ public final class MusterServer implements AutoCloseable {
                 : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis());
         CloudToDeviceQueue cloudToDevice = cloudToDevice(hubMqtt);
         AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
-                cloudToDevice, blocking, clock), hubHosts::contains, HubAmqpWiring.mechanisms(dpsAmqp == null
-                ? null : DpsAmqpEndpoint.defaultMechanisms(registrations, blocking)),
+                liveDevices.live(), cloudToDevice, blocking, clock), hubHosts::contains,
+                HubAmqpWiring.mechanisms(dpsAmqp == null ? null : DpsAmqpEndpoint.defaultMechanisms(registrations,
+                        blocking)),
                 config.timeouts().connectSeconds() * 1000L);
         bridged.put(WebSocketBridge.AMQP, listeners.bridgedAmqp(amqpFrontDoor));
         frontDoor = new FrontDoor(hubHosts::contains,

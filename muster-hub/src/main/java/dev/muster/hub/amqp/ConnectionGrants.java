@@ -27,4 +27,10 @@ final class ConnectionGrants {
         return byAudience.values().stream().anyMatch(g -> !g.isService() && g.validAt(now)
                 && g.device().equals(queue));
     }
+
+    /** Until when a device (or module) token for this queue's owner lasts; null when none was put. */
+    Instant deviceExpiry(DeviceQueue queue) {
+        return byAudience.values().stream().filter(g -> !g.isService() && g.device().equals(queue))
+                .map(CbsGrant::expiresAt).max(Instant::compareTo).orElse(null);
+    }
 }

@@ -30,6 +30,8 @@ final class HubAmqpConnection {
     private final CbsLinks cbs;
     /** This connection's feedback links: they hold timers and locked batches to give back when it ends. */
     private final java.util.List<FeedbackLink> feedbackLinks = new java.util.ArrayList<>();
+    /** The devices on this connection; null when the endpoint serves no device links. */
+    private final DeviceSessions devices;
 
     HubAmqpConnection(HubAmqpEndpoint endpoint, ProtonConnection connection, AmqpPeer peer, Clock clock) {
         this.endpoint = endpoint;
@@ -38,6 +40,7 @@ final class HubAmqpConnection {
         this.context = Vertx.currentContext();
         this.clock = clock;
         this.cbs = new CbsLinks(this, endpoint.cbsAuthorizer(), endpoint.blocking());
+        this.devices = endpoint.devices() == null ? null : new DeviceSessions(this, endpoint.devices(), clock);
     }
 
     String hub() {
@@ -98,7 +101,7 @@ final class HubAmqpConnection {
             if (admitService(receiver, address)) {
                 new C2dSendLink(this, endpoint.cloudToDevice(), endpoint.blocking()).attach(receiver);
             }
-        } else {
+        } else if (devices == null || !devices.receiverOpened(receiver, address)) { // else a device's own link (§5)
             refuseUnknown(receiver, address);
         }
     }
@@ -125,7 +128,7 @@ final class HubAmqpConnection {
                 sender.detachHandler(ar -> sender.detach());
                 sender.open();
             }
-        } else {
+        } else if (devices == null || !devices.senderOpened(sender, address)) { // else a device's own link (§5)
             refuseUnknown(sender, address);
         }
     }
@@ -156,5 +159,8 @@ final class HubAmqpConnection {
             link.closed();
         }
         endpoint.disconnected(this);
+        if (devices != null) {
+            devices.closed();
+        }
     }
 }

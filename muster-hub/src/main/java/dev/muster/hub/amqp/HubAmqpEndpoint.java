@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The built-in hubs' AMQP 1.0 endpoint (reference §2): CBS on {@code $cbs}, and for services the cloud-to-device
- * sender {@code /messages/devicebound} and the feedback receiver {@code /messages/servicebound/feedback}. The
+ * sender {@code /messages/devicebound} and the feedback receiver {@code /messages/servicebound/feedback}, and (with
+ * {@link #withDevices}) devices' own links: telemetry, cloud-to-device, twin and methods (reference §5). The
  * listener decides a connection is for a hub (by the Open frame's host name) and hands it over with
  * {@link #serve} once the client's Open has arrived; SASL (ANONYMOUS, EXTERNAL, or none) is the listener's.
  */
@@ -25,6 +26,7 @@ public final class HubAmqpEndpoint implements CloudToDeviceListener {
     private final Set<HubAmqpConnection> connections = ConcurrentHashMap.newKeySet();
     /** Open feedback links by hub key, told when the hub's feedback queue grows. */
     private final Map<String, Set<FeedbackLink>> feedbackLinks = new ConcurrentHashMap<>();
+    private volatile AmqpDevices devices;
 
     public HubAmqpEndpoint(CloudToDeviceQueue cloudToDevice, CbsAuthorizer cbs, Blocking blocking, Clock clock) {
         this.cloudToDevice = cloudToDevice;
@@ -32,6 +34,12 @@ public final class HubAmqpEndpoint implements CloudToDeviceListener {
         this.blocking = blocking;
         this.clock = clock;
         cloudToDevice.addListener(this);
+    }
+
+    /** Serves devices' own links too (reference §5): telemetry, cloud-to-device, twin, methods. */
+    public HubAmqpEndpoint withDevices(AmqpDevices devices) {
+        this.devices = devices;
+        return this;
     }
 
     /** Takes over a connection whose Open named {@code peer.hub()}; call on the connection's context. */
@@ -48,6 +56,11 @@ public final class HubAmqpEndpoint implements CloudToDeviceListener {
 
     CloudToDeviceQueue cloudToDevice() {
         return cloudToDevice;
+    }
+
+    /** Null when devices are not served (service links only). */
+    AmqpDevices devices() {
+        return devices;
     }
 
     CbsAuthorizer cbsAuthorizer() {
@@ -75,7 +88,7 @@ public final class HubAmqpEndpoint implements CloudToDeviceListener {
 
     @Override
     public void messageAvailable(DeviceQueue queue) {
-        // Devices do not receive over AMQP yet (reference §5); their receiver links will be told here.
+        // Devices' receiver links are told by AmqpDevices, which listens to the queue itself.
     }
 
     @Override

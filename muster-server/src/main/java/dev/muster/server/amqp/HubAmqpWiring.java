@@ -1,7 +1,9 @@
 package dev.muster.server.amqp;
 
 import dev.muster.hub.BuiltInHub;
+import dev.muster.hub.LiveDevices;
 import dev.muster.hub.ServiceAuthentication;
+import dev.muster.hub.amqp.AmqpDevices;
 import dev.muster.hub.amqp.CbsAuthorizer;
 import dev.muster.hub.amqp.HubAmqpEndpoint;
 import dev.muster.hub.c2d.CloudToDeviceQueue;
@@ -14,10 +16,12 @@ import java.util.List;
 public final class HubAmqpWiring {
     private HubAmqpWiring() {}
 
-    public static HubAmqpEndpoint endpoint(BuiltInHub hub, CloudToDeviceQueue cloudToDevice, Blocking blocking,
-                                           Clock clock) {
+    /** Service links (C2D, feedback) and devices' own links (telemetry, C2D receive, twin, methods). */
+    public static HubAmqpEndpoint endpoint(BuiltInHub hub, LiveDevices live, CloudToDeviceQueue cloudToDevice,
+                                           Blocking blocking, Clock clock) {
         CbsAuthorizer cbs = new CbsAuthorizer(new ServiceAuthentication(hub.devices(), clock), hub.authentication());
-        return new HubAmqpEndpoint(cloudToDevice, cbs, blocking, clock);
+        return new HubAmqpEndpoint(cloudToDevice, cbs, blocking, clock)
+                .withDevices(new AmqpDevices(new AmqpDevices.Options(hub, live, cloudToDevice, blocking, clock)));
     }
 
     /**
