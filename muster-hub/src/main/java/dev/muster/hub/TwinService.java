@@ -35,6 +35,32 @@ public final class TwinService {
 
     public void removeTwinListener(TwinListener l) { twinListeners.remove(l); }
 
+    /**
+     * This node's device transports, as one listener: what a desired change made on another node is handed to (every
+     * listener but the relay that carries changes between nodes, which must not send them back).
+     */
+    public TwinListener localTransports() {
+        return new TwinListener() {
+            @Override
+            public void desiredChanged(String hub, String deviceId, ObjectNode patch) {
+                for (TwinListener l : twinListeners) {
+                    if (!(l instanceof DesiredChangeRelay)) {
+                        l.desiredChanged(hub, deviceId, patch);
+                    }
+                }
+            }
+
+            @Override
+            public void moduleDesiredChanged(String hub, String deviceId, String moduleId, ObjectNode patch) {
+                for (TwinListener l : twinListeners) {
+                    if (!(l instanceof DesiredChangeRelay)) {
+                        l.moduleDesiredChanged(hub, deviceId, moduleId, patch);
+                    }
+                }
+            }
+        };
+    }
+
     public Optional<ObjectNode> twinJson(String hub, String deviceId) {
         return twinJson(hub, TwinKey.device(deviceId));
     }

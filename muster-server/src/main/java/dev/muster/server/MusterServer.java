@@ -246,7 +246,7 @@ public final class MusterServer implements AutoCloseable {
         if (config.databaseUrl() != null) {
             // Only a shared database has other nodes (the embedded one can be opened by one process only).
             desiredChangePolling = DesiredChangePolling.start(vertx, blocking, builtInHub, store.desiredChanges(),
-                    clock, hubMqtt, DesiredChangePolling.DEFAULT_INTERVAL);
+                    clock, DesiredChangePolling.DEFAULT_INTERVAL);
         }
         MqttFrontDoor mqttFrontDoor = new MqttFrontDoor(
                 new DpsMqttEndpoint(registrations, blocking, config.quickAnswerMillis()), hubMqtt);

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * With a database several nodes share, desired-property changes made on other nodes reach this node's device
  * connections through the shared change log: this polls it on a timer and hands what it finds to the hub's MQTT
- * endpoint. One poll at a time (a slow database must not pile polls up on the worker pool); a failed poll is logged
+ * endpoint and AMQP device links (every transport listening to the hub's twins). One poll at a time (a slow database must not pile polls up on the worker pool); a failed poll is logged
  * and the next one reads from where it left off.
  */
 public final class DesiredChangePolling implements AutoCloseable {
@@ -34,8 +34,8 @@ public final class DesiredChangePolling implements AutoCloseable {
      * Relays this node's changes into {@code log} and polls {@code log} for everyone else's every {@code interval}.
      */
     public static DesiredChangePolling start(Vertx vertx, Blocking blocking, BuiltInHub hub, DesiredChangeLog log,
-                                             Clock clock, HubMqttEndpoint pushTo, Duration interval) {
-        DesiredChangeRelay relay = new DesiredChangeRelay(log, clock, pushTo);
+                                             Clock clock, Duration interval) {
+        DesiredChangeRelay relay = new DesiredChangeRelay(log, clock, hub.twins().localTransports());
         hub.twins().addTwinListener(relay);
         AtomicBoolean polling = new AtomicBoolean();
         long timer = vertx.setPeriodic(interval.toMillis(), id -> {

@@ -37,6 +37,15 @@ class AmqpFrontDoorTest {
     /** What the client saw after its Open: the server's container id, or the condition it was closed with. */
     private record Answer(String container, String condition) {}
 
+    private static dev.muster.hub.LiveDevices live(Clock clock) {
+        var connections = new dev.muster.hub.connections.DeviceConnections(
+                new dev.muster.core.testing.InMemoryConnectionStore(), clock, "127.0.0.1", 443);
+        return new dev.muster.hub.LiveDevices(connections, new dev.muster.hub.methods.DirectMethods(
+                new dev.muster.hub.methods.DirectMethods.Options(connections, (node, target, call) ->
+                        java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("one node")),
+                        Runnable::run)));
+    }
+
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
@@ -47,7 +56,7 @@ class AmqpFrontDoorTest {
         Blocking blocking = new Blocking(vertx.createSharedWorkerExecutor("front-door-test", 2));
         CloudToDeviceQueue queue = new CloudToDeviceQueue(builtIn.devices(), new InMemoryCloudToDeviceStore(), clock,
                 CloudToDeviceLimits.AZURE);
-        AmqpFrontDoor door = new AmqpFrontDoor(vertx, null, HubAmqpWiring.endpoint(builtIn, queue, blocking, clock),
+        AmqpFrontDoor door = new AmqpFrontDoor(vertx, null, HubAmqpWiring.endpoint(builtIn, live(clock), queue, blocking, clock),
                 Set.of(HUB, "127.0.0.1")::contains, HubAmqpWiring.mechanisms(null), 5_000);
         server = door.server(new ProtonServerOptions(), e -> { });
         AmqpFrontDoor.listen(server, "127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
