@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class ReportedProperties {
     private ReportedProperties() {}
 
-    static void send(DeviceClient device, TwinCollection reported) throws Exception {
+    static void send(com.microsoft.azure.sdk.iot.device.InternalClient device, TwinCollection reported) throws Exception {
         CompletableFuture<IotHubStatusCode> answered = new CompletableFuture<>();
         device.updateReportedPropertiesAsync(reported, new ReportedPropertiesUpdateCorrelatingMessageCallback() {
             @Override

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class TwinReads {
     private TwinReads() {}
 
-    static Twin get(DeviceClient device) throws Exception {
+    static Twin get(com.microsoft.azure.sdk.iot.device.InternalClient device) throws Exception {
         CompletableFuture<Twin> answered = new CompletableFuture<>();
         device.getTwinAsync(new GetTwinCorrelatingMessageCallback() {
             @Override

@@ -92,7 +92,16 @@ public final class AmqpDevices implements TwinListener, MethodChannels, CloudToD
 
     @Override
     public void desiredChanged(String hub, String deviceId, ObjectNode patch) {
-        for (DeviceTwinLinks links : desired.getOrDefault(ConnectionKey.device(hub, deviceId), Set.of())) {
+        push(ConnectionKey.device(hub, deviceId), patch);
+    }
+
+    @Override
+    public void moduleDesiredChanged(String hub, String deviceId, String moduleId, ObjectNode patch) {
+        push(new ConnectionKey(hub, deviceId, moduleId), patch);
+    }
+
+    private void push(ConnectionKey key, ObjectNode patch) {
+        for (DeviceTwinLinks links : desired.getOrDefault(key, Set.of())) {
             links.pushLater(patch);
         }
     }

@@ -55,10 +55,9 @@ public final class CbsAuthorizer {
             return Outcome.refused(401, "The token's resource '" + resource + "' is neither the hub " + hub
                     + " nor one of its devices.");
         }
-        if (device.moduleId() != null) {
-            return Outcome.refused(401, "Module tokens are not accepted on this hub's AMQP endpoint yet.");
-        }
-        Optional<String> refusal = devices.authenticateDevice(hub, device.deviceId(), token);
+        Optional<String> refusal = device.moduleId() != null
+                ? devices.authenticateModule(hub, device.deviceId(), device.moduleId(), token)
+                : devices.authenticateDevice(hub, device.deviceId(), token);
         return refusal.map(r -> Outcome.refused(401, "Unauthorized: " + r + "."))
                 .orElseGet(() -> new Outcome(200, "OK", new CbsGrant(resource, expires, device)));
     }

@@ -89,7 +89,8 @@ final class DeviceAmqpMessages {
         put(props, CONNECTION_MODULE_ID, identity.key().moduleId());
         props.put(CONNECTION_AUTH_METHOD, identity.authMethod());
         put(props, CONNECTION_GENERATION_ID, identity.generationId());
-        return new TelemetryMessage(identity.key().hub(), identity.key().deviceId(), now, props, body);
+        return new TelemetryMessage(identity.key().hub(), identity.key().deviceId(), identity.key().moduleId(), now,
+                props, body);
     }
 
     /** A queued cloud-to-device message as the device receives it (§2.6): the sender's properties, a data body. */

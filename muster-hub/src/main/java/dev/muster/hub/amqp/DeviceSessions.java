@@ -104,11 +104,6 @@ final class DeviceSessions {
     }
 
     private void withSession(ProtonLink<?> link, DeviceLinkAddress a, Consumer<DeviceSession> then) {
-        if (a.moduleId() != null) {
-            AmqpLinks.refuse(link, AmqpError.NOT_IMPLEMENTED, "Modules cannot connect to this hub over AMQP yet;"
-                    + " connect module " + a.deviceId() + "/" + a.moduleId() + " over MQTT.");
-            return;
-        }
         ConnectionKey key = a.key(connection.hub());
         DeviceSession s = sessions.get(key);
         if (s != null) {
@@ -149,10 +144,15 @@ final class DeviceSessions {
             if (!device.get().isEnabled()) {
                 return Admission.refused("device " + key.deviceId() + " is disabled");
             }
+            if (key.isModule() && !o.hub().modules().exists(key.hub(), key.deviceId(), key.moduleId())) {
+                return Admission.refused("module " + key.clientId() + " is not registered");
+            }
             String authType = DeviceIdentity.SAS;
             if (!token) {
-                Optional<String> refusal = o.hub().authentication().authenticateDeviceCertificate(key.hub(),
-                        key.deviceId(), chain);
+                Optional<String> refusal = key.isModule()
+                        ? o.hub().authentication().authenticateModuleCertificate(key.hub(), key.deviceId(),
+                                key.moduleId(), chain)
+                        : o.hub().authentication().authenticateDeviceCertificate(key.hub(), key.deviceId(), chain);
                 if (refusal.isPresent()) {
                     return Admission.refused(refusal.get());
                 }

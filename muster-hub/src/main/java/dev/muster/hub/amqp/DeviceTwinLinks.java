@@ -115,8 +115,10 @@ final class DeviceTwinLinks {
         String resource = r.resource() == null ? "" : r.resource();
         switch (r.operation()) {
             case "GET" -> answer(c, r, () -> {
-                ObjectNode doc = twins.deviceTwinDocument(key.hub(), key.deviceId())
-                        .orElseThrow(() -> HubError.deviceNotFound(key.deviceId()));
+                ObjectNode doc = (key.isModule() ? twins.moduleTwinDocument(key.hub(), key.deviceId(), key.moduleId())
+                        : twins.deviceTwinDocument(key.hub(), key.deviceId()))
+                        .orElseThrow(() -> key.isModule() ? HubError.moduleNotFound(key.deviceId(), key.moduleId())
+                                : HubError.deviceNotFound(key.deviceId()));
                 return new Answer(200, null, Json.write(doc).getBytes(StandardCharsets.UTF_8));
             });
             case "PATCH" -> {
@@ -126,7 +128,9 @@ final class DeviceTwinLinks {
                 }
                 answer(c, r, () -> {
                     JsonNode patch = Json.tree(new String(r.body(), StandardCharsets.UTF_8));
-                    long version = twins.patchReported(key.hub(), key.deviceId(), patch);
+                    long version = key.isModule()
+                            ? twins.patchModuleReported(key.hub(), key.deviceId(), key.moduleId(), patch)
+                            : twins.patchReported(key.hub(), key.deviceId(), patch);
                     return new Answer(204, version, new byte[0]);
                 });
             }
