@@ -11,8 +11,8 @@ import dev.muster.cli.bench.HttpsJob;
 import dev.muster.cli.bench.Job;
 import dev.muster.cli.bench.MqttJob;
 import dev.muster.cli.bench.Nginx;
-import dev.muster.cli.bench.HubCloudToDeviceWorkload;
-import dev.muster.cli.bench.HubMethodsWorkload;
+import dev.muster.cli.bench.HubFleet;
+import dev.muster.cli.bench.HubPhases;
 import dev.muster.cli.bench.PhaseResult;
 import dev.muster.cli.bench.PhaseRunner;
 import dev.muster.cli.bench.PipelinedClient;
@@ -279,16 +279,14 @@ public final class BenchCommand implements Callable<Integer> {
                 byKey.put("half-rate", l);
                 registered += l.ok();
             }
-            if (!skipHub) {
-                PhaseResult methods = hubMethodsPhase(n);
-                if (methods != null) {
-                    report.phase(methods);
-                    byKey.put("methods", methods);
-                }
-                PhaseResult c2d = hubCloudToDevicePhase(n);
-                if (c2d != null) {
-                    report.phase(c2d);
-                    byKey.put("c2d", c2d);
+            String hub = skipHub ? null : firstHubConnectionString();
+            if (hub != null) {
+                HubPhases phases = new HubPhases(runner, new HubFleet.Options(hub, target.httpsPort(), mqtt.getPort(),
+                        ca, Math.max(1, hubDevices), concurrency, run, "hub"), this::serverCpu);
+                for (PhaseResult p : List.of(phases.methods(n), phases.cloudToDevice(n,
+                        target.connectionInfo().path("ports").path("amqp").asInt(5671)))) {
+                    report.phase(p);
+                    byKey.put(p.key(), p);
                 }
             }
             if (enrollmentCounts != null && !enrollmentCounts.isEmpty()) {
@@ -518,45 +516,6 @@ public final class BenchCommand implements Callable<Integer> {
     private double serverCpu() {
         ServerProbe.Sample s = probe.sample();
         return s == null ? Double.NaN : s.cpuSeconds();
-    }
-
-    /**
-     * Direct-method round trips through the first built-in hub: {@code --hub-devices} devices connected over MQTT
-     * answer, the back end invokes {@code n} methods with {@code --concurrency} in flight on kept-alive connections.
-     */
-    private PhaseResult hubMethodsPhase(int n) throws Exception {
-        String hub = firstHubConnectionString();
-        if (hub == null) {
-            return null;
-        }
-        HubMethodsWorkload.Options o = new HubMethodsWorkload.Options(hub, target.httpsPort(), mqtt.getPort(), ca,
-                Math.max(1, hubDevices), concurrency, run);
-        try (HubMethodsWorkload w = HubMethodsWorkload.open(o)) {
-            runner.closed("warmup-methods", "warm-up: direct methods", Math.min(n, 2000), concurrency, w.jobs(),
-                    this::serverCpu);
-            return runner.closed("methods", String.format(Locale.ROOT, "Hub direct methods (%d MQTT devices)",
-                    w.fleetSize()), n, concurrency, w.jobs(), this::serverCpu);
-        }
-    }
-
-    /**
-     * Cloud-to-device messages through the first built-in hub: the back end sends {@code n} over AMQP with
-     * {@code --concurrency} on their way, {@code --hub-devices} MQTT devices receive them (queue, delivery, PUBACK).
-     */
-    private PhaseResult hubCloudToDevicePhase(int n) throws Exception {
-        String hub = firstHubConnectionString();
-        if (hub == null) {
-            return null;
-        }
-        int amqpPort = target.connectionInfo().path("ports").path("amqp").asInt(5671);
-        HubCloudToDeviceWorkload.Options o = new HubCloudToDeviceWorkload.Options(hub, target.httpsPort(),
-                mqtt.getPort(), amqpPort, ca, Math.max(1, hubDevices), concurrency, run);
-        try (HubCloudToDeviceWorkload w = HubCloudToDeviceWorkload.open(o)) {
-            runner.closed("warmup-c2d", "warm-up: cloud-to-device", Math.min(n, 2000), concurrency, w.jobs(),
-                    this::serverCpu);
-            return runner.closed("c2d", String.format(Locale.ROOT, "Hub cloud-to-device (AMQP in, %d MQTT devices)",
-                    w.fleetSize()), n, concurrency, w.jobs(), this::serverCpu);
-        }
     }
 
     private String firstHubConnectionString() {

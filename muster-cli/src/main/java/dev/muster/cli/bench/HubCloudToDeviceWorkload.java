@@ -31,10 +31,6 @@ import org.apache.qpid.proton.message.Message;
  * from the send to the device holding it: queued in the store, found for the device, delivered.
  */
 public final class HubCloudToDeviceWorkload implements AutoCloseable {
-    /** Where the hub is and how big the fleet is. */
-    public record Options(String hubConnectionString, int httpsPort, int mqttPort, int amqpPort, Path caPem,
-                          int devices, int concurrency, String run) {}
-
     /** A message on its way: who waits for it. */
     private record Pending(Recorder recorder, long originNanos, Runnable finished) {}
 
@@ -54,12 +50,11 @@ public final class HubCloudToDeviceWorkload implements AutoCloseable {
         });
     }
 
-    /** Creates and connects the fleet, then the back end's AMQP link; blocks until all are ready. */
-    public static HubCloudToDeviceWorkload open(Options o) throws Exception {
-        HubCloudToDeviceWorkload w = new HubCloudToDeviceWorkload(new HubFleet.Options(o.hubConnectionString(),
-                o.httpsPort(), o.mqttPort(), o.caPem(), o.devices(), o.concurrency(), o.run(), "c2d"));
+    /** Creates and connects the fleet, then the back end's AMQP link to {@code amqpPort}; blocks until all are ready. */
+    public static HubCloudToDeviceWorkload open(HubFleet.Options fleet, int amqpPort) throws Exception {
+        HubCloudToDeviceWorkload w = new HubCloudToDeviceWorkload(fleet.as("c2d"));
         try {
-            w.connectBackEnd(o);
+            w.connectBackEnd(fleet.caPem(), amqpPort);
         } catch (Exception e) {
             w.close();
             throw e;
@@ -67,13 +62,13 @@ public final class HubCloudToDeviceWorkload implements AutoCloseable {
         return w;
     }
 
-    private void connectBackEnd(Options o) throws Exception {
+    private void connectBackEnd(Path caPem, int amqpPort) throws Exception {
         Promise<ProtonSender> ready = Promise.promise();
         ProtonClientOptions options = new ProtonClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
-                .setTrustOptions(new PemTrustOptions().addCertPath(o.caPem().toString()))
+                .setTrustOptions(new PemTrustOptions().addCertPath(caPem.toString()))
                 .addEnabledSaslMechanism("ANONYMOUS");
         String host = fleet.hub().hostName();
-        ProtonClient.create(fleet.vertx()).connect(options, host, o.amqpPort(), ar -> {
+        ProtonClient.create(fleet.vertx()).connect(options, host, amqpPort, ar -> {
             if (ar.failed()) {
                 ready.fail(ar.cause());
                 return;

@@ -27,12 +27,20 @@ import java.util.function.BiConsumer;
  * user name), for the hub workloads: created through the hub's REST API before a phase, deleted after it. The back
  * end's side shares the fleet's Vert.x and its kept-alive HTTPS client to the hub.
  */
-final class HubFleet implements AutoCloseable {
+public final class HubFleet implements AutoCloseable {
     static final String API = "api-version=2021-04-12";
 
-    /** Where the hub is and how big the fleet is. */
-    record Options(String hubConnectionString, int httpsPort, int mqttPort, Path caPem, int devices, int concurrency,
-                   String run, String kind) {}
+    /**
+     * Where the hub is and how big the fleet is.
+     *
+     * @param kind names the workload in the devices' IDs ({@code bench-RUN-KIND-0001})
+     */
+    public record Options(String hubConnectionString, int httpsPort, int mqttPort, Path caPem, int devices,
+                          int concurrency, String run, String kind) {
+        Options as(String otherKind) {
+            return new Options(hubConnectionString, httpsPort, mqttPort, caPem, devices, concurrency, run, otherKind);
+        }
+    }
 
     private final Options options;
     private final ConnectionString hub;

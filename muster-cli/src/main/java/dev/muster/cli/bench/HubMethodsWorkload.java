@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.function.IntFunction;
 
 /**
@@ -17,10 +16,6 @@ import java.util.function.IntFunction;
  * request to the device → its answer → the 200 with the device's status and payload.
  */
 public final class HubMethodsWorkload implements AutoCloseable {
-    /** Where the hub is and how big the fleet is. */
-    public record Options(String hubConnectionString, int httpsPort, int mqttPort, Path caPem, int devices,
-                          int concurrency, String run) {}
-
     private final HubFleet fleet;
 
     private HubMethodsWorkload(HubFleet fleet) {
@@ -28,9 +23,8 @@ public final class HubMethodsWorkload implements AutoCloseable {
     }
 
     /** Creates the devices in the hub and connects each, subscribed to methods; blocks until all are ready. */
-    public static HubMethodsWorkload open(Options o) throws Exception {
-        return new HubMethodsWorkload(HubFleet.open(new HubFleet.Options(o.hubConnectionString(), o.httpsPort(),
-                o.mqttPort(), o.caPem(), o.devices(), o.concurrency(), o.run(), "method"),
+    public static HubMethodsWorkload open(HubFleet.Options fleet) throws Exception {
+        return new HubMethodsWorkload(HubFleet.open(fleet.as("method"),
                 "$iothub/methods/POST/#", 0, (device, m) -> {
                     String topic = m.topicName();
                     int rid = topic.indexOf("$rid=");

@@ -1,0 +1,43 @@
+package dev.muster.cli.bench;
+
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The built-in hub's workload phases of {@code ./muster bench}, each after a warm-up of its own (up to 2,000 jobs):
+ * direct-method round trips and cloud-to-device messages through the first built-in hub, with one fleet of MQTT
+ * devices per phase, created before it and deleted after.
+ */
+public final class HubPhases {
+    private static final int WARM_UP = 2000;
+
+    private final PhaseRunner runner;
+    private final HubFleet.Options fleet;
+    private final DoubleSupplier serverCpuSeconds;
+
+    public HubPhases(PhaseRunner runner, HubFleet.Options fleet, DoubleSupplier serverCpuSeconds) {
+        this.runner = runner;
+        this.fleet = fleet;
+        this.serverCpuSeconds = serverCpuSeconds;
+    }
+
+    /** {@code n} methods invoked with the fleet's concurrency in flight, each answered by an MQTT device. */
+    public PhaseResult methods(int n) throws Exception {
+        try (HubMethodsWorkload w = HubMethodsWorkload.open(fleet)) {
+            runner.closed("warmup-methods", "warm-up: direct methods", Math.min(n, WARM_UP), fleet.concurrency(),
+                    w.jobs(), serverCpuSeconds);
+            return runner.closed("methods", String.format(Locale.ROOT, "Hub direct methods (%d MQTT devices)",
+                    w.fleetSize()), n, fleet.concurrency(), w.jobs(), serverCpuSeconds);
+        }
+    }
+
+    /** {@code n} messages sent over AMQP to {@code amqpPort}, each received by an MQTT device (queue, delivery, PUBACK). */
+    public PhaseResult cloudToDevice(int n, int amqpPort) throws Exception {
+        try (HubCloudToDeviceWorkload w = HubCloudToDeviceWorkload.open(fleet, amqpPort)) {
+            runner.closed("warmup-c2d", "warm-up: cloud-to-device", Math.min(n, WARM_UP), fleet.concurrency(),
+                    w.jobs(), serverCpuSeconds);
+            return runner.closed("c2d", String.format(Locale.ROOT, "Hub cloud-to-device (AMQP in, %d MQTT devices)",
+                    w.fleetSize()), n, fleet.concurrency(), w.jobs(), serverCpuSeconds);
+        }
+    }
+}
