@@ -48,6 +48,7 @@ public final class HubHttpApi implements Route {
     private DeviceboundRoutes devicebound;
     private final ModuleHttpApi modules;
     private final RegistryRoutes registry;
+    private final DeviceTelemetryHttp deviceTelemetry;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -59,6 +60,7 @@ public final class HubHttpApi implements Route {
         this.methods = new MethodRoutes(live, blocking, nodeCalls, this::authorize, this::requireIdentity);
         this.modules = new ModuleHttpApi(builtIn);
         this.registry = new RegistryRoutes(builtIn);
+        this.deviceTelemetry = new DeviceTelemetryHttp(builtIn, blocking, java.time.Clock.systemUTC());
     }
 
     /**
@@ -94,6 +96,11 @@ public final class HubHttpApi implements Route {
         Optional<ConnectionKey> methodTarget = MethodRoutes.target(hub, s);
         if (methodTarget.isPresent()) {
             methods.invoke(ex, methodTarget.get());
+            return;
+        }
+        Optional<ConnectionKey> telemetrySender = DeviceTelemetryHttp.target(hub, method, s);
+        if (telemetrySender.isPresent()) {
+            deviceTelemetry.send(ex, telemetrySender.get());
             return;
         }
         if (registry.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
@@ -231,6 +238,7 @@ public final class HubHttpApi implements Route {
             }
             event.put("enqueuedTime", m.enqueuedTime().toString());
             event.put("properties", m.properties());
+            event.put("systemProperties", m.systemProperties());
             String text = new String(m.body(), StandardCharsets.UTF_8);
             try {
                 event.put("body", Json.MAPPER.readTree(text));
