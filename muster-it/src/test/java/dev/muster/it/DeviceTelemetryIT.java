@@ -1,0 +1,187 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.Message;
+import dev.muster.core.Ids;
+import dev.muster.core.Json;
+import dev.muster.core.sas.SasSigner;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Device telemetry as IoT Hub receives it, over every transport the official SDKs use: the Java {@code DeviceClient}
+ * over MQTT, MQTT_WS, AMQPS, AMQPS_WS and HTTPS, Node's MQTT and HTTP transports. What each message carries once
+ * the hub took it (read from the service side): its body, its application properties, its system properties under
+ * the Event Hubs names, and the hub's stamps (who sent it, how it authenticated, its generation ID, when, from
+ * which source). The SDK's send returns only once the hub acknowledged the message, which it does only once the
+ * message is durable.
+ */
+class DeviceTelemetryIT {
+    private static final NodePackage NODE = new NodePackage("node");
+    private static final String SAS_AUTH = "{\"scope\":\"device\",\"type\":\"sas\",\"issuer\":\"iothub\","
+            + "\"acceptingIpFilterRule\":null}";
+    private final String hub = MusterUnderTest.hub();
+    private final String hubConnectionString = MusterUnderTest.info().hubs().get(0).connectionString();
+    private final HubRest rest = new HubRest(hubConnectionString);
+
+    private String newDevice(String prefix, String key) throws Exception {
+        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        rest.createSasDevice(id, key);
+        return id;
+    }
+
+    private String generationId(String id) throws Exception {
+        return Json.tree(rest.call("GET", "/devices/" + id, null).body()).path("generationId").asText();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS", "HTTPS"})
+    void theJavaDeviceClientsMessageArrivesWithEveryPropertyAndTheHubsStampsOver(IotHubClientProtocol protocol)
+            throws Exception {
+        String key = Ids.symmetricKey();
+        String id = newDevice("d2c-" + protocol.name().toLowerCase().replace('_', '-'), key);
+        Instant before = Instant.now().minusSeconds(1);
+        try (HubMonitor monitor = new HubMonitor(hubConnectionString)) {
+            DeviceClient device = Devices.hubClient(hub, id, key, protocol);
+            device.open(true);
+            try {
+                Message m = new Message("{\"temperature\":21.5}");
+                m.setMessageId("m-" + id);
+                m.setCorrelationId("c-" + id);
+                m.setContentType("application/json");
+                m.setContentEncoding("utf-8");
+                m.setProperty("site", "hall 3");
+                m.setProperty("kind", "alarm");
+                device.sendEvent(m);
+
+                JsonNode seen = monitor.next(id, e -> true, 15);
+                assertThat(seen).as("the message, seen from the service side").isNotNull();
+                assertThat(seen.path("body").path("temperature").asDouble()).isEqualTo(21.5);
+                assertThat(seen.path("properties").path("site").asText()).isEqualTo("hall 3");
+                assertThat(seen.path("properties").path("kind").asText()).isEqualTo("alarm");
+                JsonNode sys = seen.path("systemProperties");
+                assertThat(sys.path("message-id").asText()).isEqualTo("m-" + id);
+                assertThat(sys.path("correlation-id").asText()).isEqualTo("c-" + id);
+                assertThat(sys.path("content-type").asText()).isEqualTo("application/json");
+                assertThat(sys.path("content-encoding").asText()).isEqualTo("utf-8");
+                assertThat(sys.path("iothub-connection-device-id").asText()).isEqualTo(id);
+                assertThat(sys.has("iothub-connection-module-id")).isFalse();
+                assertThat(sys.path("iothub-connection-auth-method").asText()).isEqualTo(SAS_AUTH);
+                assertThat(sys.path("iothub-connection-auth-generation-id").asText()).isEqualTo(generationId(id));
+                assertThat(Instant.parse(sys.path("iothub-enqueuedtime").asText())).isBetween(before,
+                        Instant.now().plusSeconds(1));
+                assertThat(sys.path("iothub-message-source").asText()).isEqualTo("Telemetry");
+            } finally {
+                device.close();
+            }
+        }
+    }
+
+    @Test
+    void aModulesMessageNamesTheModule() throws Exception {
+        String key = Ids.symmetricKey();
+        String id = newDevice("d2c-mod", key);
+        String moduleKey = Ids.symmetricKey();
+        var created = rest.call("PUT", "/devices/" + id + "/modules/m1", "{\"deviceId\":\"" + id
+                + "\",\"moduleId\":\"m1\",\"authentication\":{\"type\":\"sas\",\"symmetricKey\":{\"primaryKey\":\""
+                + moduleKey + "\",\"secondaryKey\":\"" + Ids.symmetricKey() + "\"}}}");
+        assertThat(created.statusCode()).as(created.body()).isBetween(200, 201);
+        try (HubMonitor monitor = new HubMonitor(hubConnectionString)) {
+            var module = new com.microsoft.azure.sdk.iot.device.ModuleClient("HostName=" + hub + ";DeviceId=" + id
+                    + ";ModuleId=m1;SharedAccessKey=" + moduleKey, IotHubClientProtocol.MQTT,
+                    ClientOptions.builder().sslContext(MusterUnderTest.trust()).build());
+            module.open(true);
+            try {
+                Message m = new Message("{\"from\":\"module\"}");
+                m.setMessageId("mm-" + id);
+                module.sendEvent(m);
+                JsonNode seen = monitor.next(id, e -> true, 15);
+                assertThat(seen).isNotNull();
+                JsonNode sys = seen.path("systemProperties");
+                assertThat(sys.path("message-id").asText()).isEqualTo("mm-" + id);
+                assertThat(sys.path("iothub-connection-device-id").asText()).isEqualTo(id);
+                assertThat(sys.path("iothub-connection-module-id").asText()).isEqualTo("m1");
+                assertThat(Json.tree(sys.path("iothub-connection-auth-method").asText()).path("scope").asText())
+                        .isEqualTo("module");
+            } finally {
+                module.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "http"})
+    void nodesDeviceClientsMessagesArriveWithTheirProperties(String transport) throws Exception {
+        NODE.install();
+        String key = Ids.symmetricKey();
+        String id = newDevice("node-d2c-" + transport, key);
+        try (HubMonitor monitor = new HubMonitor(hubConnectionString)) {
+            JsonNode out = NODE.run(List.of("node", "device-telemetry.js", transport,
+                    "HostName=" + hub + ";DeviceId=" + id + ";SharedAccessKey=" + key), 120).lastJson();
+            assertThat(out.has("error")).as(out.toString()).isFalse();
+
+            JsonNode seen = monitor.next(id, e -> e.path("body").has("from"), 10);
+            assertThat(seen).as("the Node device's message").isNotNull();
+            assertThat(seen.path("body").path("from").asText()).isEqualTo("node-" + transport);
+            assertThat(seen.path("properties").path("sdk").asText()).isEqualTo("node");
+            assertThat(seen.path("properties").path("level").asText()).isEqualTo("high & low");
+            JsonNode sys = seen.path("systemProperties");
+            assertThat(sys.path("message-id").asText()).isEqualTo("node-" + id);
+            assertThat(sys.path("correlation-id").asText()).isEqualTo("corr-" + id);
+            assertThat(sys.path("iothub-connection-device-id").asText()).isEqualTo(id);
+            assertThat(sys.path("iothub-connection-auth-method").asText()).isEqualTo(SAS_AUTH);
+            assertThat(sys.path("iothub-message-source").asText()).isEqualTo("Telemetry");
+            if (transport.equals("http")) {
+                for (int n = 1; n <= 2; n++) {
+                    int expected = n;
+                    JsonNode b = monitor.next(id, e -> e.path("body").path("n").asInt() == expected, 10);
+                    assertThat(b).as("batch message " + n).isNotNull();
+                    assertThat(b.path("properties").path("n").asText()).isEqualTo(String.valueOf(n));
+                    assertThat(b.path("systemProperties").path("iothub-connection-device-id").asText()).isEqualTo(id);
+                }
+            }
+        }
+    }
+
+    @Test
+    void overHttpsAMessageOverTheLimitOrAWrongTokenIsRefusedAsIotHubDoes() throws Exception {
+        String key = Ids.symmetricKey();
+        String id = newDevice("d2c-limit", key);
+        String token = SasSigner.sign(hub + "/devices/" + id, key, null, Instant.now().getEpochSecond() + 600);
+        HttpClient http = HttpClient.newBuilder().sslContext(MusterUnderTest.trust())
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        URI events = URI.create("https://" + hub + "/devices/" + id + "/messages/events?api-version=2020-09-30");
+
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(events).header("Authorization", token)
+                .header("iothub-app-k", "v").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[256 * 1024 - 2]))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(204);
+
+        HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(events).header("Authorization", token)
+                .header("iothub-app-k", "v").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[256 * 1024 - 1]))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(Json.tree(tooLarge.body()).path("errorCode").asInt()).isEqualTo(413001);
+
+        String wrong = SasSigner.sign(hub + "/devices/" + id, Ids.symmetricKey(), null,
+                Instant.now().getEpochSecond() + 600);
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(events).header("Authorization", wrong)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+    }
+}
