@@ -1,6 +1,7 @@
 package dev.muster.hub;
 
 import dev.muster.core.hub.events.EventContent;
+import dev.muster.hub.events.EventIngest;
 import dev.muster.hub.telemetry.TelemetryIngest;
 import dev.muster.hub.telemetry.TelemetrySender;
 import dev.muster.hub.telemetry.TelemetryStamp;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -30,6 +32,11 @@ public final class TelemetryBus {
     public TelemetryBus ingestInto(TelemetryIngest ingest) {
         this.ingest = ingest;
         return this;
+    }
+
+    /** The node's event ingest (set once by the server that owns the store). */
+    public TelemetryBus ingestInto(EventIngest eventIngest) {
+        return ingestInto((hub, deviceId, moduleId, content) -> eventIngest.ingest(hub, deviceId, content));
     }
 
     public void addTelemetryListener(Consumer<TelemetryMessage> l) { listeners.add(l); }
@@ -57,7 +64,18 @@ public final class TelemetryBus {
         for (TelemetryMessage m : stamped) {
             all = all.thenCompose(v -> ingest.ingest(m.hub(), m.deviceId(), m.moduleId(), m.content()));
         }
-        return all.thenRun(() -> stamped.forEach(this::telemetryReceived));
+        return all.handle((v, failure) -> {
+            if (failure == null) {
+                stamped.forEach(this::telemetryReceived);
+                return null;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            // A saturated ingest is IoT Hub's throttling: the device backs off and resends.
+            throw cause instanceof EventIngest.IngestBusyException
+                    ? new HubError(HubErrorCode.THROTTLING, cause.getMessage())
+                    : failure instanceof CompletionException c ? c : new CompletionException(cause);
+        });
     }
 
     /** A listener that fails does not undo the message: it is durable already. */

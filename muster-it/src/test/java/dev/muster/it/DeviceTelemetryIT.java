@@ -9,6 +9,10 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
 import dev.muster.core.Ids;
 import dev.muster.core.Json;
+import dev.muster.core.hub.events.EventContent;
+import dev.muster.core.hub.events.HubEvent;
+import dev.muster.core.hub.events.HubEventStore;
+import dev.muster.hub.events.EventIngest;
 import dev.muster.core.sas.SasSigner;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the hub took it (read from the service side): its body, its application properties, its system properties under
  * the Event Hubs names, and the hub's stamps (who sent it, how it authenticated, its generation ID, when, from
  * which source). The SDK's send returns only once the hub acknowledged the message, which it does only once the
- * message is durable.
+ * message is durable: it is read back from the hub's event stream right after.
  */
 class DeviceTelemetryIT {
     private static final NodePackage NODE = new NodePackage("node");
@@ -43,6 +47,26 @@ class DeviceTelemetryIT {
         String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         rest.createSasDevice(id, key);
         return id;
+    }
+
+    /**
+     * The stored event of {@code deviceId} with this message ID, read from its partition (by device ID) of the hub's
+     * stream, as the Event Hubs-compatible endpoint serves it; null if the hub did not store it.
+     */
+    private EventContent stored(String deviceId, String messageId) {
+        HubEventStore events = MusterUnderTest.server().store().events();
+        int partition = EventIngest.partitionOf(deviceId, events.stream(hub).orElseThrow().partitionCount());
+        long from = events.partition(hub, partition).beginSequence();
+        for (List<HubEvent> page = events.read(hub, partition, from, 500); !page.isEmpty();
+                page = events.read(hub, partition, from, 500)) {
+            for (HubEvent e : page) {
+                if (messageId.equals(e.content().systemProperty("message-id"))) {
+                    return e.content();
+                }
+            }
+            from = page.get(page.size() - 1).sequence() + 1;
+        }
+        return null;
     }
 
     private String generationId(String id) throws Exception {
@@ -69,8 +93,17 @@ class DeviceTelemetryIT {
                 m.setProperty("kind", "alarm");
                 device.sendEvent(m);
 
+                // The send returned: the hub acknowledged the message, so it is in the store already.
+                EventContent kept = stored(id, "m-" + id);
+                assertThat(kept).as("the acknowledged message in the hub's event stream").isNotNull();
+                assertThat(new String(kept.body(), java.nio.charset.StandardCharsets.UTF_8))
+                        .isEqualTo("{\"temperature\":21.5}");
                 JsonNode seen = monitor.next(id, e -> true, 15);
                 assertThat(seen).as("the message, seen from the service side").isNotNull();
+                assertThat(Json.MAPPER.convertValue(seen.path("properties"), java.util.Map.class))
+                        .isEqualTo(kept.applicationProperties());
+                assertThat(Json.MAPPER.convertValue(seen.path("systemProperties"), java.util.Map.class))
+                        .isEqualTo(kept.systemProperties());
                 assertThat(seen.path("body").path("temperature").asDouble()).isEqualTo(21.5);
                 assertThat(seen.path("properties").path("site").asText()).isEqualTo("hall 3");
                 assertThat(seen.path("properties").path("kind").asText()).isEqualTo("alarm");

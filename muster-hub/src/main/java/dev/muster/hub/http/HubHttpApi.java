@@ -49,6 +49,7 @@ public final class HubHttpApi implements Route {
     private final ModuleHttpApi modules;
     private final RegistryRoutes registry;
     private final DeviceTelemetryHttp deviceTelemetry;
+    private ConsumerGroupRoutes consumerGroups;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -70,6 +71,12 @@ public final class HubHttpApi implements Route {
     public HubHttpApi withCloudToDevice(CloudToDeviceQueue queue) {
         this.cloudToDevice = queue;
         this.devicebound = new DeviceboundRoutes(builtIn, queue);
+        return this;
+    }
+
+    /** Serves the consumer groups of the hub's events endpoint ({@link ConsumerGroupRoutes}). */
+    public HubHttpApi withConsumerGroups(dev.muster.hub.telemetry.ConsumerGroups groups) {
+        this.consumerGroups = new ConsumerGroupRoutes(groups);
         return this;
     }
 
@@ -104,6 +111,10 @@ public final class HubHttpApi implements Route {
             return;
         }
         if (registry.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
+            return;
+        }
+        if (consumerGroups != null && ConsumerGroupRoutes.handles(s) && consumerGroups.route(ex, hub, method,
+                (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
             return;
         }
         if (s.size() == 2 && s.get(0).equals("devices")) {
