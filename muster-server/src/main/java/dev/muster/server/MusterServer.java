@@ -179,7 +179,7 @@ public final class MusterServer implements AutoCloseable {
                         + SharedAccessPolicy.OWNER + ";SharedAccessKey="
                         + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
                 pki.caCertificate().toAbsolutePath().toString(),
-                hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
+                hubs.stream().map(ConnectionInfo.Hub::of).toList(),
                 new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), config.amqpPort()),
                 config.dataDir().toAbsolutePath().toString(),
                 config.metricsPort() == 0 ? null : "http://" + urlHost(config.metricsBind()) + ":" + config.metricsPort()
