@@ -98,7 +98,8 @@ final class HubCommand implements Callable<Integer> {
 
     @Command(name = "monitor", mixinStandardHelpOptions = true,
             description = {"Watch device-to-cloud messages live, like 'az iot hub monitor-events'.",
-                    "Prints one JSON line per message: deviceId, enqueuedTime, properties, body."},
+                    "Prints one JSON line per message: deviceId, enqueuedTime, properties (the device's),",
+                    "systemProperties (message-id, content-type, the hub's iothub-* stamps), body."},
             footer = {"", "Examples:", "  ./muster hub monitor", "  ./muster hub monitor --hub 127.0.10.1 --count 5"})
     static final class Monitor implements Callable<Integer> {
         @Mixin Target target;

@@ -125,6 +125,83 @@ class DeviceTelemetryIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "HTTPS"})
+    void anX509DevicesMessageSaysItAuthenticatedByCertificateOver(IotHubClientProtocol protocol) throws Exception {
+        String id = "d2c-x509-" + protocol.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 6);
+        X509Devices.Identity cert = X509Devices.selfSigned(id);
+        var created = rest.call("PUT", "/devices/" + id, "{\"deviceId\":\"" + id + "\",\"authentication\":"
+                + "{\"type\":\"selfSigned\",\"x509Thumbprint\":{\"primaryThumbprint\":\""
+                + dev.muster.core.x509.Certificates.sha1(cert.cert()) + "\"}}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        DeviceClient device = new DeviceClient("HostName=" + hub + ";DeviceId=" + id + ";x509=true", protocol,
+                ClientOptions.builder().sslContext(X509Devices.sslContext(cert)).build());
+        device.open(true);
+        try {
+            Message m = new Message("{\"x509\":true}");
+            m.setMessageId("x-" + id);
+            device.sendEvent(m);
+            EventContent kept = stored(id, "x-" + id);
+            assertThat(kept).as("the acknowledged message in the hub's event stream").isNotNull();
+            assertThat(kept.systemProperty("iothub-connection-auth-method")).isEqualTo("{\"scope\":\"device\","
+                    + "\"type\":\"x509Certificate\",\"issuer\":\"iothub\",\"acceptingIpFilterRule\":null}");
+            assertThat(kept.systemProperty("iothub-connection-device-id")).isEqualTo(id);
+        } finally {
+            device.close();
+        }
+    }
+
+    /**
+     * A plain MQTT client (Paho, as inside the SDKs) publishing as IoT Hub's MQTT docs describe: QoS 0 is taken
+     * without a PUBACK, QoS 1 acknowledged once stored; a device's claim to another identity is overwritten; a
+     * message over 256 KB closes the connection and is not stored.
+     */
+    @Test
+    void aPlainMqttClientsQos0AndQos1MessagesAreStoredAndAnOversizedOneClosesTheConnection() throws Exception {
+        String key = Ids.symmetricKey();
+        String id = newDevice("d2c-paho", key);
+        org.eclipse.paho.client.mqttv3.MqttClient c = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "ssl://" + hub + ":8883", id, new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        var o = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        o.setMqttVersion(org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setUserName(hub + "/" + id + "/?api-version=2021-04-12");
+        o.setPassword(SasSigner.sign(hub + "/devices/" + id, key, null, Instant.now().getEpochSecond() + 600)
+                .toCharArray());
+        o.setSocketFactory(MusterUnderTest.trust().getSocketFactory());
+        o.setAutomaticReconnect(false);
+        c.connect(o);
+        String topic = "devices/" + id + "/messages/events/";
+        try {
+            c.publish(topic + "%24.mid=q1-" + id + "&iothub-connection-device-id=someone-else&zone=7",
+                    "{\"q\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false);
+            EventContent q1 = stored(id, "q1-" + id);
+            assertThat(q1).as("a QoS 1 message, stored before its PUBACK").isNotNull();
+            assertThat(q1.applicationProperties()).containsExactly(java.util.Map.entry("zone", "7"));
+            assertThat(q1.systemProperty("iothub-connection-device-id")).isEqualTo(id);
+
+            c.publish(topic + "$.mid=q0-" + id, "{\"q\":0}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    0, false);
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            EventContent q0 = null;
+            while (q0 == null && System.nanoTime() < until) {
+                Thread.sleep(100);
+                q0 = stored(id, "q0-" + id);
+            }
+            assertThat(q0).as("a QoS 0 message, stored without a PUBACK").isNotNull();
+
+            Throwable tooLarge = org.assertj.core.api.Assertions.catchThrowable(() -> c.publish(
+                    topic + "$.mid=big-" + id, new byte[256 * 1024 + 1], 1, false));
+            assertThat(tooLarge).as("the hub closed the connection instead of acknowledging").isNotNull();
+            assertThat(c.isConnected()).isFalse();
+            assertThat(stored(id, "big-" + id)).isNull();
+        } finally {
+            if (c.isConnected()) {
+                c.disconnect();
+            }
+            c.close();
+        }
+    }
+
     @Test
     void aModulesMessageNamesTheModule() throws Exception {
         String key = Ids.symmetricKey();
