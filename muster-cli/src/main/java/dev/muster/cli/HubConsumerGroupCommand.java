@@ -36,7 +36,15 @@ final class HubConsumerGroupCommand {
 
     private static final List<String> HEADER = List.of("NAME", "CREATED");
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the consumer groups.")
+    /** A command on one consumer group of one hub. */
+    abstract static class OneGroup implements Callable<Integer> {
+        @Mixin HubTarget hub;
+        @Mixin Output output;
+        @Parameters(paramLabel = "NAME", description = "The consumer group.") String name;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the consumer groups.",
+            footer = {"", "Example:", "  ./muster hub consumer-group list --hub 127.0.10.2 -o json"})
     static final class ListAll implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
@@ -54,12 +62,9 @@ final class HubConsumerGroupCommand {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Add a consumer group (1-50 letters, digits, '.', '_', '-'); an existing one is kept.")
-    static final class Add implements Callable<Integer> {
-        @Mixin HubTarget hub;
-        @Mixin Output output;
-        @Parameters(paramLabel = "NAME") String name;
-
+            description = "Add a consumer group (1-50 letters, digits, '.', '_', '-'); an existing one is kept.",
+            footer = {"", "Example:", "  ./muster hub consumer-group add analytics"})
+    static final class Add extends OneGroup {
         @Override
         public Integer call() {
             JsonNode g = hub.rest().call("PUT", path(name), Map.of("properties", Map.of("name", name)), Map.of())
@@ -70,12 +75,9 @@ final class HubConsumerGroupCommand {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Remove a consumer group ($Default cannot be removed).")
-    static final class Remove implements Callable<Integer> {
-        @Mixin HubTarget hub;
-        @Mixin Output output;
-        @Parameters(paramLabel = "NAME") String name;
-
+            description = "Remove a consumer group ($Default cannot be removed).",
+            footer = {"", "Example:", "  ./muster hub consumer-group remove analytics"})
+    static final class Remove extends OneGroup {
         @Override
         public Integer call() {
             hub.rest().call("DELETE", path(name), null, Map.of());

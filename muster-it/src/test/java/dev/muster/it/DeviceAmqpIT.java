@@ -72,9 +72,7 @@ class DeviceAmqpIT {
     private final HubRest rest = new HubRest(hubConnectionString);
 
     private String newDevice(String prefix, String key) throws Exception {
-        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        rest.createSasDevice(id, key);
-        return id;
+        return rest.newSasDevice(prefix, key);
     }
 
     @ParameterizedTest
@@ -313,10 +311,7 @@ class DeviceAmqpIT {
     void anX509DeviceConnectsWithItsClientCertificateAndNoToken() throws Exception {
         String id = "amqp-x509-" + UUID.randomUUID().toString().substring(0, 8);
         X509Devices.Identity cert = X509Devices.selfSigned(id);
-        var created = rest.call("PUT", "/devices/" + id, "{\"deviceId\":\"" + id + "\",\"authentication\":"
-                + "{\"type\":\"selfSigned\",\"x509Thumbprint\":{\"primaryThumbprint\":\""
-                + dev.muster.core.x509.Certificates.sha1(cert.cert()) + "\"}}}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        rest.createSelfSignedDevice(id, cert.cert());
         try (HubMonitor monitor = new HubMonitor(hubConnectionString)) {
             DeviceClient device = new DeviceClient("HostName=" + hub + ";DeviceId=" + id + ";x509=true",
                     IotHubClientProtocol.AMQPS,

@@ -44,9 +44,7 @@ class DeviceTelemetryIT {
     private final HubRest rest = new HubRest(hubConnectionString);
 
     private String newDevice(String prefix, String key) throws Exception {
-        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        rest.createSasDevice(id, key);
-        return id;
+        return rest.newSasDevice(prefix, key);
     }
 
     /**
@@ -130,10 +128,7 @@ class DeviceTelemetryIT {
     void anX509DevicesMessageSaysItAuthenticatedByCertificateOver(IotHubClientProtocol protocol) throws Exception {
         String id = "d2c-x509-" + protocol.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 6);
         X509Devices.Identity cert = X509Devices.selfSigned(id);
-        var created = rest.call("PUT", "/devices/" + id, "{\"deviceId\":\"" + id + "\",\"authentication\":"
-                + "{\"type\":\"selfSigned\",\"x509Thumbprint\":{\"primaryThumbprint\":\""
-                + dev.muster.core.x509.Certificates.sha1(cert.cert()) + "\"}}}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        rest.createSelfSignedDevice(id, cert.cert());
         DeviceClient device = new DeviceClient("HostName=" + hub + ";DeviceId=" + id + ";x509=true", protocol,
                 ClientOptions.builder().sslContext(X509Devices.sslContext(cert)).build());
         device.open(true);
