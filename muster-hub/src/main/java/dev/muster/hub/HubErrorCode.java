@@ -32,6 +32,11 @@ public enum HubErrorCode {
     DEVICE_ALREADY_EXISTS(409, 409001, "DeviceAlreadyExists"),
     MODULE_ALREADY_EXISTS_ON_DEVICE(409, 409301, "ModuleAlreadyExistsOnDevice"),
     PRECONDITION_FAILED(412, 412001, "PreconditionFailed"),
+    /**
+     * A device settled a cloud-to-device message over HTTPS whose lock it no longer holds (taken again, expired or
+     * settled already). The code is not in the Java SDK's table (unconfirmed).
+     */
+    DEVICE_MESSAGE_LOCK_LOST(412, 412002, "DeviceMessageLockLost"),
     MESSAGE_TOO_LARGE(413, 413001, "MessageTooLarge"),
     /** More devices in one bulk registry request than IoT Hub takes (100). */
     TOO_MANY_DEVICES(413, 413002, "TooManyDevices"),

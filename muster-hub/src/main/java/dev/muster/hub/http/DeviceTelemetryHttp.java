@@ -1,19 +1,14 @@
 package dev.muster.hub.http;
 
-import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.events.EventContent;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.ConnectionKey;
 import dev.muster.hub.HubError;
 import dev.muster.hub.HubErrorCode;
-import dev.muster.hub.telemetry.ConnectionAuth;
-import dev.muster.hub.telemetry.TelemetrySender;
 import dev.muster.transport.Blocking;
-import dev.muster.transport.ClientCertificates;
 import dev.muster.transport.Exchange;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -32,11 +27,13 @@ final class DeviceTelemetryHttp {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceTelemetryHttp.class);
 
     private final BuiltInHub builtIn;
+    private final DeviceHttpAuth auth;
     private final Blocking blocking;
     private final Clock clock;
 
     DeviceTelemetryHttp(BuiltInHub builtIn, Blocking blocking, Clock clock) {
         this.builtIn = builtIn;
+        this.auth = new DeviceHttpAuth(builtIn);
         this.blocking = blocking;
         this.clock = clock;
     }
@@ -68,11 +65,9 @@ final class DeviceTelemetryHttp {
             HubErrors.send(ex, e);
             return;
         }
-        String authorization = ex.header("Authorization");
-        List<X509Certificate> chain = authorization == null || authorization.isBlank()
-                ? ClientCertificates.of(ex.request().isSSL() ? ex.request().sslSession() : null) : List.of();
+        DeviceHttpAuth.Credentials credentials = DeviceHttpAuth.Credentials.of(ex);
         Context context = Vertx.currentContext();
-        blocking.run(() -> sender(key, authorization, chain)).onComplete(ar -> {
+        blocking.run(() -> auth.authenticate(key, credentials)).onComplete(ar -> {
             if (ar.failed()) {
                 fail(ex, ar.cause());
                 return;
@@ -88,31 +83,7 @@ final class DeviceTelemetryHttp {
         });
     }
 
-    /** @throws HubError 401 when neither the token nor the certificate admits the device (or module) */
-    private TelemetrySender sender(ConnectionKey key, String authorization, List<X509Certificate> chain) {
-        var auth = builtIn.authentication();
-        boolean byToken = authorization != null && !authorization.isBlank();
-        Optional<String> refusal;
-        if (byToken) {
-            refusal = key.isModule() ? auth.authenticateModule(key.hub(), key.deviceId(), key.moduleId(), authorization)
-                    : auth.authenticateDevice(key.hub(), key.deviceId(), authorization);
-        } else {
-            refusal = key.isModule()
-                    ? auth.authenticateModuleCertificate(key.hub(), key.deviceId(), key.moduleId(), chain)
-                    : auth.authenticateDeviceCertificate(key.hub(), key.deviceId(), chain);
-        }
-        if (refusal.isPresent()) {
-            LOG.info("hub {} refused telemetry of {} over HTTPS: {}", key.hub(), key.clientId(), refusal.get());
-            throw new HubError(HubErrorCode.UNAUTHORIZED, "The device is not authorized to send to " + key.hub()
-                    + ".");
-        }
-        HubDevice device = builtIn.devices().storedDevice(key.hub(), key.deviceId())
-                .orElseThrow(() -> HubError.deviceNotFound(key.deviceId()));
-        return new TelemetrySender(key, byToken ? ConnectionAuth.SAS : ConnectionAuth.ofCertificate(device,
-                key.isModule()), device.generationId());
-    }
-
-    private static void fail(Exchange ex, Throwable failure) {
+    static void fail(Exchange ex, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof HubError e) {

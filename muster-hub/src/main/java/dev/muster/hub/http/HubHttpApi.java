@@ -46,6 +46,7 @@ public final class HubHttpApi implements Route {
     private final MethodRoutes methods;
     private CloudToDeviceQueue cloudToDevice;
     private DeviceboundRoutes devicebound;
+    private DeviceboundHttp deviceReceive;
     private final ModuleHttpApi modules;
     private final RegistryRoutes registry;
     private final DeviceTelemetryHttp deviceTelemetry;
@@ -66,11 +67,13 @@ public final class HubHttpApi implements Route {
 
     /**
      * Serves {@code DELETE /devices/{id}/commands} and Muster's {@code POST /devices/{id}/messages/devicebound}
-     * ({@link DeviceboundRoutes}), and counts pending messages in the device JSON.
+     * ({@link DeviceboundRoutes}), the devices' own HTTPS receive and settlement ({@link DeviceboundHttp}), and counts
+     * pending messages in the device JSON.
      */
     public HubHttpApi withCloudToDevice(CloudToDeviceQueue queue) {
         this.cloudToDevice = queue;
         this.devicebound = new DeviceboundRoutes(builtIn, queue);
+        this.deviceReceive = new DeviceboundHttp(new DeviceHttpAuth(builtIn), queue, blocking);
         return this;
     }
 
@@ -103,6 +106,12 @@ public final class HubHttpApi implements Route {
         Optional<ConnectionKey> methodTarget = MethodRoutes.target(hub, s);
         if (methodTarget.isPresent()) {
             methods.invoke(ex, methodTarget.get());
+            return;
+        }
+        Optional<DeviceboundHttp.Request> received = deviceReceive == null ? Optional.empty()
+                : DeviceboundHttp.request(hub, method, s, ex.request().query());
+        if (received.isPresent()) {
+            deviceReceive.handle(ex, received.get());
             return;
         }
         Optional<ConnectionKey> telemetrySender = DeviceTelemetryHttp.target(hub, method, s);
