@@ -1,5 +1,7 @@
 package dev.muster.core.hub;
 
+import dev.muster.core.hub.events.EventStream;
+
 /** A hub this server hosts: its host name and the {@code iothubowner} policy keys. */
 public record BuiltInHubConfig(String hostName, String ownerKeyName, String primaryKey, String secondaryKey) {
     public static final String OWNER = "iothubowner";
@@ -18,16 +20,9 @@ public record BuiltInHubConfig(String hostName, String ownerKeyName, String prim
         return eventHubsCompatibleConnectionString(hostName, ownerKeyName, primaryKey);
     }
 
-    /**
-     * The entity name of a hub's built-in events endpoint: as on Azure, the hub's name (the first label of its host
-     * name, {@code myhub} for {@code myhub.azure-devices.net}); a hub addressed by an IP literal has no such label,
-     * so its whole host is the name.
-     */
+    /** The entity name of a hub's built-in events endpoint ({@link EventStream#eventHubName(String)}). */
     public static String eventHubsCompatibleName(String hostName) {
-        String h = hostName.toLowerCase(java.util.Locale.ROOT);
-        boolean ipLiteral = h.contains(":") || h.chars().allMatch(c -> c == '.' || Character.isDigit(c));
-        int dot = h.indexOf('.');
-        return ipLiteral || dot < 0 ? h : h.substring(0, dot);
+        return EventStream.eventHubName(hostName);
     }
 
     /**
