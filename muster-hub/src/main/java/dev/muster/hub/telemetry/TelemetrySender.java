@@ -6,7 +6,8 @@ import dev.muster.hub.ConnectionKey;
  * Who sent a device-to-cloud message, as the connection (not the message) says: what the hub stamps in the
  * {@code iothub-connection-*} properties so that no device can pass itself off as another.
  *
- * @param generationId the device's registry generation ID
+ * @param generationId the device's registry generation ID; a module's messages carry its device's too (whether IoT
+ *     Hub stamps the module's own generation ID there is unconfirmed)
  */
 public record TelemetrySender(ConnectionKey key, ConnectionAuth auth, String generationId) {
 
