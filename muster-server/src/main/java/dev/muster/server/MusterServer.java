@@ -179,7 +179,7 @@ public final class MusterServer implements AutoCloseable {
                         + SharedAccessPolicy.OWNER + ";SharedAccessKey="
                         + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
                 pki.caCertificate().toAbsolutePath().toString(),
-                hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
+                hubs.stream().map(ConnectionInfo.Hub::of).toList(),
                 new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), config.amqpPort()),
                 config.dataDir().toAbsolutePath().toString(),
                 config.metricsPort() == 0 ? null : "http://" + urlHost(config.metricsBind()) + ":" + config.metricsPort()
@@ -268,7 +268,8 @@ public final class MusterServer implements AutoCloseable {
         bridged.put(WebSocketBridge.AMQP, listeners.bridgedAmqp(amqpFrontDoor));
         frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
-                        .withCloudToDevice(cloudToDevice),
+                        .withCloudToDevice(cloudToDevice)
+                        .withConsumerGroups(new dev.muster.hub.telemetry.ConsumerGroups(store.events(), clock)),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
