@@ -51,6 +51,12 @@ public final class CbsAuthorizer {
                     .orElseGet(() -> new Outcome(200, "OK", new CbsGrant(resource, expires, null)));
         }
         DeviceQueue device = deviceOf(hub, resource);
+        if (device == null && resource.toLowerCase(Locale.ROOT).startsWith(hub.toLowerCase(Locale.ROOT) + "/")) {
+            // An Event Hubs client signs each link's own audience ({hub}/{eventHub}/ConsumerGroups/...).
+            Optional<String> refusal = services.authenticateServiceScope(hub, sas);
+            return refusal.map(r -> Outcome.refused(401, "Unauthorized: " + r + "."))
+                    .orElseGet(() -> new Outcome(200, "OK", new CbsGrant(resource, expires, null)));
+        }
         if (device == null) {
             return Outcome.refused(401, "The token's resource '" + resource + "' is neither the hub " + hub
                     + " nor one of its devices.");

@@ -1,0 +1,36 @@
+package dev.muster.hub.eventhubs;
+
+import java.util.Locale;
+
+/**
+ * The Event Hub name a built-in hub answers to on its Event Hubs-compatible endpoint (the {@code EntityPath} of its
+ * connection string). Azure gives the built-in endpoint a generated name; Muster names it after the hub: the host's
+ * first DNS label, as IoT Hub names itself ({@code myhub} for {@code myhub.example.com}), or the whole host when the
+ * host is an IP address (a label of an address means nothing). The full host name is accepted too, so either form of
+ * connection string works. Names compare case-insensitively, as Event Hubs names do.
+ */
+public final class EventHubNames {
+    /** The IoT Hub built-in endpoint's own path on the hub host (DOC-AMQP), served as an alias of the Event Hub. */
+    static final String IOT_HUB_EVENTS = "messages/events";
+
+    private EventHubNames() {}
+
+    /** The name to put in {@code EntityPath} for the hub at {@code host}. */
+    public static String of(String host) {
+        if (isAddress(host)) {
+            return host;
+        }
+        int dot = host.indexOf('.');
+        return dot > 0 ? host.substring(0, dot) : host;
+    }
+
+    /** Whether a client naming {@code entity} means the Event Hub of the hub at {@code host}. */
+    static boolean matches(String host, String entity) {
+        return entity != null && (entity.equalsIgnoreCase(of(host)) || entity.equalsIgnoreCase(host)
+                || entity.equalsIgnoreCase(IOT_HUB_EVENTS));
+    }
+
+    private static boolean isAddress(String host) {
+        return host.indexOf(':') >= 0 || host.toLowerCase(Locale.ROOT).chars().allMatch(c -> c == '.' || Character.isDigit(c));
+    }
+}
