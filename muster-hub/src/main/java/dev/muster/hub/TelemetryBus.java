@@ -43,11 +43,24 @@ public final class TelemetryBus {
         }
     }
 
+    /** The message properties the transports carry as {@code $.} names, by the system property they are. */
+    private static final java.util.Map<String, String> SENDER_PROPERTIES = java.util.Map.of(
+            "$.mid", dev.muster.core.hub.events.SystemProperties.MESSAGE_ID,
+            "$.cid", dev.muster.core.hub.events.SystemProperties.CORRELATION_ID,
+            "$.uid", dev.muster.core.hub.events.SystemProperties.USER_ID,
+            "$.ct", dev.muster.core.hub.events.SystemProperties.CONTENT_TYPE,
+            "$.ce", dev.muster.core.hub.events.SystemProperties.CONTENT_ENCODING,
+            "$.to", dev.muster.core.hub.events.SystemProperties.TO);
+
     /** The stored form of a message a transport handed over as a {@link TelemetryMessage}. */
     private static EventContent content(TelemetryMessage m) {
         java.util.Map<String, String> app = new java.util.LinkedHashMap<>();
         java.util.Map<String, String> sys = new java.util.LinkedHashMap<>();
         m.properties().forEach((k, v) -> {
+            String system = SENDER_PROPERTIES.get(k);
+            if (system != null && v != null) {
+                sys.put(system, v); // the Event Hubs endpoint delivers them in the AMQP properties section
+            }
             if (k.startsWith("$.") || k.startsWith("iothub-")) {
                 return;
             }

@@ -25,7 +25,11 @@ import dev.muster.core.hub.events.ConsumerGroup;
 import dev.muster.core.hub.events.EventContent;
 import dev.muster.core.hub.events.HubEvent;
 import dev.muster.core.hub.events.SystemProperties;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import dev.muster.core.Ids;
 import dev.muster.hub.eventhubs.EventHubNames;
+import dev.muster.hub.events.EventIngest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +46,8 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -196,6 +202,51 @@ class EventHubsConsumerIT {
                     .containsEntry("content-encoding", "utf-8");
             assertThat(system.get("iothub-connection-auth-method").toString()).contains("\"type\":\"sas\"");
             assertThat(system.get("iothub-enqueuedtime")).isEqualTo(java.util.Date.from(hubTime));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void telemetryFromSdkDevicesIsReadWithWhatIotHubStamps(IotHubClientProtocol protocol) throws Exception {
+        String key = Ids.symmetricKey();
+        String id = "eh-" + protocol.name().toLowerCase(java.util.Locale.ROOT) + "-" + UUID.randomUUID().toString()
+                .substring(0, 8);
+        new HubRest(MusterUnderTest.info().hubs().get(0).connectionString()).createSasDevice(id, key);
+        String partition = Integer.toString(EventIngest.partitionOf(id, EventHubsTestStreams.stream().partitionCount()));
+        try (EventHubConsumerClient client = builder(EventHubsTestStreams.connectionString())
+                .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME).buildConsumerClient()) {
+            long last = client.getPartitionProperties(partition).getLastEnqueuedSequenceNumber();
+            DeviceClient device = Devices.hubClient(EventHubsTestStreams.hub(), id, key, protocol);
+            device.open(true);
+            try {
+                com.microsoft.azure.sdk.iot.device.Message m = new com.microsoft.azure.sdk.iot.device.Message(
+                        "{\"temperature\":21.5}");
+                m.setMessageId("m-" + id);
+                m.setContentType("application/json");
+                m.setContentEncoding("utf-8");
+                m.setProperty("site", "hall-3");
+                device.sendEvent(m);
+            } finally {
+                device.close();
+            }
+            EventPosition from = last < 0 ? EventPosition.earliest() : EventPosition.fromSequenceNumber(last);
+            EventData e = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (e == null && System.nanoTime() < deadline) {
+                for (PartitionEvent pe : client.receiveFromPartition(partition, 100, from, Duration.ofSeconds(3))) {
+                    if (("m-" + id).equals(pe.getData().getMessageId())) {
+                        e = pe.getData();
+                    }
+                }
+            }
+            assertThat(e).as("the device's message on partition " + partition).isNotNull();
+            assertThat(body(e)).isEqualTo("{\"temperature\":21.5}");
+            assertThat(e.getContentType()).isEqualTo("application/json");
+            assertThat(e.getProperties()).containsEntry("site", "hall-3");
+            Map<String, Object> system = e.getSystemProperties();
+            assertThat(system).containsEntry("iothub-connection-device-id", id)
+                    .containsEntry("iothub-message-source", "Telemetry");
+            assertThat(system.get("iothub-enqueuedtime")).isInstanceOf(java.util.Date.class);
         }
     }
 

@@ -261,8 +261,9 @@ public final class MusterServer implements AutoCloseable {
         DpsAmqpEndpoint dpsAmqp = config.hubOnly() ? null
                 : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis());
         CloudToDeviceQueue cloudToDevice = cloudToDevice(hubMqtt);
-        // The Event Hubs-compatible endpoint; local appends reach its receivers through partitionAppended.
+        // The Event Hubs-compatible endpoint: local appends wake its receivers; other nodes' are found by polling.
         EventHubsEndpoint eventHubs = HubAmqpWiring.eventHubs(builtInHub, store.events(), blocking, clock);
+        eventIngest.addAppendListener(eventHubs::partitionAppended);
         AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
                 liveDevices.live(), cloudToDevice, blocking, clock).withEventHubs(eventHubs), hubHosts::contains,
                 HubAmqpWiring.mechanisms(dpsAmqp == null ? null : DpsAmqpEndpoint.defaultMechanisms(registrations,

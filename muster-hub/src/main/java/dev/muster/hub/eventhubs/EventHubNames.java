@@ -1,6 +1,6 @@
 package dev.muster.hub.eventhubs;
 
-import java.util.Locale;
+import dev.muster.core.hub.events.EventStream;
 
 /**
  * The Event Hub name a built-in hub answers to on its Event Hubs-compatible endpoint (the {@code EntityPath} of its
@@ -15,22 +15,14 @@ public final class EventHubNames {
 
     private EventHubNames() {}
 
-    /** The name to put in {@code EntityPath} for the hub at {@code host}. */
+    /** The name to put in {@code EntityPath} for the hub at {@code host} (the stream's own rule). */
     public static String of(String host) {
-        if (isAddress(host)) {
-            return host;
-        }
-        int dot = host.indexOf('.');
-        return dot > 0 ? host.substring(0, dot) : host;
+        return EventStream.eventHubName(host);
     }
 
     /** Whether a client naming {@code entity} means the Event Hub of the hub at {@code host}. */
     static boolean matches(String host, String entity) {
         return entity != null && (entity.equalsIgnoreCase(of(host)) || entity.equalsIgnoreCase(host)
                 || entity.equalsIgnoreCase(IOT_HUB_EVENTS));
-    }
-
-    private static boolean isAddress(String host) {
-        return host.indexOf(':') >= 0 || host.toLowerCase(Locale.ROOT).chars().allMatch(c -> c == '.' || Character.isDigit(c));
     }
 }
