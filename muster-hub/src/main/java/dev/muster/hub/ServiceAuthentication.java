@@ -39,7 +39,8 @@ public final class ServiceAuthentication {
         return authenticate(hub, token, scope, true);
     }
 
-    private static String withoutScheme(String resource) {
+    /** A token resource without the scheme some clients prepend ({@code sb://}, {@code amqp://}) or trailing slashes. */
+    public static String withoutScheme(String resource) {
         int scheme = resource.indexOf("://");
         String r = scheme >= 0 ? resource.substring(scheme + 3) : resource;
         while (r.endsWith("/")) {

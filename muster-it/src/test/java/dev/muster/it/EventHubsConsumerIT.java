@@ -396,11 +396,16 @@ class EventHubsConsumerIT {
             return (ns + "/" + hub + "/" + group + "/" + partition).toLowerCase(java.util.Locale.ROOT);
         }
 
+        /** The entries of one consumer group of one Event Hub. */
+        private static <T> Flux<T> ofGroup(Map<String, T> entries, String ns, String hub, String group) {
+            String prefix = key(ns, hub, group, "");
+            return Flux.fromIterable(entries.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                    .map(Map.Entry::getValue).toList());
+        }
+
         @Override
         public Flux<PartitionOwnership> listOwnership(String ns, String hub, String group) {
-            String prefix = key(ns, hub, group, "");
-            return Flux.fromIterable(owners.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                    .map(Map.Entry::getValue).toList());
+            return ofGroup(owners, ns, hub, group);
         }
 
         @Override
@@ -426,9 +431,7 @@ class EventHubsConsumerIT {
 
         @Override
         public Flux<Checkpoint> listCheckpoints(String ns, String hub, String group) {
-            String prefix = key(ns, hub, group, "");
-            return Flux.fromIterable(checkpoints.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                    .map(Map.Entry::getValue).toList());
+            return ofGroup(checkpoints, ns, hub, group);
         }
 
         @Override

@@ -43,7 +43,7 @@ public final class CbsAuthorizer {
             return Outcome.refused(401, "The token is not a SharedAccessSignature.");
         }
         SasToken sas = parsed.get();
-        String resource = stripScheme(sas.resource());
+        String resource = ServiceAuthentication.withoutScheme(sas.resource());
         Instant expires = Instant.ofEpochSecond(sas.expiry());
         if (resource.equalsIgnoreCase(hub)) {
             Optional<String> refusal = services.authenticateService(hub, sas);
@@ -82,14 +82,5 @@ public final class CbsAuthorizer {
             return new DeviceQueue(hub, rest[0], rest[2]);
         }
         return null;
-    }
-
-    private static String stripScheme(String resource) {
-        int scheme = resource.indexOf("://");
-        String r = scheme >= 0 ? resource.substring(scheme + 3) : resource;
-        while (r.endsWith("/")) {
-            r = r.substring(0, r.length() - 1);
-        }
-        return r;
     }
 }

@@ -10,7 +10,11 @@ import dev.muster.core.hub.events.EventStream;
  * connection string works. Names compare case-insensitively, as Event Hubs names do.
  */
 public final class EventHubNames {
-    /** The IoT Hub built-in endpoint's own path on the hub host (DOC-AMQP), served as an alias of the Event Hub. */
+    /**
+     * The IoT Hub built-in endpoint's own path on the hub host (DOC-AMQP). Azure answers it with amqp:link:redirect
+     * to the Event Hubs address; Muster serves the same stream under it directly (unconfirmed whether any current SDK
+     * still uses the path).
+     */
     static final String IOT_HUB_EVENTS = "messages/events";
 
     private EventHubNames() {}

@@ -129,6 +129,8 @@ public final class EventHubsLinks {
             }
             sender.setSource(sender.getRemoteSource());
             sender.setTarget(sender.getRemoteTarget());
+            // Only the runtime metric is offered back: both SDKs also desire com.microsoft:georeplication, which
+            // would switch them to geo-replicated offsets; not offering it keeps offsets plain sequence numbers.
             if (metric) {
                 sender.setOfferedCapabilities(new Symbol[] {RUNTIME_METRIC});
             }

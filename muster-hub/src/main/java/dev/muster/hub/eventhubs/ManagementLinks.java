@@ -1,5 +1,6 @@
 package dev.muster.hub.eventhubs;
 
+import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
 import java.util.ArrayList;
@@ -26,27 +27,28 @@ final class ManagementLinks {
     }
 
     void requests(ProtonReceiver receiver) {
-        receiver.setTarget(receiver.getRemoteTarget());
-        receiver.setSource(receiver.getRemoteSource());
         receiver.handler((delivery, message) -> answer(message));
-        receiver.closeHandler(ar -> receiver.close());
-        receiver.detachHandler(ar -> receiver.detach());
-        receiver.open();
+        accept(receiver, () -> { });
     }
 
     void replies(ProtonSender sender) {
-        sender.setSource(sender.getRemoteSource());
-        sender.setTarget(sender.getRemoteTarget());
-        sender.closeHandler(ar -> {
-            replies.remove(sender);
-            sender.close();
-        });
-        sender.detachHandler(ar -> {
-            replies.remove(sender);
-            sender.detach();
-        });
-        sender.open();
+        accept(sender, () -> replies.remove(sender));
         replies.add(sender);
+    }
+
+    /** Takes the client's termini as they are; when the client ends its side, {@code onEnd} runs and ours ends. */
+    private static <L extends ProtonLink<L>> void accept(L link, Runnable onEnd) {
+        link.setSource(link.getRemoteSource());
+        link.setTarget(link.getRemoteTarget());
+        link.closeHandler(ar -> {
+            onEnd.run();
+            link.close();
+        });
+        link.detachHandler(ar -> {
+            onEnd.run();
+            link.detach();
+        });
+        link.open();
     }
 
     private void answer(Message request) {

@@ -77,6 +77,11 @@ final class ManagementRequests {
         throw EventHubsError.argument("The management entity type '" + type + "' is not supported.");
     }
 
+    /**
+     * {@code name} is the Event Hub name the client asked for (it matched case-insensitively); partition_count and
+     * type are read by JS only (unconfirmed: their AMQP types, int and string here). No georeplication_factor: the
+     * endpoint offers no geo-replication, so JS reads isGeoDrEnabled false.
+     */
     private static Map<String, Object> hubProperties(String name, EventStream stream) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("name", name);

@@ -184,6 +184,7 @@ final class PartitionReceiver {
 
     /** Why {@code this} is detached when a receiver with {@code level} took the partition. */
     String description(long level) {
+        // Azure's wording as seen in public client logs (unconfirmed byte for byte); the SDKs go by the condition.
         return "New receiver with higher epoch of '" + level + "' is created hence current receiver with epoch '"
                 + (ownerLevel() == null ? "" : ownerLevel()) + "' is getting disconnected.";
     }

@@ -80,6 +80,7 @@ final class ReceiverAdmission {
             current = store.owner(hub, group, partition);
         }
         long higher = current.map(PartitionOwner::ownerLevel).orElse(level);
+        // The condition is what the SDKs map; the wording follows Azure's (unconfirmed byte for byte).
         throw new EventHubsError(EventHubsError.LINK_STOLEN, "Receiver with epoch '" + level + "' cannot be created "
                 + "as a receiver with a higher epoch '" + higher + "' already exists.");
     }
