@@ -33,6 +33,8 @@ final class PartitionReceiver {
     private final Options options;
     private long next;
     private boolean reading;
+    /** An append was announced while a read was under way: read again at once rather than at the next poll. */
+    private boolean appendedMeanwhile;
     private boolean closed;
     private long timer = -1;
     private long ticks;
@@ -88,6 +90,7 @@ final class PartitionReceiver {
     void appended(long lastSequence) {
         peer.onContext(() -> {
             if (lastSequence >= next) {
+                appendedMeanwhile = reading;
                 pull();
             }
         });
@@ -126,7 +129,9 @@ final class PartitionReceiver {
                         return;
                     }
                     deliver(ar.result());
-                    if (ar.result().events().size() == max) {
+                    boolean again = ar.result().events().size() == max || appendedMeanwhile;
+                    appendedMeanwhile = false;
+                    if (again) {
                         pull();
                     }
                 }));
