@@ -294,6 +294,22 @@ class EventHubsConsumerIT {
     }
 
     @Test
+    void aReceiverTrackingTheLastEnqueuedEventGetsItWithEachEvent() {
+        List<HubEvent> stored = EventHubsTestStreams.append(1, Instant.now(), events("metric-" + UUID.randomUUID(), 2));
+        try (EventHubConsumerAsyncClient client = builder(EventHubsTestStreams.connectionString())
+                .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME).buildAsyncConsumerClient()) {
+            PartitionEvent e = client.receiveFromPartition("1",
+                    EventPosition.fromSequenceNumber(stored.get(0).sequence(), true),
+                    new ReceiveOptions().setTrackLastEnqueuedEventProperties(true)).blockFirst(WAIT);
+            assertThat(e).isNotNull();
+            assertThat(e.getLastEnqueuedEventProperties().getSequenceNumber())
+                    .isGreaterThanOrEqualTo(stored.get(1).sequence());
+            assertThat(e.getLastEnqueuedEventProperties().getEnqueuedTime()).isNotNull();
+            assertThat(e.getLastEnqueuedEventProperties().getRetrievalTime()).isNotNull();
+        }
+    }
+
+    @Test
     void aWrongKeyIsRefusedWithUnauthorized() {
         String wrong = java.util.Base64.getEncoder().encodeToString("not the hub's key, 32 bytes long".getBytes());
         try (EventHubConsumerClient client = builder(EventHubsTestStreams.connectionString(wrong))
