@@ -30,6 +30,7 @@ import dev.muster.hub.mqtt.HubMqttEndpoint;
 import dev.muster.hub.mqtt.MqttCloudToDevice;
 import dev.muster.server.amqp.AmqpFrontDoor;
 import dev.muster.server.amqp.HubAmqpWiring;
+import dev.muster.hub.eventhubs.EventHubsEndpoint;
 import dev.muster.server.allocation.HttpAllocationWebhook;
 import dev.muster.server.allocation.HubLatencyProbe;
 import dev.muster.server.device.DeviceHttpApi;
@@ -260,8 +261,11 @@ public final class MusterServer implements AutoCloseable {
         DpsAmqpEndpoint dpsAmqp = config.hubOnly() ? null
                 : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis());
         CloudToDeviceQueue cloudToDevice = cloudToDevice(hubMqtt);
+        // The Event Hubs-compatible endpoint: local appends wake its receivers; other nodes' are found by polling.
+        EventHubsEndpoint eventHubs = HubAmqpWiring.eventHubs(builtInHub, store.events(), blocking, clock);
+        eventIngest.addAppendListener(eventHubs::partitionAppended);
         AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
-                liveDevices.live(), cloudToDevice, blocking, clock), hubHosts::contains,
+                liveDevices.live(), cloudToDevice, blocking, clock).withEventHubs(eventHubs), hubHosts::contains,
                 HubAmqpWiring.mechanisms(dpsAmqp == null ? null : DpsAmqpEndpoint.defaultMechanisms(registrations,
                         blocking)),
                 config.timeouts().connectSeconds() * 1000L);
