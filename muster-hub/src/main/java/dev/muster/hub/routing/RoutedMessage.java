@@ -62,8 +62,13 @@ final class RoutedMessage {
 
     /** A system property by its routing name ({@code contentType}) or its stored name ({@code iothub-enqueuedtime}). */
     String systemProperty(String name) {
+        return lookup(content.systemProperties(), storedName(name));
+    }
+
+    /** The name the hub stores a system property under, given its routing name ({@code contentType}) or that name. */
+    static String storedName(String name) {
         String stored = SYSTEM_NAMES.get(name.toLowerCase(Locale.ROOT));
-        return lookup(content.systemProperties(), stored != null ? stored : name);
+        return stored != null ? stored : name;
     }
 
     /** The body as JSON, or null (undefined) when it is not declared JSON in a UTF encoding, or does not parse. */
