@@ -48,6 +48,7 @@ public final class HubHttpApi implements Route {
     private DeviceboundRoutes devicebound;
     private final ModuleHttpApi modules;
     private final RegistryRoutes registry;
+    private RoutingRoutes routing;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -68,6 +69,12 @@ public final class HubHttpApi implements Route {
     public HubHttpApi withCloudToDevice(CloudToDeviceQueue queue) {
         this.cloudToDevice = queue;
         this.devicebound = new DeviceboundRoutes(builtIn, queue);
+        return this;
+    }
+
+    /** Serves the hub's message routing ({@code /routing}, {@link RoutingRoutes}). */
+    public HubHttpApi withRouting(dev.muster.hub.routing.RoutingService service) {
+        this.routing = new RoutingRoutes(service);
         return this;
     }
 
@@ -97,6 +104,8 @@ public final class HubHttpApi implements Route {
             return;
         }
         if (registry.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
+            return;
+        } else if (routing != null && routing.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
             return;
         }
         if (s.size() == 2 && s.get(0).equals("devices")) {
