@@ -43,15 +43,28 @@ public final class TelemetryBus {
         }
     }
 
+    /** The sender's system properties as transports hand them over ({@code $.ct}), to their stored names. */
+    private static final java.util.Map<String, String> SENDER_SYSTEM_PROPERTIES = java.util.Map.of(
+            "$.mid", dev.muster.core.hub.events.SystemProperties.MESSAGE_ID,
+            "$.cid", dev.muster.core.hub.events.SystemProperties.CORRELATION_ID,
+            "$.uid", dev.muster.core.hub.events.SystemProperties.USER_ID,
+            "$.to", dev.muster.core.hub.events.SystemProperties.TO,
+            "$.ct", dev.muster.core.hub.events.SystemProperties.CONTENT_TYPE,
+            "$.ce", dev.muster.core.hub.events.SystemProperties.CONTENT_ENCODING,
+            "$.exp", dev.muster.core.hub.events.SystemProperties.ABSOLUTE_EXPIRY_TIME);
+
     /** The stored form of a message a transport handed over as a {@link TelemetryMessage}. */
     private static EventContent content(TelemetryMessage m) {
         java.util.Map<String, String> app = new java.util.LinkedHashMap<>();
         java.util.Map<String, String> sys = new java.util.LinkedHashMap<>();
         m.properties().forEach((k, v) -> {
-            if (k.startsWith("$.") || k.startsWith("iothub-")) {
-                return;
+            String system = SENDER_SYSTEM_PROPERTIES.get(k);
+            if (system != null) {
+                // the sender's message-id, content type/encoding...: routes ($contentType, $body) and readers use them
+                sys.put(system, v);
+            } else if (!k.startsWith("$.") && !k.startsWith("iothub-")) {
+                app.put(k, v);
             }
-            app.put(k, v);
         });
         sys.put(dev.muster.core.hub.events.SystemProperties.CONNECTION_DEVICE_ID, m.deviceId());
         if (m.moduleId() != null) {
