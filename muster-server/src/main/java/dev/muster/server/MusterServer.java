@@ -318,6 +318,8 @@ public final class MusterServer implements AutoCloseable {
                 })).withPartitions(config.events().partitions())
                 .withRouter(router));
         builtInHub.telemetry().ingestInto(eventIngest);
+        reportHubEvents(new dev.muster.hub.routing.HubEventSources(router::takes, builtInHub.telemetry()::ingest,
+                clock));
         allHubs.forEach(h -> eventIngest.stream(h.hostName()));
         EventRetention retention = new EventRetention(store.events(), clock, config.events().retention());
         retentionTimer = vertx.setPeriodic(EventRetention.SWEEP_INTERVAL.toMillis(), id -> blocking.run(() -> {
@@ -327,6 +329,14 @@ public final class MusterServer implements AutoCloseable {
             }
             return null;
         }));
+    }
+
+    /** Twin changes, identity lifecycle and connection states become messages where routes take them. */
+    private void reportHubEvents(dev.muster.hub.routing.HubEventSources sources) {
+        builtInHub.twins().reportChangesTo(sources);
+        builtInHub.devices().reportLifecycleTo(sources);
+        builtInHub.modules().reportLifecycleTo(sources);
+        liveDevices.live().connections().reportConnectionsTo(sources);
     }
 
     public EventIngest eventIngest() {

@@ -41,6 +41,10 @@ final class RoutingTable {
         fallbackCondition = RouteCondition.parse(routing.fallback().condition());
     }
 
+    boolean takes(RouteSource source) {
+        return bySource.containsKey(source);
+    }
+
     HubRouting routing() {
         return routing;
     }

@@ -49,6 +49,11 @@ public final class StoredRoutesRouter implements MessageRouter, AutoCloseable {
         return table(hub).evaluate(message);
     }
 
+    /** Whether an enabled route of the hub takes messages of {@code source} (the non-telemetry sources ask first). */
+    public boolean takes(String hub, dev.muster.core.hub.routing.RouteSource source) {
+        return table(hub).takes(source);
+    }
+
     /** A routing this node just saved: used from now on, without waiting for the poll. */
     public void changed(String hub, StoredRouting saved) {
         hubs.put(key(hub), new Compiled(saved.etag(), new RoutingTable(saved.routing())));
