@@ -78,7 +78,8 @@ class MessageRoutingIT {
             device.close();
         }
         // The last message is routed; once it is on the stream every earlier one was decided (ordered per device).
-        List<HubEvent> events = eventsOf(id, before, "hot-alarm-2");
+        List<HubEvent> events = eventsOf(id, before,
+                e -> "hot-alarm-2".equals(e.content().systemProperty(SystemProperties.MESSAGE_ID)));
         assertThat(events).extracting(e -> e.content().systemProperty(SystemProperties.MESSAGE_ID))
                 .containsExactly("hot-alarm", "hot-alarm-2");
         assertThat(events.get(0).content().applicationProperties()).containsEntry("kind", "alarm");
@@ -93,8 +94,9 @@ class MessageRoutingIT {
         return m;
     }
 
-    /** The device's events in its partition of the hub's stream, waiting until one has {@code lastMessageId}. */
-    private static List<HubEvent> eventsOf(String deviceId, Instant since, String lastMessageId) throws Exception {
+    /** The device's events in its partition of the hub's stream, waiting until one is {@code last}. */
+    private static List<HubEvent> eventsOf(String deviceId, Instant since, java.util.function.Predicate<HubEvent> last)
+            throws Exception {
         HubEventStore store = MusterUnderTest.server().store().events();
         int partition = EventIngest.partitionOf(deviceId, store.stream(HUB).orElseThrow().partitionCount());
         long from = store.firstSequenceEnqueuedAtOrAfter(HUB, partition, since);
@@ -106,12 +108,42 @@ class MessageRoutingIT {
                     mine.add(e);
                 }
             }
-            if (mine.stream().anyMatch(e -> lastMessageId.equals(e.content().systemProperty(
-                    SystemProperties.MESSAGE_ID))) || Instant.now().isAfter(deadline)) {
+            if (mine.stream().anyMatch(last) || Instant.now().isAfter(deadline)) {
                 return mine;
             }
             Thread.sleep(100);
         }
+    }
+
+    @Test
+    void twinChangesAndLifecycleEventsReachTheBuiltInEndpointOnlyWhenRouted() throws Exception {
+        String id = "route-events-" + UUID.randomUUID().toString().substring(0, 6);
+        Instant before = Instant.now().minusSeconds(1);
+        hub.createSasDevice(id, Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes(
+                StandardCharsets.UTF_8)));
+        hub.patchTwin(id, "{\"tags\":{\"unrouted\":true}}");
+        HttpResponse<String> put = hub.call("PUT", "/routing", """
+                {"routes":[{"name":"twins","source":"TwinChangeEvents","condition":"$body.tags.floor >= 2",
+                  "endpointNames":["events"]},
+                 {"name":"life","source":"DeviceLifecycleEvents","condition":"opType = 'deleteDeviceIdentity'",
+                  "endpointNames":["events"]}],
+                 "fallbackRoute":{"name":"$fallback","source":"DeviceMessages","condition":"true",
+                  "endpointNames":["events"],"isEnabled":true}}""");
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        hub.patchTwin(id, "{\"tags\":{\"floor\":1}}");
+        hub.patchTwin(id, "{\"tags\":{\"floor\":3}}");
+        assertThat(hub.call("DELETE", "/devices/" + id, null).statusCode()).isIn(200, 204);
+
+        List<HubEvent> events = eventsOf(id, before, e -> "deleteDeviceIdentity".equals(
+                e.content().systemProperty(SystemProperties.OPERATION_TYPE)));
+        assertThat(events).extracting(e -> e.content().systemProperty(SystemProperties.MESSAGE_SOURCE) + " "
+                        + e.content().systemProperty(SystemProperties.OPERATION_TYPE))
+                .containsExactly("twinChangeEvents updateTwin", "deviceLifecycleEvents deleteDeviceIdentity");
+        JsonNode change = Json.tree(new String(events.get(0).content().body(), StandardCharsets.UTF_8));
+        assertThat(change.at("/tags/floor").asInt()).isEqualTo(3);
+        JsonNode deleted = Json.tree(new String(events.get(1).content().body(), StandardCharsets.UTF_8));
+        assertThat(deleted.path("deviceId").asText()).isEqualTo(id);
+        assertThat(deleted.at("/tags/floor").asInt()).isEqualTo(3);
     }
 
     @Test
