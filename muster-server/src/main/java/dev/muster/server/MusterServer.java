@@ -181,7 +181,7 @@ public final class MusterServer implements AutoCloseable {
                         + SharedAccessPolicy.OWNER + ";SharedAccessKey="
                         + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
                 pki.caCertificate().toAbsolutePath().toString(),
-                hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
+                hubs.stream().map(ConnectionInfo.Hub::of).toList(),
                 new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), config.amqpPort()),
                 config.dataDir().toAbsolutePath().toString(),
                 config.metricsPort() == 0 ? null : "http://" + urlHost(config.metricsBind()) + ":" + config.metricsPort()
@@ -271,6 +271,7 @@ public final class MusterServer implements AutoCloseable {
         frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
                         .withCloudToDevice(cloudToDevice)
+                        .withConsumerGroups(new dev.muster.hub.telemetry.ConsumerGroups(store.events(), clock))
                         .withRouting(new dev.muster.hub.routing.RoutingService(store.routing(), router)),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
@@ -318,7 +319,7 @@ public final class MusterServer implements AutoCloseable {
                 })).withPartitions(config.events().partitions())
                 .withRouter(router));
         builtInHub.telemetry().ingestInto(eventIngest);
-        reportHubEvents(new dev.muster.hub.routing.HubEventSources(router::takes, builtInHub.telemetry()::ingest,
+        reportHubEvents(new dev.muster.hub.routing.HubEventSources(router::takes, eventIngest::ingest,
                 clock));
         allHubs.forEach(h -> eventIngest.stream(h.hostName()));
         EventRetention retention = new EventRetention(store.events(), clock, config.events().retention());
