@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 final class HubEndpointCommand {
     private HubEndpointCommand() {}
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the hub's custom endpoints.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the hub's custom endpoints.",
+            footer = {"", "Example:", "  ./muster hub endpoint list -o json"})
     static final class ListAll implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
@@ -60,7 +61,8 @@ final class HubEndpointCommand {
     }
 
     @Command(name = "add-webhook", mixinStandardHelpOptions = true,
-            description = "Add an HTTPS webhook endpoint (http only on a loopback address).")
+            description = "Add an HTTPS webhook endpoint (http only on a loopback address).",
+            footer = {"", "Example:", "  ./muster hub endpoint add-webhook ops --url https://ops.example.net/in --header 'Authorization=Bearer …'"})
     static final class AddWebhook implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
@@ -84,7 +86,8 @@ final class HubEndpointCommand {
         }
     }
 
-    @Command(name = "add-kafka", mixinStandardHelpOptions = true, description = "Add an Apache Kafka topic endpoint.")
+    @Command(name = "add-kafka", mixinStandardHelpOptions = true, description = "Add an Apache Kafka topic endpoint.",
+            footer = {"", "Example:", "  ./muster hub endpoint add-kafka stream --bootstrap-servers kafka:9092 --topic telemetry"})
     static final class AddKafka implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
@@ -109,7 +112,8 @@ final class HubEndpointCommand {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Remove a custom endpoint (refused while a route names it).")
+            description = "Remove a custom endpoint (refused while a route names it).",
+            footer = {"", "Example:", "  ./muster hub endpoint remove ops"})
     static final class Remove implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;

@@ -36,7 +36,8 @@ final class HubRouteCommand {
                 r.path("isEnabled").asBoolean(true) ? "yes" : "no", r.path("condition").asText("true"));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the hub's routes and its fallback route.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the hub's routes and its fallback route.",
+            footer = {"", "Example:", "  ./muster hub route list -o json"})
     static final class ListAll implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
@@ -58,7 +59,8 @@ final class HubRouteCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Add a route (or replace the route of that name).",
-                    "A condition the hub cannot parse is refused with its position."})
+                    "A condition the hub cannot parse is refused with its position."},
+            footer = {"", "Example:", "  ./muster hub route add twins --source TwinChangeEvents --condition \"opType = 'updateTwin'\""})
     static final class Add implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
@@ -104,7 +106,8 @@ final class HubRouteCommand {
         return found;
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a route.")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a route.",
+            footer = {"", "Example:", "  ./muster hub route remove alarms"})
     static final class Remove implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
@@ -124,7 +127,8 @@ final class HubRouteCommand {
 
     @Command(name = "fallback", mixinStandardHelpOptions = true,
             description = {"Switch the fallback route on or off (on: device messages no route takes go to the",
-                    "built-in endpoint; off: they are dropped once routes exist)."})
+                    "built-in endpoint; off: they are dropped once routes exist)."},
+            footer = {"", "Example:", "  ./muster hub route fallback --disable"})
     static final class Fallback implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
@@ -145,7 +149,8 @@ final class HubRouteCommand {
 
     @Command(name = "test", mixinStandardHelpOptions = true,
             description = {"Which of the hub's routes take a message (IoT Hub's \"test route\"), and where it goes.",
-                    "Prints the matching routes' names, one per line, and the endpoints."})
+                    "Prints the matching routes' names, one per line, and the endpoints."},
+            footer = {"", "Example:", "  ./muster hub route test --body '{\"temperature\":35}' --json --property kind=alarm"})
     static final class Test implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
