@@ -1,11 +1,10 @@
 package dev.muster.hub.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.muster.hub.query.QueryLexer;
 import dev.muster.hub.query.QuerySyntaxError;
 import dev.muster.hub.query.Token;
-import java.math.BigDecimal;
+import dev.muster.hub.query.TokenCursor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,11 +21,10 @@ final class RouteConditionParser {
     private static final Set<String> COMPARISONS = Set.of("=", "!=", "<>", "<", "<=", ">", ">=");
     private static final Set<String> RESERVED = Set.of("AND", "OR", "NOT", "IN", "TRUE", "FALSE", "NULL");
 
-    private final List<Token> tokens;
-    private int at;
+    private final TokenCursor cursor;
 
     private RouteConditionParser(String text) {
-        this.tokens = QueryLexer.arithmeticTokens(text);
+        this.cursor = new TokenCursor(QueryLexer.arithmeticTokens(text));
     }
 
     static ConditionExpr parse(String text) {
@@ -39,34 +37,21 @@ final class RouteConditionParser {
         }
         RouteConditionParser p = new RouteConditionParser(text);
         ConditionExpr e = p.expression();
-        Token end = p.peek();
-        if (end.kind() != Token.Kind.END) {
-            throw error(end, "unexpected " + end.describe() + ".");
-        }
+        p.cursor.expectEnd();
         return e;
     }
 
     private ConditionExpr expression() {
-        ConditionExpr left = conjunction();
-        while (peek().isWord("OR")) {
-            next();
-            left = new ConditionExpr.Or(left, conjunction());
-        }
-        return left;
+        return cursor.chain("OR", this::conjunction, ConditionExpr.Or::new);
     }
 
     private ConditionExpr conjunction() {
-        ConditionExpr left = negation();
-        while (peek().isWord("AND")) {
-            next();
-            left = new ConditionExpr.And(left, negation());
-        }
-        return left;
+        return cursor.chain("AND", this::negation, ConditionExpr.And::new);
     }
 
     private ConditionExpr negation() {
-        if (peek().isWord("NOT")) {
-            next();
+        if (cursor.peek().isWord("NOT")) {
+            cursor.next();
             return new ConditionExpr.Not(negation());
         }
         return predicate();
@@ -74,27 +59,27 @@ final class RouteConditionParser {
 
     private ConditionExpr predicate() {
         ConditionExpr left = additive();
-        Token t = peek();
+        Token t = cursor.peek();
         if (t.kind() == Token.Kind.SYMBOL && COMPARISONS.contains(t.text())) {
-            next();
+            cursor.next();
             return new ConditionExpr.Compare(t.text(), left, additive());
         }
         if (t.isWord("IN")) {
-            next();
-            return new ConditionExpr.In(left, list(), false);
+            cursor.next();
+            return new ConditionExpr.In(left, cursor.literalList(), false);
         }
-        if (t.isWord("NOT") && tokens.get(at + 1).isWord("IN")) {
-            next();
-            next();
-            return new ConditionExpr.In(left, list(), true);
+        if (t.isWord("NOT") && cursor.peek(1).isWord("IN")) {
+            cursor.next();
+            cursor.next();
+            return new ConditionExpr.In(left, cursor.literalList(), true);
         }
         return left;
     }
 
     private ConditionExpr additive() {
         ConditionExpr left = multiplicative();
-        while (peek().isSymbol("+") || peek().isSymbol("-")) {
-            char op = next().text().charAt(0);
+        while (cursor.peek().isSymbol("+") || cursor.peek().isSymbol("-")) {
+            char op = cursor.next().text().charAt(0);
             left = new ConditionExpr.Arithmetic(op, left, multiplicative());
         }
         return left;
@@ -102,95 +87,86 @@ final class RouteConditionParser {
 
     private ConditionExpr multiplicative() {
         ConditionExpr left = unary();
-        while (peek().isSymbol("*") || peek().isSymbol("/") || peek().isSymbol("%")) {
-            char op = next().text().charAt(0);
+        while (cursor.peek().isSymbol("*") || cursor.peek().isSymbol("/") || cursor.peek().isSymbol("%")) {
+            char op = cursor.next().text().charAt(0);
             left = new ConditionExpr.Arithmetic(op, left, unary());
         }
         return left;
     }
 
     private ConditionExpr unary() {
-        if (peek().isSymbol("-")) {
-            next();
+        if (cursor.peek().isSymbol("-")) {
+            cursor.next();
             ConditionExpr operand = unary();
             return operand instanceof ConditionExpr.Literal l && l.value().isNumber()
-                    ? new ConditionExpr.Literal(negative(l.value())) : new ConditionExpr.Negate(operand);
+                    ? new ConditionExpr.Literal(TokenCursor.negative(l.value())) : new ConditionExpr.Negate(operand);
         }
-        if (peek().isSymbol("+")) {
-            next();
+        if (cursor.peek().isSymbol("+")) {
+            cursor.next();
             return unary();
         }
         return operand();
     }
 
     private ConditionExpr operand() {
-        Token t = next();
+        Token t = cursor.next();
         if (t.isSymbol("(")) {
             ConditionExpr inner = expression();
-            expectSymbol(")");
+            cursor.expectSymbol(")");
             return inner;
         }
-        if (t.kind() == Token.Kind.STRING || t.kind() == Token.Kind.NUMBER) {
-            return new ConditionExpr.Literal(literal(t));
+        JsonNode literal = TokenCursor.literalOrNull(t);
+        if (literal != null) {
+            return new ConditionExpr.Literal(literal);
         }
         if (t.kind() == Token.Kind.WORD) {
-            if (t.isWord("true") || t.isWord("false") || t.isWord("null")) {
-                return new ConditionExpr.Literal(literal(t));
-            }
-            if (peek().isSymbol("(")) {
+            if (cursor.peek().isSymbol("(")) {
                 return call(t);
             }
             return property(t);
         }
-        throw error(t, "expected a value, a property, $body or a function, found " + t.describe() + ".");
+        throw TokenCursor.error(t, "expected a value, a property, $body or a function, found " + t.describe() + ".");
     }
 
     private ConditionExpr call(Token name) {
         String function = name.text().toUpperCase();
         if (!ConditionFunctions.exists(function)) {
-            throw error(name, "unknown function '" + name.text() + "'.");
+            throw TokenCursor.error(name, "unknown function '" + name.text() + "'.");
         }
-        expectSymbol("(");
-        List<ConditionExpr> args = new ArrayList<>();
-        if (!peek().isSymbol(")")) {
-            do {
-                args.add(expression());
-            } while (acceptSymbol(","));
-        }
-        expectSymbol(")");
+        List<ConditionExpr> args = cursor.arguments(this::expression);
         String problem = ConditionFunctions.arityProblem(function, args.size());
         if (problem != null) {
-            throw error(name, problem);
+            throw TokenCursor.error(name, problem);
         }
-        return new ConditionExpr.Call(function, List.copyOf(args));
+        return new ConditionExpr.Call(function, args);
     }
 
     /** An application property, a {@code $} system property, or {@code $body} and a path into it. */
     private ConditionExpr property(Token first) {
         String name = first.text();
         if (RESERVED.contains(name.toUpperCase())) {
-            throw error(first, "expected a property, found " + first.describe() + ".");
+            throw TokenCursor.error(first, "expected a property, found " + first.describe() + ".");
         }
         if (name.equalsIgnoreCase("$body")) {
             return new ConditionExpr.BodyPath(bodySteps());
         }
         if (name.equalsIgnoreCase("$twin")) {
-            throw error(first, "$twin (routing on the device twin) is not supported by this hub; route on "
+            throw TokenCursor.error(first, "$twin (routing on the device twin) is not supported by this hub; route on "
                     + "message properties and $body.");
         }
         if (name.startsWith("$")) {
             if (name.length() == 1) {
-                throw error(first, "expected a system property name after '$'.");
+                throw TokenCursor.error(first, "expected a system property name after '$'.");
             }
             return new ConditionExpr.SystemProperty(name.substring(1));
         }
         // Application property names may contain dots (they are flat strings): a.b names the property "a.b".
         StringBuilder full = new StringBuilder(name);
-        while (peek().isSymbol(".")) {
-            next();
-            Token part = next();
+        while (cursor.peek().isSymbol(".")) {
+            cursor.next();
+            Token part = cursor.next();
             if (part.kind() != Token.Kind.WORD) {
-                throw error(part, "expected a property name after '.', found " + part.describe() + ".");
+                throw TokenCursor.error(part, "expected a property name after '.', found " + part.describe() + ".");
             }
             full.append('.').append(part.text());
         }
@@ -201,98 +177,28 @@ final class RouteConditionParser {
     private List<Object> bodySteps() {
         List<Object> steps = new ArrayList<>();
         while (true) {
-            if (peek().isSymbol(".")) {
-                next();
-                Token name = next();
+            if (cursor.peek().isSymbol(".")) {
+                cursor.next();
+                Token name = cursor.next();
                 if (name.kind() != Token.Kind.WORD) {
-                    throw error(name, "expected a property name after '.', found " + name.describe() + ".");
+                    throw TokenCursor.error(name, "expected a property name after '.', found " + name.describe() + ".");
                 }
                 steps.add(name.text());
-            } else if (peek().isSymbol("[")) {
-                next();
-                Token key = next();
+            } else if (cursor.peek().isSymbol("[")) {
+                cursor.next();
+                Token key = cursor.next();
                 if (key.kind() == Token.Kind.STRING) {
                     steps.add(key.text());
                 } else if (key.kind() == Token.Kind.NUMBER && key.text().matches("\\d+")) {
                     steps.add(Integer.valueOf(key.text()));
                 } else {
-                    throw error(key, "expected an array index or a quoted name in [], found " + key.describe()
+                    throw TokenCursor.error(key, "expected an array index or a quoted name in [], found " + key.describe()
                             + ".");
                 }
-                expectSymbol("]");
+                cursor.expectSymbol("]");
             } else {
                 return List.copyOf(steps);
             }
         }
-    }
-
-    private List<JsonNode> list() {
-        expectSymbol("[");
-        List<JsonNode> values = new ArrayList<>();
-        if (!peek().isSymbol("]")) {
-            do {
-                boolean minus = acceptSymbol("-");
-                JsonNode v = literal(next());
-                values.add(minus ? negative(v) : v);
-            } while (acceptSymbol(","));
-        }
-        expectSymbol("]");
-        return List.copyOf(values);
-    }
-
-    private JsonNode literal(Token t) {
-        JsonNodeFactory json = JsonNodeFactory.instance;
-        return switch (t.kind()) {
-            case STRING -> json.textNode(t.text());
-            case NUMBER -> json.numberNode(new BigDecimal(t.text()));
-            case WORD -> {
-                if (t.isWord("true") || t.isWord("false")) {
-                    yield json.booleanNode(t.isWord("true"));
-                }
-                if (t.isWord("null")) {
-                    yield json.nullNode();
-                }
-                throw error(t, "expected a literal value, found " + t.describe() + ".");
-            }
-            default -> throw error(t, "expected a literal value, found " + t.describe() + ".");
-        };
-    }
-
-    private JsonNode negative(JsonNode number) {
-        if (!number.isNumber()) {
-            throw new QuerySyntaxError(tokens.get(at - 1).position(), "only a number can follow '-' in a list.");
-        }
-        return JsonNodeFactory.instance.numberNode(number.decimalValue().negate());
-    }
-
-    private Token peek() {
-        return tokens.get(at);
-    }
-
-    private Token next() {
-        Token t = tokens.get(at);
-        if (t.kind() != Token.Kind.END) {
-            at++;
-        }
-        return t;
-    }
-
-    private boolean acceptSymbol(String symbol) {
-        if (peek().isSymbol(symbol)) {
-            next();
-            return true;
-        }
-        return false;
-    }
-
-    private void expectSymbol(String symbol) {
-        Token t = next();
-        if (!t.isSymbol(symbol)) {
-            throw error(t, "expected '" + symbol + "', found " + t.describe() + ".");
-        }
-    }
-
-    private static QuerySyntaxError error(Token t, String detail) {
-        return new QuerySyntaxError(t.position(), detail);
     }
 }
