@@ -24,11 +24,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "hub", mixinStandardHelpOptions = true,
-        description = {"Run a hub alone, or work with a hub (monitor, show, device, consumer-group).",
+        description = {"Run a hub alone, or work with a hub (monitor, show, device, consumer-group, route, endpoint).",
                 "A hub alone has its own process, port, store and certificates, and prints the connection string",
                 "to link it to a provisioning service."},
         subcommands = {HubCommand.Monitor.class, HubShowCommand.class, HubDeviceCommand.class,
-                HubConsumerGroupCommand.class},
+                HubConsumerGroupCommand.class, HubRouteCommand.class, HubEndpointCommand.class},
         footer = {"", "Examples:", "  ./muster hub --data-dir ./hub3 --hub-host 127.0.20.1",
                 "  ./muster linked-hub add '<the printed connection string>' --ca ./hub3/tls/ca.pem"})
 final class HubCommand implements Callable<Integer> {

@@ -31,6 +31,10 @@ final class HubRest {
         return call(method, path, null, ifMatch);
     }
 
+    HttpResponse<String> callWithIfMatch(String method, String path, String body, String ifMatch) throws Exception {
+        return call(method, path, body, ifMatch);
+    }
+
     private HttpResponse<String> call(String method, String path, String body, String ifMatch) throws Exception {
         String token = SasSigner.sign(cs.hostName(), cs.key(), cs.keyName(), Instant.now().getEpochSecond() + 600);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + cs.hostName() + path

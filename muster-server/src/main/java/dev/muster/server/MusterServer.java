@@ -113,6 +113,8 @@ public final class MusterServer implements AutoCloseable {
     private long sweepTimer = -1;
     private long retentionTimer = -1;
     private EventIngest eventIngest;
+    /** Each hub's routes, compiled; polls the store for changes made on other nodes. */
+    private dev.muster.hub.routing.StoredRoutesRouter router;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
@@ -273,7 +275,8 @@ public final class MusterServer implements AutoCloseable {
         frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
                         .withCloudToDevice(cloudToDevice)
-                        .withConsumerGroups(new dev.muster.hub.telemetry.ConsumerGroups(store.events(), clock)),
+                        .withConsumerGroups(new dev.muster.hub.telemetry.ConsumerGroups(store.events(), clock))
+                        .withRouting(new dev.muster.hub.routing.RoutingService(store.routing(), router)),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
@@ -312,12 +315,16 @@ public final class MusterServer implements AutoCloseable {
      * stream is made (or found) now so the first device message needs no lookup; old events go once a minute.
      */
     private void startEventStreams(List<BuiltInHubConfig> allHubs) {
+        router = new dev.muster.hub.routing.StoredRoutesRouter(store.routing(), Duration.ofSeconds(3));
         eventIngest = new EventIngest(EventIngest.Options.of(store.events(), null, clock,
                 work -> blocking.run(() -> {
                     work.run();
                     return null;
-                })).withPartitions(config.events().partitions()));
+                })).withPartitions(config.events().partitions())
+                .withRouter(router));
         builtInHub.telemetry().ingestInto(eventIngest);
+        reportHubEvents(new dev.muster.hub.routing.HubEventSources(router::takes, eventIngest::ingest,
+                clock));
         allHubs.forEach(h -> eventIngest.stream(h.hostName()));
         EventRetention retention = new EventRetention(store.events(), clock, config.events().retention());
         retentionTimer = vertx.setPeriodic(EventRetention.SWEEP_INTERVAL.toMillis(), id -> blocking.run(() -> {
@@ -327,6 +334,14 @@ public final class MusterServer implements AutoCloseable {
             }
             return null;
         }));
+    }
+
+    /** Twin changes, identity lifecycle and connection states become messages where routes take them. */
+    private void reportHubEvents(dev.muster.hub.routing.HubEventSources sources) {
+        builtInHub.twins().reportChangesTo(sources);
+        builtInHub.devices().reportLifecycleTo(sources);
+        builtInHub.modules().reportLifecycleTo(sources);
+        liveDevices.live().connections().reportConnectionsTo(sources);
     }
 
     public EventIngest eventIngest() {
@@ -478,6 +493,10 @@ public final class MusterServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (router != null) {
+            router.close();
+            router = null;
+        }
         if (latencyProbe != null) {
             latencyProbe.close();
             latencyProbe = null;

@@ -15,7 +15,7 @@ export function forget() {
   sessionStorage.removeItem(HUB_KEY);
 }
 
-function savedHub() {
+export function savedHub() {
   const saved = sessionStorage.getItem(HUB_KEY);
   if (!saved) return null;
   try {
@@ -35,7 +35,7 @@ export async function render(ctx, target, params) {
 
 // ---- connect --------------------------------------------------------------------------------------------------
 
-function renderConnect(target, then) {
+export function renderConnect(target, then) {
   const input = h('textarea', { rows: 3, spellcheck: 'false', autocomplete: 'off', required: true,
     placeholder: 'HostName=…;SharedAccessKeyName=iothubowner;SharedAccessKey=…' });
   const form = h('form', { class: 'form' },

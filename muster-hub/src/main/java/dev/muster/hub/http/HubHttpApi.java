@@ -51,6 +51,7 @@ public final class HubHttpApi implements Route {
     private final RegistryRoutes registry;
     private final DeviceTelemetryHttp deviceTelemetry;
     private ConsumerGroupRoutes consumerGroups;
+    private RoutingRoutes routing;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -80,6 +81,12 @@ public final class HubHttpApi implements Route {
     /** Serves the consumer groups of the hub's events endpoint ({@link ConsumerGroupRoutes}). */
     public HubHttpApi withConsumerGroups(dev.muster.hub.telemetry.ConsumerGroups groups) {
         this.consumerGroups = new ConsumerGroupRoutes(groups);
+        return this;
+    }
+
+    /** Serves the hub's message routing ({@code /routing}, {@link RoutingRoutes}). */
+    public HubHttpApi withRouting(dev.muster.hub.routing.RoutingService service) {
+        this.routing = new RoutingRoutes(service);
         return this;
     }
 
@@ -120,6 +127,8 @@ public final class HubHttpApi implements Route {
             return;
         }
         if (registry.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
+            return;
+        } else if (routing != null && routing.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
             return;
         }
         if (consumerGroups != null && ConsumerGroupRoutes.handles(s) && consumerGroups.route(ex, hub, method,
