@@ -7,6 +7,7 @@ import dev.muster.core.hub.CloudToDeviceStore;
 import dev.muster.core.hub.ConnectionStore;
 import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
+import dev.muster.core.hub.routing.EndpointOutbox;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.LinkedHubStore;
 import dev.muster.core.operations.QuotaStore;
@@ -23,7 +24,7 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                      OperationStore operations, LinkedHubStore linkedHubs, UsageStore usage, HubStore hubs,
                      CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
                      DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice,
-                     ConnectionStore connections) {
+                     ConnectionStore connections, EndpointOutbox endpointOutbox) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
     public static Stores open(Database database) {
@@ -45,6 +46,6 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                 new JdbcRegistrationStore(jdbc), new JdbcOperationStore(jdbc), new JdbcLinkedHubStore(jdbc, secrets),
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
                 new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc),
-                new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc));
+                new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc), new JdbcEndpointOutbox(jdbc));
     }
 }
