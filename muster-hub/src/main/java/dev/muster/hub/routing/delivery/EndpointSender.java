@@ -1,6 +1,7 @@
 package dev.muster.hub.routing.delivery;
 
 import dev.muster.core.hub.routing.OutboxEntry;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -9,6 +10,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface EndpointSender extends AutoCloseable {
     CompletableFuture<DeliveryResult> send(OutboxEntry entry);
+
+    /** Sends a pass's batch; a sender that can tell the whole batch will fail (no broker) answers without waiting. */
+    default List<CompletableFuture<DeliveryResult>> sendAll(List<OutboxEntry> batch) {
+        return batch.stream().map(this::send).toList();
+    }
 
     /** How many entries one pass locks and sends at once. */
     int batchSize();

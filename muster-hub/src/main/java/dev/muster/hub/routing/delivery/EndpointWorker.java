@@ -118,10 +118,7 @@ final class EndpointWorker {
             finish(options.idlePoll());
             return;
         }
-        List<CompletableFuture<DeliveryResult>> results = new ArrayList<>(batch.size());
-        for (OutboxEntry e : batch) {
-            results.add(sendSafely(e));
-        }
+        List<CompletableFuture<DeliveryResult>> results = sendSafely(batch);
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
             try {
                 executor.execute(() -> settle(batch, results, lockToken, max));
@@ -132,14 +129,18 @@ final class EndpointWorker {
     }
 
     /** A sender that throws, or never answers within the lock, counts as a failed attempt. */
-    private CompletableFuture<DeliveryResult> sendSafely(OutboxEntry e) {
+    private List<CompletableFuture<DeliveryResult>> sendSafely(List<OutboxEntry> batch) {
+        List<CompletableFuture<DeliveryResult>> sent;
         try {
-            long limit = options.lock().toMillis() * 3 / 4;
-            return sender.send(e).completeOnTimeout(new DeliveryResult.Retry("No answer within " + limit + " ms."),
-                    limit, TimeUnit.MILLISECONDS).exceptionally(t -> new DeliveryResult.Retry(String.valueOf(t)));
+            sent = sender.sendAll(batch);
         } catch (RuntimeException t) {
-            return CompletableFuture.completedFuture(new DeliveryResult.Retry(String.valueOf(t)));
+            DeliveryResult failed = new DeliveryResult.Retry(String.valueOf(t));
+            return batch.stream().map(e -> CompletableFuture.completedFuture(failed)).toList();
         }
+        long limit = options.lock().toMillis() * 3 / 4;
+        return sent.stream().map(f -> f.completeOnTimeout(new DeliveryResult.Retry("No answer within " + limit
+                + " ms."), limit, TimeUnit.MILLISECONDS).exceptionally(t -> new DeliveryResult.Retry(String.valueOf(t))))
+                .toList();
     }
 
     private void settle(List<OutboxEntry> batch, List<CompletableFuture<DeliveryResult>> results, String lockToken,

@@ -77,6 +77,21 @@ final class KafkaSender implements EndpointSender {
         return result;
     }
 
+    /**
+     * {@code send} blocks up to max.block.ms for the topic's metadata, per record: with no broker, a batch would hold
+     * the delivery thread for minutes. The metadata is asked for once per batch instead (at once when cached).
+     */
+    @Override
+    public List<CompletableFuture<DeliveryResult>> sendAll(List<OutboxEntry> batch) {
+        try {
+            producer.partitionsFor(endpoint.topic());
+        } catch (RuntimeException failure) {
+            DeliveryResult r = outcome(failure);
+            return batch.stream().map(e -> CompletableFuture.completedFuture(r)).toList();
+        }
+        return batch.stream().map(this::send).toList();
+    }
+
     static DeliveryResult outcome(Throwable failure) {
         String error = "Kafka: " + failure.getClass().getSimpleName() + " " + failure.getMessage();
         if (failure instanceof RecordTooLargeException || failure instanceof InvalidTopicException
