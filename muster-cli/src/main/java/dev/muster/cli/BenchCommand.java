@@ -283,8 +283,11 @@ public final class BenchCommand implements Callable<Integer> {
             if (hub != null) {
                 HubPhases phases = new HubPhases(runner, new HubFleet.Options(hub, target.httpsPort(), mqtt.getPort(),
                         ca, Math.max(1, hubDevices), concurrency, run, "hub"), this::serverCpu);
-                for (PhaseResult p : List.of(phases.methods(n), phases.cloudToDevice(n,
-                        target.connectionInfo().path("ports").path("amqp").asInt(5671)))) {
+                int amqpPort = target.connectionInfo().path("ports").path("amqp").asInt(5671);
+                String eventHub = dev.muster.core.hub.events.EventStream.eventHubName(
+                        dev.muster.core.sas.ConnectionString.parse(hub).hostName());
+                for (PhaseResult p : List.of(phases.methods(n), phases.cloudToDevice(n, amqpPort),
+                        phases.telemetry(n, amqpPort, eventHub))) {
                     report.phase(p);
                     byKey.put(p.key(), p);
                 }

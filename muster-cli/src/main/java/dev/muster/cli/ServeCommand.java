@@ -86,6 +86,16 @@ public final class ServeCommand implements Callable<Integer> {
                     + " methods for devices connected here. Default: the --bind address (127.0.0.1 for a wildcard)")
     String nodeAddress;
 
+    @Option(names = "--event-partitions", defaultValue = "4",
+            description = "Partitions of a new built-in hub's event stream (its Event Hubs-compatible endpoint); fixed"
+                    + " once the stream exists. Default: ${DEFAULT-VALUE}")
+    int eventPartitions;
+
+    @Option(names = "--event-retention-hours", defaultValue = "24",
+            description = "How long the built-in hubs keep events for their Event Hubs-compatible endpoint, 1 to 2160."
+                    + " Default: ${DEFAULT-VALUE}")
+    int eventRetentionHours;
+
     @Option(names = "--handshake-timeout", defaultValue = "10",
             description = "Seconds a client may take to finish the TLS handshake. Default: ${DEFAULT-VALUE}")
     int handshakeTimeout;
@@ -194,6 +204,9 @@ public final class ServeCommand implements Callable<Integer> {
                     .connectionLimits(checked(() -> new ServerConfig.ConnectionLimits(maxConnectionsPerAddress,
                             maxConnections), "--max-connections must be 1 to 10000000 and"
                             + " --max-connections-per-address 1 to --max-connections."))
+                    .events(checked(() -> new ServerConfig.EventOptions(eventPartitions,
+                            java.time.Duration.ofHours(eventRetentionHours)), "--event-partitions must be 1 to 32 and"
+                            + " --event-retention-hours 1 to 2160."))
                     .metrics(metricsBind, metricsPort)
                     .metricsToken(metricsToken != null ? metricsToken : Environment.metricsToken().orElse(null))
                     .tlsLegacyCiphers(tlsLegacyCiphers)

@@ -18,6 +18,8 @@ import dev.muster.core.sas.SasVerifier;
 import dev.muster.core.x509.CertificateService;
 import dev.muster.core.x509.ChainVerifier;
 import dev.muster.hub.BuiltInHub;
+import dev.muster.hub.events.EventIngest;
+import dev.muster.hub.events.EventRetention;
 import dev.muster.hub.http.HubHttpApi;
 import dev.muster.hub.mqtt.DesiredChangePolling;
 import dev.muster.hub.c2d.CloudToDeviceLimits;
@@ -108,6 +110,8 @@ public final class MusterServer implements AutoCloseable {
     private ConnectionInfo connectionInfo;
     private long flushTimer = -1;
     private long sweepTimer = -1;
+    private long retentionTimer = -1;
+    private EventIngest eventIngest;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
@@ -216,6 +220,7 @@ public final class MusterServer implements AutoCloseable {
                 clock, config.nodeAddress(), config.httpsPort(), secrets.derive("node-calls")));
         builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier,
                 new QueuedMessageCounts(store.cloudToDevice(), liveDevices.live().connections()));
+        startEventStreams(allHubs);
         HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
         EnrollmentService enrollments = new EnrollmentService(store.enrollments(), store.registrations(),
@@ -295,6 +300,32 @@ public final class MusterServer implements AutoCloseable {
             // Last: a port clash elsewhere is reported as that listener's, not as this optional one's.
             listeners.metrics(new MetricsEndpoint(metrics::scrape, config.metricsToken()));
         }
+    }
+
+    /**
+     * The hubs' event streams: every message entering a hub is written through one {@link EventIngest}; each hub's
+     * stream is made (or found) now so the first device message needs no lookup; old events go once a minute.
+     */
+    private void startEventStreams(List<BuiltInHubConfig> allHubs) {
+        eventIngest = new EventIngest(EventIngest.Options.of(store.events(), null, clock,
+                work -> blocking.run(() -> {
+                    work.run();
+                    return null;
+                })).withPartitions(config.events().partitions()));
+        builtInHub.telemetry().ingestInto(eventIngest);
+        allHubs.forEach(h -> eventIngest.stream(h.hostName()));
+        EventRetention retention = new EventRetention(store.events(), clock, config.events().retention());
+        retentionTimer = vertx.setPeriodic(EventRetention.SWEEP_INTERVAL.toMillis(), id -> blocking.run(() -> {
+            long removed = retention.sweep();
+            if (removed > 0) {
+                LOG.debug("removed {} events older than {}", removed, retention.retention());
+            }
+            return null;
+        }));
+    }
+
+    public EventIngest eventIngest() {
+        return eventIngest;
     }
 
     /** The cloud-to-device queues: delivered to this node's MQTT devices, expired and relayed on timers. */
@@ -464,6 +495,9 @@ public final class MusterServer implements AutoCloseable {
             }
             if (sweepTimer >= 0) {
                 vertx.cancelTimer(sweepTimer);
+            }
+            if (retentionTimer >= 0) {
+                vertx.cancelTimer(retentionTimer);
             }
             try {
                 vertx.close().await(10, TimeUnit.SECONDS);

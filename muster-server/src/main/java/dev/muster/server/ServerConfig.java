@@ -112,6 +112,21 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * The built-in hubs' event streams (their Event Hubs-compatible endpoint): partitions of a new hub's stream (fixed
+     * once made, as an Event Hub's) and how long events are kept (Azure's default for IoT Hub: one day).
+     */
+    public record EventOptions(int partitions, java.time.Duration retention) {
+        public static final EventOptions DEFAULTS = new EventOptions(4, java.time.Duration.ofDays(1));
+
+        public EventOptions {
+            Builder.require(partitions >= 1 && partitions <= 32, "the event partitions must be 1 to 32");
+            Builder.require(retention != null && !retention.isNegative() && !retention.isZero()
+                    && retention.compareTo(java.time.Duration.ofDays(90)) <= 0,
+                    "the event retention must be more than 0 and at most 90 days");
+        }
+    }
+
     private final Builder settings;
 
     private ServerConfig(Builder b) {
@@ -251,6 +266,10 @@ public final class ServerConfig {
         return settings.connectionLimits;
     }
 
+    public EventOptions events() {
+        return settings.events;
+    }
+
     /** Address of the operator's metrics listener ({@code GET /metrics}, plain HTTP). */
     public String metricsBind() {
         return settings.metricsBind;
@@ -309,6 +328,7 @@ public final class ServerConfig {
         private ListenerTimeouts timeouts = ListenerTimeouts.DEFAULTS;
         private HttpDeadlines httpDeadlines = HttpDeadlines.DEFAULTS;
         private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
+        private EventOptions events = EventOptions.DEFAULTS;
         private boolean hubOnly;
         private String metricsBind = DEFAULT_METRICS_BIND;
         private int metricsPort = DEFAULT_METRICS_PORT;
@@ -343,6 +363,7 @@ public final class ServerConfig {
             c.timeouts = timeouts;
             c.httpDeadlines = httpDeadlines;
             c.connectionLimits = connectionLimits;
+            c.events = events;
             c.hubOnly = hubOnly;
             c.metricsBind = metricsBind;
             c.metricsPort = metricsPort;
@@ -450,6 +471,11 @@ public final class ServerConfig {
 
         public Builder connectionLimits(ConnectionLimits limits) {
             this.connectionLimits = Objects.requireNonNull(limits, "connectionLimits");
+            return this;
+        }
+
+        public Builder events(EventOptions options) {
+            this.events = Objects.requireNonNull(options, "events");
             return this;
         }
 

@@ -7,6 +7,7 @@ import dev.muster.core.hub.CloudToDeviceStore;
 import dev.muster.core.hub.ConnectionStore;
 import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
+import dev.muster.core.hub.events.HubEventStore;
 import dev.muster.core.hub.routing.EndpointOutbox;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.LinkedHubStore;
@@ -24,7 +25,7 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                      OperationStore operations, LinkedHubStore linkedHubs, UsageStore usage, HubStore hubs,
                      CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
                      DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice,
-                     ConnectionStore connections, EndpointOutbox endpointOutbox) {
+                     ConnectionStore connections, HubEventStore events, EndpointOutbox endpointOutbox) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
     public static Stores open(Database database) {
@@ -46,6 +47,7 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                 new JdbcRegistrationStore(jdbc), new JdbcOperationStore(jdbc), new JdbcLinkedHubStore(jdbc, secrets),
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
                 new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc),
-                new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc), new JdbcEndpointOutbox(jdbc));
+                new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc),
+                new JdbcHubEventStore(jdbc), new JdbcEndpointOutbox(jdbc));
     }
 }

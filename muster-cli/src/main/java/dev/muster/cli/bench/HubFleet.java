@@ -48,6 +48,7 @@ public final class HubFleet implements AutoCloseable {
     private final HttpClient http;
     private final List<String> deviceIds = new ArrayList<>();
     private final List<MqttClient> devices = new ArrayList<>();
+    private final java.util.Map<String, MqttClient> devicesById = new java.util.concurrent.ConcurrentHashMap<>();
     private final String serviceToken;
 
     private HubFleet(Options options) {
@@ -108,6 +109,7 @@ public final class HubFleet implements AutoCloseable {
         synchronized (devices) {
             devices.add(device);
         }
+        devicesById.put(id, device);
         device.publishHandler(m -> onMessage.accept(device, m));
         return device.connect(options.mqttPort(), hub.hostName()).compose(ack -> device.subscribe(topic, qos))
                 .mapEmpty();
@@ -134,6 +136,11 @@ public final class HubFleet implements AutoCloseable {
 
     ConnectionString hub() {
         return hub;
+    }
+
+    /** The connected client of device {@code id}. */
+    MqttClient device(String id) {
+        return devicesById.get(id);
     }
 
     List<String> deviceIds() {

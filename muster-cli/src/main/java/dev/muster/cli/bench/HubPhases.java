@@ -40,4 +40,18 @@ public final class HubPhases {
                     w.fleetSize()), n, fleet.concurrency(), w.jobs(), serverCpuSeconds);
         }
     }
+
+    /**
+     * {@code n} messages published by MQTT devices and read from the hub's Event Hubs-compatible endpoint on
+     * {@code amqpPort} (every partition of {@code eventHub}).
+     */
+    public PhaseResult telemetry(int n, int amqpPort, String eventHub) throws Exception {
+        try (HubTelemetryWorkload w = HubTelemetryWorkload.open(fleet, amqpPort, eventHub)) {
+            runner.closed("warmup-d2c", "warm-up: telemetry", Math.min(n, WARM_UP), fleet.concurrency(), w.jobs(),
+                    serverCpuSeconds);
+            return runner.closed("d2c", String.format(Locale.ROOT,
+                    "Hub telemetry (%d MQTT devices → Event Hubs consumer)", w.fleetSize()), n, fleet.concurrency(),
+                    w.jobs(), serverCpuSeconds);
+        }
+    }
 }
