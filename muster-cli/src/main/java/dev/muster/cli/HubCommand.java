@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         description = {"Run a hub alone, or work with a hub (monitor, device).",
                 "A hub alone has its own process, port, store and certificates, and prints the connection string",
                 "to link it to a provisioning service."},
-        subcommands = {HubCommand.Monitor.class, HubDeviceCommand.class},
+        subcommands = {HubCommand.Monitor.class, HubDeviceCommand.class, HubDeadLetterCommand.class},
         footer = {"", "Examples:", "  ./muster hub --data-dir ./hub3 --hub-host 127.0.20.1",
                 "  ./muster linked-hub add '<the printed connection string>' --ca ./hub3/tls/ca.pem"})
 final class HubCommand implements Callable<Integer> {

@@ -19,6 +19,9 @@ import dev.muster.core.x509.CertificateService;
 import dev.muster.core.x509.ChainVerifier;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.events.EventIngest;
+import dev.muster.hub.routing.delivery.DispatcherOptions;
+import dev.muster.hub.routing.delivery.EndpointDispatcher;
+import dev.muster.hub.routing.delivery.EndpointSource;
 import dev.muster.hub.events.EventRetention;
 import dev.muster.hub.http.HubHttpApi;
 import dev.muster.hub.mqtt.DesiredChangePolling;
@@ -112,6 +115,8 @@ public final class MusterServer implements AutoCloseable {
     private long sweepTimer = -1;
     private long retentionTimer = -1;
     private EventIngest eventIngest;
+    private EndpointDispatcher endpointDispatcher;
+    private volatile EndpointSource endpointSource = EndpointSource.NONE;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
@@ -268,7 +273,8 @@ public final class MusterServer implements AutoCloseable {
         bridged.put(WebSocketBridge.AMQP, listeners.bridgedAmqp(amqpFrontDoor));
         frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
-                        .withCloudToDevice(cloudToDevice),
+                        .withCloudToDevice(cloudToDevice)
+                        .withDeadLetters(endpointDispatcher.waking(store.endpointOutbox())),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
@@ -307,7 +313,12 @@ public final class MusterServer implements AutoCloseable {
      * stream is made (or found) now so the first device message needs no lookup; old events go once a minute.
      */
     private void startEventStreams(List<BuiltInHubConfig> allHubs) {
-        eventIngest = new EventIngest(EventIngest.Options.of(store.events(), null, clock,
+        // Custom route endpoints: every node delivers from the shared outbox; the source is read on each refresh.
+        endpointDispatcher = new EndpointDispatcher(store.endpointOutbox(), () -> endpointSource.customEndpoints(),
+                DispatcherOptions.defaults()).start();
+        metrics.watchEndpointBacklogs(endpointDispatcher::backlogs);
+        eventIngest = new EventIngest(EventIngest.Options.of(store.events(),
+                endpointDispatcher.waking(store.endpointOutbox()), clock,
                 work -> blocking.run(() -> {
                     work.run();
                     return null;
@@ -326,6 +337,23 @@ public final class MusterServer implements AutoCloseable {
 
     public EventIngest eventIngest() {
         return eventIngest;
+    }
+
+    /** Where the custom route endpoints come from (the routing configuration); none until set. */
+    public void endpointSource(EndpointSource source) {
+        this.endpointSource = source;
+        if (endpointDispatcher != null) {
+            endpointDispatcher.refresh();
+        }
+    }
+
+    public EndpointDispatcher endpointDispatcher() {
+        return endpointDispatcher;
+    }
+
+    /** The custom endpoints' outbox as the ingest path writes it (entries wake this node's delivery). */
+    public dev.muster.core.hub.routing.EndpointOutbox endpointOutbox() {
+        return endpointDispatcher.waking(store.endpointOutbox());
     }
 
     /** The cloud-to-device queues: delivered to this node's MQTT devices, expired and relayed on timers. */
@@ -488,6 +516,10 @@ public final class MusterServer implements AutoCloseable {
         if (cloudToDeviceTimers != null) {
             cloudToDeviceTimers.close();
             cloudToDeviceTimers = null;
+        }
+        if (endpointDispatcher != null) {
+            endpointDispatcher.close();
+            endpointDispatcher = null;
         }
         if (vertx != null) {
             if (flushTimer >= 0) {

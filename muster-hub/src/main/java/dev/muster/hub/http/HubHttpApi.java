@@ -48,6 +48,7 @@ public final class HubHttpApi implements Route {
     private DeviceboundRoutes devicebound;
     private final ModuleHttpApi modules;
     private final RegistryRoutes registry;
+    private DeadLetterRoutes deadLetters;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -68,6 +69,12 @@ public final class HubHttpApi implements Route {
     public HubHttpApi withCloudToDevice(CloudToDeviceQueue queue) {
         this.cloudToDevice = queue;
         this.devicebound = new DeviceboundRoutes(builtIn, queue);
+        return this;
+    }
+
+    /** Serves the custom endpoints' dead letters ({@link DeadLetterRoutes}). */
+    public HubHttpApi withDeadLetters(dev.muster.core.hub.routing.EndpointOutbox outbox) {
+        this.deadLetters = new DeadLetterRoutes(outbox);
         return this;
     }
 
@@ -163,6 +170,8 @@ public final class HubHttpApi implements Route {
             run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
         } else if (devicebound != null && DeviceboundRoutes.target(hub, s).isPresent()) {
             devicebound.send(ex, DeviceboundRoutes.target(hub, s).get(), (work, onValue) -> run(ex, hub, authorization, work, onValue));
+        } else if (deadLetters != null && DeadLetterRoutes.handles(s)) {
+            deadLetters.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else if (ModuleHttpApi.handles(s)) {
             modules.route(ex, hub, ifMatch, (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else {
