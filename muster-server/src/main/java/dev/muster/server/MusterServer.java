@@ -19,6 +19,7 @@ import dev.muster.core.x509.CertificateService;
 import dev.muster.core.x509.ChainVerifier;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.events.EventIngest;
+import dev.muster.hub.routing.MessageRouter;
 import dev.muster.hub.routing.delivery.DispatcherOptions;
 import dev.muster.hub.routing.delivery.EndpointDispatcher;
 import dev.muster.hub.routing.delivery.EndpointSource;
@@ -117,6 +118,7 @@ public final class MusterServer implements AutoCloseable {
     private EventIngest eventIngest;
     private EndpointDispatcher endpointDispatcher;
     private volatile EndpointSource endpointSource = EndpointSource.NONE;
+    private volatile MessageRouter router = MessageRouter.BUILT_IN_ONLY;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
@@ -322,7 +324,8 @@ public final class MusterServer implements AutoCloseable {
                 work -> blocking.run(() -> {
                     work.run();
                     return null;
-                })).withPartitions(config.events().partitions()));
+                })).withPartitions(config.events().partitions())
+                .withRouter((hub, message) -> router.decide(hub, message)));
         builtInHub.telemetry().ingestInto(eventIngest);
         allHubs.forEach(h -> eventIngest.stream(h.hostName()));
         EventRetention retention = new EventRetention(store.events(), clock, config.events().retention());
@@ -345,6 +348,11 @@ public final class MusterServer implements AutoCloseable {
         if (endpointDispatcher != null) {
             endpointDispatcher.refresh();
         }
+    }
+
+    /** Where each entering message goes (the hubs' routes); every message to the built-in endpoint until set. */
+    public void router(MessageRouter messageRouter) {
+        this.router = messageRouter;
     }
 
     public EndpointDispatcher endpointDispatcher() {
