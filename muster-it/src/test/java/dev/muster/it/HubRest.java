@@ -46,6 +46,23 @@ final class HubRest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A new SAS device named {@code prefix-<random>}. @return its ID */
+    String newSasDevice(String prefix, String keyBase64) throws Exception {
+        String id = prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        createSasDevice(id, keyBase64);
+        return id;
+    }
+
+    /** A self-signed X.509 device registered by its certificate's SHA-1 thumbprint. */
+    void createSelfSignedDevice(String deviceId, java.security.cert.X509Certificate cert) throws Exception {
+        HttpResponse<String> created = call("PUT", "/devices/" + deviceId, "{\"deviceId\":\"" + deviceId
+                + "\",\"authentication\":{\"type\":\"selfSigned\",\"x509Thumbprint\":{\"primaryThumbprint\":\""
+                + dev.muster.core.x509.Certificates.sha1(cert) + "\"}}}");
+        if (created.statusCode() != 200) {
+            throw new AssertionError("creating " + deviceId + ": " + created.statusCode() + " " + created.body());
+        }
+    }
+
     /** Creates a device that authenticates with this SAS key (primary and secondary). */
     void createSasDevice(String deviceId, String keyBase64) throws Exception {
         HttpResponse<String> r = call("PUT", "/devices/" + deviceId, "{\"deviceId\":\"" + deviceId + "\",\"authentication\":"

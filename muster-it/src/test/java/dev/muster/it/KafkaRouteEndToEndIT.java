@@ -10,19 +10,13 @@ import dev.muster.core.Ids;
 import dev.muster.core.hub.routing.KafkaEndpoint;
 import dev.muster.core.hub.routing.RouteDecision;
 import dev.muster.core.sas.ConnectionString;
+import dev.muster.it.routing.KafkaTopicReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,45 +70,24 @@ class KafkaRouteEndToEndIT {
 
         List<ConsumerRecord<byte[], byte[]>> records = consume(20, Duration.ofSeconds(60));
 
-        // (The ingest path does not carry the MQTT message ID and content type into the system properties yet.)
-        assertThat(records).extracting(r -> headers(r).get("iothub-app-seq"))
-                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 20).mapToObj(Integer::toString)
+        assertThat(records).extracting(r -> headers(r).get("iothub-message-id"))
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "e2e-" + i)
                         .toList());
         ConsumerRecord<byte[], byte[]> third = records.stream()
-                .filter(r -> "3".equals(headers(r).get("iothub-app-seq"))).findFirst().orElseThrow();
+                .filter(r -> "e2e-3".equals(headers(r).get("iothub-message-id"))).findFirst().orElseThrow();
         assertThat(new String(third.key(), StandardCharsets.UTF_8)).isEqualTo(deviceId);
         assertThat(new String(third.value(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":3}");
         assertThat(headers(third)).containsEntry("iothub-app-seq", "3")
                 .containsEntry("iothub-connection-device-id", deviceId)
-                .containsEntry("iothub-message-source", "Telemetry");
+                .containsEntry("iothub-message-source", "Telemetry")
+                .containsEntry("iothub-content-type", "application/json");
     }
 
     private List<ConsumerRecord<byte[], byte[]>> consume(int expected, Duration limit) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long end = System.nanoTime() + limit.toNanos();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(end, quietUntil)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                if (out.size() >= expected && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-                }
-            }
-        }
-        return out;
+        return KafkaTopicReader.read(broker.bootstrapServers(), topic, expected, limit);
     }
 
     private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {
-        Map<String, String> out = new HashMap<>();
-        for (Header h : r.headers()) {
-            out.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
-        }
-        return out;
+        return KafkaTopicReader.headers(r);
     }
 }

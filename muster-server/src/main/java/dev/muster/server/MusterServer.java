@@ -34,6 +34,7 @@ import dev.muster.hub.mqtt.HubMqttEndpoint;
 import dev.muster.hub.mqtt.MqttCloudToDevice;
 import dev.muster.server.amqp.AmqpFrontDoor;
 import dev.muster.server.amqp.HubAmqpWiring;
+import dev.muster.hub.eventhubs.EventHubsEndpoint;
 import dev.muster.server.allocation.HttpAllocationWebhook;
 import dev.muster.server.allocation.HubLatencyProbe;
 import dev.muster.server.device.DeviceHttpApi;
@@ -186,7 +187,7 @@ public final class MusterServer implements AutoCloseable {
                         + SharedAccessPolicy.OWNER + ";SharedAccessKey="
                         + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
                 pki.caCertificate().toAbsolutePath().toString(),
-                hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
+                hubs.stream().map(ConnectionInfo.Hub::of).toList(),
                 new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), config.amqpPort()),
                 config.dataDir().toAbsolutePath().toString(),
                 config.metricsPort() == 0 ? null : "http://" + urlHost(config.metricsBind()) + ":" + config.metricsPort()
@@ -267,8 +268,11 @@ public final class MusterServer implements AutoCloseable {
         DpsAmqpEndpoint dpsAmqp = config.hubOnly() ? null
                 : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis());
         CloudToDeviceQueue cloudToDevice = cloudToDevice(hubMqtt);
+        // The Event Hubs-compatible endpoint: local appends wake its receivers; other nodes' are found by polling.
+        EventHubsEndpoint eventHubs = HubAmqpWiring.eventHubs(builtInHub, store.events(), blocking, clock);
+        eventIngest.addAppendListener(eventHubs::partitionAppended);
         AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
-                liveDevices.live(), cloudToDevice, blocking, clock), hubHosts::contains,
+                liveDevices.live(), cloudToDevice, blocking, clock).withEventHubs(eventHubs), hubHosts::contains,
                 HubAmqpWiring.mechanisms(dpsAmqp == null ? null : DpsAmqpEndpoint.defaultMechanisms(registrations,
                         blocking)),
                 config.timeouts().connectSeconds() * 1000L);
@@ -276,6 +280,7 @@ public final class MusterServer implements AutoCloseable {
         frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
                         .withCloudToDevice(cloudToDevice)
+                        .withConsumerGroups(new dev.muster.hub.telemetry.ConsumerGroups(store.events(), clock))
                         .withDeadLetters(endpointDispatcher.waking(store.endpointOutbox())),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),

@@ -13,17 +13,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,34 +63,12 @@ class KafkaEndpointIT {
         return IntStream.range(from, from + count).mapToObj(n -> telemetry(device, n)).toList();
     }
 
-    /** Reads the topic from the start until {@code expected} records came and a further second brings no more. */
     private List<ConsumerRecord<byte[], byte[]>> consume(String topic, int expected, Duration limit) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long end = System.nanoTime() + limit.toNanos();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(end, quietUntil)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                if (out.size() >= expected && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-                }
-            }
-        }
-        return out;
+        return KafkaTopicReader.read(broker.bootstrapServers(), topic, expected, limit);
     }
 
     private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {
-        Map<String, String> out = new HashMap<>();
-        for (Header h : r.headers()) {
-            out.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
-        }
-        return out;
+        return KafkaTopicReader.headers(r);
     }
 
     private static List<String> messageIds(List<ConsumerRecord<byte[], byte[]>> records) {
