@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 final class HubDeadLetterCommand {
     private HubDeadLetterCommand() {}
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters in id order.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters in id order.",
+            footer = {"", "Example:", "  ./muster hub deadletter list --endpoint alarms-hook --after 120 -o json"})
     static final class ListAll implements Callable<Integer> {
         @Mixin HubTarget hub;
         @Mixin Output output;
@@ -57,9 +58,11 @@ final class HubDeadLetterCommand {
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
-            description = "Put dead letters back in their endpoint's outbox, to be delivered now.")
+            description = "Put dead letters back in their endpoint's outbox, to be delivered now.",
+            footer = {"", "Example:", "  ./muster hub deadletter replay 17 18 19"})
     static final class Replay implements Callable<Integer> {
         @Mixin HubTarget hub;
+        @Mixin Output output;
         @Option(names = "--endpoint", description = "Only ids of this endpoint.")
         String endpoint;
         @Parameters(arity = "1..*", paramLabel = "ID", description = "Dead letter ids (from `hub deadletter list`).")
@@ -73,6 +76,10 @@ final class HubDeadLetterCommand {
                 body.put("endpoint", endpoint);
             }
             JsonNode r = hub.rest().call("POST", "/routing/deadletters/replay", Json.write(body), Map.of()).body();
+            if (output.json()) {
+                output.print(System.out, r);
+                return 0;
+            }
             System.out.println("Replayed " + r.path("replayed").asInt() + " of " + ids.size() + " dead letter(s).");
             return 0;
         }
