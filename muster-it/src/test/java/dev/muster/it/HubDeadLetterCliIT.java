@@ -3,12 +3,10 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.muster.core.Json;
 import dev.muster.core.hub.events.EventContent;
 import dev.muster.core.hub.routing.WebhookEndpoint;
-import java.net.InetSocketAddress;
-import java.net.URI;
+import dev.muster.it.routing.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -23,27 +21,24 @@ class HubDeadLetterCliIT {
     private final AtomicInteger status = new AtomicInteger(404);
     private final AtomicInteger calls = new AtomicInteger();
     private final String hub = MusterUnderTest.hub();
-    private HttpServer receiver;
+    private WebhookReceiver receiver;
 
     @BeforeEach
     void start() throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/cli-hook", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+        receiver = new WebhookReceiver("/cli-hook");
+        receiver.answer(() -> {
             calls.incrementAndGet();
-            exchange.sendResponseHeaders(status.get(), -1);
-            exchange.close();
+            return status.get();
         });
-        receiver.start();
         WebhookEndpoint hook = new WebhookEndpoint("cli-hook",
-                URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/cli-hook"), Map.of(), 3);
+                receiver.url(), Map.of(), 3);
         MusterUnderTest.server().endpointSource(() -> Map.of(hub, List.of(hook)));
     }
 
     @AfterEach
     void stop() {
         MusterUnderTest.server().endpointSource(Map::of);
-        receiver.stop(0);
+        receiver.close();
     }
 
     private JsonNode listed() {

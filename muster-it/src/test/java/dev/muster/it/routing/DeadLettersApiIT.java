@@ -4,13 +4,11 @@ import static dev.muster.it.routing.OutboxUnderTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.muster.core.Json;
 import dev.muster.core.hub.routing.WebhookEndpoint;
 import dev.muster.core.sas.ConnectionString;
 import dev.muster.core.sas.SasSigner;
 import dev.muster.it.MusterUnderTest;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,31 +30,28 @@ import org.junit.jupiter.api.Test;
 class DeadLettersApiIT {
     private final AtomicInteger status = new AtomicInteger(400);
     private final AtomicInteger calls = new AtomicInteger();
-    private HttpServer receiver;
+    private WebhookReceiver receiver;
     private HttpClient http;
     private ConnectionString cs;
 
     @BeforeEach
     void start() throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+        receiver = new WebhookReceiver("/hook");
+        receiver.answer(() -> {
             calls.incrementAndGet();
-            exchange.sendResponseHeaders(status.get(), -1);
-            exchange.close();
+            return status.get();
         });
-        receiver.start();
         http = HttpClient.newBuilder().sslContext(MusterUnderTest.trust()).connectTimeout(Duration.ofSeconds(5)).build();
         cs = ConnectionString.parse(MusterUnderTest.info().hubs().get(0).connectionString());
         WebhookEndpoint hook = new WebhookEndpoint("api-hook",
-                URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"), Map.of(), 3);
+                receiver.url(), Map.of(), 3);
         MusterUnderTest.server().endpointSource(() -> Map.of(cs.hostName(), List.of(hook)));
     }
 
     @AfterEach
     void stop() {
         MusterUnderTest.server().endpointSource(Map::of);
-        receiver.stop(0);
+        receiver.close();
     }
 
     private HttpResponse<String> call(String method, String path, String body, boolean signed) throws Exception {
