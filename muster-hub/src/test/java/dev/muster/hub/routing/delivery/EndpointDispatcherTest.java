@@ -153,6 +153,33 @@ class EndpointDispatcherTest {
     }
 
     @Test
+    void twoNodesOnOneOutboxDeliverEachMessageOnce() throws Exception {
+        webhook("hook", 5);
+        try (EndpointDispatcher otherNode = new EndpointDispatcher(store, () -> Map.of(HUB, List.copyOf(endpoints)),
+                FAST).start()) {
+            otherNode.refresh();
+            for (int i = 0; i < 10; i++) {
+                send("hook", java.util.stream.IntStream.range(0, 20).mapToObj(n -> "m" + n).toArray(String[]::new));
+            }
+            await(() -> store.backlog(HUB, "hook") == 0, "all 200 delivered");
+        }
+        assertThat(hook.received).hasSize(200);
+    }
+
+    @Test
+    void entriesANodeHeldWhenItDiedAreDeliveredByAnotherOnceTheLockRunsOut() throws Exception {
+        send("hook", "orphan");
+        // A node that locked the entry and died: nobody removes it, its lock runs out.
+        assertThat(store.lockDue(HUB, "hook", Instant.now(), Instant.now().plusMillis(500), "dead-node", 10)).hasSize(1);
+        webhook("hook", 5);
+        Thread.sleep(300);
+        assertThat(hook.received).as("still locked by the dead node").isEmpty();
+
+        await(() -> hook.received.size() == 1 && store.backlog(HUB, "hook") == 0, "taken over after the lock");
+        assertThat(receivedBodies()).containsExactly("orphan");
+    }
+
+    @Test
     void theBacklogIsReportedPerEndpoint() throws Exception {
         hook.answer(() -> 503);
         webhook("hook", 1_000);
