@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                 "A hub alone has its own process, port, store and certificates, and prints the connection string",
                 "to link it to a provisioning service."},
         subcommands = {HubCommand.Monitor.class, HubShowCommand.class, HubDeviceCommand.class,
-                HubConsumerGroupCommand.class, HubRouteCommand.class, HubEndpointCommand.class},
+                HubConsumerGroupCommand.class, HubRouteCommand.class, HubEndpointCommand.class,
+                HubDeadLetterCommand.class},
         footer = {"", "Examples:", "  ./muster hub --data-dir ./hub3 --hub-host 127.0.20.1",
                 "  ./muster linked-hub add '<the printed connection string>' --ca ./hub3/tls/ca.pem"})
 final class HubCommand implements Callable<Integer> {

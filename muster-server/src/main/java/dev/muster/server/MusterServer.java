@@ -19,6 +19,10 @@ import dev.muster.core.x509.CertificateService;
 import dev.muster.core.x509.ChainVerifier;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.events.EventIngest;
+import dev.muster.hub.routing.MessageRouter;
+import dev.muster.hub.routing.delivery.DispatcherOptions;
+import dev.muster.hub.routing.delivery.EndpointDispatcher;
+import dev.muster.hub.routing.delivery.EndpointSource;
 import dev.muster.hub.events.EventRetention;
 import dev.muster.hub.http.HubHttpApi;
 import dev.muster.hub.mqtt.DesiredChangePolling;
@@ -114,7 +118,10 @@ public final class MusterServer implements AutoCloseable {
     private long retentionTimer = -1;
     private EventIngest eventIngest;
     /** Each hub's routes, compiled; polls the store for changes made on other nodes. */
-    private dev.muster.hub.routing.StoredRoutesRouter router;
+    private dev.muster.hub.routing.StoredRoutesRouter storedRoutes;
+    private EndpointDispatcher endpointDispatcher;
+    private volatile EndpointSource endpointSource = EndpointSource.NONE;
+    private volatile MessageRouter router = MessageRouter.BUILT_IN_ONLY;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
@@ -276,7 +283,8 @@ public final class MusterServer implements AutoCloseable {
                 new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
                         .withCloudToDevice(cloudToDevice)
                         .withConsumerGroups(new dev.muster.hub.telemetry.ConsumerGroups(store.events(), clock))
-                        .withRouting(new dev.muster.hub.routing.RoutingService(store.routing(), router)),
+                        .withRouting(new dev.muster.hub.routing.RoutingService(store.routing(), storedRoutes))
+                        .withDeadLetters(endpointDispatcher.waking(store.endpointOutbox())),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
@@ -315,15 +323,22 @@ public final class MusterServer implements AutoCloseable {
      * stream is made (or found) now so the first device message needs no lookup; old events go once a minute.
      */
     private void startEventStreams(List<BuiltInHubConfig> allHubs) {
-        router = new dev.muster.hub.routing.StoredRoutesRouter(store.routing(), Duration.ofSeconds(3));
-        eventIngest = new EventIngest(EventIngest.Options.of(store.events(), null, clock,
+        storedRoutes = new dev.muster.hub.routing.StoredRoutesRouter(store.routing(), Duration.ofSeconds(3));
+        router = storedRoutes;
+        endpointSource = () -> customEndpoints(allHubs);
+        // Custom route endpoints: every node delivers from the shared outbox; the source is read on each refresh.
+        endpointDispatcher = new EndpointDispatcher(store.endpointOutbox(), () -> endpointSource.customEndpoints(),
+                DispatcherOptions.defaults()).start();
+        metrics.watchEndpointBacklogs(endpointDispatcher::backlogs);
+        eventIngest = new EventIngest(EventIngest.Options.of(store.events(),
+                endpointDispatcher.waking(store.endpointOutbox()), clock,
                 work -> blocking.run(() -> {
                     work.run();
                     return null;
                 })).withPartitions(config.events().partitions())
-                .withRouter(router));
+                .withRouter((hub, message) -> router.decide(hub, message)));
         builtInHub.telemetry().ingestInto(eventIngest);
-        reportHubEvents(new dev.muster.hub.routing.HubEventSources(router::takes, eventIngest::ingest,
+        reportHubEvents(new dev.muster.hub.routing.HubEventSources(storedRoutes::takes, eventIngest::ingest,
                 clock));
         allHubs.forEach(h -> eventIngest.stream(h.hostName()));
         EventRetention retention = new EventRetention(store.events(), clock, config.events().retention());
@@ -344,8 +359,43 @@ public final class MusterServer implements AutoCloseable {
         liveDevices.live().connections().reportConnectionsTo(sources);
     }
 
+    /** Every hub's custom endpoints, as its saved routing names them (what the dispatcher delivers to). */
+    private Map<String, List<dev.muster.core.hub.routing.RouteEndpoint>> customEndpoints(List<BuiltInHubConfig> hubs) {
+        Map<String, List<dev.muster.core.hub.routing.RouteEndpoint>> out = new HashMap<>();
+        for (BuiltInHubConfig h : hubs) {
+            List<dev.muster.core.hub.routing.RouteEndpoint> endpoints = store.routing().routing(h.hostName())
+                    .routing().endpoints();
+            if (!endpoints.isEmpty()) {
+                out.put(h.hostName(), endpoints);
+            }
+        }
+        return out;
+    }
+
     public EventIngest eventIngest() {
         return eventIngest;
+    }
+
+    /** Where the custom route endpoints come from (the routing configuration); none until set. */
+    public void endpointSource(EndpointSource source) {
+        this.endpointSource = source;
+        if (endpointDispatcher != null) {
+            endpointDispatcher.refresh();
+        }
+    }
+
+    /** Where each entering message goes (the hubs' routes); every message to the built-in endpoint until set. */
+    public void router(MessageRouter messageRouter) {
+        this.router = messageRouter;
+    }
+
+    public EndpointDispatcher endpointDispatcher() {
+        return endpointDispatcher;
+    }
+
+    /** The custom endpoints' outbox as the ingest path writes it (entries wake this node's delivery). */
+    public dev.muster.core.hub.routing.EndpointOutbox endpointOutbox() {
+        return endpointDispatcher.waking(store.endpointOutbox());
     }
 
     /** The cloud-to-device queues: delivered to this node's MQTT devices, expired and relayed on timers. */
@@ -493,9 +543,9 @@ public final class MusterServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (router != null) {
-            router.close();
-            router = null;
+        if (storedRoutes != null) {
+            storedRoutes.close();
+            storedRoutes = null;
         }
         if (latencyProbe != null) {
             latencyProbe.close();
@@ -512,6 +562,10 @@ public final class MusterServer implements AutoCloseable {
         if (cloudToDeviceTimers != null) {
             cloudToDeviceTimers.close();
             cloudToDeviceTimers = null;
+        }
+        if (endpointDispatcher != null) {
+            endpointDispatcher.close();
+            endpointDispatcher = null;
         }
         if (vertx != null) {
             if (flushTimer >= 0) {

@@ -9,6 +9,7 @@ import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.hub.events.HubEventStore;
 import dev.muster.core.hub.routing.RoutingStore;
+import dev.muster.core.hub.routing.EndpointOutbox;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.LinkedHubStore;
 import dev.muster.core.operations.QuotaStore;
@@ -25,7 +26,8 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                      OperationStore operations, LinkedHubStore linkedHubs, UsageStore usage, HubStore hubs,
                      CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
                      DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice,
-                     ConnectionStore connections, HubEventStore events, RoutingStore routing) {
+                     ConnectionStore connections, HubEventStore events, RoutingStore routing,
+                     EndpointOutbox endpointOutbox) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
     public static Stores open(Database database) {
@@ -48,6 +50,6 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
                 new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc),
                 new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc),
-                new JdbcHubEventStore(jdbc), new JdbcRoutingStore(jdbc, secrets));
+                new JdbcHubEventStore(jdbc), new JdbcRoutingStore(jdbc, secrets), new JdbcEndpointOutbox(jdbc));
     }
 }

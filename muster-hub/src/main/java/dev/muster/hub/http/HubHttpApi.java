@@ -52,6 +52,7 @@ public final class HubHttpApi implements Route {
     private final DeviceTelemetryHttp deviceTelemetry;
     private ConsumerGroupRoutes consumerGroups;
     private RoutingRoutes routing;
+    private DeadLetterRoutes deadLetters;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -87,6 +88,12 @@ public final class HubHttpApi implements Route {
     /** Serves the hub's message routing ({@code /routing}, {@link RoutingRoutes}). */
     public HubHttpApi withRouting(dev.muster.hub.routing.RoutingService service) {
         this.routing = new RoutingRoutes(service);
+        return this;
+    }
+
+    /** Serves the custom endpoints' dead letters ({@link DeadLetterRoutes}). */
+    public HubHttpApi withDeadLetters(dev.muster.core.hub.routing.EndpointOutbox outbox) {
+        this.deadLetters = new DeadLetterRoutes(outbox);
         return this;
     }
 
@@ -199,6 +206,8 @@ public final class HubHttpApi implements Route {
             run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
         } else if (devicebound != null && DeviceboundRoutes.target(hub, s).isPresent()) {
             devicebound.send(ex, DeviceboundRoutes.target(hub, s).get(), (work, onValue) -> run(ex, hub, authorization, work, onValue));
+        } else if (deadLetters != null && DeadLetterRoutes.handles(s)) {
+            deadLetters.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else if (ModuleHttpApi.handles(s)) {
             modules.route(ex, hub, ifMatch, (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else {
