@@ -37,7 +37,7 @@ class HubDeadLetterCliIT {
 
     @AfterEach
     void stop() {
-        MusterUnderTest.server().endpointSource(Map::of);
+        MusterUnderTest.server().endpointSource(null);
         receiver.close();
     }
 

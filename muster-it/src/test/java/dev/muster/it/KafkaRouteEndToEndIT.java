@@ -7,8 +7,6 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
 import dev.muster.cli.bench.LocalKafkaBroker;
 import dev.muster.core.Ids;
-import dev.muster.core.hub.routing.KafkaEndpoint;
-import dev.muster.core.hub.routing.RouteDecision;
 import dev.muster.core.sas.ConnectionString;
 import dev.muster.it.routing.KafkaTopicReader;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end: the Java device SDK sends telemetry over MQTT; the hub's ingest path routes it (a router that sends
- * every message to one Kafka endpoint, standing in for the routes the routing configuration will hold), writes it to
- * the outbox before acknowledging, and the dispatcher produces it to a real KRaft broker, read by a plain consumer.
+ * End to end: a Kafka endpoint and a route to it saved through the hub's routing API ({@code PUT /routing}); the
+ * Java device SDK sends telemetry over MQTT; the hub's ingest path routes it, writes it to the endpoint's outbox before
+ * acknowledging, and the dispatcher produces it to a real KRaft broker, read by a plain consumer.
  */
 class KafkaRouteEndToEndIT {
     private LocalKafkaBroker broker;
@@ -36,17 +34,34 @@ class KafkaRouteEndToEndIT {
         broker = LocalKafkaBroker.startTemporary();
         topic = "e2e-" + UUID.randomUUID();
         hub = ConnectionString.parse(MusterUnderTest.info().hubs().get(0).connectionString()).hostName();
-        KafkaEndpoint kafka = new KafkaEndpoint("kafka-e2e", broker.bootstrapServers(), topic, Map.of());
-        MusterUnderTest.server().router((h, m) -> h.equalsIgnoreCase(hub) ? new RouteDecision(true, List.of(kafka))
-                : RouteDecision.BUILT_IN_ONLY);
-        MusterUnderTest.server().endpointSource(() -> Map.of(hub, List.of(kafka)));
+        String routing = """
+                {"endpoints":{"kafka":[{"name":"kafka-e2e","bootstrapServers":"%s","topic":"%s"}]},
+                 "routes":[{"name":"to-kafka","source":"DeviceMessages","condition":"true",
+                  "endpointNames":["kafka-e2e"],"isEnabled":true}],
+                 "fallbackRoute":{"name":"$fallback","source":"DeviceMessages","condition":"true",
+                  "endpointNames":["events"],"isEnabled":true}}""".formatted(broker.bootstrapServers(), topic);
+        try {
+            assertThat(rest().call("PUT", "/routing", routing).statusCode()).isEqualTo(200);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HubRest rest() {
+        return new HubRest(MusterUnderTest.info().hubs().get(0).connectionString());
     }
 
     @AfterEach
     void stop() {
-        MusterUnderTest.server().router(dev.muster.hub.routing.MessageRouter.BUILT_IN_ONLY);
-        MusterUnderTest.server().endpointSource(Map::of);
-        broker.close();
+        try {
+            assertThat(rest().call("PUT", "/routing", """
+                    {"endpoints":{},"routes":[],"fallbackRoute":{"name":"$fallback","source":"DeviceMessages",
+                     "condition":"true","endpointNames":["events"],"isEnabled":true}}""").statusCode()).isEqualTo(200);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            broker.close();
+        }
     }
 
     @Test

@@ -121,6 +121,7 @@ public final class MusterServer implements AutoCloseable {
     private dev.muster.hub.routing.StoredRoutesRouter storedRoutes;
     private EndpointDispatcher endpointDispatcher;
     private volatile EndpointSource endpointSource = EndpointSource.NONE;
+    private EndpointSource storedEndpoints = EndpointSource.NONE;
     private volatile MessageRouter router = MessageRouter.BUILT_IN_ONLY;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
@@ -325,11 +326,13 @@ public final class MusterServer implements AutoCloseable {
     private void startEventStreams(List<BuiltInHubConfig> allHubs) {
         storedRoutes = new dev.muster.hub.routing.StoredRoutesRouter(store.routing(), Duration.ofSeconds(3));
         router = storedRoutes;
-        endpointSource = () -> customEndpoints(allHubs);
+        storedEndpoints = () -> customEndpoints(allHubs);
+        endpointSource = storedEndpoints;
         // Custom route endpoints: every node delivers from the shared outbox; the source is read on each refresh.
         endpointDispatcher = new EndpointDispatcher(store.endpointOutbox(), () -> endpointSource.customEndpoints(),
                 DispatcherOptions.defaults()).start();
         metrics.watchEndpointBacklogs(endpointDispatcher::backlogs);
+        storedRoutes.onChange(endpointDispatcher::refresh);
         eventIngest = new EventIngest(EventIngest.Options.of(store.events(),
                 endpointDispatcher.waking(store.endpointOutbox()), clock,
                 work -> blocking.run(() -> {
@@ -376,17 +379,19 @@ public final class MusterServer implements AutoCloseable {
         return eventIngest;
     }
 
-    /** Where the custom route endpoints come from (the routing configuration); none until set. */
+    /**
+     * Replaces where the custom route endpoints come from (tests); null puts back the hubs' saved routing.
+     */
     public void endpointSource(EndpointSource source) {
-        this.endpointSource = source;
+        this.endpointSource = source == null ? storedEndpoints : source;
         if (endpointDispatcher != null) {
             endpointDispatcher.refresh();
         }
     }
 
-    /** Where each entering message goes (the hubs' routes); every message to the built-in endpoint until set. */
+    /** Replaces where each entering message goes (tests); null puts back the hubs' saved routes. */
     public void router(MessageRouter messageRouter) {
-        this.router = messageRouter;
+        this.router = messageRouter == null ? storedRoutes : messageRouter;
     }
 
     public EndpointDispatcher endpointDispatcher() {

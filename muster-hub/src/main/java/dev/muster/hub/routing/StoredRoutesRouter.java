@@ -27,6 +27,7 @@ public final class StoredRoutesRouter implements MessageRouter, AutoCloseable {
     private final RoutingStore store;
     private final Map<String, Compiled> hubs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller;
+    private final java.util.List<Runnable> onChange = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public StoredRoutesRouter(RoutingStore store, Duration pollInterval) {
         this.store = store;
@@ -57,6 +58,12 @@ public final class StoredRoutesRouter implements MessageRouter, AutoCloseable {
     /** A routing this node just saved: used from now on, without waiting for the poll. */
     public void changed(String hub, StoredRouting saved) {
         hubs.put(key(hub), new Compiled(saved.etag(), new RoutingTable(saved.routing())));
+        onChange.forEach(Runnable::run);
+    }
+
+    /** Told after a routing was saved on this node (so the endpoints' delivery starts without waiting). */
+    public void onChange(Runnable listener) {
+        onChange.add(listener);
     }
 
     private RoutingTable table(String hub) {

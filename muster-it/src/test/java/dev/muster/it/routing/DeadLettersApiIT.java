@@ -50,7 +50,7 @@ class DeadLettersApiIT {
 
     @AfterEach
     void stop() {
-        MusterUnderTest.server().endpointSource(Map::of);
+        MusterUnderTest.server().endpointSource(null);
         receiver.close();
     }
 
