@@ -125,7 +125,12 @@ public final class EventIngest {
             return known;
         }
         EventStream s = load(hub);
-        streams.putIfAbsent(key, s);
+        synchronized (waitingForStream) {
+            // Messages waiting for this stream go first (see resolve); they become known with it.
+            if (!waitingForStream.containsKey(key)) {
+                streams.putIfAbsent(key, s);
+            }
+        }
         return s;
     }
 
@@ -198,11 +203,13 @@ public final class EventIngest {
             return;
         }
         synchronized (waitingForStream) {
-            streams.putIfAbsent(key, s);
-            EventStream stream = streams.get(key);
+            // Queue the waiting messages before the stream becomes known: a message that finds the stream known
+            // (without this lock) must come after them.
+            EventStream stream = streams.getOrDefault(key, s);
             for (Waiting w : waitingForStream.remove(key)) {
                 enqueue(stream, w.deviceId(), w.content(), w.done());
             }
+            streams.putIfAbsent(key, stream);
         }
     }
 
