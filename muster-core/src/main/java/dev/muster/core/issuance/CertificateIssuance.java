@@ -1,0 +1,76 @@
+package dev.muster.core.issuance;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Issues a registering device's operational certificate from a policy of its instance. Every instance has policy
+ * {@code default} and its CA {@code default}, made on first use: the first node to store them wins, the others read
+ * what it stored, so all nodes sign with one CA.
+ */
+public final class CertificateIssuance {
+    private final IssuanceStore store;
+    private final CertificateIssuer issuer;
+    private final Clock clock;
+
+    public CertificateIssuance(IssuanceStore store, Clock clock) {
+        this.store = store;
+        this.issuer = new CertificateIssuer(clock);
+        this.clock = clock;
+    }
+
+    /**
+     * The policy a device's CSR is checked against, or empty when the enrollment names one the instance lacks.
+     *
+     * @param policyName the enrollment's {@code credentialPolicyName}, null for {@code default}
+     */
+    public Optional<CertificatePolicy> policy(String instance, String policyName) {
+        if (policyName == null || CertificatePolicy.DEFAULT.equalsIgnoreCase(policyName)) {
+            return Optional.of(defaultPolicy(instance));
+        }
+        return store.policy(instance, policyName);
+    }
+
+    /** Checks the CSR without signing: a refusal must be known before the hub identity is made. */
+    public CsrVerdict check(CertificatePolicy policy, String registrationId, String csrBase64) {
+        return CsrCheck.check(csrBase64, registrationId, policy);
+    }
+
+    /** Signs the accepted request's key and records the certificate in the inventory. */
+    public IssuanceOutcome.Issued issue(String instance, CertificatePolicy policy, String registrationId,
+                                        CsrVerdict.Accepted accepted) {
+        IssuingCa ca = issuingCa(instance, policy.issuingCa());
+        IssuedChain chain = issuer.issue(ca, policy, registrationId, accepted.publicKey());
+        IssuedCertificate record = IssuedCertificate.of(registrationId, chain, policy, clock.instant());
+        store.recordIssued(instance, record);
+        return new IssuanceOutcome.Issued(chain, record);
+    }
+
+    /** The instance's CA of that name; the default one is generated (once, across nodes) on first use. */
+    public IssuingCa issuingCa(String instance, String name) {
+        Optional<IssuingCa> ca = store.issuingCa(instance, name);
+        if (ca.isPresent()) {
+            return ca.get();
+        }
+        if (!IssuingCa.DEFAULT.equalsIgnoreCase(name)) {
+            throw new IllegalStateException("policy names issuing CA '" + name + "', which instance " + instance
+                    + " does not have");
+        }
+        IssuingCa generated = IssuingCa.generate(IssuingCa.DEFAULT, instance);
+        if (store.insertIssuingCa(instance, generated)) {
+            return generated;
+        }
+        return store.issuingCa(instance, name).orElseThrow(() -> new IllegalStateException(
+                "the default issuing CA of " + instance + " was stored by another node but cannot be read"));
+    }
+
+    private CertificatePolicy defaultPolicy(String instance) {
+        Optional<CertificatePolicy> stored = store.policy(instance, CertificatePolicy.DEFAULT);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        CertificatePolicy p = CertificatePolicy.defaultPolicy(null);
+        store.insertPolicy(instance, p);
+        return store.policy(instance, CertificatePolicy.DEFAULT).orElse(p);
+    }
+}
