@@ -9,6 +9,7 @@ import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.hub.events.HubEventStore;
 import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.instance.LinkedHubStore;
 import dev.muster.core.operations.QuotaStore;
 import dev.muster.core.operations.UsageStore;
@@ -24,7 +25,7 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                      OperationStore operations, LinkedHubStore linkedHubs, UsageStore usage, HubStore hubs,
                      CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
                      DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice,
-                     ConnectionStore connections, HubEventStore events) {
+                     ConnectionStore connections, HubEventStore events, IssuanceStore issuance) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
     public static Stores open(Database database) {
@@ -47,6 +48,6 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
                 new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc),
                 new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc),
-                new JdbcHubEventStore(jdbc));
+                new JdbcHubEventStore(jdbc), new JdbcIssuanceStore(jdbc, secrets));
     }
 }
