@@ -37,7 +37,9 @@ import dev.muster.server.device.DpsAmqpEndpoint;
 import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
+import dev.muster.core.issuance.CertificateIssuance;
 import dev.muster.server.hub.HubHealthProbe;
+import dev.muster.server.issuance.InstanceIssuedTrust;
 import dev.muster.server.hub.LiveDevicesService;
 import dev.muster.hub.c2d.QueuedMessageCounts;
 import dev.muster.server.limits.AcceptGate;
@@ -237,7 +239,9 @@ public final class MusterServer implements AutoCloseable {
                 .linkedHubs(store.linkedHubs()).hubClients(hubClients).deviceClaims(store.deviceClaims()).usage(usage)
                 .clock(clock)
                 .tpmKeys(new TpmKeys(secrets.derive("tpm-keys"), clock)).selector(selector)
-                .certificates(store.certificates()).chains(chainVerifier).build().limitedBy(quotas);
+                .certificates(store.certificates()).chains(chainVerifier)
+                .issuance(new CertificateIssuance(store.issuance(), clock)).build().limitedBy(quotas);
+        builtInHub.authentication().trustIssued(new InstanceIssuedTrust(store.deviceClaims(), store.issuance()));
         CertificateService certificates = new CertificateService(store.certificates(), store.enrollments(),
                 chainVerifier, clock);
         LiveRegistrations live = new LiveRegistrations();

@@ -1,0 +1,187 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.twin.Twin;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.IndividualEnrollment;
+import com.microsoft.azure.sdk.iot.provisioning.service.configs.SymmetricKeyAttestation;
+import dev.muster.core.Json;
+import dev.muster.core.x509.CertificateMaker;
+import dev.muster.core.x509.Certificates;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Certificate issuance (DPS data-plane 2025-07-01-preview): a device registers over raw HTTPS with a CSR, gets its
+ * chain, and the unchanged Java device SDK connects to the built-in hub with it (X.509, MQTT and AMQPS) and reads its
+ * twin. No classic SDK sends a CSR yet, hence the raw register.
+ */
+class CertificateIssuanceIT {
+    private static final String PREVIEW = "2025-07-01-preview";
+
+    private record Enrolled(String registrationId, String key) {}
+
+    private static Enrolled enroll() throws Exception {
+        String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
+        IndividualEnrollment created = ServiceClients.dps().createOrUpdateIndividualEnrollment(
+                new IndividualEnrollment(registrationId, new SymmetricKeyAttestation(null, null)));
+        return new Enrolled(registrationId, ((SymmetricKeyAttestation) created.getAttestation()).getPrimaryKey());
+    }
+
+    /** A CSR made by openssl exactly as a device script would: new P-256 key, DER request, CN = registration ID. */
+    private static KeyAndCsr opensslCsr(String registrationId) throws Exception {
+        Path dir = Files.createTempDirectory("csr");
+        Process p = new ProcessBuilder("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir.resolve("key.pem").toString(), "-subj",
+                "/CN=" + registrationId, "-outform", "DER", "-out", dir.resolve("csr.der").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return new KeyAndCsr(Certificates.readPrivateKey(Files.readString(dir.resolve("key.pem")), "openssl key"),
+                Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("csr.der"))));
+    }
+
+    private static KeyAndCsr bouncyCastleCsr(String registrationId) throws Exception {
+        KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P384);
+        byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + registrationId), keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA384withECDSA").build(keys.getPrivate())).getEncoded();
+        return new KeyAndCsr(keys.getPrivate(), Base64.getEncoder().encodeToString(der));
+    }
+
+    private record KeyAndCsr(PrivateKey key, String csr) {}
+
+    private static SSLContext trustingMuster() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("muster", dev.muster.server.tls.LocalPki.Pem.readCertificates(
+                Path.of(MusterUnderTest.info().caCertificate())).get(0));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLSv1.2");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static HttpResponse<String> register(Enrolled device, String csr, String apiVersion) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(trustingMuster()).connectTimeout(Duration.ofSeconds(5))
+                .build();
+        String idScope = MusterUnderTest.info().idScope();
+        String body = Json.write(Json.object().put("registrationId", device.registrationId()).put("csr", csr));
+        HttpRequest r = HttpRequest.newBuilder(URI.create("https://" + MusterUnderTest.info().globalEndpoint() + "/"
+                        + idScope + "/registrations/" + device.registrationId() + "/register?api-version=" + apiVersion))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json; charset=utf-8")
+                .header("Authorization", RawDevice.javaStyleToken(idScope, device.registrationId(), device.key(),
+                        RawDevice.inAnHour()))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<X509Certificate> chain(JsonNode answer) throws Exception {
+        CertificateFactory f = CertificateFactory.getInstance("X.509");
+        List<X509Certificate> chain = new java.util.ArrayList<>();
+        for (JsonNode c : answer.path("registrationState").path("issuedCertificateChain")) {
+            chain.add((X509Certificate) f.generateCertificate(new ByteArrayInputStream(
+                    Base64.getDecoder().decode(c.asText()))));
+        }
+        return chain;
+    }
+
+    /** Connects with the issued leaf (the root is the hub's anchor, so the device sends the leaf alone). */
+    private static Twin twinOver(IotHubClientProtocol protocol, String hub, String deviceId, X509Certificate leaf,
+                                 PrivateKey key) throws Exception {
+        X509Devices.Identity identity = new X509Devices.Identity(leaf, key, List.of());
+        DeviceClient client = new DeviceClient("HostName=" + hub + ";DeviceId=" + deviceId + ";x509=true", protocol,
+                ClientOptions.builder().sslContext(X509Devices.sslContext(identity)).build());
+        try {
+            client.open(false);
+            client.subscribeToDesiredProperties((t, ctx) -> { }, null);
+            return client.getTwin();
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void aDeviceRegistersWithAnOpensslCsrAndConnectsToItsHubWithTheIssuedCertificate() throws Exception {
+        Enrolled device = enroll();
+        KeyAndCsr csr = opensslCsr(device.registrationId());
+
+        HttpResponse<String> r = register(device, csr.csr(), PREVIEW);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = Json.tree(r.body());
+        assertThat(answer.path("status").asText()).isEqualTo("assigned");
+        List<X509Certificate> chain = chain(answer);
+        assertThat(chain).hasSize(2);
+        assertThat(Certificates.commonName(chain.get(0))).isEqualTo(device.registrationId());
+        assertThat(Certificates.isSelfSigned(chain.get(1))).as("the chain ends with the root").isTrue();
+        String hub = answer.path("registrationState").path("assignedHub").asText();
+        String deviceId = answer.path("registrationState").path("deviceId").asText();
+
+        for (IotHubClientProtocol protocol : List.of(IotHubClientProtocol.MQTT, IotHubClientProtocol.AMQPS)) {
+            Twin twin = twinOver(protocol, hub, deviceId, chain.get(0), csr.key());
+            assertThat(twin).as("twin over " + protocol).isNotNull();
+        }
+    }
+
+    @Test
+    void registeringAgainWithANewCsrRenewsTheCertificate() throws Exception {
+        Enrolled device = enroll();
+        List<X509Certificate> first = chain(Json.tree(register(device, opensslCsr(device.registrationId()).csr(),
+                PREVIEW).body()));
+        KeyAndCsr renewal = bouncyCastleCsr(device.registrationId());
+        HttpResponse<String> r = register(device, renewal.csr(), PREVIEW);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = Json.tree(r.body());
+        List<X509Certificate> second = chain(answer);
+        assertThat(second.get(0).getSerialNumber()).isNotEqualTo(first.get(0).getSerialNumber());
+        assertThat(second.get(1)).as("same instance CA").isEqualTo(first.get(1));
+        Twin twin = twinOver(IotHubClientProtocol.MQTT, answer.path("registrationState").path("assignedHub").asText(),
+                answer.path("registrationState").path("deviceId").asText(), second.get(0), renewal.key());
+        assertThat(twin).isNotNull();
+    }
+
+    @Test
+    void aCsrWithAnOlderApiVersionIsA400NamingTheVersion() throws Exception {
+        Enrolled device = enroll();
+        HttpResponse<String> r = register(device, opensslCsr(device.registrationId()).csr(), "2021-10-01");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("x-ms-error-code")).isPresent();
+        JsonNode error = Json.tree(r.body());
+        assertThat(error.path("errorCode").asInt()).isEqualTo(400004);
+        assertThat(error.path("message").asText()).contains("2021-10-01").contains(PREVIEW);
+    }
+
+    @Test
+    void aCsrForAnotherRegistrationIdIsRefusedWithoutACertificate() throws Exception {
+        Enrolled device = enroll();
+        HttpResponse<String> r = register(device, opensslCsr("someone-else").csr(), PREVIEW);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).doesNotContain("issuedCertificateChain").doesNotContain("someone-else");
+    }
+}
