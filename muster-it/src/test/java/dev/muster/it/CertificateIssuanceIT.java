@@ -34,6 +34,13 @@ import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -164,6 +171,69 @@ class CertificateIssuanceIT {
         Twin twin = twinOver(IotHubClientProtocol.MQTT, answer.path("registrationState").path("assignedHub").asText(),
                 answer.path("registrationState").path("deviceId").asText(), second.get(0), renewal.key());
         assertThat(twin).isNotNull();
+    }
+
+    /**
+     * Raw MQTT as the Java SDK's feature/csr branch speaks it: the api-version only in the CONNECT user name
+     * ({@code …/api-version=2025-07-01-preview&ClientVersion=…}), topics unchanged.
+     */
+    private static List<JsonNode> overMqtt(Enrolled device, String apiVersion, String csr) throws Exception {
+        String scope = MusterUnderTest.info().idScope();
+        MqttClient c = new MqttClient("ssl://localhost:8883", device.registrationId(), new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setUserName(scope + "/registrations/" + device.registrationId() + "/api-version=" + apiVersion
+                + "&ClientVersion=" + apiVersion);
+        o.setPassword(RawDevice.javaStyleToken(scope, device.registrationId(), device.key(), RawDevice.inAnHour())
+                .toCharArray());
+        o.setSocketFactory(MusterUnderTest.trust().getSocketFactory());
+        o.setAutomaticReconnect(false);
+        c.connect(o);
+        BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
+        try {
+            c.subscribe("$dps/registrations/res/#", 1, (t, m) -> replies.add(Json.object().put("topic", t)
+                    .set("body", Json.tree(new String(m.getPayload(), StandardCharsets.UTF_8)))));
+            String body = Json.write(Json.object().put("registrationId", device.registrationId()).put("csr", csr));
+            c.publish("$dps/registrations/PUT/iotdps-register/?$rid=1", new MqttMessage(body.getBytes(
+                    StandardCharsets.UTF_8)));
+            JsonNode registered = replies.poll(20, TimeUnit.SECONDS);
+            assertThat(registered).isNotNull();
+            if (!registered.path("topic").asText().startsWith("$dps/registrations/res/200/")) {
+                return List.of(registered);
+            }
+            String operationId = registered.path("body").path("operationId").asText();
+            c.publish("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=2&operationId=" + operationId,
+                    new MqttMessage(" ".getBytes(StandardCharsets.UTF_8)));
+            JsonNode polled = replies.poll(20, TimeUnit.SECONDS);
+            return List.of(registered, polled);
+        } finally {
+            c.disconnect();
+            c.close();
+        }
+    }
+
+    @Test
+    void overMqttThePreviewUserNameGetsTheChainInTheAnswerAndThePoll() throws Exception {
+        Enrolled device = enroll();
+        KeyAndCsr csr = bouncyCastleCsr(device.registrationId());
+        List<JsonNode> replies = overMqtt(device, PREVIEW, csr.csr());
+        assertThat(replies).hasSize(2);
+        JsonNode answer = replies.get(0).path("body");
+        List<X509Certificate> chain = chain(answer);
+        assertThat(chain).hasSize(2);
+        assertThat(chain(replies.get(1).path("body"))).as("polling repeats the chain").isEqualTo(chain);
+        Twin twin = twinOver(IotHubClientProtocol.AMQPS, answer.path("registrationState").path("assignedHub").asText(),
+                answer.path("registrationState").path("deviceId").asText(), chain.get(0), csr.key());
+        assertThat(twin).isNotNull();
+    }
+
+    @Test
+    void overMqttAnOlderUserNameApiVersionWithACsrIsA400() throws Exception {
+        Enrolled device = enroll();
+        List<JsonNode> replies = overMqtt(device, "2019-03-31", bouncyCastleCsr(device.registrationId()).csr());
+        assertThat(replies).hasSize(1);
+        assertThat(replies.get(0).path("topic").asText()).startsWith("$dps/registrations/res/400/?$rid=1");
+        assertThat(replies.get(0).path("body").path("message").asText()).contains("'2019-03-31'");
     }
 
     @Test
