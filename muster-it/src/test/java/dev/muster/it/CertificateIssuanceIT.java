@@ -41,6 +41,9 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import io.vertx.proton.ProtonSender;
+import java.util.Map;
+import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -234,6 +237,51 @@ class CertificateIssuanceIT {
         assertThat(replies).hasSize(1);
         assertThat(replies.get(0).path("topic").asText()).startsWith("$dps/registrations/res/400/?$rid=1");
         assertThat(replies.get(0).path("body").path("message").asText()).contains("'2019-03-31'");
+    }
+
+    /** Raw AMQP: the request link announces the api-version as the SDKs do, {@code com.microsoft:api-version}. */
+    private static List<Message> overAmqp(Enrolled device, String apiVersion, String csr) throws Exception {
+        String scope = MusterUnderTest.info().idScope();
+        String address = scope + "/registrations/" + device.registrationId();
+        try (RawAmqp.Device d = RawAmqp.connect(MusterUnderTest.info().ports().amqp(),
+                MusterUnderTest.info().caCertificate(), "PLAIN", address,
+                RawDevice.javaStyleToken(scope, device.registrationId(), device.key(), RawDevice.inAnHour()))) {
+            d.receiver(address);
+            ProtonSender requests = d.sender(address,
+                    Map.of(org.apache.qpid.proton.amqp.Symbol.valueOf("com.microsoft:api-version"), apiVersion));
+            d.send(requests, RawAmqp.request("iotdps-register", Map.of(), Json.write(Json.object()
+                    .put("registrationId", device.registrationId()).put("csr", csr))));
+            Message registered = d.reply();
+            if (!Integer.valueOf(200).equals(RawAmqp.property(registered, "status-code"))) {
+                return List.of(registered);
+            }
+            d.send(requests, RawAmqp.request("iotdps-get-operationstatus", Map.of("iotdps-operation-id",
+                    RawAmqp.json(registered).path("operationId").asText()), null));
+            return List.of(registered, d.reply());
+        }
+    }
+
+    @Test
+    void overAmqpThePreviewApiVersionGetsTheChainInTheAnswerAndThePoll() throws Exception {
+        Enrolled device = enroll();
+        KeyAndCsr csr = bouncyCastleCsr(device.registrationId());
+        List<Message> replies = overAmqp(device, PREVIEW, csr.csr());
+        assertThat(replies).hasSize(2);
+        List<X509Certificate> chain = chain(RawAmqp.json(replies.get(0)));
+        assertThat(chain).hasSize(2);
+        assertThat(chain(RawAmqp.json(replies.get(1)))).isEqualTo(chain);
+        JsonNode state = RawAmqp.json(replies.get(0)).path("registrationState");
+        assertThat(twinOver(IotHubClientProtocol.MQTT, state.path("assignedHub").asText(),
+                state.path("deviceId").asText(), chain.get(0), csr.key())).isNotNull();
+    }
+
+    @Test
+    void overAmqpAnOlderApiVersionWithACsrIsA400() throws Exception {
+        Enrolled device = enroll();
+        List<Message> replies = overAmqp(device, "2019-03-31", bouncyCastleCsr(device.registrationId()).csr());
+        assertThat(replies).hasSize(1);
+        assertThat(RawAmqp.property(replies.get(0), "status-code")).isEqualTo(400);
+        assertThat(RawAmqp.json(replies.get(0)).path("message").asText()).contains("'2019-03-31'");
     }
 
     @Test
