@@ -164,7 +164,7 @@ public final class DeviceAuthentication {
         List<X509Certificate> anchors = issuing.isEmpty() ? caTrust.anchors(hub)
                 : java.util.stream.Stream.concat(caTrust.anchors(hub).stream(), issuing.stream()).toList();
         ChainVerifier.Outcome o = chains.verify(leaf, chain.subList(1, chain.size()), List.of(), anchors, null);
-        return o.valid() ? Optional.empty() : Optional.of(o.reason());
+        return o.valid() ? issuedTrust.revoked(hub, deviceId, leaf) : Optional.of(o.reason());
     }
 
     private static Optional<String> enabled(String hub, HubDevice device) {

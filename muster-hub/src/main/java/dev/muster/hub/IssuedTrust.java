@@ -2,6 +2,7 @@ package dev.muster.hub;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The CAs a device's provisioning instance issued its certificates with: a built-in hub trusts them for that device
@@ -13,4 +14,9 @@ public interface IssuedTrust {
 
     /** The roots that may sign {@code deviceId}'s certificate in {@code hub}; empty when none. */
     List<X509Certificate> anchors(String hub, String deviceId);
+
+    /** Why an otherwise valid leaf is refused (it was revoked); empty when it is not. */
+    default Optional<String> revoked(String hub, String deviceId, X509Certificate leaf) {
+        return Optional.empty();
+    }
 }

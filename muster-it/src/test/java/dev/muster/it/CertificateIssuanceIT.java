@@ -285,6 +285,35 @@ class CertificateIssuanceIT {
     }
 
     @Test
+    void theInventoryListsTheIssuedCertificateAndARevokedOneIsRefusedAtTheNextConnection() throws Exception {
+        Enrolled device = enroll();
+        KeyAndCsr csr = opensslCsr(device.registrationId());
+        JsonNode answer = Json.tree(register(device, csr.csr(), PREVIEW).body());
+        X509Certificate leaf = chain(answer).get(0);
+        String hub = answer.path("registrationState").path("assignedHub").asText();
+        String deviceId = answer.path("registrationState").path("deviceId").asText();
+        String service = MusterUnderTest.info().serviceConnectionString();
+        String path = "/registrations/" + device.registrationId() + "/certificates";
+
+        JsonNode inventory = ServiceRest.json(ServiceRest.call(service, "GET", path, null));
+        assertThat(inventory).hasSize(1);
+        assertThat(inventory.get(0).path("sha256Thumbprint").asText()).isEqualTo(Certificates.sha256(leaf));
+        assertThat(inventory.get(0).path("serialNumber").asText())
+                .isEqualToIgnoringCase(leaf.getSerialNumber().toString(16));
+        assertThat(inventory.get(0).has("revokedAt")).isFalse();
+        assertThat(twinOver(IotHubClientProtocol.MQTT, hub, deviceId, leaf, csr.key())).isNotNull();
+
+        HttpResponse<String> revoked = ServiceRest.call(service, "POST", path + "/revoke", "");
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(ServiceRest.json(revoked).path("revoked")).hasSize(1);
+        assertThat(ServiceRest.json(ServiceRest.call(service, "GET", path, null)).get(0).has("revokedAt")).isTrue();
+        for (IotHubClientProtocol protocol : List.of(IotHubClientProtocol.MQTT, IotHubClientProtocol.AMQPS)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> twinOver(protocol, hub, deviceId, leaf, csr.key()))
+                    .as("revoked certificate over " + protocol).isInstanceOf(Exception.class);
+        }
+    }
+
+    @Test
     void aCsrWithAnOlderApiVersionIsA400NamingTheVersion() throws Exception {
         Enrolled device = enroll();
         HttpResponse<String> r = register(device, opensslCsr(device.registrationId()).csr(), "2021-10-01");

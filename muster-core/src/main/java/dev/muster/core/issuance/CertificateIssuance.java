@@ -1,6 +1,8 @@
 package dev.muster.core.issuance;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,6 +46,24 @@ public final class CertificateIssuance {
         IssuedCertificate record = IssuedCertificate.of(registrationId, chain, policy, clock.instant());
         store.recordIssued(instance, record);
         return new IssuanceOutcome.Issued(chain, record);
+    }
+
+    /** The registration's certificates, newest first. */
+    public List<IssuedCertificate> issuedTo(String instance, String registrationId) {
+        return store.issuedTo(instance, registrationId);
+    }
+
+    /**
+     * Revokes one of the registration's certificates, or all of them when {@code serialNumber} is null.
+     *
+     * @return the certificates revoked by this call (already revoked ones are not counted again)
+     */
+    public List<IssuedCertificate> revoke(String instance, String registrationId, String serialNumber) {
+        Instant now = clock.instant();
+        return store.issuedTo(instance, registrationId).stream()
+                .filter(c -> !c.isRevoked() && (serialNumber == null || c.serialNumber().equalsIgnoreCase(serialNumber)))
+                .filter(c -> store.revoke(instance, c.issuingCa(), c.serialNumber(), now))
+                .toList();
     }
 
     /** The instance's CA of that name; the default one is generated (once, across nodes) on first use. */

@@ -7,6 +7,8 @@ import dev.muster.core.issuance.IssuingCa;
 import dev.muster.hub.IssuedTrust;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A built-in hub device is trusted with the certificates its own instance issued: the device's claim names the instance,
@@ -27,5 +29,19 @@ public final class InstanceIssuedTrust implements IssuedTrust {
         return claims.deviceClaim(hub, deviceId).map(DeviceClaim::ownerInstance)
                 .flatMap(instance -> issuance.issuingCa(instance, IssuingCa.DEFAULT))
                 .map(ca -> List.of(ca.root())).orElse(List.of());
+    }
+
+    /** Checked at every connection, so a revocation takes effect at the device's next connect. */
+    @Override
+    public Optional<String> revoked(String hub, String deviceId, X509Certificate leaf) {
+        Optional<DeviceClaim> claim = claims.deviceClaim(hub, deviceId);
+        if (claim.isEmpty()) {
+            return Optional.empty();
+        }
+        String serial = leaf.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
+        return issuance.issuedTo(claim.get().ownerInstance(), claim.get().registrationId()).stream()
+                .filter(c -> c.serialNumber().equals(serial) && c.isRevoked()).findFirst()
+                .map(c -> "client certificate serial " + serial + " of device " + deviceId + " was revoked at "
+                        + c.revokedAt());
     }
 }

@@ -29,6 +29,10 @@ final class ApiRoutes {
                     (api, ex, p) -> api.records().queryGroup(ex, p.get(0)))
             .route("GET /registrations/{registrationId}/attempts",
                     (api, ex, p) -> api.records().attempts(ex, p.get(0)))
+            .route("GET /registrations/{registrationId}/certificates",
+                    (api, ex, p) -> api.issued(ex).list(ex, p.get(0)))
+            .route("POST /registrations/{registrationId}/certificates/revoke",
+                    (api, ex, p) -> api.issued(ex).revoke(ex, p.get(0)))
             .route("GET /linkedHubs", (api, ex, p) -> api.linkedHubs().list(ex))
             .route("GET /linkedHubs/{hostName}", (api, ex, p) -> api.linkedHubs().get(ex, p.get(0)))
             .route("PUT /linkedHubs/{hostName}", (api, ex, p) -> api.linkedHubs().put(ex, p.get(0)))
