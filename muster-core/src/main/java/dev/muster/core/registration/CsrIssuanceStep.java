@@ -50,9 +50,9 @@ final class CsrIssuanceStep {
             throw new CsrRefused(CsrCheck.CSR_REFUSED,
                     "This provisioning service does not issue certificates.", "certificate issuance is not configured");
         }
-        // Enrollments name a policy in credentialPolicyName (service API 2025-07-01-preview); until they carry it here,
-        // every CSR is checked against the instance's default policy.
-        String policyName = null;
+        // Enrollments name a policy in credentialPolicyName (service API 2025-07-01-preview); a CSR sent through one
+        // that names none is issued from the instance's default policy (a Muster choice; Azure's rule is unconfirmed).
+        String policyName = enrollment.credentialPolicyName();
         CertificatePolicy policy = issuance.policy(instance, policyName).orElseThrow(() -> new CsrRefused(
                 CsrCheck.CSR_REFUSED, "The enrollment's credential policy does not exist.",
                 "enrollment " + enrollment.id() + " names credential policy '" + policyName + "', which is missing"));

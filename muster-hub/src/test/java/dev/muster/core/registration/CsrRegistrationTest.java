@@ -15,6 +15,7 @@ import dev.muster.core.hub.AuthenticationMechanism;
 import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.issuance.CertificateIssuance;
+import dev.muster.core.issuance.CertificatePolicy;
 import dev.muster.core.issuance.CsrCheck;
 import dev.muster.core.issuance.IssuedCertificate;
 import dev.muster.core.operations.UsageMeter;
@@ -177,6 +178,37 @@ class CsrRegistrationTest {
         assertThat(builtIn.devices().device(HUB, "dev1").orElseThrow().authentication().type())
                 .isEqualTo(AuthenticationMechanism.SAS);
         assertThat(Json.write(s)).doesNotContain("issuedCertificateChain");
+    }
+
+    private void enrollWithPolicy(String policyName) throws Exception {
+        ObjectNode body = (ObjectNode) Json.tree(Json.write(individual("dev1", symmetricKey(
+                enrollment.attestation().symmetricKey().primaryKey(), Ids.symmetricKey()))));
+        body.put("credentialPolicyName", policyName);
+        enrollment = enrollments.putEnrollment(INSTANCE, "dev1", Json.MAPPER.treeToValue(body,
+                IndividualEnrollment.class), "*").value();
+        assertThat(enrollment.credentialPolicyName()).isEqualTo(policyName);
+    }
+
+    @Test
+    void anEnrollmentsCredentialPolicyDecidesValidityAndKeyTypes() throws Exception {
+        issued.insertPolicy(INSTANCE, new CertificatePolicy("short-ec", "default", 7,
+                java.util.EnumSet.of(dev.muster.core.issuance.KeyType.EC_P256), null));
+        enrollWithPolicy("short-ec");
+        RegistrationOperationStatus r = register(csr("dev1", CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256)),
+                PREVIEW);
+        X509Certificate leaf = der(r.registrationState().issuedCertificateChain().get(0));
+        assertThat(leaf.getNotAfter().toInstant()).isEqualTo(clock.instant().plus(java.time.Duration.ofDays(7))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(issued.issuedTo(INSTANCE, "dev1").get(0).policyName()).isEqualTo("short-ec");
+    }
+
+    @Test
+    void anEnrollmentNamingAMissingPolicyIsRefusedAndOperatorsLearnWhich() throws Exception {
+        enrollWithPolicy("nowhere");
+        ProvisioningException e = refusal(() -> register(csr("dev1",
+                CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256)), PREVIEW));
+        assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(service.failedAttempts(INSTANCE, "dev1", 10).get(0).failureDetail()).contains("'nowhere'");
     }
 
     @Test
