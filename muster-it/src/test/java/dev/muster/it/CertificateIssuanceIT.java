@@ -314,6 +314,35 @@ class CertificateIssuanceIT {
     }
 
     @Test
+    void anEnrollmentNamingACredentialPolicyGetsThatPolicysValidity() throws Exception {
+        String service = MusterUnderTest.info().serviceConnectionString();
+        String policy = "week-" + UUID.randomUUID().toString().substring(0, 6);
+        HttpResponse<String> created = ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy,
+                "{\"validityDays\":7,\"keyTypes\":[\"ec-p256\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(ServiceRest.json(created).path("keyTypes").get(0).asText()).isEqualTo("ec-p256");
+        assertThat(ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy, "{}").statusCode()).isEqualTo(409);
+
+        String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> enrolled = ServiceRest.call(service, "PUT", "/enrollments/" + registrationId,
+                Json.write(Json.object().put("registrationId", registrationId).put("credentialPolicyName", policy)
+                        .set("attestation", Json.tree("{\"type\":\"symmetricKey\"}"))));
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+        assertThat(ServiceRest.json(enrolled).path("credentialPolicyName").asText()).isEqualTo(policy);
+        Enrolled device = new Enrolled(registrationId,
+                ServiceRest.json(enrolled).path("attestation").path("symmetricKey").path("primaryKey").asText());
+
+        HttpResponse<String> r = register(device, opensslCsr(registrationId).csr(), PREVIEW);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        X509Certificate leaf = chain(Json.tree(r.body())).get(0);
+        assertThat(Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()))
+                .isEqualTo(Duration.ofDays(7).plusMinutes(5));
+        JsonNode inventory = ServiceRest.json(ServiceRest.call(service, "GET",
+                "/registrations/" + registrationId + "/certificates", null));
+        assertThat(inventory.get(0).path("policyName").asText()).isEqualTo(policy);
+    }
+
+    @Test
     void aCsrWithAnOlderApiVersionIsA400NamingTheVersion() throws Exception {
         Enrolled device = enroll();
         HttpResponse<String> r = register(device, opensslCsr(device.registrationId()).csr(), "2021-10-01");

@@ -1,5 +1,6 @@
 package dev.muster.core.issuance;
 
+import dev.muster.core.ProvisioningException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,30 @@ public final class CertificateIssuance {
         IssuedCertificate record = IssuedCertificate.of(registrationId, chain, policy, clock.instant());
         store.recordIssued(instance, record);
         return new IssuanceOutcome.Issued(chain, record);
+    }
+
+    /** The instance's policies, {@code default} among them. */
+    public List<CertificatePolicy> policies(String instance) {
+        defaultPolicy(instance);
+        return store.policies(instance);
+    }
+
+    /**
+     * Adds a policy. Its CA must exist: so far each instance has one, {@code default}, generated on first use.
+     *
+     * @throws ProvisioningException 400 for another CA, 409 when the name is taken ({@code default} always is)
+     */
+    public CertificatePolicy createPolicy(String instance, CertificatePolicy policy) {
+        if (!IssuingCa.DEFAULT.equalsIgnoreCase(policy.issuingCa())) {
+            throw ProvisioningException.badRequest("issuingCa '" + policy.issuingCa() + "' does not exist; this"
+                    + " instance issues with its generated CA 'default'.");
+        }
+        defaultPolicy(instance);
+        if (!store.insertPolicy(instance, policy)) {
+            throw ProvisioningException.conflict("Certificate policy '" + policy.name() + "' exists already;"
+                    + " policies are not changed once made (certificates name them).");
+        }
+        return policy;
     }
 
     /** The registration's certificates, newest first. */

@@ -1,5 +1,7 @@
 package dev.muster.core.issuance;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -18,10 +20,12 @@ public enum KeyType {
     }
 
     /** The name the service API and CLI use: {@code ec-p256}, {@code ec-p384}, {@code rsa}. */
+    @JsonValue
     public String wireName() {
         return wireName;
     }
 
+    @JsonCreator
     public static KeyType parse(String name) {
         String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT).replace('_', '-');
         for (KeyType t : values()) {

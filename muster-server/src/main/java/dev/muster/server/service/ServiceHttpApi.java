@@ -32,6 +32,7 @@ public final class ServiceHttpApi implements Route {
     private final EnrollmentRoutes enrollmentRoutes;
     private final RegistrationRoutes records;
     private IssuedCertificateRoutes issued;
+    private CertificatePolicyRoutes certificatePolicies;
     private final LinkedHubRoutes linkedHubs;
     private CertificateRoutes certificates;
     private LiveRegistrations live;
@@ -72,6 +73,7 @@ public final class ServiceHttpApi implements Route {
     /** Serves {@code /registrations/{id}/certificates} (issued certificates, revocation) with this issuance. */
     public ServiceHttpApi withIssuance(CertificateIssuance issuance) {
         this.issued = new IssuedCertificateRoutes(calls, issuance);
+        this.certificatePolicies = new CertificatePolicyRoutes(calls, issuance);
         return this;
     }
 
@@ -116,6 +118,10 @@ public final class ServiceHttpApi implements Route {
 
     PolicyRoutes policies() {
         return policies;
+    }
+
+    CertificatePolicyRoutes certificatePolicies(Exchange ex) {
+        return require(certificatePolicies, ex);
     }
 
     IssuedCertificateRoutes issued(Exchange ex) {
