@@ -9,6 +9,7 @@ import * as certificates from './pages/certificates.js';
 import * as policies from './pages/policies.js';
 import * as live from './pages/live.js';
 import * as hubDevices from './pages/hubdevices.js';
+import * as hubRoutes from './pages/hubroutes.js';
 
 const SESSION_KEY = 'muster.connectionString';
 const ALL_RIGHTS = ['ServiceConfig', 'EnrollmentRead', 'EnrollmentWrite', 'RegistrationStatusRead',
@@ -23,6 +24,7 @@ const PAGES = [
   ['hubs', 'Linked hubs', hubs, 'ServiceConfig'],
   // Signed with a hub's own policy (pasted on the page), so no right of the provisioning service is needed.
   ['hub-devices', 'Hub devices', hubDevices, null],
+  ['hub-routes', 'Hub routes', hubRoutes, null],
   ['certificates', 'Certificates', certificates, 'ServiceConfig'],
   ['policies', 'Access policies', policies, 'ServiceConfig'],
 ];

@@ -119,13 +119,18 @@ export function checkJsonField(textarea, errorEl, check = () => null) {
 }
 
 /** A read-only value with a Copy button (keys, connection strings, codes). */
-export function copyable(value, label) {
-  const out = h('code', { class: 'secret' }, value);
+/**
+ * A value with a Copy button. With {@code shown}, the page shows that (a masked secret) and copies the value itself;
+ * if the clipboard is refused, the value is revealed and selected for Ctrl+C.
+ */
+export function copyable(value, label, shown) {
+  const out = h('code', { class: 'secret' }, shown === undefined ? value : shown);
   return h('span', { class: 'copyable' }, out, button('Copy', async ev => {
     try {
       await navigator.clipboard.writeText(value);
       ev.target.textContent = 'Copied';
     } catch (e) {
+      out.textContent = value;
       const range = document.createRange();
       range.selectNodeContents(out);
       getSelection().removeAllRanges();

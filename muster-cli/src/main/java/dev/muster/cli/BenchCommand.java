@@ -287,7 +287,7 @@ public final class BenchCommand implements Callable<Integer> {
                 String eventHub = dev.muster.core.hub.events.EventStream.eventHubName(
                         dev.muster.core.sas.ConnectionString.parse(hub).hostName());
                 for (PhaseResult p : List.of(phases.methods(n), phases.cloudToDevice(n, amqpPort),
-                        phases.telemetry(n, amqpPort, eventHub))) {
+                        phases.telemetry(n, amqpPort, eventHub), phases.kafkaRoute(n))) {
                     report.phase(p);
                     byKey.put(p.key(), p);
                 }

@@ -24,10 +24,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "hub", mixinStandardHelpOptions = true,
-        description = {"Run a hub alone, or work with a hub (monitor, device).",
+        description = {"Run a hub alone, or work with a hub (monitor, show, device, consumer-group, route, endpoint).",
                 "A hub alone has its own process, port, store and certificates, and prints the connection string",
                 "to link it to a provisioning service."},
-        subcommands = {HubCommand.Monitor.class, HubDeviceCommand.class},
+        subcommands = {HubCommand.Monitor.class, HubShowCommand.class, HubDeviceCommand.class,
+                HubConsumerGroupCommand.class, HubRouteCommand.class, HubEndpointCommand.class,
+                HubDeadLetterCommand.class},
         footer = {"", "Examples:", "  ./muster hub --data-dir ./hub3 --hub-host 127.0.20.1",
                 "  ./muster linked-hub add '<the printed connection string>' --ca ./hub3/tls/ca.pem"})
 final class HubCommand implements Callable<Integer> {
@@ -86,6 +88,8 @@ final class HubCommand implements Callable<Integer> {
         // No key on stdout, which often ends up in logs: the connection string stays in the owner-only file.
         System.out.println("  Connection string  in " + config.dataDir().resolve("connection-info.json")
                 + " (hubs[0].connectionString, readable by its owner only)");
+        System.out.println("  Events endpoint    sb://" + info.hubs().get(0).hostName() + "/ (Event Hubs-compatible"
+                + " name " + info.hubs().get(0).eventHubsCompatibleName() + "; connection string: ./muster hub show)");
         System.out.println("  CA certificate     " + info.caCertificate());
         System.out.println("Link it: ./muster linked-hub add --from " + config.dataDir());
         System.out.println("Press Ctrl+C to stop.");
@@ -95,7 +99,8 @@ final class HubCommand implements Callable<Integer> {
 
     @Command(name = "monitor", mixinStandardHelpOptions = true,
             description = {"Watch device-to-cloud messages live, like 'az iot hub monitor-events'.",
-                    "Prints one JSON line per message: deviceId, enqueuedTime, properties, body."},
+                    "Prints one JSON line per message: deviceId, enqueuedTime, properties (the device's),",
+                    "systemProperties (message-id, content-type, the hub's iothub-* stamps), body."},
             footer = {"", "Examples:", "  ./muster hub monitor", "  ./muster hub monitor --hub 127.0.10.1 --count 5"})
     static final class Monitor implements Callable<Integer> {
         @Mixin Target target;

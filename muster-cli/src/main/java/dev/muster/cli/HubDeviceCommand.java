@@ -198,14 +198,7 @@ final class HubDeviceCommand {
             if (!List.of("none", "positive", "negative", "full").contains(ack)) {
                 throw new UsageError("--ack must be none, positive, negative or full.");
             }
-            Map<String, String> props = new LinkedHashMap<>();
-            for (String p : properties) {
-                int eq = p.indexOf('=');
-                if (eq <= 0) {
-                    throw new UsageError("--property takes KEY=VALUE, not '" + p + "'.");
-                }
-                props.put(p.substring(0, eq), p.substring(eq + 1));
-            }
+            Map<String, String> props = KeyValues.parse(properties, "--property");
             new CloudToDeviceSender(hub.connectionString(), hub.amqpPort(), hub.target.caFile()).send(
                     new CloudToDeviceSender.Outgoing(id, module, body.getBytes(StandardCharsets.UTF_8), messageId, ack,
                             props, ttl));

@@ -275,6 +275,8 @@ public final class ServeCommand implements Callable<Integer> {
         for (ConnectionInfo.Hub h : info.hubs()) {
             lines.add("  Built-in hub       " + h.hostName() + "   (its iothubowner connection string: hubs[] in"
                     + " connection-info.json)");
+            lines.add("    events endpoint  sb://" + h.hostName() + "/  Event Hubs-compatible name "
+                    + h.eventHubsCompatibleName() + "   (./muster hub show --hub " + h.hostName() + ")");
         }
         if (info.metrics() != null) {
             lines.add("  Metrics            " + info.metrics() + "   (operators only: every instance's figures)");

@@ -2,6 +2,7 @@ package dev.muster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.muster.core.hub.BuiltInHubConfig;
 import dev.muster.server.ConnectionInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +15,7 @@ class ServeBannerTest {
     void theBannerNamesHostsAndWhereTheKeysAreButPrintsNoKey() {
         ConnectionInfo info = new ConnectionInfo("0ne00000001", "localhost",
                 "HostName=localhost;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=" + KEY, "/d/tls/ca.pem",
-                List.of(new ConnectionInfo.Hub("127.0.10.1",
-                        "HostName=127.0.10.1;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY)),
+                List.of(ConnectionInfo.Hub.of(new BuiltInHubConfig("127.0.10.1", "iothubowner", KEY, KEY))),
                 new ConnectionInfo.Ports(443, 8883, 5671), "/d",
                 "http://127.0.0.1:9464/metrics");
 
@@ -25,6 +25,8 @@ class ServeBannerTest {
                 .doesNotContain(KEY).doesNotContain("SharedAccessKey")
                 .contains("https://localhost   (owner connection string: ./muster connection-string show)")
                 .contains("127.0.10.1   (its iothubowner connection string: hubs[] in connection-info.json)")
+                .contains("events endpoint  sb://127.0.10.1/  Event Hubs-compatible name 127.0.10.1"
+                        + "   (./muster hub show --hub 127.0.10.1)")
                 .contains("0ne00000001")
                 .contains("Metrics            http://127.0.0.1:9464/metrics   (operators only: every instance's figures)");
     }

@@ -32,12 +32,18 @@ public final class DeviceRegistry {
     private final Clock clock;
     private final DeviceView view;
     private final DeviceScopes scopes;
+    private volatile dev.muster.hub.routing.HubEventSources eventSources = dev.muster.hub.routing.HubEventSources.NONE;
 
     public DeviceRegistry(HubStore store, Clock clock, DeviceView view) {
         this.store = store;
         this.clock = clock;
         this.view = view;
         this.scopes = new DeviceScopes(store, clock);
+    }
+
+    /** Where device-lifecycle events go when a route takes them (none until the server wires the ingest). */
+    public void reportLifecycleTo(dev.muster.hub.routing.HubEventSources sources) {
+        this.eventSources = sources;
     }
 
     public DeviceRegistry(HubStore store, Clock clock) {
@@ -110,6 +116,8 @@ public final class DeviceRegistry {
                 DeviceTwin twin = new DeviceTwin(requested.deviceId(), Json.object(), Json.object(), 1, Json.object(), 1,
                         1, Ids.etag());
                 if (store.insertDevice(hub, created, twin)) {
+                    eventSources.identityCreated(hub, created.deviceId(), null,
+                            () -> TwinService.render(created.withAzureDefaults(), twin));
                     return created.withAzureDefaults();
                 }
             } else {
@@ -168,7 +176,12 @@ public final class DeviceRegistry {
                 status, Timestamps.format(clock.instant()), auth, caps), Optional.empty());
         DeviceTwin twin = new DeviceTwin(requested.deviceId(), tags, desired, desiredChanged ? 2 : 1, reported,
                 reportedChanged ? 2 : 1, patched ? 2 : 1, Ids.etag());
-        return store.insertDevice(hub, created, twin) ? Optional.of(created) : Optional.empty();
+        if (!store.insertDevice(hub, created, twin)) {
+            return Optional.empty();
+        }
+        eventSources.identityCreated(hub, created.deviceId(), null,
+                () -> TwinService.render(created.withAzureDefaults(), twin));
+        return Optional.of(created);
     }
 
     public boolean deleteDevice(String hub, String deviceId, String ifMatch) {
@@ -179,7 +192,14 @@ public final class DeviceRegistry {
         if (!IfMatch.isAny(ifMatch) && !IfMatch.matches(ifMatch, existing.get().etag())) {
             throw HubError.preconditionFailed("Device " + deviceId + " etag does not match.");
         }
-        return store.deleteDevice(hub, deviceId, IfMatch.isAny(ifMatch) ? null : existing.get().etag());
+        // the event's body is the twin as it was: read before it is gone, and only when a route wants it
+        Optional<DeviceTwin> twin = eventSources.wantsLifecycle(hub) ? store.twin(hub, deviceId) : Optional.empty();
+        boolean deleted = store.deleteDevice(hub, deviceId, IfMatch.isAny(ifMatch) ? null : existing.get().etag());
+        if (deleted) {
+            eventSources.identityDeleted(hub, deviceId, null, () -> twin.map(t ->
+                    TwinService.render(existing.get().withAzureDefaults(), t)).orElse(null));
+        }
+        return deleted;
     }
 
     /** The device ID rules of IoT Hub (shared with DPS, which names the devices it creates), as the hub's error. */

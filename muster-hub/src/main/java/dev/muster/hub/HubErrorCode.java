@@ -23,13 +23,25 @@ public enum HubErrorCode {
     MODULE_NOT_FOUND(404, 404010, "ModuleNotFound"),
     /** Muster's own CA-trust API (Azure manages CA trust elsewhere): a thumbprint the hub does not trust. */
     CERTIFICATE_NOT_FOUND(404, 404000, "CertificateNotFound"),
+    /**
+     * Muster's consumer-group API (Azure manages consumer groups in ARM, whose error is a plain 404 "NotFound"): a
+     * group the hub's events endpoint does not have.
+     */
+    CONSUMER_GROUP_NOT_FOUND(404, 404000, "ConsumerGroupNotFound"),
     METHOD_NOT_ALLOWED(405, 405000, "MethodNotAllowed"),
     DEVICE_ALREADY_EXISTS(409, 409001, "DeviceAlreadyExists"),
     MODULE_ALREADY_EXISTS_ON_DEVICE(409, 409301, "ModuleAlreadyExistsOnDevice"),
     PRECONDITION_FAILED(412, 412001, "PreconditionFailed"),
+    /**
+     * A device settled a cloud-to-device message over HTTPS whose lock it no longer holds (taken again, expired or
+     * settled already). The code is not in the Java SDK's table (unconfirmed).
+     */
+    DEVICE_MESSAGE_LOCK_LOST(412, 412002, "DeviceMessageLockLost"),
     MESSAGE_TOO_LARGE(413, 413001, "MessageTooLarge"),
     /** More devices in one bulk registry request than IoT Hub takes (100). */
     TOO_MANY_DEVICES(413, 413002, "TooManyDevices"),
+    /** The hub's event ingest is saturated (a partition's queue is full): the device should retry. */
+    THROTTLING(429, 429001, "ThrottlingException"),
     SERVER_ERROR(500, 500001, "ServerError"),
     /**
      * The device answered a direct method with a payload that is not JSON. The SDKs map HTTP 502 to

@@ -26,6 +26,13 @@ public final class ModuleRegistry {
     /** What a PUT did: IoT Hub answers 201 for a module it created, 200 for one it replaced. */
     public record Put(HubModule module, boolean created) {}
 
+    private volatile dev.muster.hub.routing.HubEventSources eventSources = dev.muster.hub.routing.HubEventSources.NONE;
+
+    /** Where module-lifecycle events go when a route takes them (none until the server wires the ingest). */
+    public void reportLifecycleTo(dev.muster.hub.routing.HubEventSources sources) {
+        this.eventSources = sources;
+    }
+
     public ModuleRegistry(HubStore store, DeviceView view) {
         this.store = store;
         this.view = view;
@@ -78,6 +85,7 @@ public final class ModuleRegistry {
                 DeviceTwin twin = new DeviceTwin(deviceId, Json.object(), Json.object(), 1, Json.object(), 1, 1,
                         Ids.etag());
                 if (store.insertModule(hub, created, twin)) {
+                    eventSources.identityCreated(hub, deviceId, moduleId, () -> TwinService.render(created, twin));
                     return new Put(created, true);
                 }
                 if (store.device(hub, deviceId).isEmpty()) {
@@ -108,7 +116,11 @@ public final class ModuleRegistry {
             if (!IfMatch.isAny(ifMatch) && !IfMatch.matches(ifMatch, existing.etag())) {
                 throw HubError.preconditionFailed("Module " + moduleId + " etag does not match.");
             }
+            Optional<DeviceTwin> twin = eventSources.wantsLifecycle(hub)
+                    ? store.moduleTwin(hub, deviceId, moduleId) : Optional.empty();
             if (store.deleteModule(hub, deviceId, moduleId, existing.etag())) {
+                eventSources.identityDeleted(hub, deviceId, moduleId,
+                        () -> twin.map(t -> TwinService.render(existing, t)).orElse(null));
                 return;
             }
         }

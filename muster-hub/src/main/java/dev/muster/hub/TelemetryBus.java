@@ -2,73 +2,90 @@ package dev.muster.hub;
 
 import dev.muster.core.hub.events.EventContent;
 import dev.muster.hub.events.EventIngest;
+import dev.muster.hub.telemetry.TelemetryIngest;
+import dev.muster.hub.telemetry.TelemetrySender;
+import dev.muster.hub.telemetry.TelemetryStamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Device-to-cloud messages as the hub receives them: written durably through the node's {@link EventIngest} (its
- * event streams and routes), and handed to whoever watches live (the monitor stream).
+ * Device-to-cloud messages as the hub's transports receive them: stamped, handed to the hub's event ingest, and once
+ * that has made them durable, shown to whoever listens (the live monitor stream). Without an ingest (a hub without
+ * event streams, as in unit tests) messages only reach the listeners.
  */
 public final class TelemetryBus {
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryBus.class);
+    private static final TelemetryIngest LISTENERS_ONLY = (hub, device, module, content) ->
+            CompletableFuture.completedFuture(null);
+
     private final List<Consumer<TelemetryMessage>> listeners = new CopyOnWriteArrayList<>();
-    private volatile EventIngest ingest;
+    private volatile TelemetryIngest ingest = LISTENERS_ONLY;
+
+    public TelemetryBus ingestInto(TelemetryIngest ingest) {
+        this.ingest = ingest;
+        return this;
+    }
+
+    /** The node's event ingest (set once by the server that owns the store). */
+    public TelemetryBus ingestInto(EventIngest eventIngest) {
+        return ingestInto((hub, deviceId, moduleId, content) -> eventIngest.ingest(hub, deviceId, content));
+    }
 
     public void addTelemetryListener(Consumer<TelemetryMessage> l) { listeners.add(l); }
 
     public void removeTelemetryListener(Consumer<TelemetryMessage> l) { listeners.remove(l); }
 
-    /** Set once by the server that owns the store; a hub without one (unit tests) keeps messages nowhere. */
-    public void ingestInto(EventIngest eventIngest) {
-        this.ingest = eventIngest;
-    }
-
-    public EventIngest ingest() {
-        return ingest;
-    }
-
     /**
-     * A message a transport received and already acknowledged: shown live and written (not awaited). Transports
-     * that acknowledge only once the message is durable call {@link #ingest} and wait for it instead.
+     * Takes in what one device sent (one message, or an HTTPS batch): the stage completes when every message is
+     * durable; a transport acknowledges the device only then. It fails with a {@link HubError} 413001 when the
+     * message or the batch is over IoT Hub's 256 KB, before anything is ingested.
      */
+    public CompletionStage<Void> receive(TelemetrySender sender, Instant enqueuedTime, List<EventContent> sent) {
+        List<TelemetryMessage> stamped = new ArrayList<>(sent.size());
+        try {
+            TelemetryStamp.requireWithinLimit(sent);
+            for (EventContent c : sent) {
+                stamped.add(new TelemetryMessage(sender.key().hub(), sender.key().deviceId(), sender.key().moduleId(),
+                        enqueuedTime, TelemetryStamp.stamp(sender, enqueuedTime, c)));
+            }
+        } catch (HubError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        // One after the other: a device's messages go to one partition in the order it sent them.
+        CompletionStage<Void> all = CompletableFuture.completedFuture(null);
+        for (TelemetryMessage m : stamped) {
+            all = all.thenCompose(v -> ingest.ingest(m.hub(), m.deviceId(), m.moduleId(), m.content()));
+        }
+        return all.handle((v, failure) -> {
+            if (failure == null) {
+                stamped.forEach(this::telemetryReceived);
+                return null;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            // A saturated ingest is IoT Hub's throttling: the device backs off and resends.
+            throw cause instanceof EventIngest.IngestBusyException
+                    ? new HubError(HubErrorCode.THROTTLING, cause.getMessage())
+                    : failure instanceof CompletionException c ? c : new CompletionException(cause);
+        });
+    }
+
+    /** A listener that fails does not undo the message: it is durable already. */
     public void telemetryReceived(TelemetryMessage message) {
         for (Consumer<TelemetryMessage> l : listeners) {
-            l.accept(message);
-        }
-        EventIngest i = ingest;
-        if (i != null) {
-            i.ingest(message.hub(), message.deviceId(), content(message));
-        }
-    }
-
-    /** The stored form of a message a transport handed over as a {@link TelemetryMessage}. */
-    private static EventContent content(TelemetryMessage m) {
-        java.util.Map<String, String> app = new java.util.LinkedHashMap<>();
-        java.util.Map<String, String> sys = new java.util.LinkedHashMap<>();
-        m.properties().forEach((k, v) -> {
-            if (k.startsWith("$.") || k.startsWith("iothub-")) {
-                return;
+            try {
+                l.accept(message);
+            } catch (RuntimeException e) {
+                LOG.warn("a telemetry listener failed on a message of {}: {}", message.deviceId(), e.toString());
             }
-            app.put(k, v);
-        });
-        sys.put(dev.muster.core.hub.events.SystemProperties.CONNECTION_DEVICE_ID, m.deviceId());
-        if (m.moduleId() != null) {
-            sys.put(dev.muster.core.hub.events.SystemProperties.CONNECTION_MODULE_ID, m.moduleId());
         }
-        sys.put(dev.muster.core.hub.events.SystemProperties.ENQUEUED_TIME, m.enqueuedTime().toString());
-        sys.put(dev.muster.core.hub.events.SystemProperties.MESSAGE_SOURCE,
-                dev.muster.core.hub.events.SystemProperties.SOURCE_TELEMETRY);
-        return new EventContent(m.body(), app, sys);
-    }
-
-    /**
-     * Routes and stores a message entering the hub. @return completes once it is on disk (at once when this hub has
-     * no ingest, i.e. in unit tests without a store)
-     */
-    public CompletionStage<Void> ingest(String hub, String deviceId, EventContent content) {
-        EventIngest i = ingest;
-        return i == null ? CompletableFuture.completedFuture(null) : i.ingest(hub, deviceId, content);
     }
 }

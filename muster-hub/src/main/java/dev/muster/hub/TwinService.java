@@ -21,6 +21,7 @@ public final class TwinService {
     private final HubStore store;
     private final DeviceView view;
     private final List<TwinListener> twinListeners = new CopyOnWriteArrayList<>();
+    private volatile dev.muster.hub.routing.HubEventSources eventSources = dev.muster.hub.routing.HubEventSources.NONE;
 
     public TwinService(HubStore store, DeviceView view) {
         this.store = store;
@@ -32,6 +33,9 @@ public final class TwinService {
     }
 
     public void addTwinListener(TwinListener l) { twinListeners.add(l); }
+
+    /** Where twin-change events go when a route takes them (none until the server wires the ingest). */
+    public void reportChangesTo(dev.muster.hub.routing.HubEventSources sources) { this.eventSources = sources; }
 
     public void removeTwinListener(TwinListener l) { twinListeners.remove(l); }
 
@@ -140,6 +144,15 @@ public final class TwinService {
             DeviceTwin next = new DeviceTwin(t.deviceId(), tags, desired, desiredVersion, t.reported(),
                     t.reportedVersion(), t.version() + 1, Ids.etag());
             if (key.replace(store, hub, next, t.version())) {
+                boolean tagsChanged = !tags.equals(t.tags());
+                if (desiredChanged || tagsChanged) {
+                    ObjectNode changedTags = tagsChanged ? (replace ? tags : JsonMerge.patchCopy(tagsIn)) : null;
+                    ObjectNode changedDesired = desiredChanged ? (replace ? desired : JsonMerge.patchCopy(desiredIn))
+                            : null;
+                    eventSources.twinChanged(hub, key.deviceId(), key.moduleId(), replace ? "replaceTwin"
+                            : "updateTwin", () -> TwinChangeBody.of(next.version(), changedTags, "desired",
+                            changedDesired, desiredVersion));
+                }
                 if (desiredChanged) {
                     // a merge patch keeps its explicit nulls, at every depth, so the device learns of deletions
                     ObjectNode push = replace ? desired.deepCopy() : JsonMerge.patchCopy(desiredIn);
@@ -175,6 +188,9 @@ public final class TwinService {
             DeviceTwin next = new DeviceTwin(t.deviceId(), t.tags(), t.desired(), t.desiredVersion(), reported,
                     t.reportedVersion() + 1, t.version() + 1, Ids.etag());
             if (key.replace(store, hub, next, t.version())) {
+                eventSources.twinChanged(hub, key.deviceId(), key.moduleId(), "updateTwin",
+                        () -> TwinChangeBody.of(next.version(), null, "reported", JsonMerge.patchCopy(patch),
+                                next.reportedVersion()));
                 return next.reportedVersion();
             }
         }

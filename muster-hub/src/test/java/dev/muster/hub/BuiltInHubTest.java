@@ -475,7 +475,8 @@ class BuiltInHubTest {
     void telemetryListenersReceiveMessages() {
         List<TelemetryMessage> got = new ArrayList<>();
         builtIn.telemetry().addTelemetryListener(got::add);
-        TelemetryMessage m = new TelemetryMessage(HUB, "dev1", T0, java.util.Map.of("k", "v"), new byte[] {1});
+        TelemetryMessage m = new TelemetryMessage(HUB, "dev1", null, T0,
+                new dev.muster.core.hub.events.EventContent(new byte[] {1}, java.util.Map.of("k", "v"), null));
 
         builtIn.telemetry().telemetryReceived(m);
 

@@ -31,6 +31,10 @@ final class HubRest {
         return call(method, path, null, ifMatch);
     }
 
+    HttpResponse<String> callWithIfMatch(String method, String path, String body, String ifMatch) throws Exception {
+        return call(method, path, body, ifMatch);
+    }
+
     private HttpResponse<String> call(String method, String path, String body, String ifMatch) throws Exception {
         String token = SasSigner.sign(cs.hostName(), cs.key(), cs.keyName(), Instant.now().getEpochSecond() + 600);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + cs.hostName() + path
@@ -44,6 +48,23 @@ final class HubRest {
             b.header("If-Match", ifMatch);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A new SAS device named {@code prefix-<random>}. @return its ID */
+    String newSasDevice(String prefix, String keyBase64) throws Exception {
+        String id = prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        createSasDevice(id, keyBase64);
+        return id;
+    }
+
+    /** A self-signed X.509 device registered by its certificate's SHA-1 thumbprint. */
+    void createSelfSignedDevice(String deviceId, java.security.cert.X509Certificate cert) throws Exception {
+        HttpResponse<String> created = call("PUT", "/devices/" + deviceId, "{\"deviceId\":\"" + deviceId
+                + "\",\"authentication\":{\"type\":\"selfSigned\",\"x509Thumbprint\":{\"primaryThumbprint\":\""
+                + dev.muster.core.x509.Certificates.sha1(cert) + "\"}}}");
+        if (created.statusCode() != 200) {
+            throw new AssertionError("creating " + deviceId + ": " + created.statusCode() + " " + created.body());
+        }
     }
 
     /** Creates a device that authenticates with this SAS key (primary and secondary). */

@@ -73,6 +73,32 @@ class PortalHubDevicesIT {
     }
 
     @Test
+    void theEventsEndpointShowsItsConnectionStringMaskedAndManagesConsumerGroups() throws Exception {
+        String hubCs = MusterUnderTest.info().hubs().get(0).connectionString();
+        String key = dev.muster.core.sas.ConnectionString.parse(hubCs).key();
+        browser.open("#/hub-devices");
+        browser.heading("Hub devices");
+        browser.waitForText(By.tagName("main"), "Events endpoint (Event Hubs-compatible)");
+        browser.waitForText(By.tagName("main"), "$Default");
+        String page = browser.driver.findElement(By.tagName("main")).getText();
+        assertThat(page).contains("Endpoint=sb://" + HUB + "/;SharedAccessKeyName=iothubowner;SharedAccessKey=")
+                .contains("EntityPath=" + HUB).doesNotContain(key);
+
+        String group = Browser.uniqueId("portal-cg");
+        browser.field("New consumer group").sendKeys(group);
+        browser.click("Add consumer group");
+        browser.waitForText(By.tagName("main"), group);
+        assertThat(REST.call("GET", "/eventHubEndpoints/events/ConsumerGroups/" + group, null).statusCode())
+                .isEqualTo(200);
+        browser.screenshot("24-hub-events-endpoint");
+        browser.click("Remove consumer group " + group);
+        browser.wait.until(ExpectedConditions.alertIsPresent()).accept();
+        browser.wait.until(d -> !d.findElement(By.tagName("main")).getText().contains(group));
+        assertThat(REST.call("GET", "/eventHubEndpoints/events/ConsumerGroups/" + group, null).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
     void aDeviceIsSeenConnectingAnswersAMethodAndReceivesAMessageSentFromThePage() throws Exception {
         String key = Ids.symmetricKey();
         String deviceId = Browser.uniqueId("portal-hub");

@@ -8,7 +8,17 @@ import java.util.List;
  */
 public record ConnectionInfo(String idScope, String globalEndpoint, String serviceConnectionString,
                              String caCertificate, List<Hub> hubs, Ports ports, String dataDir, String metrics) {
-    public record Hub(String hostName, String connectionString) {}
+    /**
+     * A built-in hub: its iothubowner connection string, and what Event Hubs clients read its telemetry with (the
+     * built-in events endpoint's entity name and connection string, the same policy's key).
+     */
+    public record Hub(String hostName, String connectionString, String eventHubsCompatibleName,
+                      String eventHubsCompatibleConnectionString) {
+        public static Hub of(dev.muster.core.hub.BuiltInHubConfig h) {
+            return new Hub(h.hostName(), h.connectionString(), h.eventHubsCompatibleName(),
+                    h.eventHubsCompatibleConnectionString());
+        }
+    }
 
     /** Listening ports; {@code amqp} is DPS over AMQP/TLS (absent, 0, in files written before it existed). */
     public record Ports(int https, int mqtt, int amqp) {}

@@ -19,6 +19,10 @@ import dev.muster.core.x509.CertificateService;
 import dev.muster.core.x509.ChainVerifier;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.events.EventIngest;
+import dev.muster.hub.routing.MessageRouter;
+import dev.muster.hub.routing.delivery.DispatcherOptions;
+import dev.muster.hub.routing.delivery.EndpointDispatcher;
+import dev.muster.hub.routing.delivery.EndpointSource;
 import dev.muster.hub.events.EventRetention;
 import dev.muster.hub.http.HubHttpApi;
 import dev.muster.hub.mqtt.DesiredChangePolling;
@@ -30,6 +34,7 @@ import dev.muster.hub.mqtt.HubMqttEndpoint;
 import dev.muster.hub.mqtt.MqttCloudToDevice;
 import dev.muster.server.amqp.AmqpFrontDoor;
 import dev.muster.server.amqp.HubAmqpWiring;
+import dev.muster.hub.eventhubs.EventHubsEndpoint;
 import dev.muster.server.allocation.HttpAllocationWebhook;
 import dev.muster.server.allocation.HubLatencyProbe;
 import dev.muster.server.device.DeviceHttpApi;
@@ -114,6 +119,12 @@ public final class MusterServer implements AutoCloseable {
     private long sweepTimer = -1;
     private long retentionTimer = -1;
     private EventIngest eventIngest;
+    /** Each hub's routes, compiled; polls the store for changes made on other nodes. */
+    private dev.muster.hub.routing.StoredRoutesRouter storedRoutes;
+    private EndpointDispatcher endpointDispatcher;
+    private volatile EndpointSource endpointSource = EndpointSource.NONE;
+    private EndpointSource storedEndpoints = EndpointSource.NONE;
+    private volatile MessageRouter router = MessageRouter.BUILT_IN_ONLY;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
@@ -181,7 +192,7 @@ public final class MusterServer implements AutoCloseable {
                         + SharedAccessPolicy.OWNER + ";SharedAccessKey="
                         + instance.policy(SharedAccessPolicy.OWNER).orElseThrow().primaryKey(),
                 pki.caCertificate().toAbsolutePath().toString(),
-                hubs.stream().map(h -> new ConnectionInfo.Hub(h.hostName(), h.connectionString())).toList(),
+                hubs.stream().map(ConnectionInfo.Hub::of).toList(),
                 new ConnectionInfo.Ports(config.httpsPort(), config.mqttPort(), config.amqpPort()),
                 config.dataDir().toAbsolutePath().toString(),
                 config.metricsPort() == 0 ? null : "http://" + urlHost(config.metricsBind()) + ":" + config.metricsPort()
@@ -265,15 +276,21 @@ public final class MusterServer implements AutoCloseable {
         DpsAmqpEndpoint dpsAmqp = config.hubOnly() ? null
                 : new DpsAmqpEndpoint(vertx, registrations, blocking, config.quickAnswerMillis());
         CloudToDeviceQueue cloudToDevice = cloudToDevice(hubMqtt);
+        // The Event Hubs-compatible endpoint: local appends wake its receivers; other nodes' are found by polling.
+        EventHubsEndpoint eventHubs = HubAmqpWiring.eventHubs(builtInHub, store.events(), blocking, clock);
+        eventIngest.addAppendListener(eventHubs::partitionAppended);
         AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
-                liveDevices.live(), cloudToDevice, blocking, clock), hubHosts::contains,
+                liveDevices.live(), cloudToDevice, blocking, clock).withEventHubs(eventHubs), hubHosts::contains,
                 HubAmqpWiring.mechanisms(dpsAmqp == null ? null : DpsAmqpEndpoint.defaultMechanisms(registrations,
                         blocking)),
                 config.timeouts().connectSeconds() * 1000L);
         bridged.put(WebSocketBridge.AMQP, listeners.bridgedAmqp(amqpFrontDoor));
         frontDoor = new FrontDoor(hubHosts::contains,
                 new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
-                        .withCloudToDevice(cloudToDevice),
+                        .withCloudToDevice(cloudToDevice)
+                        .withConsumerGroups(new dev.muster.hub.telemetry.ConsumerGroups(store.events(), clock))
+                        .withRouting(new dev.muster.hub.routing.RoutingService(store.routing(), storedRoutes))
+                        .withDeadLetters(endpointDispatcher.waking(store.endpointOutbox())),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
@@ -312,12 +329,25 @@ public final class MusterServer implements AutoCloseable {
      * stream is made (or found) now so the first device message needs no lookup; old events go once a minute.
      */
     private void startEventStreams(List<BuiltInHubConfig> allHubs) {
-        eventIngest = new EventIngest(EventIngest.Options.of(store.events(), null, clock,
+        storedRoutes = new dev.muster.hub.routing.StoredRoutesRouter(store.routing(), Duration.ofSeconds(3));
+        router = storedRoutes;
+        storedEndpoints = () -> customEndpoints(allHubs);
+        endpointSource = storedEndpoints;
+        // Custom route endpoints: every node delivers from the shared outbox; the source is read on each refresh.
+        endpointDispatcher = new EndpointDispatcher(store.endpointOutbox(), () -> endpointSource.customEndpoints(),
+                DispatcherOptions.defaults()).start();
+        metrics.watchEndpointBacklogs(endpointDispatcher::backlogs);
+        storedRoutes.onChange(endpointDispatcher::refresh);
+        eventIngest = new EventIngest(EventIngest.Options.of(store.events(),
+                endpointDispatcher.waking(store.endpointOutbox()), clock,
                 work -> blocking.run(() -> {
                     work.run();
                     return null;
-                })).withPartitions(config.events().partitions()));
+                })).withPartitions(config.events().partitions())
+                .withRouter((hub, message) -> router.decide(hub, message)));
         builtInHub.telemetry().ingestInto(eventIngest);
+        reportHubEvents(new dev.muster.hub.routing.HubEventSources(storedRoutes::takes, eventIngest::ingest,
+                clock));
         allHubs.forEach(h -> eventIngest.stream(h.hostName()));
         EventRetention retention = new EventRetention(store.events(), clock, config.events().retention());
         retentionTimer = vertx.setPeriodic(EventRetention.SWEEP_INTERVAL.toMillis(), id -> blocking.run(() -> {
@@ -329,8 +359,53 @@ public final class MusterServer implements AutoCloseable {
         }));
     }
 
+    /** Twin changes, identity lifecycle and connection states become messages where routes take them. */
+    private void reportHubEvents(dev.muster.hub.routing.HubEventSources sources) {
+        builtInHub.twins().reportChangesTo(sources);
+        builtInHub.devices().reportLifecycleTo(sources);
+        builtInHub.modules().reportLifecycleTo(sources);
+        liveDevices.live().connections().reportConnectionsTo(sources);
+    }
+
+    /** Every hub's custom endpoints, as its saved routing names them (what the dispatcher delivers to). */
+    private Map<String, List<dev.muster.core.hub.routing.RouteEndpoint>> customEndpoints(List<BuiltInHubConfig> hubs) {
+        Map<String, List<dev.muster.core.hub.routing.RouteEndpoint>> out = new HashMap<>();
+        for (BuiltInHubConfig h : hubs) {
+            List<dev.muster.core.hub.routing.RouteEndpoint> endpoints = store.routing().routing(h.hostName())
+                    .routing().endpoints();
+            if (!endpoints.isEmpty()) {
+                out.put(h.hostName(), endpoints);
+            }
+        }
+        return out;
+    }
+
     public EventIngest eventIngest() {
         return eventIngest;
+    }
+
+    /**
+     * Replaces where the custom route endpoints come from (tests); null puts back the hubs' saved routing.
+     */
+    public void endpointSource(EndpointSource source) {
+        this.endpointSource = source == null ? storedEndpoints : source;
+        if (endpointDispatcher != null) {
+            endpointDispatcher.refresh();
+        }
+    }
+
+    /** Replaces where each entering message goes (tests); null puts back the hubs' saved routes. */
+    public void router(MessageRouter messageRouter) {
+        this.router = messageRouter == null ? storedRoutes : messageRouter;
+    }
+
+    public EndpointDispatcher endpointDispatcher() {
+        return endpointDispatcher;
+    }
+
+    /** The custom endpoints' outbox as the ingest path writes it (entries wake this node's delivery). */
+    public dev.muster.core.hub.routing.EndpointOutbox endpointOutbox() {
+        return endpointDispatcher.waking(store.endpointOutbox());
     }
 
     /** The cloud-to-device queues: delivered to this node's MQTT devices, expired and relayed on timers. */
@@ -478,6 +553,10 @@ public final class MusterServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (storedRoutes != null) {
+            storedRoutes.close();
+            storedRoutes = null;
+        }
         if (latencyProbe != null) {
             latencyProbe.close();
             latencyProbe = null;
@@ -493,6 +572,10 @@ public final class MusterServer implements AutoCloseable {
         if (cloudToDeviceTimers != null) {
             cloudToDeviceTimers.close();
             cloudToDeviceTimers = null;
+        }
+        if (endpointDispatcher != null) {
+            endpointDispatcher.close();
+            endpointDispatcher = null;
         }
         if (vertx != null) {
             if (flushTimer >= 0) {

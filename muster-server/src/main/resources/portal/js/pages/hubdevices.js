@@ -1,7 +1,8 @@
 // Hub devices: a built-in hub's devices, reached on the hub's own REST API with the hub connection string the operator
 // pastes (kept in this tab only, like the service connection string): list and query with paging, one device's
 // identity, connection state, twin and modules, direct methods, and cloud-to-device messages.
-import { h, field, select, button, notify, table, badge, section, when, describeError, fillPager, checkJsonField } from '../ui.js';
+import { h, field, select, button, notify, table, badge, section, when, describeError, fillPager, checkJsonField,
+  copyable, confirmAction } from '../ui.js';
 import { HubApi } from '../hubapi.js';
 
 const HUB_KEY = 'muster.hubConnectionString';
@@ -14,7 +15,7 @@ export function forget() {
   sessionStorage.removeItem(HUB_KEY);
 }
 
-function savedHub() {
+export function savedHub() {
   const saved = sessionStorage.getItem(HUB_KEY);
   if (!saved) return null;
   try {
@@ -34,7 +35,7 @@ export async function render(ctx, target, params) {
 
 // ---- connect --------------------------------------------------------------------------------------------------
 
-function renderConnect(target, then) {
+export function renderConnect(target, then) {
   const input = h('textarea', { rows: 3, spellcheck: 'false', autocomplete: 'off', required: true,
     placeholder: 'HostName=…;SharedAccessKeyName=iothubowner;SharedAccessKey=…' });
   const form = h('form', { class: 'form' },
@@ -107,8 +108,79 @@ function renderList(hub, target) {
     load();
   });
   target.replaceChildren(h('h1', {}, 'Hub devices'), hubLine(hub, target),
-    section('Devices', form, results, pager));
+    section('Devices', form, results, pager), eventsEndpoint(hub));
   load();
+}
+
+// ---- the built-in events endpoint -----------------------------------------------------------------------------
+
+/**
+ * The entity name of a hub's events endpoint: the hub's name (first label of its host), or a whole IP literal
+ * (as BuiltInHubConfig.eventHubsCompatibleName on the server).
+ */
+export function eventHubsName(hostName) {
+  const h = hostName.toLowerCase();
+  if (h.includes(':') || /^[0-9.]+$/.test(h) || !h.includes('.')) return h;
+  return h.slice(0, h.indexOf('.'));
+}
+
+/** Endpoint=sb://{host}/;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath={name}, with the key given. */
+export function eventHubsConnectionString(cs, key) {
+  return `Endpoint=sb://${cs.hostName}/;SharedAccessKeyName=${cs.keyName};SharedAccessKey=${key};`
+    + `EntityPath=${eventHubsName(cs.hostName)}`;
+}
+
+const CONSUMER_GROUPS = '/eventHubEndpoints/events/ConsumerGroups';
+
+/**
+ * What a telemetry back end reads with: the Event Hubs-compatible connection string (key masked, the Copy button
+ * copies it whole; the operator holds the hub's key already, having pasted it), and the consumer groups.
+ */
+function eventsEndpoint(hub) {
+  const groups = h('div', { 'aria-live': 'polite' });
+  const name = h('input', { autocomplete: 'off', spellcheck: 'false', required: true, maxlength: 50,
+    pattern: '[A-Za-z0-9._\\-]{1,50}' });
+  const form = h('form', { class: 'form' },
+    field('New consumer group', name, '1 to 50 letters, digits, periods, hyphens or underscores.').row,
+    h('div', { class: 'buttons' }, h('button', { type: 'submit' }, 'Add consumer group')));
+  const load = async () => {
+    try {
+      const list = (await hub.get(CONSUMER_GROUPS)).value || [];
+      groups.replaceChildren(table([
+        ['Consumer group', g => h('code', {}, g.name)],
+        ['Created', g => (g.properties && g.properties.created ? when(g.properties.created) : '—')],
+        ['', g => (g.name === '$Default' ? '' : button('Remove', async () => {
+          if (!confirmAction(`Remove consumer group ${g.name}? Readers using it lose their place.`)) return;
+          try {
+            await hub.del(`${CONSUMER_GROUPS}/${encodeURIComponent(g.name)}`);
+            load();
+          } catch (e) {
+            notify(describeError(e));
+          }
+        }, 'small danger', `Remove consumer group ${g.name}`))],
+      ], list));
+    } catch (e) {
+      groups.replaceChildren(h('p', { class: 'field-error', role: 'alert' }, describeError(e)));
+    }
+  };
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    try {
+      await hub.put(`${CONSUMER_GROUPS}/${encodeURIComponent(name.value.trim())}`, { properties: { name: name.value.trim() } });
+      name.value = '';
+      load();
+    } catch (e) {
+      notify(describeError(e));
+    }
+  });
+  load();
+  return section('Events endpoint (Event Hubs-compatible)',
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Event Hubs-compatible name'), h('dd', {}, h('code', {}, eventHubsName(hub.cs.hostName))),
+      h('dt', {}, 'Event Hubs-compatible endpoint'), h('dd', {}, h('code', {}, `sb://${hub.cs.hostName}/`)),
+      h('dt', {}, 'Connection string'), h('dd', {}, copyable(eventHubsConnectionString(hub.cs, hub.cs.key),
+        'Event Hubs-compatible connection string', eventHubsConnectionString(hub.cs, '••••••••')))),
+    groups, form);
 }
 
 /** Device twins as a table; anything else a query may select (projections, COUNT()) as JSON. */

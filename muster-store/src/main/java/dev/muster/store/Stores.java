@@ -8,6 +8,8 @@ import dev.muster.core.hub.ConnectionStore;
 import dev.muster.core.hub.DesiredChangeLog;
 import dev.muster.core.hub.HubStore;
 import dev.muster.core.hub.events.HubEventStore;
+import dev.muster.core.hub.routing.RoutingStore;
+import dev.muster.core.hub.routing.EndpointOutbox;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.instance.LinkedHubStore;
@@ -25,7 +27,8 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                      OperationStore operations, LinkedHubStore linkedHubs, UsageStore usage, HubStore hubs,
                      CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
                      DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice,
-                     ConnectionStore connections, HubEventStore events, IssuanceStore issuance) {
+                     ConnectionStore connections, HubEventStore events, RoutingStore routing,
+                     EndpointOutbox endpointOutbox, IssuanceStore issuance) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
     public static Stores open(Database database) {
@@ -48,6 +51,7 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
                 new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc),
                 new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc),
-                new JdbcHubEventStore(jdbc), new JdbcIssuanceStore(jdbc, secrets));
+                new JdbcHubEventStore(jdbc), new JdbcRoutingStore(jdbc, secrets), new JdbcEndpointOutbox(jdbc),
+                new JdbcIssuanceStore(jdbc, secrets));
     }
 }

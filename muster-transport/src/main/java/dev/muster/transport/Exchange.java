@@ -15,17 +15,29 @@ public final class Exchange {
 
     private final HttpServerRequest request;
     private final String body;
+    private final byte[] bodyBytes;
     private final List<String> segments;
 
     public Exchange(HttpServerRequest request, String body) {
+        this(request, body, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A request whose body may be binary (a device's telemetry over HTTPS): {@link #bodyBytes()} keeps it as sent. */
+    public Exchange(HttpServerRequest request, byte[] body) {
+        this(request, new String(body, StandardCharsets.UTF_8), body);
+    }
+
+    private Exchange(HttpServerRequest request, String body, byte[] bodyBytes) {
         this.request = request;
         this.body = body;
+        this.bodyBytes = bodyBytes;
         this.segments = split(request.path());
     }
 
     public HttpServerRequest request() { return request; }
     public String method() { return request.method().name(); }
     public String body() { return body; }
+    public byte[] bodyBytes() { return bodyBytes.clone(); }
     public List<String> segments() { return segments; }
     public String header(String name) { return request.getHeader(name); }
     public String query(String name) { return request.getParam(name); }

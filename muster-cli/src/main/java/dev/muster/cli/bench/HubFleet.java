@@ -122,6 +122,15 @@ public final class HubFleet implements AutoCloseable {
                 .compose(resp -> resp.body().map(b -> resp.statusCode()));
     }
 
+    /** A GET of the hub's service API: the body, or a failure naming the status. */
+    Future<String> get(String path) {
+        RequestOptions r = new RequestOptions().setMethod(HttpMethod.GET).setURI(path + "?" + API)
+                .putHeader("Authorization", serviceToken);
+        return http.request(r).compose(req -> req.send()).compose(resp -> resp.body().compose(b ->
+                resp.statusCode() == 200 ? Future.succeededFuture(b.toString())
+                        : Future.failedFuture("GET " + path + " answered " + resp.statusCode())));
+    }
+
     Vertx vertx() {
         return vertx;
     }

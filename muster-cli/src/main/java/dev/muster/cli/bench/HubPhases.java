@@ -54,4 +54,15 @@ public final class HubPhases {
                     w.jobs(), serverCpuSeconds);
         }
     }
+
+    /** {@code n} messages published by MQTT devices and read from a Kafka topic the hub routes them to. */
+    public PhaseResult kafkaRoute(int n) throws Exception {
+        try (HubKafkaRouteWorkload w = HubKafkaRouteWorkload.open(fleet)) {
+            runner.closed("warmup-kafka", "warm-up: Kafka route", Math.min(n, WARM_UP), fleet.concurrency(),
+                    w.jobs(), serverCpuSeconds);
+            return runner.closed("kafka", String.format(Locale.ROOT,
+                    "Hub telemetry via a Kafka route (%d MQTT devices → Kafka consumer)", w.fleetSize()), n,
+                    fleet.concurrency(), w.jobs(), serverCpuSeconds);
+        }
+    }
 }

@@ -45,7 +45,7 @@ final class AmqpLinks {
             return new ErrorCondition(AmqpError.INTERNAL_ERROR, "Internal error; see the server log.");
         }
         Symbol condition = switch (e.code()) {
-            case DEVICE_MAXIMUM_QUEUE_DEPTH_EXCEEDED -> AmqpError.RESOURCE_LIMIT_EXCEEDED;
+            case DEVICE_MAXIMUM_QUEUE_DEPTH_EXCEEDED, THROTTLING -> AmqpError.RESOURCE_LIMIT_EXCEEDED;
             case DEVICE_NOT_FOUND, IOT_HUB_NOT_FOUND -> AmqpError.NOT_FOUND;
             case MESSAGE_TOO_LARGE -> LinkError.MESSAGE_SIZE_EXCEEDED;
             case UNAUTHORIZED -> AmqpError.UNAUTHORIZED_ACCESS;

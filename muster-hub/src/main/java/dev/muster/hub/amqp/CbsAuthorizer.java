@@ -43,7 +43,7 @@ public final class CbsAuthorizer {
             return Outcome.refused(401, "The token is not a SharedAccessSignature.");
         }
         SasToken sas = parsed.get();
-        String resource = stripScheme(sas.resource());
+        String resource = ServiceAuthentication.withoutScheme(sas.resource());
         Instant expires = Instant.ofEpochSecond(sas.expiry());
         if (resource.equalsIgnoreCase(hub)) {
             Optional<String> refusal = services.authenticateService(hub, sas);
@@ -51,6 +51,12 @@ public final class CbsAuthorizer {
                     .orElseGet(() -> new Outcome(200, "OK", new CbsGrant(resource, expires, null)));
         }
         DeviceQueue device = deviceOf(hub, resource);
+        if (device == null && resource.toLowerCase(Locale.ROOT).startsWith(hub.toLowerCase(Locale.ROOT) + "/")) {
+            // An Event Hubs client signs each link's own audience ({hub}/{eventHub}/ConsumerGroups/...).
+            Optional<String> refusal = services.authenticateServiceScope(hub, sas);
+            return refusal.map(r -> Outcome.refused(401, "Unauthorized: " + r + "."))
+                    .orElseGet(() -> new Outcome(200, "OK", new CbsGrant(resource, expires, null)));
+        }
         if (device == null) {
             return Outcome.refused(401, "The token's resource '" + resource + "' is neither the hub " + hub
                     + " nor one of its devices.");
@@ -76,14 +82,5 @@ public final class CbsAuthorizer {
             return new DeviceQueue(hub, rest[0], rest[2]);
         }
         return null;
-    }
-
-    private static String stripScheme(String resource) {
-        int scheme = resource.indexOf("://");
-        String r = scheme >= 0 ? resource.substring(scheme + 3) : resource;
-        while (r.endsWith("/")) {
-            r = r.substring(0, r.length() - 1);
-        }
-        return r;
     }
 }

@@ -17,9 +17,23 @@ final class ConnectionGrants {
         byAudience.put(grant.audience().toLowerCase(Locale.ROOT), grant);
     }
 
-    /** Whether a service token for the hub is valid now. */
+    /** Whether a service token for the hub itself (not one scoped to a path under it) is valid now. */
     boolean service(Instant now) {
-        return byAudience.values().stream().anyMatch(g -> g.isService() && g.validAt(now));
+        return byAudience.values().stream().anyMatch(g -> g.isService() && g.validAt(now)
+                && g.audience().indexOf('/') < 0);
+    }
+
+    /**
+     * Whether a valid service token covers {@code resource} ({@code {hub}/{path}}): one for the hub, for the resource
+     * itself or for a path above it; with a null resource, any valid service token of the hub.
+     */
+    boolean serviceCovering(String resource, Instant now) {
+        String r = resource == null ? null : resource.toLowerCase(Locale.ROOT);
+        return byAudience.values().stream().anyMatch(g -> {
+            String a = g.audience().toLowerCase(Locale.ROOT);
+            return g.isService() && g.validAt(now)
+                    && (r == null || a.indexOf('/') < 0 || r.equals(a) || r.startsWith(a + "/"));
+        });
     }
 
     /** Whether a device (or module) token for exactly this queue's owner is valid now. */

@@ -5,11 +5,10 @@ import dev.muster.core.Json;
 import dev.muster.core.hub.CloudToDeviceContent;
 import dev.muster.core.hub.CloudToDeviceMessage;
 import dev.muster.core.hub.DeviceQueue;
+import dev.muster.core.hub.events.EventContent;
+import dev.muster.core.hub.events.SystemProperties;
 import dev.muster.hub.HubError;
-import dev.muster.hub.HubErrorCode;
-import dev.muster.hub.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -32,12 +31,6 @@ import org.apache.qpid.proton.message.Message;
  * Java device client casts bodies to {@code Data}.
  */
 final class DeviceAmqpMessages {
-    /** IoT Hub's largest device-to-cloud message. */
-    static final int MAX_TELEMETRY_BYTES = 256 * 1024;
-    static final String CONNECTION_DEVICE_ID = "iothub-connection-device-id";
-    static final String CONNECTION_MODULE_ID = "iothub-connection-module-id";
-    static final String CONNECTION_AUTH_METHOD = "iothub-connection-auth-method";
-    static final String CONNECTION_GENERATION_ID = "iothub-connection-auth-generation-id";
     static final String METHOD_NAME = "IoThub-methodname";
     static final String METHOD_STATUS = "IoThub-status";
     static final Symbol OPERATION = Symbol.valueOf("operation");
@@ -46,51 +39,49 @@ final class DeviceAmqpMessages {
     static final Symbol VERSION = Symbol.valueOf("version");
     static final String DESIRED = "/properties/desired";
     /** Message annotations a device may set that the hub keeps with the message (security messages, PnP component). */
-    private static final String[] KEPT_ANNOTATIONS = {"iothub-interface-id", "dt-subject", "dt-dataschema"};
+    private static final String[] KEPT_ANNOTATIONS = {SystemProperties.INTERFACE_ID, SystemProperties.DT_SUBJECT,
+            SystemProperties.DT_DATASCHEMA};
 
     private DeviceAmqpMessages() {}
 
     /**
-     * A device's telemetry message as the hub keeps it: the sender's system properties under the names the MQTT
-     * surface uses ({@code $.mid}, {@code $.cid}, {@code $.ct}, {@code $.ce}), its application properties, and the
-     * connection's identity stamped by the hub (whatever the device claimed under those names).
+     * A device's telemetry message as it sent it (reference §5): its AMQP properties as the message's system
+     * properties (message-id, correlation-id, user-id, to, content-type, content-encoding, absolute-expiry-time), the
+     * annotations the SDKs set for security agents and PnP components, its application properties as text. The hub
+     * stamps who sent it ({@link dev.muster.hub.telemetry.TelemetryStamp}) and checks its size.
      *
-     * @throws HubError 413 over {@link #MAX_TELEMETRY_BYTES}, 400 when the body is not a data section
+     * @throws HubError 400 when the body is not a data section
      */
-    static TelemetryMessage telemetry(DeviceIdentity identity, Instant now, Message m) {
+    static EventContent telemetry(Message m) {
         byte[] body = C2dAmqpMessages.body(m.getBody());
-        if (body.length > MAX_TELEMETRY_BYTES) {
-            throw new HubError(HubErrorCode.MESSAGE_TOO_LARGE, "The message is " + body.length
-                    + " bytes; a device-to-cloud message may carry at most " + MAX_TELEMETRY_BYTES + ".");
-        }
-        Map<String, String> props = new LinkedHashMap<>();
+        Map<String, String> sys = new LinkedHashMap<>();
         Properties p = m.getProperties();
         if (p != null) {
-            put(props, "$.mid", C2dAmqpMessages.id(p.getMessageId()));
-            put(props, "$.cid", C2dAmqpMessages.id(p.getCorrelationId()));
-            put(props, "$.uid", p.getUserId() == null ? null : C2dAmqpMessages.id(p.getUserId()));
-            put(props, "$.ct", p.getContentType() == null ? null : p.getContentType().toString());
-            put(props, "$.ce", p.getContentEncoding() == null ? null : p.getContentEncoding().toString());
+            put(sys, SystemProperties.MESSAGE_ID, C2dAmqpMessages.id(p.getMessageId()));
+            put(sys, SystemProperties.CORRELATION_ID, C2dAmqpMessages.id(p.getCorrelationId()));
+            put(sys, SystemProperties.USER_ID, p.getUserId() == null ? null
+                    : new String(p.getUserId().getArray(), p.getUserId().getArrayOffset(), p.getUserId().getLength(),
+                            StandardCharsets.UTF_8));
+            put(sys, SystemProperties.TO, p.getTo());
+            put(sys, SystemProperties.CONTENT_TYPE, p.getContentType() == null ? null : p.getContentType().toString());
+            put(sys, SystemProperties.CONTENT_ENCODING, p.getContentEncoding() == null ? null
+                    : p.getContentEncoding().toString());
+            put(sys, SystemProperties.ABSOLUTE_EXPIRY_TIME, p.getAbsoluteExpiryTime() == null ? null
+                    : p.getAbsoluteExpiryTime().toInstant().toString());
         }
         if (m.getMessageAnnotations() != null && m.getMessageAnnotations().getValue() != null) {
             for (String name : KEPT_ANNOTATIONS) {
                 Object v = m.getMessageAnnotations().getValue().get(Symbol.valueOf(name));
-                put(props, name, v == null ? null : v.toString());
+                put(sys, name, v == null ? null : v.toString());
             }
         }
+        Map<String, String> app = new LinkedHashMap<>();
         if (m.getApplicationProperties() != null && m.getApplicationProperties().getValue() != null) {
             for (Map.Entry<String, Object> e : m.getApplicationProperties().getValue().entrySet()) {
-                if (!e.getKey().toLowerCase(Locale.ROOT).startsWith("iothub-connection-")) {
-                    props.put(e.getKey(), e.getValue() == null ? "" : e.getValue().toString());
-                }
+                app.put(e.getKey(), e.getValue() == null ? "" : e.getValue().toString());
             }
         }
-        props.put(CONNECTION_DEVICE_ID, identity.key().deviceId());
-        put(props, CONNECTION_MODULE_ID, identity.key().moduleId());
-        props.put(CONNECTION_AUTH_METHOD, identity.authMethod());
-        put(props, CONNECTION_GENERATION_ID, identity.generationId());
-        return new TelemetryMessage(identity.key().hub(), identity.key().deviceId(), identity.key().moduleId(), now,
-                props, body);
+        return new EventContent(body, app, sys);
     }
 
     /** A queued cloud-to-device message as the device receives it (§2.6): the sender's properties, a data body. */

@@ -1,9 +1,9 @@
 package dev.muster.hub.amqp;
 
-import dev.muster.core.hub.AuthenticationMechanism;
 import dev.muster.core.hub.DeviceQueue;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.hub.ConnectionKey;
+import dev.muster.hub.telemetry.ConnectionAuth;
 import io.vertx.core.AsyncResult;
 import io.vertx.proton.ProtonLink;
 import io.vertx.proton.ProtonReceiver;
@@ -147,7 +147,7 @@ final class DeviceSessions {
             if (key.isModule() && !o.hub().modules().exists(key.hub(), key.deviceId(), key.moduleId())) {
                 return Admission.refused("module " + key.clientId() + " is not registered");
             }
-            String authType = DeviceIdentity.SAS;
+            ConnectionAuth auth = ConnectionAuth.SAS;
             if (!token) {
                 Optional<String> refusal = key.isModule()
                         ? o.hub().authentication().authenticateModuleCertificate(key.hub(), key.deviceId(),
@@ -156,11 +156,10 @@ final class DeviceSessions {
                 if (refusal.isPresent()) {
                     return Admission.refused(refusal.get());
                 }
-                authType = AuthenticationMechanism.SELF_SIGNED.equalsIgnoreCase(device.get().authentication().type())
-                        ? DeviceIdentity.X509_SELF_SIGNED : DeviceIdentity.X509_CA;
+                auth = ConnectionAuth.ofCertificate(device.get(), key.isModule());
             }
             String connectionId = o.live().connections().connected(key);
-            return new Admission(new DeviceIdentity(key, authType, device.get().generationId()), connectionId,
+            return new Admission(new DeviceIdentity(key, auth, device.get().generationId()), connectionId,
                     !token, null);
         }).onComplete(ar -> onContext(() -> admitted(key, ar)));
     }

@@ -1,5 +1,6 @@
 package dev.muster.hub.amqp;
 
+import dev.muster.hub.eventhubs.EventHubsLinks;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.proton.ProtonConnection;
@@ -32,6 +33,8 @@ final class HubAmqpConnection {
     private final java.util.List<FeedbackLink> feedbackLinks = new java.util.ArrayList<>();
     /** The devices on this connection; null when the endpoint serves no device links. */
     private final DeviceSessions devices;
+    /** The Event Hubs-compatible links on this connection; null when the endpoint does not serve them. */
+    private final EventHubsLinks eventHubs;
 
     HubAmqpConnection(HubAmqpEndpoint endpoint, ProtonConnection connection, AmqpPeer peer, Clock clock) {
         this.endpoint = endpoint;
@@ -41,6 +44,8 @@ final class HubAmqpConnection {
         this.clock = clock;
         this.cbs = new CbsLinks(this, endpoint.cbsAuthorizer(), endpoint.blocking());
         this.devices = endpoint.devices() == null ? null : new DeviceSessions(this, endpoint.devices(), clock);
+        this.eventHubs = endpoint.eventHubs() == null ? null
+                : endpoint.eventHubs().links(new EventHubsConnectionPeer(this, clock));
     }
 
     String hub() {
@@ -101,6 +106,8 @@ final class HubAmqpConnection {
             if (admitService(receiver, address)) {
                 new C2dSendLink(this, endpoint.cloudToDevice(), endpoint.blocking()).attach(receiver);
             }
+        } else if (eventHubs != null && eventHubs.receiverOpened(receiver, address)) {
+            return; // the Event Hubs-compatible endpoint's $management (§6)
         } else if (devices == null || !devices.receiverOpened(receiver, address)) { // else a device's own link (§5)
             refuseUnknown(receiver, address);
         }
@@ -128,6 +135,8 @@ final class HubAmqpConnection {
                 sender.detachHandler(ar -> sender.detach());
                 sender.open();
             }
+        } else if (eventHubs != null && eventHubs.senderOpened(sender, address)) {
+            return; // the Event Hubs-compatible endpoint's $management or a partition receiver (§6)
         } else if (devices == null || !devices.senderOpened(sender, address)) { // else a device's own link (§5)
             refuseUnknown(sender, address);
         }
@@ -161,6 +170,9 @@ final class HubAmqpConnection {
         endpoint.disconnected(this);
         if (devices != null) {
             devices.closed();
+        }
+        if (eventHubs != null) {
+            eventHubs.closed();
         }
     }
 }

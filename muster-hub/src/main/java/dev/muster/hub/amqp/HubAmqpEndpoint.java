@@ -3,6 +3,7 @@ package dev.muster.hub.amqp;
 import dev.muster.core.hub.DeviceQueue;
 import dev.muster.hub.c2d.CloudToDeviceListener;
 import dev.muster.hub.c2d.CloudToDeviceQueue;
+import dev.muster.hub.eventhubs.EventHubsEndpoint;
 import dev.muster.transport.Blocking;
 import io.vertx.proton.ProtonConnection;
 import java.time.Clock;
@@ -27,6 +28,7 @@ public final class HubAmqpEndpoint implements CloudToDeviceListener {
     /** Open feedback links by hub key, told when the hub's feedback queue grows. */
     private final Map<String, Set<FeedbackLink>> feedbackLinks = new ConcurrentHashMap<>();
     private volatile AmqpDevices devices;
+    private volatile EventHubsEndpoint eventHubs;
 
     public HubAmqpEndpoint(CloudToDeviceQueue cloudToDevice, CbsAuthorizer cbs, Blocking blocking, Clock clock) {
         this.cloudToDevice = cloudToDevice;
@@ -40,6 +42,17 @@ public final class HubAmqpEndpoint implements CloudToDeviceListener {
     public HubAmqpEndpoint withDevices(AmqpDevices devices) {
         this.devices = devices;
         return this;
+    }
+
+    /** Serves the hubs' Event Hubs-compatible endpoint too (reference §6): $management and partition receivers. */
+    public HubAmqpEndpoint withEventHubs(EventHubsEndpoint eventHubs) {
+        this.eventHubs = eventHubs;
+        return this;
+    }
+
+    /** Null when the Event Hubs-compatible endpoint is not served. */
+    EventHubsEndpoint eventHubs() {
+        return eventHubs;
     }
 
     /** Takes over a connection whose Open named {@code peer.hub()}; call on the connection's context. */

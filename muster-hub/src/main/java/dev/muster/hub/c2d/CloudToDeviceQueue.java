@@ -117,6 +117,14 @@ public final class CloudToDeviceQueue {
         }
     }
 
+    /**
+     * The message of the queue locked under {@code lockToken}: what an HTTPS device names when it settles one (the
+     * lock is its ETag). Empty once settled, or taken again after its lock ran out.
+     */
+    public Optional<CloudToDeviceMessage> locked(DeviceQueue queue, String lockToken) {
+        return store.messages(queue).stream().filter(m -> lockToken.equals(m.lockToken())).findFirst();
+    }
+
     /** The device took the message (PUBACK, AMQP accepted). @return false if its lock was lost meanwhile */
     public boolean complete(CloudToDeviceMessage locked) {
         if (!store.removeLocked(locked.queue(), locked.id(), locked.lockToken())) {

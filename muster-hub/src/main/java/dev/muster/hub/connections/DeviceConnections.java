@@ -40,6 +40,7 @@ public final class DeviceConnections implements DeviceView {
     private final HubNode self;
     /** When each of this node's connections last had its activity written. */
     private final Map<String, Instant> activityWritten = new ConcurrentHashMap<>();
+    private volatile dev.muster.hub.routing.HubEventSources eventSources = dev.muster.hub.routing.HubEventSources.NONE;
 
     /**
      * @param address where other nodes reach this node's HTTPS listener
@@ -59,6 +60,11 @@ public final class DeviceConnections implements DeviceView {
         store.heartbeat(new HubNode(self.nodeId(), self.address(), self.port(), clock.instant()));
     }
 
+    /** Where connection-state events go when a route takes them (none until the server wires the ingest). */
+    public void reportConnectionsTo(dev.muster.hub.routing.HubEventSources sources) {
+        this.eventSources = sources;
+    }
+
     /** This node stops: what it holds reads disconnected at once rather than after {@link #LIVENESS}. */
     public void stop() {
         store.nodeStopped(self.nodeId(), clock.instant());
@@ -71,13 +77,17 @@ public final class DeviceConnections implements DeviceView {
         store.connected(new DeviceConnection(key.hub(), key.deviceId(), key.moduleId(), self.nodeId(), connectionId,
                 true, now, now, null));
         activityWritten.put(connectionId, now);
+        eventSources.connectionChanged(key.hub(), key.deviceId(), key.moduleId(), true);
         return connectionId;
     }
 
     /** A connection ended; a connection that was replaced by a newer one leaves the newer one's state alone. */
     public void disconnected(ConnectionKey key, String connectionId) {
         activityWritten.remove(connectionId);
-        store.disconnected(key.hub(), key.deviceId(), key.moduleId(), connectionId, clock.instant());
+        // a connection a newer one replaced is not a disconnection of the device
+        if (store.disconnected(key.hub(), key.deviceId(), key.moduleId(), connectionId, clock.instant())) {
+            eventSources.connectionChanged(key.hub(), key.deviceId(), key.moduleId(), false);
+        }
     }
 
     /** The device sent something; written to the store at most every {@link #ACTIVITY_EVERY}. */

@@ -46,8 +46,13 @@ public final class HubHttpApi implements Route {
     private final MethodRoutes methods;
     private CloudToDeviceQueue cloudToDevice;
     private DeviceboundRoutes devicebound;
+    private DeviceboundHttp deviceReceive;
     private final ModuleHttpApi modules;
     private final RegistryRoutes registry;
+    private final DeviceTelemetryHttp deviceTelemetry;
+    private ConsumerGroupRoutes consumerGroups;
+    private RoutingRoutes routing;
+    private DeadLetterRoutes deadLetters;
 
     /** @param nodeCalls checks direct methods other nodes of the deployment forward here */
     public HubHttpApi(BuiltInHub builtIn, LiveDevices live, SasVerifier sas, Blocking blocking,
@@ -59,15 +64,36 @@ public final class HubHttpApi implements Route {
         this.methods = new MethodRoutes(live, blocking, nodeCalls, this::authorize, this::requireIdentity);
         this.modules = new ModuleHttpApi(builtIn);
         this.registry = new RegistryRoutes(builtIn);
+        this.deviceTelemetry = new DeviceTelemetryHttp(builtIn, blocking, java.time.Clock.systemUTC());
     }
 
     /**
      * Serves {@code DELETE /devices/{id}/commands} and Muster's {@code POST /devices/{id}/messages/devicebound}
-     * ({@link DeviceboundRoutes}), and counts pending messages in the device JSON.
+     * ({@link DeviceboundRoutes}), the devices' own HTTPS receive and settlement ({@link DeviceboundHttp}), and counts
+     * pending messages in the device JSON.
      */
     public HubHttpApi withCloudToDevice(CloudToDeviceQueue queue) {
         this.cloudToDevice = queue;
         this.devicebound = new DeviceboundRoutes(builtIn, queue);
+        this.deviceReceive = new DeviceboundHttp(new DeviceHttpAuth(builtIn), queue, blocking);
+        return this;
+    }
+
+    /** Serves the consumer groups of the hub's events endpoint ({@link ConsumerGroupRoutes}). */
+    public HubHttpApi withConsumerGroups(dev.muster.hub.telemetry.ConsumerGroups groups) {
+        this.consumerGroups = new ConsumerGroupRoutes(groups);
+        return this;
+    }
+
+    /** Serves the hub's message routing ({@code /routing}, {@link RoutingRoutes}). */
+    public HubHttpApi withRouting(dev.muster.hub.routing.RoutingService service) {
+        this.routing = new RoutingRoutes(service);
+        return this;
+    }
+
+    /** Serves the custom endpoints' dead letters ({@link DeadLetterRoutes}). */
+    public HubHttpApi withDeadLetters(dev.muster.core.hub.routing.EndpointOutbox outbox) {
+        this.deadLetters = new DeadLetterRoutes(outbox);
         return this;
     }
 
@@ -96,7 +122,24 @@ public final class HubHttpApi implements Route {
             methods.invoke(ex, methodTarget.get());
             return;
         }
+        Optional<DeviceboundHttp.Request> received = deviceReceive == null ? Optional.empty()
+                : DeviceboundHttp.request(hub, method, s, ex.request().query());
+        if (received.isPresent()) {
+            deviceReceive.handle(ex, received.get());
+            return;
+        }
+        Optional<ConnectionKey> telemetrySender = DeviceTelemetryHttp.target(hub, method, s);
+        if (telemetrySender.isPresent()) {
+            deviceTelemetry.send(ex, telemetrySender.get());
+            return;
+        }
         if (registry.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
+            return;
+        } else if (routing != null && routing.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
+            return;
+        }
+        if (consumerGroups != null && ConsumerGroupRoutes.handles(s) && consumerGroups.route(ex, hub, method,
+                (work, onValue) -> run(ex, hub, authorization, work, onValue))) {
             return;
         }
         if (s.size() == 2 && s.get(0).equals("devices")) {
@@ -163,6 +206,8 @@ public final class HubHttpApi implements Route {
             run(ex, hub, authorization, () -> Boolean.TRUE, v -> stream(ex, hub));
         } else if (devicebound != null && DeviceboundRoutes.target(hub, s).isPresent()) {
             devicebound.send(ex, DeviceboundRoutes.target(hub, s).get(), (work, onValue) -> run(ex, hub, authorization, work, onValue));
+        } else if (deadLetters != null && DeadLetterRoutes.handles(s)) {
+            deadLetters.route(ex, hub, (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else if (ModuleHttpApi.handles(s)) {
             modules.route(ex, hub, ifMatch, (work, onValue) -> run(ex, hub, authorization, work, onValue));
         } else {
@@ -231,6 +276,7 @@ public final class HubHttpApi implements Route {
             }
             event.put("enqueuedTime", m.enqueuedTime().toString());
             event.put("properties", m.properties());
+            event.put("systemProperties", m.systemProperties());
             String text = new String(m.body(), StandardCharsets.UTF_8);
             try {
                 event.put("body", Json.MAPPER.readTree(text));

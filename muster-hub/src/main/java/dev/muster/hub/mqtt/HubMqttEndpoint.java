@@ -7,7 +7,8 @@ import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.ConnectionKey;
 import dev.muster.hub.HubError;
 import dev.muster.hub.LiveDevices;
-import dev.muster.hub.TelemetryMessage;
+import dev.muster.hub.telemetry.ConnectionAuth;
+import dev.muster.hub.telemetry.TelemetrySender;
 import dev.muster.hub.TwinListener;
 import dev.muster.hub.methods.MethodChannel;
 import dev.muster.hub.methods.MethodChannels;
@@ -77,9 +78,14 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         final String connectionId;
         final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
         final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Stamped on its telemetry. */
+        final TelemetrySender sender;
+        final TelemetryAcks telemetryAcks;
 
-        Session(ConnectionKey key, MqttEndpoint endpoint, Context context, String connectionId) {
+        Session(ConnectionKey key, MqttEndpoint endpoint, Context context, String connectionId, TelemetrySender sender) {
             this.key = key;
+            this.sender = sender;
+            this.telemetryAcks = new TelemetryAcks(endpoint, context);
             this.hub = key.hub();
             this.deviceId = key.deviceId();
             this.endpoint = endpoint;
@@ -143,8 +149,8 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         ConnectionKey key = user.key();
         blocking.run(() -> {
             Optional<MqttConnectReturnCode> refusal = authenticate(user, password, chain);
-            return refusal.isPresent() ? new Admission(refusal, null)
-                    : new Admission(refusal, live.connections().connected(key));
+            return refusal.isPresent() ? new Admission(refusal, null, null)
+                    : new Admission(refusal, live.connections().connected(key), sender(user, password, chain));
         }).onComplete(ar -> {
             if (gone[0]) {
                 LOG.debug("device {} left before its MQTT CONNECT to {} was answered", user.deviceId(), user.hub());
@@ -166,12 +172,20 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
                 endpoint.reject(refusal.get());
                 return;
             }
-            accept(endpoint, new Session(key, endpoint, context, ar.result().connectionId()));
+            accept(endpoint, new Session(key, endpoint, context, ar.result().connectionId(), ar.result().sender()));
         });
     }
 
     /** A CONNECT's outcome: refused, or accepted with its row in the connection state. */
-    private record Admission(Optional<MqttConnectReturnCode> refusal, String connectionId) {}
+    private record Admission(Optional<MqttConnectReturnCode> refusal, String connectionId, TelemetrySender sender) {}
+
+    /** An admitted connection's identity for its telemetry: how it authenticated, the device's generation ID. */
+    private TelemetrySender sender(HubUser user, String password, List<X509Certificate> chain) {
+        var device = builtIn.devices().storedDevice(user.hub(), user.deviceId()).orElseThrow();
+        boolean byCertificate = (password == null || password.isEmpty()) && !chain.isEmpty();
+        return new TelemetrySender(user.key(), byCertificate ? ConnectionAuth.ofCertificate(device, user.moduleId() != null) : ConnectionAuth.SAS,
+                device.generationId());
+    }
 
     /** Hub SAS token as password, or (no password) the TLS client certificate of an X.509 device. */
     private Optional<MqttConnectReturnCode> authenticate(HubUser user, String password, List<X509Certificate> chain) {
@@ -315,11 +329,9 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
                 }
             });
         } else if (topic.startsWith(HubMqttTopics.telemetryPrefix(session.key))) {
-            String tail = topic.substring(HubMqttTopics.telemetryPrefix(session.key).length());
-            TelemetryMessage m = new TelemetryMessage(session.hub, session.deviceId, session.key.moduleId(),
-                    clock.instant(), HubMqttTopics.properties(tail), payload);
-            builtIn.telemetry().telemetryReceived(m);
-            ack(session, msg);
+            String bag = topic.substring(HubMqttTopics.telemetryPrefix(session.key).length());
+            session.telemetryAcks.track(msg, builtIn.telemetry().receive(session.sender, clock.instant(),
+                    List.of(MqttTelemetry.content(bag, payload))));
         } else {
             // IoT Hub drops a connection that publishes where it may not.
             LOG.info("device {} published to unknown topic '{}'; closing its connection", session.deviceId, topic);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import dev.muster.core.Json;
 import java.util.List;
 
+import static dev.muster.hub.query.QueryValues.truth;
+
 /**
  * Evaluates query expressions against one twin document with IoT Hub's semantics: a path that is missing is
  * <em>undefined</em> (Java {@code null} here, apart from JSON {@code null}); comparing values of different types, or
@@ -28,20 +30,19 @@ final class QueryEvaluator {
             return resolve(p, doc, source);
         }
         if (e instanceof Expr.Compare c) {
-            return compare(c.operator(), evaluate(c.left(), doc, source), evaluate(c.right(), doc, source));
+            return QueryValues.compare(c.operator(), evaluate(c.left(), doc, source), evaluate(c.right(), doc, source));
         }
         if (e instanceof Expr.And a) {
-            return and(truth(evaluate(a.left(), doc, source)), truth(evaluate(a.right(), doc, source)));
+            return QueryValues.and(truth(evaluate(a.left(), doc, source)), truth(evaluate(a.right(), doc, source)));
         }
         if (e instanceof Expr.Or o) {
-            return or(truth(evaluate(o.left(), doc, source)), truth(evaluate(o.right(), doc, source)));
+            return QueryValues.or(truth(evaluate(o.left(), doc, source)), truth(evaluate(o.right(), doc, source)));
         }
         if (e instanceof Expr.Not n) {
-            Boolean t = truth(evaluate(n.operand(), doc, source));
-            return t == null ? null : BooleanNode.valueOf(!t);
+            return QueryValues.not(truth(evaluate(n.operand(), doc, source)));
         }
         if (e instanceof Expr.In in) {
-            return in(evaluate(in.value(), doc, source), in.candidates(), in.negated());
+            return QueryValues.in(evaluate(in.value(), doc, source), in.candidates(), in.negated());
         }
         return call((Expr.Call) e, doc, source);
     }
@@ -73,68 +74,13 @@ final class QueryEvaluator {
         return node == null || !node.isObject() ? null : Json.fieldIgnoringCase(node, name);
     }
 
-    private static JsonNode compare(String op, JsonNode a, JsonNode b) {
-        if (a == null || b == null) {
-            return null;
-        }
-        boolean ordering = !op.equals("=") && !op.equals("!=") && !op.equals("<>");
-        Integer order = order(a, b, ordering);
-        if (order == null) {
-            return null;
-        }
-        boolean result = switch (op) {
-            case "=" -> order == 0;
-            case "!=", "<>" -> order != 0;
-            case "<" -> order < 0;
-            case "<=" -> order <= 0;
-            case ">" -> order > 0;
-            default -> order >= 0;
-        };
-        return BooleanNode.valueOf(result);
-    }
-
-    /**
-     * Compares two values of one type: numbers by value, strings ordinally; booleans and null only for
-     * (in)equality. @return null when the types differ or do not order
-     */
-    private static Integer order(JsonNode a, JsonNode b, boolean ordering) {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue());
-        }
-        if (a.isTextual() && b.isTextual()) {
-            return a.textValue().compareTo(b.textValue());
-        }
-        if (ordering) {
-            return null;
-        }
-        if (a.isBoolean() && b.isBoolean()) {
-            return a.booleanValue() == b.booleanValue() ? 0 : 1;
-        }
-        if (a.isNull() && b.isNull()) {
-            return 0;
-        }
-        return null;
-    }
-
-    private static JsonNode in(JsonNode value, List<JsonNode> candidates, boolean negated) {
-        if (value == null) {
-            return null;
-        }
-        boolean found = candidates.stream().anyMatch(c -> Integer.valueOf(0).equals(order(value, c, false)));
-        return BooleanNode.valueOf(found != negated);
-    }
-
     private static JsonNode call(Expr.Call call, JsonNode doc, QuerySource source) {
         JsonNode v = evaluate(call.arguments().get(0), doc, source);
+        Boolean typed = QueryValues.typeTest(call.function(), v);
+        if (typed != null) {
+            return BooleanNode.valueOf(typed);
+        }
         return switch (call.function()) {
-            case "IS_DEFINED" -> BooleanNode.valueOf(v != null);
-            case "IS_NULL" -> BooleanNode.valueOf(v != null && v.isNull());
-            case "IS_STRING" -> BooleanNode.valueOf(v != null && v.isTextual());
-            case "IS_NUMBER" -> BooleanNode.valueOf(v != null && v.isNumber());
-            case "IS_BOOL" -> BooleanNode.valueOf(v != null && v.isBoolean());
-            case "IS_OBJECT" -> BooleanNode.valueOf(v != null && v.isObject());
-            case "IS_ARRAY" -> BooleanNode.valueOf(v != null && v.isArray());
-            case "IS_PRIMITIVE" -> BooleanNode.valueOf(v != null && (v.isValueNode()));
             case "STARTSWITH", "ENDSWITH" -> {
                 JsonNode affix = evaluate(call.arguments().get(1), doc, source);
                 if (v == null || affix == null || !v.isTextual() || !affix.isTextual()) {
@@ -145,23 +91,5 @@ final class QueryEvaluator {
             }
             default -> throw new IllegalStateException("function " + call.function() + " passed the parser");
         };
-    }
-
-    private static Boolean truth(JsonNode v) {
-        return v != null && v.isBoolean() ? v.booleanValue() : null;
-    }
-
-    private static JsonNode and(Boolean a, Boolean b) {
-        if (Boolean.FALSE.equals(a) || Boolean.FALSE.equals(b)) {
-            return BooleanNode.FALSE;
-        }
-        return a != null && b != null ? BooleanNode.TRUE : null;
-    }
-
-    private static JsonNode or(Boolean a, Boolean b) {
-        if (Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b)) {
-            return BooleanNode.TRUE;
-        }
-        return a != null && b != null ? BooleanNode.FALSE : null;
     }
 }

@@ -4,22 +4,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a registry query into tokens: words (keywords, names — letters, digits, {@code _} and {@code $}), quoted
- * strings (single or double quotes, backslash escapes), numbers, and the operators and punctuation of the language.
+ * Splits a registry query (or a route condition) into tokens: words (keywords, names — letters, digits, {@code _} and
+ * {@code $}), quoted strings (single or double quotes, backslash escapes), numbers, and the operators and punctuation
+ * of the language.
  */
-final class QueryLexer {
+public final class QueryLexer {
     private static final List<String> SYMBOLS = List.of("<=", ">=", "<>", "!=", "=", "<", ">", "(", ")", "[", "]",
             ",", ".", "*");
+    private static final List<String> ARITHMETIC_SYMBOLS = List.of("<=", ">=", "<>", "!=", "=", "<", ">", "(", ")",
+            "[", "]", ",", ".", "*", "+", "-", "/", "%");
 
     private final String text;
+    private final boolean arithmetic;
     private int i;
 
-    private QueryLexer(String text) {
+    private QueryLexer(String text, boolean arithmetic) {
         this.text = text;
+        this.arithmetic = arithmetic;
     }
 
     static List<Token> tokens(String text) {
-        return new QueryLexer(text).run();
+        return new QueryLexer(text, false).run();
+    }
+
+    /**
+     * The tokens of a route condition: {@code + - / %} are operators (so a sign is never part of a number: the parser
+     * reads unary minus), and a {@code $} name may contain {@code -}, as {@code $iothub-enqueuedtime} does.
+     */
+    public static List<Token> arithmeticTokens(String text) {
+        return new QueryLexer(text, true).run();
     }
 
     private List<Token> run() {
@@ -42,17 +55,18 @@ final class QueryLexer {
         if (c == '\'' || c == '"') {
             return string(c);
         }
-        if (Character.isDigit(c) || (c == '-' || c == '+') && i + 1 < text.length()
+        if (Character.isDigit(c) || !arithmetic && (c == '-' || c == '+') && i + 1 < text.length()
                 && (Character.isDigit(text.charAt(i + 1)) || text.charAt(i + 1) == '.')) {
             return number();
         }
         if (isWordStart(c)) {
-            while (i < text.length() && isWordPart(text.charAt(i))) {
+            boolean system = arithmetic && c == '$';
+            while (i < text.length() && (isWordPart(text.charAt(i)) || system && text.charAt(i) == '-')) {
                 i++;
             }
             return new Token(Token.Kind.WORD, text.substring(start, i), start + 1);
         }
-        for (String s : SYMBOLS) {
+        for (String s : arithmetic ? ARITHMETIC_SYMBOLS : SYMBOLS) {
             if (text.startsWith(s, i)) {
                 i += s.length();
                 return new Token(Token.Kind.SYMBOL, s, start + 1);

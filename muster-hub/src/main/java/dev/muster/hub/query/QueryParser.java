@@ -1,8 +1,6 @@
 package dev.muster.hub.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,11 +17,10 @@ public final class QueryParser {
     private static final Set<String> RESERVED = Set.of("SELECT", "FROM", "WHERE", "GROUP", "BY", "AND", "OR", "NOT",
             "IN", "NIN", "AS", "TOP");
 
-    private final List<Token> tokens;
-    private int at;
+    private final TokenCursor cursor;
 
     private QueryParser(String text) {
-        this.tokens = QueryLexer.tokens(text);
+        this.cursor = new TokenCursor(QueryLexer.tokens(text));
     }
 
     public static RegistryQuery parse(String text) {
@@ -34,45 +31,42 @@ public final class QueryParser {
     }
 
     private RegistryQuery query() {
-        expectWord("SELECT");
+        cursor.expectWord("SELECT");
         Integer top = null;
-        if (peek().isWord("TOP")) {
-            next();
-            Token n = next();
+        if (cursor.peek().isWord("TOP")) {
+            cursor.next();
+            Token n = cursor.next();
             if (n.kind() != Token.Kind.NUMBER || !n.text().matches("\\d+")) {
-                throw error(n, "TOP needs a whole number, not " + n.describe() + ".");
+                throw TokenCursor.error(n, "TOP needs a whole number, not " + n.describe() + ".");
             }
             top = Integer.valueOf(n.text());
         }
         boolean all = false;
         List<RegistryQuery.SelectItem> items = new ArrayList<>();
-        if (peek().isSymbol("*")) {
-            next();
+        if (cursor.peek().isSymbol("*")) {
+            cursor.next();
             all = true;
         } else {
             do {
                 items.add(selectItem());
-            } while (acceptSymbol(","));
+            } while (cursor.acceptSymbol(","));
         }
-        expectWord("FROM");
+        cursor.expectWord("FROM");
         QuerySource source = source();
         Expr where = null;
-        if (peek().isWord("WHERE")) {
-            next();
+        if (cursor.peek().isWord("WHERE")) {
+            cursor.next();
             where = expression();
         }
         List<Expr.Path> groupBy = new ArrayList<>();
-        if (peek().isWord("GROUP")) {
-            next();
-            expectWord("BY");
+        if (cursor.peek().isWord("GROUP")) {
+            cursor.next();
+            cursor.expectWord("BY");
             do {
-                groupBy.add(path(next()));
-            } while (acceptSymbol(","));
+                groupBy.add(path(cursor.next()));
+            } while (cursor.acceptSymbol(","));
         }
-        Token end = peek();
-        if (end.kind() != Token.Kind.END) {
-            throw error(end, "unexpected " + end.describe() + ".");
-        }
+        cursor.expectEnd();
         RegistryQuery q = new RegistryQuery(all, List.copyOf(items), source, where, List.copyOf(groupBy), top);
         checkAggregates(q);
         return q;
@@ -95,11 +89,11 @@ public final class QueryParser {
     }
 
     private RegistryQuery.SelectItem selectItem() {
-        Token t = next();
+        Token t = cursor.next();
         RegistryQuery.SelectItem item;
-        if (t.isWord("COUNT") && peek().isSymbol("(")) {
-            next();
-            expectSymbol(")");
+        if (t.isWord("COUNT") && cursor.peek().isSymbol("(")) {
+            cursor.next();
+            cursor.expectSymbol(")");
             item = new RegistryQuery.SelectItem(null, true, alias());
         } else {
             item = new RegistryQuery.SelectItem(path(t), false, alias());
@@ -108,53 +102,43 @@ public final class QueryParser {
     }
 
     private String alias() {
-        if (!peek().isWord("AS")) {
+        if (!cursor.peek().isWord("AS")) {
             return null;
         }
-        next();
-        Token name = next();
+        cursor.next();
+        Token name = cursor.next();
         if (name.kind() != Token.Kind.WORD || RESERVED.contains(name.text().toUpperCase())) {
-            throw error(name, "expected a name after AS, found " + name.describe() + ".");
+            throw TokenCursor.error(name, "expected a name after AS, found " + name.describe() + ".");
         }
         return name.text();
     }
 
     private QuerySource source() {
-        Token t = next();
+        Token t = cursor.next();
         if (!t.isWord("devices")) {
-            throw error(t, "expected 'devices' or 'devices.modules' after FROM, found " + t.describe() + ".");
+            throw TokenCursor.error(t, "expected 'devices' or 'devices.modules' after FROM, found " + t.describe() + ".");
         }
-        if (!acceptSymbol(".")) {
+        if (!cursor.acceptSymbol(".")) {
             return QuerySource.DEVICES;
         }
-        Token sub = next();
+        Token sub = cursor.next();
         if (sub.isWord("modules")) {
             return QuerySource.MODULES;
         }
-        throw error(sub, "expected 'modules' after 'devices.', found " + sub.describe() + ".");
+        throw TokenCursor.error(sub, "expected 'modules' after 'devices.', found " + sub.describe() + ".");
     }
 
     private Expr expression() {
-        Expr left = conjunction();
-        while (peek().isWord("OR")) {
-            next();
-            left = new Expr.Or(left, conjunction());
-        }
-        return left;
+        return cursor.chain("OR", this::conjunction, Expr.Or::new);
     }
 
     private Expr conjunction() {
-        Expr left = negation();
-        while (peek().isWord("AND")) {
-            next();
-            left = new Expr.And(left, negation());
-        }
-        return left;
+        return cursor.chain("AND", this::negation, Expr.And::new);
     }
 
     private Expr negation() {
-        if (peek().isWord("NOT")) {
-            next();
+        if (cursor.peek().isWord("NOT")) {
+            cursor.next();
             return new Expr.Not(negation());
         }
         return predicate();
@@ -162,169 +146,83 @@ public final class QueryParser {
 
     private Expr predicate() {
         Expr left = operand();
-        Token t = peek();
+        Token t = cursor.peek();
         if (t.kind() == Token.Kind.SYMBOL && COMPARISONS.contains(t.text())) {
-            next();
+            cursor.next();
             return new Expr.Compare(t.text(), left, operand());
         }
         if (t.isWord("IN") || t.isWord("NIN")) {
-            next();
-            return new Expr.In(left, list(), t.isWord("NIN"));
+            cursor.next();
+            return new Expr.In(left, cursor.literalList(), t.isWord("NIN"));
         }
-        if (t.isWord("NOT") && tokens.get(at + 1).isWord("IN")) {
-            next();
-            next();
-            return new Expr.In(left, list(), true);
+        if (t.isWord("NOT") && cursor.peek(1).isWord("IN")) {
+            cursor.next();
+            cursor.next();
+            return new Expr.In(left, cursor.literalList(), true);
         }
         return left;
     }
 
     private Expr operand() {
-        Token t = next();
+        Token t = cursor.next();
         if (t.isSymbol("(")) {
             Expr inner = expression();
-            expectSymbol(")");
+            cursor.expectSymbol(")");
             return inner;
         }
-        if (t.kind() == Token.Kind.STRING || t.kind() == Token.Kind.NUMBER) {
-            return new Expr.Literal(literal(t));
+        JsonNode literal = TokenCursor.literalOrNull(t);
+        if (literal != null) {
+            return new Expr.Literal(literal);
         }
         if (t.kind() == Token.Kind.WORD) {
-            if (t.isWord("true") || t.isWord("false") || t.isWord("null")) {
-                return new Expr.Literal(literal(t));
-            }
-            if (peek().isSymbol("(")) {
+            if (cursor.peek().isSymbol("(")) {
                 return call(t);
             }
             return path(t);
         }
-        throw error(t, "expected a value, a property path or a function, found " + t.describe() + ".");
+        throw TokenCursor.error(t, "expected a value, a property path or a function, found " + t.describe() + ".");
     }
 
     private Expr call(Token name) {
         String function = name.text().toUpperCase();
         if (!FUNCTIONS.contains(function)) {
-            throw error(name, "unknown function '" + name.text() + "'.");
+            throw TokenCursor.error(name, "unknown function '" + name.text() + "'.");
         }
-        expectSymbol("(");
-        List<Expr> args = new ArrayList<>();
-        if (!peek().isSymbol(")")) {
-            do {
-                args.add(expression());
-            } while (acceptSymbol(","));
-        }
-        expectSymbol(")");
+        List<Expr> args = cursor.arguments(this::expression);
         int wanted = TWO_ARGUMENTS.contains(function) ? 2 : 1;
         if (args.size() != wanted) {
-            throw error(name, function + " takes " + wanted + " argument" + (wanted == 1 ? "" : "s") + ", not "
+            throw TokenCursor.error(name, function + " takes " + wanted + " argument" + (wanted == 1 ? "" : "s") + ", not "
                     + args.size() + ".");
         }
-        return new Expr.Call(function, List.copyOf(args));
-    }
-
-    private List<JsonNode> list() {
-        expectSymbol("[");
-        List<JsonNode> values = new ArrayList<>();
-        if (!peek().isSymbol("]")) {
-            do {
-                values.add(literal(next()));
-            } while (acceptSymbol(","));
-        }
-        expectSymbol("]");
-        return List.copyOf(values);
-    }
-
-    private JsonNode literal(Token t) {
-        JsonNodeFactory json = JsonNodeFactory.instance;
-        return switch (t.kind()) {
-            case STRING -> json.textNode(t.text());
-            case NUMBER -> number(t.text());
-            case WORD -> {
-                if (t.isWord("true") || t.isWord("false")) {
-                    yield json.booleanNode(t.isWord("true"));
-                }
-                if (t.isWord("null")) {
-                    yield json.nullNode();
-                }
-                throw error(t, "expected a literal value, found " + t.describe() + ".");
-            }
-            default -> throw error(t, "expected a literal value, found " + t.describe() + ".");
-        };
-    }
-
-    private static JsonNode number(String text) {
-        BigDecimal d = new BigDecimal(text);
-        try {
-            return JsonNodeFactory.instance.numberNode(d.longValueExact());
-        } catch (ArithmeticException notWhole) {
-            return JsonNodeFactory.instance.numberNode(d.doubleValue());
-        }
+        return new Expr.Call(function, args);
     }
 
     /** {@code name(.name | ['name'])*}. */
     private Expr.Path path(Token first) {
         if (first.kind() != Token.Kind.WORD || RESERVED.contains(first.text().toUpperCase())) {
-            throw error(first, "expected a property path, found " + first.describe() + ".");
+            throw TokenCursor.error(first, "expected a property path, found " + first.describe() + ".");
         }
         List<String> names = new ArrayList<>();
         names.add(first.text());
         while (true) {
-            if (peek().isSymbol(".")) {
-                next();
-                Token name = next();
+            if (cursor.peek().isSymbol(".")) {
+                cursor.next();
+                Token name = cursor.next();
                 if (name.kind() != Token.Kind.WORD) {
-                    throw error(name, "expected a property name after '.', found " + name.describe() + ".");
+                    throw TokenCursor.error(name, "expected a property name after '.', found " + name.describe() + ".");
                 }
                 names.add(name.text());
-            } else if (peek().isSymbol("[")) {
-                next();
-                Token name = next();
+            } else if (cursor.peek().isSymbol("[")) {
+                cursor.next();
+                Token name = cursor.next();
                 if (name.kind() != Token.Kind.STRING) {
-                    throw error(name, "expected a quoted property name in [], found " + name.describe() + ".");
+                    throw TokenCursor.error(name, "expected a quoted property name in [], found " + name.describe() + ".");
                 }
-                expectSymbol("]");
+                cursor.expectSymbol("]");
                 names.add(name.text());
             } else {
                 return new Expr.Path(List.copyOf(names), first.position());
             }
         }
-    }
-
-    private Token peek() {
-        return tokens.get(at);
-    }
-
-    private Token next() {
-        Token t = tokens.get(at);
-        if (t.kind() != Token.Kind.END) {
-            at++;
-        }
-        return t;
-    }
-
-    private boolean acceptSymbol(String symbol) {
-        if (peek().isSymbol(symbol)) {
-            next();
-            return true;
-        }
-        return false;
-    }
-
-    private void expectSymbol(String symbol) {
-        Token t = next();
-        if (!t.isSymbol(symbol)) {
-            throw error(t, "expected '" + symbol + "', found " + t.describe() + ".");
-        }
-    }
-
-    private void expectWord(String keyword) {
-        Token t = next();
-        if (!t.isWord(keyword)) {
-            throw error(t, "expected " + keyword + ", found " + t.describe() + ".");
-        }
-    }
-
-    private static QuerySyntaxError error(Token t, String detail) {
-        return new QuerySyntaxError(t.position(), detail);
     }
 }

@@ -1,18 +1,18 @@
 package dev.muster.hub.query;
 
-/** One lexical token of a registry query; {@code position} is 1-based. */
-record Token(Kind kind, String text, int position) {
-    enum Kind { WORD, STRING, NUMBER, SYMBOL, END }
+/** One lexical token of a registry query or route condition; {@code position} is 1-based. */
+public record Token(Kind kind, String text, int position) {
+    public enum Kind { WORD, STRING, NUMBER, SYMBOL, END }
 
-    boolean isWord(String keyword) {
+    public boolean isWord(String keyword) {
         return kind == Kind.WORD && text.equalsIgnoreCase(keyword);
     }
 
-    boolean isSymbol(String symbol) {
+    public boolean isSymbol(String symbol) {
         return kind == Kind.SYMBOL && text.equals(symbol);
     }
 
-    String describe() {
+    public String describe() {
         return switch (kind) {
             case END -> "the end of the query";
             case STRING -> "string '" + text + "'";

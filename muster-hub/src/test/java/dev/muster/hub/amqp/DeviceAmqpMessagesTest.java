@@ -8,10 +8,9 @@ import dev.muster.core.Json;
 import dev.muster.core.hub.CloudToDeviceContent;
 import dev.muster.core.hub.CloudToDeviceMessage;
 import dev.muster.core.hub.DeviceQueue;
-import dev.muster.hub.ConnectionKey;
+import dev.muster.core.hub.events.EventContent;
 import dev.muster.hub.HubError;
 import dev.muster.hub.HubErrorCode;
-import dev.muster.hub.TelemetryMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -29,8 +28,6 @@ import org.junit.jupiter.api.Test;
 
 class DeviceAmqpMessagesTest {
     private static final String HUB = "hub-one.muster.test";
-    private static final DeviceIdentity DEVICE = new DeviceIdentity(ConnectionKey.device(HUB, "dev-1"),
-            DeviceIdentity.SAS, "637000000000000001");
 
     private static Message withBody(byte[] body) {
         Message m = Message.Factory.create();
@@ -44,49 +41,40 @@ class DeviceAmqpMessagesTest {
     }
 
     @Test
-    void telemetryKeepsTheSendersPropertiesAndGetsTheConnectionsIdentityStamped() {
+    void telemetryCarriesTheSendersAmqpPropertiesAsSystemPropertiesAndItsApplicationPropertiesAsText() {
         Message m = withBody("{\"t\":1}".getBytes(StandardCharsets.UTF_8));
         m.setMessageId("m-1");
         m.setCorrelationId(UUID.fromString("6f1c2f3e-0000-4000-8000-000000000001"));
+        m.setUserId("operator".getBytes(StandardCharsets.UTF_8));
+        m.setAddress("/devices/dev-1/messages/events");
         m.setContentType("application/json");
         m.setContentEncoding("utf-8");
+        m.getProperties().setAbsoluteExpiryTime(java.util.Date.from(Instant.parse("2026-12-03T11:00:00Z")));
         Map<String, Object> app = new LinkedHashMap<>();
         app.put("site", "hall-3");
         app.put("count", 3);
-        app.put("iothub-connection-device-id", "someone-else");
+        app.put("iothub-creation-time-utc", "2026-12-03T09:59:59Z");
         m.setApplicationProperties(new ApplicationProperties(app));
-        m.setMessageAnnotations(new MessageAnnotations(Map.of(Symbol.valueOf("dt-subject"), "thermostat1")));
-        Instant now = Instant.parse("2026-12-03T10:00:00Z");
+        m.setMessageAnnotations(new MessageAnnotations(Map.of(Symbol.valueOf("dt-subject"), "thermostat1",
+                Symbol.valueOf("x-opt-unrelated"), "dropped")));
 
-        TelemetryMessage t = DeviceAmqpMessages.telemetry(DEVICE, now, m);
+        EventContent sent = DeviceAmqpMessages.telemetry(m);
 
-        assertThat(t.hub()).isEqualTo(HUB);
-        assertThat(t.deviceId()).isEqualTo("dev-1");
-        assertThat(t.enqueuedTime()).isEqualTo(now);
-        assertThat(new String(t.body(), StandardCharsets.UTF_8)).isEqualTo("{\"t\":1}");
-        assertThat(t.properties()).containsEntry("$.mid", "m-1")
-                .containsEntry("$.cid", "6f1c2f3e-0000-4000-8000-000000000001")
-                .containsEntry("$.ct", "application/json").containsEntry("$.ce", "utf-8")
-                .containsEntry("site", "hall-3").containsEntry("count", "3")
-                .containsEntry("dt-subject", "thermostat1")
-                .containsEntry("iothub-connection-device-id", "dev-1")
-                .containsEntry("iothub-connection-auth-generation-id", "637000000000000001")
-                .doesNotContainKey("iothub-connection-module-id");
-        assertThat(Json.tree(t.properties().get("iothub-connection-auth-method")).path("type").asText())
-                .isEqualTo("sas");
+        assertThat(new String(sent.body(), StandardCharsets.UTF_8)).isEqualTo("{\"t\":1}");
+        assertThat(sent.systemProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "message-id", "m-1", "correlation-id", "6f1c2f3e-0000-4000-8000-000000000001",
+                "user-id", "operator", "to", "/devices/dev-1/messages/events",
+                "content-type", "application/json", "content-encoding", "utf-8",
+                "absolute-expiry-time", "2026-12-03T11:00:00Z", "dt-subject", "thermostat1"));
+        assertThat(sent.applicationProperties()).containsExactly(Map.entry("site", "hall-3"),
+                Map.entry("count", "3"), Map.entry("iothub-creation-time-utc", "2026-12-03T09:59:59Z"));
     }
 
     @Test
-    void telemetryOverTheLimitOrWithoutADataBodyIsRefused() {
-        assertThat(DeviceAmqpMessages.telemetry(DEVICE, Instant.now(),
-                withBody(new byte[DeviceAmqpMessages.MAX_TELEMETRY_BYTES])).body()).hasSize(256 * 1024);
-        assertThatThrownBy(() -> DeviceAmqpMessages.telemetry(DEVICE, Instant.now(),
-                withBody(new byte[DeviceAmqpMessages.MAX_TELEMETRY_BYTES + 1])))
-                .isInstanceOfSatisfying(HubError.class,
-                        e -> assertThat(e.code()).isEqualTo(HubErrorCode.MESSAGE_TOO_LARGE));
+    void telemetryWithoutADataBodyIsRefused() {
         Message sequence = Message.Factory.create();
         sequence.setBody(new AmqpSequence(List.of(1)));
-        assertThatThrownBy(() -> DeviceAmqpMessages.telemetry(DEVICE, Instant.now(), sequence))
+        assertThatThrownBy(() -> DeviceAmqpMessages.telemetry(sequence))
                 .isInstanceOfSatisfying(HubError.class,
                         e -> assertThat(e.code()).isEqualTo(HubErrorCode.ARGUMENT_INVALID));
     }

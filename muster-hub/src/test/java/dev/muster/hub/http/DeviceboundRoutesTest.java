@@ -133,9 +133,17 @@ class DeviceboundRoutesTest {
 
     @Test
     void onlyPostSends() throws Exception {
-        HttpResponse<String> r = server.send("GET", "/devices/dev1/messages/devicebound", null,
+        HttpResponse<String> r = server.send("PUT", "/devices/dev1/messages/devicebound", null,
                 Map.of("Authorization", server.token()));
 
         assertThat(r.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void aGetIsTheDevicesOwnReceiveWhichTheHubPolicyCannotUse() throws Exception {
+        HttpResponse<String> r = server.send("GET", "/devices/dev1/messages/devicebound", null,
+                Map.of("Authorization", server.token()));
+
+        assertThat(r.statusCode()).isEqualTo(401);
     }
 }

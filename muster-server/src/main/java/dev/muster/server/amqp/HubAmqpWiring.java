@@ -1,5 +1,6 @@
 package dev.muster.server.amqp;
 
+import dev.muster.core.hub.events.HubEventStore;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.LiveDevices;
 import dev.muster.hub.ServiceAuthentication;
@@ -7,6 +8,7 @@ import dev.muster.hub.amqp.AmqpDevices;
 import dev.muster.hub.amqp.CbsAuthorizer;
 import dev.muster.hub.amqp.HubAmqpEndpoint;
 import dev.muster.hub.c2d.CloudToDeviceQueue;
+import dev.muster.hub.eventhubs.EventHubsEndpoint;
 import dev.muster.transport.Blocking;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,6 +24,12 @@ public final class HubAmqpWiring {
         CbsAuthorizer cbs = new CbsAuthorizer(new ServiceAuthentication(hub.devices(), clock), hub.authentication());
         return new HubAmqpEndpoint(cloudToDevice, cbs, blocking, clock)
                 .withDevices(new AmqpDevices(new AmqpDevices.Options(hub, live, cloudToDevice, blocking, clock)));
+    }
+
+    /** The hubs' Event Hubs-compatible endpoint on the same listener, reading the durable event streams. */
+    public static EventHubsEndpoint eventHubs(BuiltInHub hub, HubEventStore events, Blocking blocking, Clock clock) {
+        return new EventHubsEndpoint(new EventHubsEndpoint.Options(events,
+                new ServiceAuthentication(hub.devices(), clock), blocking, clock));
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.muster.server.limits.ConnectionLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Prometheus view served at /metrics: {@code muster_operations_total{instance,id_scope,kind,billed}},
@@ -35,6 +38,7 @@ public final class Metrics implements AutoCloseable {
     private final InstanceStore instances;
     private final Map<String, String> scopes = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private volatile Runnable beforeScrape = () -> {};
 
     public Metrics(InstanceStore instances, UsageMeter usage) {
         this.instances = instances;
@@ -66,6 +70,20 @@ public final class Metrics implements AutoCloseable {
                     .description("Connections closed on accept, before TLS, because a connection limit was reached")
                     .tag("reason", reason.tag()).register(registry);
         }
+    }
+
+    /**
+     * {@code muster_endpoint_backlog{hub,endpoint}}: messages waiting in each custom route endpoint's outbox (dead
+     * letters not counted), as the delivery loops last read them; endpoints come and go with the routes.
+     */
+    public void watchEndpointBacklogs(Supplier<Map<dev.muster.hub.routing.delivery.EndpointDispatcher.EndpointKey,
+            Long>> backlogs) {
+        MultiGauge gauge = MultiGauge.builder("muster.endpoint.backlog")
+                .description("Messages waiting in a custom route endpoint's outbox").register(registry);
+        beforeScrape = () -> gauge.register(backlogs.get().entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("hub", e.getKey().hub(), "endpoint", e.getKey().endpoint()),
+                        e.getValue()))
+                .toList(), true);
     }
 
     private void countFailure(String instance, String reason) {
@@ -105,6 +123,7 @@ public final class Metrics implements AutoCloseable {
     }
 
     public String scrape() {
+        beforeScrape.run();
         return registry.scrape();
     }
 

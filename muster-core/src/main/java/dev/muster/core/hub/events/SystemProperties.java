@@ -13,6 +13,12 @@ public final class SystemProperties {
     public static final String CONTENT_TYPE = "content-type";
     public static final String CONTENT_ENCODING = "content-encoding";
     public static final String ABSOLUTE_EXPIRY_TIME = "absolute-expiry-time";
+    /** The PnP component that sent the message (MQTT {@code $.sub}, an AMQP annotation). */
+    public static final String DT_SUBJECT = "dt-subject";
+    /** The model ID the device named when it connected. */
+    public static final String DT_DATASCHEMA = "dt-dataschema";
+    /** Set by security agents (MQTT {@code $.ifid}, an AMQP annotation). */
+    public static final String INTERFACE_ID = "iothub-interface-id";
 
     public static final String CONNECTION_DEVICE_ID = "iothub-connection-device-id";
     public static final String CONNECTION_MODULE_ID = "iothub-connection-module-id";

@@ -13,8 +13,9 @@ public interface EndpointOutbox {
     void enqueue(String hub, String endpoint, Instant enqueuedTime, List<EventContent> messages);
 
     /**
-     * Locks up to {@code max} of the endpoint's entries due at {@code now} (in id order) until {@code lockedUntil}
-     * under {@code lockToken}.
+     * Locks up to {@code max} of the endpoint's entries due at {@code now} (earliest due first, then id order) until
+     * {@code lockedUntil} under {@code lockToken}. An entry whose lock ran out (its node died mid-delivery) is due
+     * again; {@code lockToken} must be new for each call.
      */
     List<OutboxEntry> lockDue(String hub, String endpoint, Instant now, Instant lockedUntil, String lockToken, int max);
 
@@ -30,7 +31,10 @@ public interface EndpointOutbox {
     /** Dead letters of a hub (all endpoints when {@code endpoint} is null) after {@code afterId}, in id order. */
     List<OutboxEntry> deadLetters(String hub, String endpoint, long afterId, int max);
 
-    /** Puts dead letters back in their endpoint's outbox, due now, with no attempts counted. @return how many */
+    /**
+     * Puts dead letters back in their endpoint's outbox (any endpoint of the hub when {@code endpoint} is null: ids
+     * are unique in the store), due now, with no attempts counted. @return how many
+     */
     int replay(String hub, String endpoint, List<Long> ids, Instant now);
 
     /** Entries waiting (not dead) for the endpoint: what `/metrics` and the portal show as its backlog. */
