@@ -23,12 +23,18 @@ public final class DeviceAuthentication {
     private final SasVerifier sas;
     private final ChainVerifier chains;
     private final CaTrust caTrust;
+    private volatile IssuedTrust issuedTrust = IssuedTrust.NONE;
 
     public DeviceAuthentication(HubStore store, Clock clock, ChainVerifier chains, CaTrust caTrust) {
         this.store = store;
         this.sas = new SasVerifier(clock);
         this.chains = chains;
         this.caTrust = caTrust;
+    }
+
+    /** Also trusts, for each device, the CAs its provisioning instance issues certificates with. */
+    public void trustIssued(IssuedTrust trust) {
+        this.issuedTrust = trust == null ? IssuedTrust.NONE : trust;
     }
 
     /**
@@ -154,9 +160,11 @@ public final class DeviceAuthentication {
             return Optional.of("client certificate " + Certificates.describe(leaf) + " has CN '" + cn
                     + "', not the device ID '" + deviceId + "'");
         }
-        ChainVerifier.Outcome o = chains.verify(leaf, chain.subList(1, chain.size()), List.of(),
-                caTrust.anchors(hub), null);
-        return o.valid() ? Optional.empty() : Optional.of(o.reason());
+        List<X509Certificate> issuing = issuedTrust.anchors(hub, deviceId);
+        List<X509Certificate> anchors = issuing.isEmpty() ? caTrust.anchors(hub)
+                : java.util.stream.Stream.concat(caTrust.anchors(hub).stream(), issuing.stream()).toList();
+        ChainVerifier.Outcome o = chains.verify(leaf, chain.subList(1, chain.size()), List.of(), anchors, null);
+        return o.valid() ? issuedTrust.revoked(hub, deviceId, leaf) : Optional.of(o.reason());
     }
 
     private static Optional<String> enabled(String hub, HubDevice device) {

@@ -41,9 +41,18 @@ final class RawAmqp {
     record Device(ProtonConnection connection, Context context, BlockingQueue<Message> replies) implements AutoCloseable {
         /** Opens a sender link; fails with the error condition if the server refuses it. */
         ProtonSender sender(String address) throws Exception {
+            return sender(address, null);
+        }
+
+        /** A sender link with link properties (e.g. {@code com.microsoft:api-version}). */
+        ProtonSender sender(String address, Map<org.apache.qpid.proton.amqp.Symbol, Object> properties)
+                throws Exception {
             CompletableFuture<ProtonSender> opened = new CompletableFuture<>();
             context.runOnContext(v -> {
                 ProtonSender s = connection.createSender(address);
+                if (properties != null) {
+                    s.setProperties(properties);
+                }
                 s.openHandler(ar -> {
                     if (ar.succeeded() && s.getRemoteTarget() != null) {
                         opened.complete(s);

@@ -42,7 +42,9 @@ import dev.muster.server.device.DpsAmqpEndpoint;
 import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
+import dev.muster.core.issuance.CertificateIssuance;
 import dev.muster.server.hub.HubHealthProbe;
+import dev.muster.server.issuance.InstanceIssuedTrust;
 import dev.muster.server.hub.LiveDevicesService;
 import dev.muster.hub.c2d.QueuedMessageCounts;
 import dev.muster.server.limits.AcceptGate;
@@ -243,12 +245,15 @@ public final class MusterServer implements AutoCloseable {
         }
         HubSelector selector = new HubSelector(latencyProbe, new HttpAllocationWebhook(
                 TrustContexts.systemAndMuster(pki.caCertificate()), Duration.ofMillis(config.webhookTimeoutMillis())));
+        CertificateIssuance issuance = new CertificateIssuance(store.issuance(), clock);
         RegistrationService registrations = RegistrationService.builder().instances(store.instances())
                 .enrollments(store.enrollments()).registrations(store.registrations()).operations(store.operations())
                 .linkedHubs(store.linkedHubs()).hubClients(hubClients).deviceClaims(store.deviceClaims()).usage(usage)
                 .clock(clock)
                 .tpmKeys(new TpmKeys(secrets.derive("tpm-keys"), clock)).selector(selector)
-                .certificates(store.certificates()).chains(chainVerifier).build().limitedBy(quotas);
+                .certificates(store.certificates()).chains(chainVerifier)
+                .issuance(issuance).build().limitedBy(quotas);
+        builtInHub.authentication().trustIssued(new InstanceIssuedTrust(store.deviceClaims(), store.issuance()));
         CertificateService certificates = new CertificateService(store.certificates(), store.enrollments(),
                 chainVerifier, clock);
         LiveRegistrations live = new LiveRegistrations();
@@ -293,7 +298,7 @@ public final class MusterServer implements AutoCloseable {
                                 new TenantHosts(store.instances(), config.serviceHostName(), config.httpsPort(),
                                         !isWildcard(config.bindAddress()), ownHubs, this::serveInstanceHost),
                                 config.globalEndpoint(), DEFAULT_INSTANCE, store.operations(), quotas)
-                        .withLiveRegistrations(live),
+                        .withLiveRegistrations(live).withIssuance(issuance),
                 new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()),
                 new WebSocketBridge(vertx, Map.copyOf(bridged)))
                 .withPortal(new PortalAssets(PortalAssets.hubOrigins(hubHosts, config.httpsPort())));

@@ -11,6 +11,7 @@ import dev.muster.core.hub.events.HubEventStore;
 import dev.muster.core.hub.routing.RoutingStore;
 import dev.muster.core.hub.routing.EndpointOutbox;
 import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.instance.LinkedHubStore;
 import dev.muster.core.operations.QuotaStore;
 import dev.muster.core.operations.UsageStore;
@@ -27,7 +28,7 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                      CertificateStore certificates, QuotaStore quotas, DesiredChangeLog desiredChanges,
                      DeviceClaimStore deviceClaims, CloudToDeviceStore cloudToDevice,
                      ConnectionStore connections, HubEventStore events, RoutingStore routing,
-                     EndpointOutbox endpointOutbox) {
+                     EndpointOutbox endpointOutbox, IssuanceStore issuance) {
 
     /** With a throw-away secret key: for tests, never for a database that outlives these stores. */
     public static Stores open(Database database) {
@@ -50,6 +51,7 @@ public record Stores(InstanceStore instances, EnrollmentStore enrollments, Regis
                 new JdbcUsageStore(jdbc), new JdbcHubStore(jdbc, secrets), new JdbcCertificateStore(jdbc),
                 new JdbcQuotaStore(jdbc), new JdbcDesiredChangeLog(jdbc), new JdbcDeviceClaimStore(jdbc),
                 new JdbcCloudToDeviceStore(jdbc), new JdbcConnectionStore(jdbc),
-                new JdbcHubEventStore(jdbc), new JdbcRoutingStore(jdbc, secrets), new JdbcEndpointOutbox(jdbc));
+                new JdbcHubEventStore(jdbc), new JdbcRoutingStore(jdbc, secrets), new JdbcEndpointOutbox(jdbc),
+                new JdbcIssuanceStore(jdbc, secrets));
     }
 }

@@ -66,7 +66,8 @@ import org.opentest4j.TestAbortedException;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreContractTest implements CloudToDeviceStoreContract, HubModuleStoreContract,
-        HubEventStoreContract, RoutingStoreContract, dev.muster.core.testing.EndpointOutboxContract {
+        HubEventStoreContract, RoutingStoreContract, dev.muster.core.testing.EndpointOutboxContract,
+        IssuanceStoreContract {
     static final String INSTANCE = "contoso";
     static final String OTHER_INSTANCE = "fabrikam";
     static final String HUB = "hub-a.example.net";
@@ -76,7 +77,7 @@ abstract class StoreContractTest implements CloudToDeviceStoreContract, HubModul
             "enrollment_tags", "hub_device_claims", "hub_device_claim_sweeps", "hub_c2d_messages", "hub_c2d_queues",
             "hub_c2d_feedback", "hub_connections", "hub_nodes", "hub_events", "hub_event_partitions",
             "hub_event_streams", "hub_consumer_groups", "hub_event_owners", "hub_routing", "hub_endpoint_outbox",
-            "hub_endpoint_dead_letters");
+            "hub_endpoint_dead_letters", "certificate_policies", "issuing_cas", "issued_certificates");
     private static final int THREADS = 8;
     private static final Instant MINUTE = Instant.parse("2024-05-01T10:00:00Z");
 

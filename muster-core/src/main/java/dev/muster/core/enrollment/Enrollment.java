@@ -16,6 +16,12 @@ public interface Enrollment {
     String allocationPolicy();
     List<String> iotHubs();
 
+    /**
+     * The certificate policy a CSR sent with this enrollment's registrations is issued from (service API
+     * 2025-07-01-preview); null: the instance's {@code default} policy.
+     */
+    String credentialPolicyName();
+
     default boolean isEnabled() {
         return !"disabled".equalsIgnoreCase(provisioningStatus());
     }

@@ -16,7 +16,19 @@ public record EnrollmentGroup(
         String lastUpdatedDateTimeUtc,
         String allocationPolicy,
         List<String> iotHubs,
-        CustomAllocationDefinition customAllocationDefinition) implements Enrollment {
+        CustomAllocationDefinition customAllocationDefinition,
+        String credentialPolicyName) implements Enrollment {
+
+    /** A group that names no credential policy (before service API 2025-07-01-preview). */
+    public EnrollmentGroup(String enrollmentGroupId, AttestationMechanism attestation, DeviceCapabilities capabilities,
+                           String iotHubHostName, TwinState initialTwin, String etag, String provisioningStatus,
+                           ReprovisionPolicy reprovisionPolicy, String createdDateTimeUtc, String lastUpdatedDateTimeUtc,
+                           String allocationPolicy, List<String> iotHubs,
+                           CustomAllocationDefinition customAllocationDefinition) {
+        this(enrollmentGroupId, attestation, capabilities, iotHubHostName, initialTwin, etag, provisioningStatus,
+                reprovisionPolicy, createdDateTimeUtc, lastUpdatedDateTimeUtc, allocationPolicy, iotHubs,
+                customAllocationDefinition, null);
+    }
 
     @Override
     public String id() {
@@ -37,12 +49,13 @@ public record EnrollmentGroup(
                                       String created, String updated, DeviceCapabilities capabilities,
                                       ReprovisionPolicy reprovisionPolicy) {
         return new EnrollmentGroup(enrollmentGroupId, attestation, capabilities, iotHubHostName, initialTwin, etag,
-                status, reprovisionPolicy, created, updated, allocationPolicy, iotHubs, customAllocationDefinition);
+                status, reprovisionPolicy, created, updated, allocationPolicy, iotHubs, customAllocationDefinition,
+                credentialPolicyName);
     }
 
     public EnrollmentGroup withId(String id) {
         return new EnrollmentGroup(id, attestation, capabilities, iotHubHostName, initialTwin, etag,
                 provisioningStatus, reprovisionPolicy, createdDateTimeUtc, lastUpdatedDateTimeUtc, allocationPolicy,
-                iotHubs, customAllocationDefinition);
+                iotHubs, customAllocationDefinition, credentialPolicyName);
     }
 }

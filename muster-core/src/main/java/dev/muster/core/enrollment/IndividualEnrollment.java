@@ -21,7 +21,20 @@ public record IndividualEnrollment(
         String lastUpdatedDateTimeUtc,
         String allocationPolicy,
         List<String> iotHubs,
-        CustomAllocationDefinition customAllocationDefinition) implements Enrollment {
+        CustomAllocationDefinition customAllocationDefinition,
+        String credentialPolicyName) implements Enrollment {
+
+    /** An enrollment that names no credential policy (before service API 2025-07-01-preview). */
+    public IndividualEnrollment(String registrationId, String deviceId, DeviceRegistrationState registrationState,
+                                JsonNode optionalDeviceInformation, AttestationMechanism attestation,
+                                DeviceCapabilities capabilities, String iotHubHostName, TwinState initialTwin,
+                                String etag, String provisioningStatus, ReprovisionPolicy reprovisionPolicy,
+                                String createdDateTimeUtc, String lastUpdatedDateTimeUtc, String allocationPolicy,
+                                List<String> iotHubs, CustomAllocationDefinition customAllocationDefinition) {
+        this(registrationId, deviceId, registrationState, optionalDeviceInformation, attestation, capabilities,
+                iotHubHostName, initialTwin, etag, provisioningStatus, reprovisionPolicy, createdDateTimeUtc,
+                lastUpdatedDateTimeUtc, allocationPolicy, iotHubs, customAllocationDefinition, null);
+    }
 
     @Override
     public String id() {
@@ -38,18 +51,18 @@ public record IndividualEnrollment(
                                            ReprovisionPolicy reprovisionPolicy) {
         return new IndividualEnrollment(registrationId, deviceId, null, optionalDeviceInformation, attestation,
                 capabilities, iotHubHostName, initialTwin, etag, status, reprovisionPolicy, created, updated,
-                allocationPolicy, iotHubs, customAllocationDefinition);
+                allocationPolicy, iotHubs, customAllocationDefinition, credentialPolicyName);
     }
 
     public IndividualEnrollment withRegistrationState(DeviceRegistrationState state) {
         return new IndividualEnrollment(registrationId, deviceId, state, optionalDeviceInformation, attestation,
                 capabilities, iotHubHostName, initialTwin, etag, provisioningStatus, reprovisionPolicy,
-                createdDateTimeUtc, lastUpdatedDateTimeUtc, allocationPolicy, iotHubs, customAllocationDefinition);
+                createdDateTimeUtc, lastUpdatedDateTimeUtc, allocationPolicy, iotHubs, customAllocationDefinition, credentialPolicyName);
     }
 
     public IndividualEnrollment withRegistrationId(String id) {
         return new IndividualEnrollment(id, deviceId, registrationState, optionalDeviceInformation, attestation,
                 capabilities, iotHubHostName, initialTwin, etag, provisioningStatus, reprovisionPolicy,
-                createdDateTimeUtc, lastUpdatedDateTimeUtc, allocationPolicy, iotHubs, customAllocationDefinition);
+                createdDateTimeUtc, lastUpdatedDateTimeUtc, allocationPolicy, iotHubs, customAllocationDefinition, credentialPolicyName);
     }
 }

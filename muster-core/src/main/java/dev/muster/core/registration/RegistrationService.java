@@ -27,6 +27,7 @@ import dev.muster.core.hub.HubClients;
 import dev.muster.core.hub.HubDevice;
 import dev.muster.core.hub.HubException;
 import dev.muster.core.instance.InstanceStore;
+import dev.muster.core.issuance.CertificateIssuance;
 import dev.muster.core.instance.LinkedHub;
 import dev.muster.core.instance.LinkedHubStore;
 import dev.muster.core.instance.ProvisioningInstance;
@@ -70,6 +71,7 @@ public final class RegistrationService {
     private final Clock clock;
     private final DeviceAuthenticator authenticator;
     private final HubSelector selector;
+    private final CsrIssuanceStep csrs;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
     private volatile RegistrationListener listener = RegistrationListener.NONE;
     private volatile QuotaGuard quotas;
@@ -85,6 +87,7 @@ public final class RegistrationService {
         this.clock = Builder.required(b.clock, "clock");
         this.ownership = new HubDeviceOwnership(Builder.required(b.deviceClaims, "deviceClaims"), clock);
         this.selector = b.selector == null ? new HubSelector() : b.selector;
+        this.csrs = new CsrIssuanceStep(b.issuance);
         CertificateStore certificates = b.certificates == null ? new NoCertificates() : b.certificates;
         ChainVerifier chains = b.chains == null ? new ChainVerifier(clock) : b.chains;
         this.authenticator = new DeviceAuthenticator(enrollments, new SasVerifier(clock), b.tpmKeys,
@@ -117,6 +120,7 @@ public final class RegistrationService {
         private HubSelector selector;
         private CertificateStore certificates;
         private ChainVerifier chains;
+        private CertificateIssuance issuance;
 
         private Builder() {
         }
@@ -191,6 +195,12 @@ public final class RegistrationService {
             return this;
         }
 
+        /** Issues certificates to devices that send a CSR; without it a CSR is refused. */
+        public Builder issuance(CertificateIssuance issuance) {
+            this.issuance = issuance;
+            return this;
+        }
+
         /** @throws IllegalStateException naming the first required option left out */
         public RegistrationService build() {
             return new RegistrationService(this);
@@ -246,6 +256,14 @@ public final class RegistrationService {
                     "the " + (enrollment.isGroup() ? "enrollment group '" : "enrollment '") + enrollment.id()
                             + "' is disabled", OperationKind.FAILED_REGISTRATION);
         }
+        CsrIssuanceStep.Pending csr;
+        try {
+            csr = csrs.check(instance.name(), request, enrollment);
+        } catch (CsrRefused refused) {
+            recordFailure(instance, registrationId, operationId, refused.errorCode(), refused.getMessage(),
+                    refused.reason());
+            throw refused;
+        }
         // Choosing the hub may call a webhook for seconds: do it before taking the device's lock, from a snapshot of
         // its current assignment. Whether and how the device moves is decided under the lock; the snapshot is read
         // again only if another request of this node held the lock meanwhile (any other change, e.g. by another node,
@@ -265,7 +283,7 @@ public final class RegistrationService {
             snapshot = registrations.registration(instance.name(), registrationId);
         }
         try {
-            return assign(instance, registrationId, operationId, match, allocation, snapshot, links);
+            return assign(instance, registrationId, operationId, match, allocation, snapshot, links, csr);
         } finally {
             lock.unlock();
         }
@@ -294,10 +312,12 @@ public final class RegistrationService {
     /**
      * @param previous the device's registration record as read before (its etag guards the write)
      * @param links the instance's linked hubs
+     * @param csr the device's accepted CSR, signed once the device is assigned; null when it sent none
      */
     private RegistrationOperationStatus assign(ProvisioningInstance instance, String registrationId, String operationId,
                                                EnrollmentMatch match, Allocation allocation,
-                                               Optional<RegistrationRecord> previous, List<LinkedHub> links) {
+                                               Optional<RegistrationRecord> previous, List<LinkedHub> links,
+                                               CsrIssuanceStep.Pending csr) {
         Enrollment enrollment = match.enrollment();
         String deviceId = enrollment.deviceId() != null ? enrollment.deviceId() : registrationId;
         Optional<RegistrationRecord> assignedBefore = previous
@@ -307,7 +327,7 @@ public final class RegistrationService {
         TwinState initialTwin = allocation.initialTwin() != null ? allocation.initialTwin() : enrollment.initialTwin();
         ReprovisionPolicy policy = enrollment.reprovisionPolicy() == null
                 ? ReprovisionPolicy.DEFAULT : enrollment.reprovisionPolicy().withDefaults();
-        HubDevice identity = HubDevice.of(deviceId, match.hubAuthentication(),
+        HubDevice identity = HubDevice.of(deviceId, csr != null ? csr.hubAuthentication() : match.hubAuthentication(),
                 enrollment.capabilities() == null ? DeviceCapabilities.NONE : enrollment.capabilities());
         String substatus;
         String hubHost;
@@ -395,6 +415,10 @@ public final class RegistrationService {
                 new RegistrationRecord(record, enrollment.isGroup() ? enrollment.id() : null, initialHub),
                 previous.map(r -> r.state().etag()).orElse(null))) {
             return lostRace(instance, registrationId, operationId, state, createdHere ? usedHub : null);
+        }
+        if (csr != null) {
+            // Signed only once the assignment stands; the chain is the device's alone, in its operation result.
+            state = state.withIssuedCertificateChain(csrs.issue(instance.name(), registrationId, csr));
         }
         RegistrationOperationStatus result = new RegistrationOperationStatus(operationId, DeviceRegistrationState.ASSIGNED,
                 state);

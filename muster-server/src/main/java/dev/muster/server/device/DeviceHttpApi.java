@@ -60,7 +60,8 @@ public final class DeviceHttpApi implements Route {
 
     private void register(Exchange ex, String idScope, String registrationId) {
         JsonNode body = parseBody(ex);
-        RegistrationRequest request = new RegistrationRequest(idScope, registrationId, body, credentials(ex));
+        RegistrationRequest request = new RegistrationRequest(idScope, registrationId, body, credentials(ex),
+                ex.query("api-version"));
         Async.answer(ex, quickAnswer.register(request), first -> {
             if (first.late()) {
                 // As Azure's REST API does, the 202 of a late registration also names the register URL.
@@ -80,7 +81,12 @@ public final class DeviceHttpApi implements Route {
     }
 
     private void status(Exchange ex, String idScope, String registrationId) {
-        parseBody(ex);
+        JsonNode body = parseBody(ex);
+        if (body != null && body.hasNonNull("csr")) {
+            // The status look-up issues nothing (spec 2025-07-01-preview: DeviceRegistrationStatusLookup).
+            throw ProvisioningException.badRequest("The registration status look-up takes no csr; send it with"
+                    + " PUT /{idScope}/registrations/{registrationId}/register.");
+        }
         DeviceCredentials creds = credentials(ex);
         Async.answer(ex, blocking.run(() -> registrations.registrationStatus(idScope, registrationId, creds)),
                 state -> ex.json(200, state));

@@ -212,7 +212,7 @@ public final class DpsAmqpEndpoint {
             throw new ProvisioningException(413, 413001, "The request body is larger than 96 KB.");
         }
         if (REGISTER.equals(type)) {
-            return register(device, body);
+            return register(device, body, c.apiVersion);
         }
         if (GET_OPERATION_STATUS.equals(type)) {
             Object operationId = property(message, OPERATION_ID);
@@ -228,7 +228,8 @@ public final class DpsAmqpEndpoint {
                 : "Unknown " + OPERATION_TYPE + " '" + type + "'; expected " + REGISTER + " or " + GET_OPERATION_STATUS + ".");
     }
 
-    private Future<Message> register(AmqpDeviceIdentity device, byte[] payload) {
+    /** @param apiVersion the request link's {@code com.microsoft:api-version} (unconfirmed as the CSR gate over AMQP) */
+    private Future<Message> register(AmqpDeviceIdentity device, byte[] payload, String apiVersion) {
         JsonNode body;
         String text = new String(payload, StandardCharsets.UTF_8);
         body = text.isBlank() ? null : Json.tree(text);
@@ -240,7 +241,7 @@ public final class DpsAmqpEndpoint {
                     + " field on a connection authenticated otherwise.");
         }
         RegistrationRequest request = new RegistrationRequest(device.idScope(), device.registrationId(), body,
-                device.credentials());
+                device.credentials(), apiVersion);
         return quickAnswer.register(request).map(first -> result(first.status()));
     }
 
@@ -301,6 +302,8 @@ public final class DpsAmqpEndpoint {
         private final Context context;
         private AmqpDeviceIdentity identity;
         private ProtonSender replies;
+        /** The api-version the device's links announced (the SDKs send the same on both). */
+        private String apiVersion;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private boolean closed;
 
@@ -328,6 +331,9 @@ public final class DpsAmqpEndpoint {
                         + " does not name the authenticated registration.");
             }
             Map<Symbol, Object> props = link.getRemoteProperties();
+            if (props != null && props.get(API_VERSION) != null) {
+                apiVersion = props.get(API_VERSION).toString();
+            }
             if (props != null && LOG.isDebugEnabled()) {
                 LOG.debug("DPS AMQP link {} of {} (api-version {})", link.getName(), device, props.get(API_VERSION));
             }

@@ -46,8 +46,11 @@ public final class DpsMqttEndpoint {
         this.quickAnswer = new QuickAnswer(registrations, blocking, quickAnswerMillis);
     }
 
-    /** Parsed DPS CONNECT user name {@code {idScope}/registrations/{registrationId}/api-version=…}; null otherwise. */
-    public record DpsUser(String idScope, String registrationId) {
+    /**
+     * Parsed DPS CONNECT user name {@code {idScope}/registrations/{registrationId}/api-version=…[&ClientVersion=…]};
+     * null otherwise. The api-version decides whether a register body may carry a {@code csr}.
+     */
+    public record DpsUser(String idScope, String registrationId, String apiVersion) {
         public static DpsUser parse(String username) {
             if (username == null) {
                 return null;
@@ -59,8 +62,18 @@ public final class DpsMqttEndpoint {
                     || parts[2].startsWith("?")) {
                 return null;
             }
-            return new DpsUser(parts[0], parts[2]);
+            return new DpsUser(parts[0], parts[2], api < 0 ? null : DpsMqttEndpoint.apiVersionOf(username.substring(api + 1)));
         }
+    }
+
+    /** The value of {@code api-version=} in the user name's {@code a=b&c=d} tail. */
+    static String apiVersionOf(String query) {
+        for (String p : query.split("&")) {
+            if (p.startsWith("api-version=")) {
+                return p.substring("api-version=".length());
+            }
+        }
+        return null;
     }
 
     public void connect(MqttEndpoint endpoint, DpsUser user) {
@@ -137,7 +150,8 @@ public final class DpsMqttEndpoint {
             send(endpoint, context, rid, DpsReply.of(e));
             return;
         }
-        RegistrationRequest request = new RegistrationRequest(user.idScope(), user.registrationId(), body, credentials);
+        RegistrationRequest request = new RegistrationRequest(user.idScope(), user.registrationId(), body, credentials,
+                user.apiVersion());
         quickAnswer.register(request).onComplete(ar -> answer(endpoint, context, rid,
                 ar.succeeded() ? ar.result().status() : null, ar.cause()));
     }

@@ -29,6 +29,10 @@ final class ApiRoutes {
                     (api, ex, p) -> api.records().queryGroup(ex, p.get(0)))
             .route("GET /registrations/{registrationId}/attempts",
                     (api, ex, p) -> api.records().attempts(ex, p.get(0)))
+            .route("GET /registrations/{registrationId}/certificates",
+                    (api, ex, p) -> api.issued(ex).list(ex, p.get(0)))
+            .route("POST /registrations/{registrationId}/certificates/revoke",
+                    (api, ex, p) -> api.issued(ex).revoke(ex, p.get(0)))
             .route("GET /linkedHubs", (api, ex, p) -> api.linkedHubs().list(ex))
             .route("GET /linkedHubs/{hostName}", (api, ex, p) -> api.linkedHubs().get(ex, p.get(0)))
             .route("PUT /linkedHubs/{hostName}", (api, ex, p) -> api.linkedHubs().put(ex, p.get(0)))
@@ -42,6 +46,11 @@ final class ApiRoutes {
                     (api, ex, p) -> api.certificates(ex).generateVerificationCode(ex, p.get(0)))
             .route("POST /certificates/{certificateName}/verify",
                     (api, ex, p) -> api.certificates(ex).verify(ex, p.get(0)))
+            .route("GET /certificatePolicies", (api, ex, p) -> api.certificatePolicies(ex).list(ex))
+            .route("GET /certificatePolicies/{policyName}",
+                    (api, ex, p) -> api.certificatePolicies(ex).get(ex, p.get(0)))
+            .route("PUT /certificatePolicies/{policyName}",
+                    (api, ex, p) -> api.certificatePolicies(ex).put(ex, p.get(0)))
             .route("GET /usage", (api, ex, p) -> api.usage(ex).report(ex))
             .route("GET /usage/failures", (api, ex, p) -> api.usage(ex).failures(ex))
             .route("GET /instance", (api, ex, p) -> api.instances(ex).settings(ex))

@@ -1,5 +1,6 @@
 package dev.muster.server.service;
 
+import dev.muster.core.issuance.CertificateIssuance;
 import dev.muster.core.enrollment.BulkEnrollmentOperation;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;
@@ -30,6 +31,8 @@ public final class ServiceHttpApi implements Route {
     private final UsageMeter usage;
     private final EnrollmentRoutes enrollmentRoutes;
     private final RegistrationRoutes records;
+    private IssuedCertificateRoutes issued;
+    private CertificatePolicyRoutes certificatePolicies;
     private final LinkedHubRoutes linkedHubs;
     private CertificateRoutes certificates;
     private LiveRegistrations live;
@@ -64,6 +67,13 @@ public final class ServiceHttpApi implements Route {
     /** Serves {@code /certificates} (CA certificates and proof of possession) with this service. */
     public ServiceHttpApi withCertificates(CertificateService service) {
         this.certificates = new CertificateRoutes(calls, service);
+        return this;
+    }
+
+    /** Serves {@code /registrations/{id}/certificates} (issued certificates, revocation) with this issuance. */
+    public ServiceHttpApi withIssuance(CertificateIssuance issuance) {
+        this.issued = new IssuedCertificateRoutes(calls, issuance);
+        this.certificatePolicies = new CertificatePolicyRoutes(calls, issuance);
         return this;
     }
 
@@ -108,6 +118,14 @@ public final class ServiceHttpApi implements Route {
 
     PolicyRoutes policies() {
         return policies;
+    }
+
+    CertificatePolicyRoutes certificatePolicies(Exchange ex) {
+        return require(certificatePolicies, ex);
+    }
+
+    IssuedCertificateRoutes issued(Exchange ex) {
+        return require(issued, ex);
     }
 
     CertificateRoutes certificates(Exchange ex) {

@@ -1,0 +1,65 @@
+package dev.muster.core.issuance;
+
+import dev.muster.core.x509.CertificateMaker;
+import dev.muster.core.x509.Certificates;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A CA an instance issues device certificates with: its certificate, the certificates above it up to the root (empty
+ * for a root), and its private key. The key is secret: stores seal it, and it never appears in an API answer.
+ *
+ * @param name the CA's name within its instance (policies refer to it)
+ * @param certificate the CA certificate that signs the leaves
+ * @param parents the issuers above it, nearest first, ending with the root; empty when it is the root
+ * @param privateKey the key of {@code certificate}
+ */
+public record IssuingCa(String name, X509Certificate certificate, List<X509Certificate> parents, PrivateKey privateKey) {
+    /** The CA every instance gets on first use, for its {@code default} policy. */
+    public static final String DEFAULT = "default";
+    /** A generated root outlives every leaf it signs by far; operators replace it by uploading their own. */
+    static final Duration GENERATED_VALIDITY = Duration.ofDays(3650);
+
+    public IssuingCa {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(certificate, "certificate");
+        Objects.requireNonNull(privateKey, "privateKey");
+        parents = parents == null ? List.of() : List.copyOf(parents);
+    }
+
+    /** A new ECDSA P-256 root, named after the instance so operators can tell the CAs of instances apart. */
+    public static IssuingCa generate(String name, String instance) {
+        KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
+        X509Certificate root = CertificateMaker.builder("Muster issuing CA " + name + " of " + instance,
+                keys.getPublic()).ca(0).validFor(GENERATED_VALIDITY).signedBy(null, keys.getPrivate());
+        return new IssuingCa(name, root, List.of(), keys.getPrivate());
+    }
+
+    /** The CA certificate and its parents: what follows the leaf in an issued chain, ending with the root. */
+    public List<X509Certificate> chain() {
+        List<X509Certificate> chain = new ArrayList<>(parents.size() + 1);
+        chain.add(certificate);
+        chain.addAll(parents);
+        return List.copyOf(chain);
+    }
+
+    /** The root the chain ends with: what a hub trusts. */
+    public X509Certificate root() {
+        return parents.isEmpty() ? certificate : parents.get(parents.size() - 1);
+    }
+
+    public String sha256Thumbprint() {
+        return Certificates.sha256(certificate);
+    }
+
+    @Override
+    public String toString() {
+        // Never the key.
+        return "IssuingCa[" + name + ", " + Certificates.describe(certificate) + "]";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.muster.core.testing;
+
+import dev.muster.core.issuance.CertificatePolicy;
+import dev.muster.core.issuance.IssuanceStore;
+import dev.muster.core.issuance.IssuedCertificate;
+import dev.muster.core.issuance.IssuingCa;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** {@link IssuanceStore} in memory, with the JDBC store's semantics (see the store contract suite). */
+public final class InMemoryIssuanceStore implements IssuanceStore {
+    private final Map<String, CertificatePolicy> policies = new ConcurrentHashMap<>();
+    private final Map<String, IssuingCa> cas = new ConcurrentHashMap<>();
+    private final List<Entry> issued = new ArrayList<>();
+
+    private record Entry(String instance, IssuedCertificate certificate) {}
+
+    private static String key(String instance, String name) {
+        return instance + "\n" + CertificatePolicy.key(name);
+    }
+
+    @Override
+    public List<CertificatePolicy> policies(String instance) {
+        return policies.entrySet().stream().filter(e -> e.getKey().startsWith(instance + "\n"))
+                .map(Map.Entry::getValue).sorted(Comparator.comparing(p -> CertificatePolicy.key(p.name()))).toList();
+    }
+
+    @Override
+    public Optional<CertificatePolicy> policy(String instance, String name) {
+        return Optional.ofNullable(policies.get(key(instance, name)));
+    }
+
+    @Override
+    public boolean insertPolicy(String instance, CertificatePolicy policy) {
+        return policies.putIfAbsent(key(instance, policy.name()), policy) == null;
+    }
+
+    @Override
+    public Optional<IssuingCa> issuingCa(String instance, String name) {
+        return Optional.ofNullable(cas.get(key(instance, name)));
+    }
+
+    @Override
+    public boolean insertIssuingCa(String instance, IssuingCa ca) {
+        return cas.putIfAbsent(key(instance, ca.name()), ca) == null;
+    }
+
+    @Override
+    public synchronized void recordIssued(String instance, IssuedCertificate certificate) {
+        issued.add(new Entry(instance, certificate));
+    }
+
+    @Override
+    public synchronized List<IssuedCertificate> issuedTo(String instance, String registrationId) {
+        return issued.stream().filter(e -> e.instance().equals(instance)
+                        && e.certificate().registrationId().equalsIgnoreCase(registrationId))
+                .map(Entry::certificate)
+                .sorted(Comparator.comparing(IssuedCertificate::issuedAt).reversed()).toList();
+    }
+
+    @Override
+    public synchronized boolean revoke(String instance, String issuingCa, String serialNumber, Instant at) {
+        for (int i = 0; i < issued.size(); i++) {
+            Entry e = issued.get(i);
+            IssuedCertificate c = e.certificate();
+            if (e.instance().equals(instance) && c.issuingCa().equalsIgnoreCase(issuingCa)
+                    && c.serialNumber().equalsIgnoreCase(serialNumber) && !c.isRevoked()) {
+                issued.set(i, new Entry(instance, new IssuedCertificate(c.registrationId(), c.serialNumber(),
+                        c.sha256Thumbprint(), c.notAfter(), c.policyName(), c.issuingCa(), c.issuedAt(), at)));
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.muster.store;
+
+import dev.muster.core.issuance.CertificatePolicy;
+import dev.muster.core.issuance.IssuanceStore;
+import dev.muster.core.issuance.IssuedCertificate;
+import dev.muster.core.issuance.IssuingCa;
+import dev.muster.core.x509.Certificates;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Certificate policies (public JSON documents), issuing CAs (certificates public, private key sealed) and the
+ * inventory of issued certificates, per instance.
+ */
+final class JdbcIssuanceStore implements IssuanceStore {
+    private final Jdbc jdbc;
+    private final SecretBox box;
+
+    JdbcIssuanceStore(Jdbc jdbc, SecretBox box) {
+        this.jdbc = jdbc;
+        this.box = box;
+    }
+
+    @Override
+    public List<CertificatePolicy> policies(String instance) {
+        return jdbc.list("SELECT doc FROM certificate_policies WHERE instance = ? ORDER BY name_key",
+                row -> Documents.read(row.getString("doc"), CertificatePolicy.class), instance);
+    }
+
+    @Override
+    public Optional<CertificatePolicy> policy(String instance, String name) {
+        return jdbc.one("SELECT doc FROM certificate_policies WHERE instance = ? AND name_key = ?",
+                row -> Documents.read(row.getString("doc"), CertificatePolicy.class), instance,
+                CertificatePolicy.key(name));
+    }
+
+    @Override
+    public boolean insertPolicy(String instance, CertificatePolicy policy) {
+        return jdbc.insertIfAbsent("INSERT INTO certificate_policies (instance, name_key, doc) VALUES (?, ?, ?)",
+                instance, CertificatePolicy.key(policy.name()), Documents.write(policy));
+    }
+
+    @Override
+    public Optional<IssuingCa> issuingCa(String instance, String name) {
+        return jdbc.one("SELECT name, certificates, private_key FROM issuing_cas WHERE instance = ? AND name_key = ?",
+                row -> {
+                    List<X509Certificate> chain = Certificates.parseAll(row.getString("certificates"), "issuing CA");
+                    return new IssuingCa(row.getString("name"), chain.get(0), chain.subList(1, chain.size()),
+                            Certificates.readPrivateKey(box.open(row.getString("private_key")), "issuing CA key"));
+                }, instance, CertificatePolicy.key(name));
+    }
+
+    @Override
+    public boolean insertIssuingCa(String instance, IssuingCa ca) {
+        return jdbc.insertIfAbsent("INSERT INTO issuing_cas (instance, name_key, name, certificates, private_key)"
+                        + " VALUES (?, ?, ?, ?, ?)", instance, CertificatePolicy.key(ca.name()), ca.name(),
+                Certificates.pem(ca.chain()), box.seal(Certificates.pem(ca.privateKey())));
+    }
+
+    @Override
+    public void recordIssued(String instance, IssuedCertificate c) {
+        jdbc.update("INSERT INTO issued_certificates (instance, ca_key, serial, registration_key, registration_id,"
+                        + " thumbprint, not_after, policy, issuing_ca, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                instance, CertificatePolicy.key(c.issuingCa()), c.serialNumber(), Documents.key(c.registrationId()),
+                c.registrationId(), c.sha256Thumbprint(), c.notAfter(), c.policyName(), c.issuingCa(), c.issuedAt());
+        if (c.revokedAt() != null) {
+            revoke(instance, c.issuingCa(), c.serialNumber(), c.revokedAt());
+        }
+    }
+
+    @Override
+    public List<IssuedCertificate> issuedTo(String instance, String registrationId) {
+        return jdbc.list("SELECT * FROM issued_certificates WHERE instance = ? AND registration_key = ?"
+                        + " ORDER BY issued_at DESC, serial",
+                row -> new IssuedCertificate(row.getString("registration_id"), row.getString("serial"),
+                        row.getString("thumbprint"), Jdbc.instant(row, "not_after"), row.getString("policy"),
+                        row.getString("issuing_ca"), Jdbc.instant(row, "issued_at"), Jdbc.instant(row, "revoked_at")),
+                instance, Documents.key(registrationId));
+    }
+
+    @Override
+    public boolean revoke(String instance, String issuingCa, String serialNumber, Instant at) {
+        // Conditional: of two nodes revoking at once, one records the time and the other learns it was revoked.
+        return jdbc.update("UPDATE issued_certificates SET revoked_at = ? WHERE instance = ? AND ca_key = ?"
+                        + " AND serial = ? AND revoked_at IS NULL", at, instance, CertificatePolicy.key(issuingCa),
+                serialNumber.toUpperCase(java.util.Locale.ROOT)) == 1;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.muster.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muster.core.device.DeviceRegistrationState;
+import dev.muster.core.issuance.CertificateIssuance;
+import dev.muster.core.issuance.CertificatePolicy;
+import dev.muster.core.issuance.IssuanceStore;
+import dev.muster.core.issuance.IssuedCertificate;
+import dev.muster.core.issuance.IssuingCa;
+import dev.muster.core.issuance.KeyType;
+import dev.muster.core.registration.RegistrationOperation;
+import dev.muster.core.registration.RegistrationOperationStatus;
+import dev.muster.core.x509.CertificateMaker;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The certificate-issuance part of the store contract ({@link StoreContractTest} runs it on H2 and PostgreSQL):
+ * policies and CAs are inserted once per name, a CA comes back with the key it went in with, the inventory lists a
+ * registration's certificates newest first and revokes each once.
+ */
+interface IssuanceStoreContract {
+    String ISSUING_INSTANCE = "contoso";
+
+    Stores stores();
+
+    private IssuanceStore issuance() {
+        return stores().issuance();
+    }
+
+    @Test
+    default void anOperationResultKeepsTheChainIssuedWithIt() {
+        DeviceRegistrationState state = new DeviceRegistrationState("dev-9", "2026-12-01T10:00:00Z", "hub.example",
+                "dev-9", "assigned", "initialAssignment", null, null, "2026-12-01T10:00:00Z", "etag", null, null, null,
+                null).withIssuedCertificateChain(List.of("bGVhZg==", "cm9vdA=="));
+        RegistrationOperationStatus result = new RegistrationOperationStatus("op-9", "assigned", state);
+        stores().operations().saveOperation(ISSUING_INSTANCE, new RegistrationOperation("op-9", "dev-9", result, null,
+                Instant.parse("2026-12-01T10:00:00Z")));
+        assertThat(stores().operations().operation(ISSUING_INSTANCE, "op-9").orElseThrow().result().registrationState()
+                .issuedCertificateChain()).containsExactly("bGVhZg==", "cm9vdA==");
+    }
+
+    @Test
+    default void aPolicyIsStoredOncePerNameWhateverItsCase() {
+        CertificatePolicy p = new CertificatePolicy("Fleet-A", "default", 14, EnumSet.of(KeyType.EC_P256),
+                "http://pki.example/contoso.crl");
+        assertThat(issuance().insertPolicy(ISSUING_INSTANCE, p)).isTrue();
+        assertThat(issuance().insertPolicy(ISSUING_INSTANCE, new CertificatePolicy("fleet-a", "default", 30,
+                EnumSet.allOf(KeyType.class), null))).isFalse();
+        assertThat(issuance().policy(ISSUING_INSTANCE, "FLEET-A")).contains(p);
+        assertThat(issuance().policy("fabrikam", "fleet-a")).isEmpty();
+        assertThat(issuance().policies(ISSUING_INSTANCE)).containsExactly(p);
+    }
+
+    @Test
+    default void anIssuingCaComesBackWithItsChainAndKey() throws Exception {
+        KeyPair rootKeys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
+        X509Certificate root = CertificateMaker.root("Store Root", rootKeys, Duration.ofDays(10));
+        KeyPair icaKeys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P384);
+        X509Certificate ica = CertificateMaker.intermediate("Store ICA", icaKeys, root, rootKeys.getPrivate(),
+                Duration.ofDays(5));
+        assertThat(issuance().insertIssuingCa(ISSUING_INSTANCE, new IssuingCa("Operator", ica, List.of(root),
+                icaKeys.getPrivate()))).isTrue();
+        assertThat(issuance().insertIssuingCa(ISSUING_INSTANCE, IssuingCa.generate("operator", ISSUING_INSTANCE)))
+                .as("the first CA of a name stands").isFalse();
+        IssuingCa back = issuance().issuingCa(ISSUING_INSTANCE, "operator").orElseThrow();
+        assertThat(back.name()).isEqualTo("Operator");
+        assertThat(back.chain()).containsExactly(ica, root);
+        assertThat(back.privateKey().getEncoded()).isEqualTo(icaKeys.getPrivate().getEncoded());
+    }
+
+    @Test
+    default void theDefaultCaIsMadeOnceAndSignsForEveryCaller() {
+        CertificateIssuance a = new CertificateIssuance(issuance(), Clock.systemUTC());
+        CertificateIssuance b = new CertificateIssuance(issuance(), Clock.systemUTC());
+        IssuingCa first = a.issuingCa(ISSUING_INSTANCE, IssuingCa.DEFAULT);
+        assertThat(b.issuingCa(ISSUING_INSTANCE, IssuingCa.DEFAULT).certificate()).isEqualTo(first.certificate());
+        assertThat(a.policy(ISSUING_INSTANCE, null)).hasValueSatisfying(p -> assertThat(p.isDefault()).isTrue());
+    }
+
+    @Test
+    default void theInventoryListsARegistrationsCertificatesNewestFirstAndRevokesEachOnce() {
+        Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+        IssuedCertificate older = new IssuedCertificate("Dev-1", "0A1B", "AA".repeat(32), t0.plus(Duration.ofDays(30)),
+                "default", "default", t0, null);
+        IssuedCertificate newer = new IssuedCertificate("dev-1", "0C2D", "BB".repeat(32), t0.plus(Duration.ofDays(31)),
+                "default", "default", t0.plusSeconds(86400), null);
+        issuance().recordIssued(ISSUING_INSTANCE, older);
+        issuance().recordIssued(ISSUING_INSTANCE, newer);
+        issuance().recordIssued("fabrikam", new IssuedCertificate("dev-1", "0E3F", "CC".repeat(32), t0, "default",
+                "default", t0, null));
+        assertThat(issuance().issuedTo(ISSUING_INSTANCE, "DEV-1")).containsExactly(newer, older);
+
+        Instant revokedAt = t0.plusSeconds(100);
+        assertThat(issuance().revoke(ISSUING_INSTANCE, "default", "0a1b", revokedAt)).isTrue();
+        assertThat(issuance().revoke(ISSUING_INSTANCE, "default", "0A1B", revokedAt.plusSeconds(1))).isFalse();
+        assertThat(issuance().issuedTo(ISSUING_INSTANCE, "dev-1").get(1).revokedAt()).isEqualTo(revokedAt);
+        assertThat(issuance().issuedTo("fabrikam", "dev-1").get(0).isRevoked()).isFalse();
+    }
+}
