@@ -84,8 +84,8 @@ class PortalBrowserIT {
 
             signInWith("HostName=localhost;SharedAccessKeyName=" + name + ";SharedAccessKey=" + key);
             browser.heading("Instance");
-            // Hub devices needs no right of the provisioning service: it signs with a hub's own key, pasted there.
-            assertThat(navigation()).containsExactly("Overview", "Enrollments", "Hub devices");
+            // The hub pages need no right of the provisioning service: they sign with a hub's own key, pasted there.
+            assertThat(navigation()).containsExactly("Overview", "Enrollments", "Hub devices", "Hub routes");
             assertThat(browser.driver.findElement(By.tagName("main")).getText())
                     .contains("need the ServiceConfig right");
             browser.open("#/enrollments/individual");
