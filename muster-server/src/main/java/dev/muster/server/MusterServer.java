@@ -19,11 +19,9 @@ import dev.muster.core.x509.CertificateService;
 import dev.muster.core.x509.ChainVerifier;
 import dev.muster.hub.BuiltInHub;
 import dev.muster.hub.events.EventIngest;
+import dev.muster.server.hub.HubMessageFlow;
 import dev.muster.hub.routing.MessageRouter;
-import dev.muster.hub.routing.delivery.DispatcherOptions;
-import dev.muster.hub.routing.delivery.EndpointDispatcher;
 import dev.muster.hub.routing.delivery.EndpointSource;
-import dev.muster.hub.events.EventRetention;
 import dev.muster.hub.http.HubHttpApi;
 import dev.muster.hub.mqtt.DesiredChangePolling;
 import dev.muster.hub.c2d.CloudToDeviceLimits;
@@ -117,14 +115,7 @@ public final class MusterServer implements AutoCloseable {
     private ConnectionInfo connectionInfo;
     private long flushTimer = -1;
     private long sweepTimer = -1;
-    private long retentionTimer = -1;
-    private EventIngest eventIngest;
-    /** Each hub's routes, compiled; polls the store for changes made on other nodes. */
-    private dev.muster.hub.routing.StoredRoutesRouter storedRoutes;
-    private EndpointDispatcher endpointDispatcher;
-    private volatile EndpointSource endpointSource = EndpointSource.NONE;
-    private EndpointSource storedEndpoints = EndpointSource.NONE;
-    private volatile MessageRouter router = MessageRouter.BUILT_IN_ONLY;
+    private HubMessageFlow messageFlow;
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
@@ -233,7 +224,7 @@ public final class MusterServer implements AutoCloseable {
                 clock, config.nodeAddress(), config.httpsPort(), secrets.derive("node-calls")));
         builtInHub = BuiltInHub.create(store.hubs(), clock, chainVerifier,
                 new QueuedMessageCounts(store.cloudToDevice(), liveDevices.live().connections()));
-        startEventStreams(allHubs);
+        startMessageFlow(allHubs);
         HubClientFactory hubClients = new HubClientFactory(builtInHub, config, pki.caCertificate());
         QuotaGuard quotas = new QuotaGuard(store.quotas(), store.instances(), clock);
         EnrollmentService enrollments = new EnrollmentService(store.enrollments(), store.registrations(),
@@ -278,7 +269,7 @@ public final class MusterServer implements AutoCloseable {
         CloudToDeviceQueue cloudToDevice = cloudToDevice(hubMqtt);
         // The Event Hubs-compatible endpoint: local appends wake its receivers; other nodes' are found by polling.
         EventHubsEndpoint eventHubs = HubAmqpWiring.eventHubs(builtInHub, store.events(), blocking, clock);
-        eventIngest.addAppendListener(eventHubs::partitionAppended);
+        messageFlow.ingest().addAppendListener(eventHubs::partitionAppended);
         AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
                 liveDevices.live(), cloudToDevice, blocking, clock).withEventHubs(eventHubs), hubHosts::contains,
                 HubAmqpWiring.mechanisms(dpsAmqp == null ? null : DpsAmqpEndpoint.defaultMechanisms(registrations,
@@ -289,8 +280,8 @@ public final class MusterServer implements AutoCloseable {
                 new HubHttpApi(builtInHub, liveDevices.live(), sas, blocking, liveDevices.nodeCalls())
                         .withCloudToDevice(cloudToDevice)
                         .withConsumerGroups(new dev.muster.hub.telemetry.ConsumerGroups(store.events(), clock))
-                        .withRouting(new dev.muster.hub.routing.RoutingService(store.routing(), storedRoutes))
-                        .withDeadLetters(endpointDispatcher.waking(store.endpointOutbox())),
+                        .withRouting(messageFlow.routing())
+                        .withDeadLetters(messageFlow.outbox()),
                 new ServiceHttpApi(store.instances(), new ServiceAuthorizer(sas), enrollments, registrations, usage,
                         blocking, new LinkedHubService(store.linkedHubs()),
                         new HubHealthProbe(hubClients)).withCertificates(certificates)
@@ -324,88 +315,31 @@ public final class MusterServer implements AutoCloseable {
         }
     }
 
-    /**
-     * The hubs' event streams: every message entering a hub is written through one {@link EventIngest}; each hub's
-     * stream is made (or found) now so the first device message needs no lookup; old events go once a minute.
-     */
-    private void startEventStreams(List<BuiltInHubConfig> allHubs) {
-        storedRoutes = new dev.muster.hub.routing.StoredRoutesRouter(store.routing(), Duration.ofSeconds(3));
-        router = storedRoutes;
-        storedEndpoints = () -> customEndpoints(allHubs);
-        endpointSource = storedEndpoints;
-        // Custom route endpoints: every node delivers from the shared outbox; the source is read on each refresh.
-        endpointDispatcher = new EndpointDispatcher(store.endpointOutbox(), () -> endpointSource.customEndpoints(),
-                DispatcherOptions.defaults()).start();
-        metrics.watchEndpointBacklogs(endpointDispatcher::backlogs);
-        storedRoutes.onChange(endpointDispatcher::refresh);
-        eventIngest = new EventIngest(EventIngest.Options.of(store.events(),
-                endpointDispatcher.waking(store.endpointOutbox()), clock,
-                work -> blocking.run(() -> {
-                    work.run();
-                    return null;
-                })).withPartitions(config.events().partitions())
-                .withRouter((hub, message) -> router.decide(hub, message)));
-        builtInHub.telemetry().ingestInto(eventIngest);
-        reportHubEvents(new dev.muster.hub.routing.HubEventSources(storedRoutes::takes, eventIngest::ingest,
-                clock));
-        allHubs.forEach(h -> eventIngest.stream(h.hostName()));
-        EventRetention retention = new EventRetention(store.events(), clock, config.events().retention());
-        retentionTimer = vertx.setPeriodic(EventRetention.SWEEP_INTERVAL.toMillis(), id -> blocking.run(() -> {
-            long removed = retention.sweep();
-            if (removed > 0) {
-                LOG.debug("removed {} events older than {}", removed, retention.retention());
-            }
-            return null;
-        }));
-    }
-
-    /** Twin changes, identity lifecycle and connection states become messages where routes take them. */
-    private void reportHubEvents(dev.muster.hub.routing.HubEventSources sources) {
-        builtInHub.twins().reportChangesTo(sources);
-        builtInHub.devices().reportLifecycleTo(sources);
-        builtInHub.modules().reportLifecycleTo(sources);
-        liveDevices.live().connections().reportConnectionsTo(sources);
-    }
-
-    /** Every hub's custom endpoints, as its saved routing names them (what the dispatcher delivers to). */
-    private Map<String, List<dev.muster.core.hub.routing.RouteEndpoint>> customEndpoints(List<BuiltInHubConfig> hubs) {
-        Map<String, List<dev.muster.core.hub.routing.RouteEndpoint>> out = new HashMap<>();
-        for (BuiltInHubConfig h : hubs) {
-            List<dev.muster.core.hub.routing.RouteEndpoint> endpoints = store.routing().routing(h.hostName())
-                    .routing().endpoints();
-            if (!endpoints.isEmpty()) {
-                out.put(h.hostName(), endpoints);
-            }
-        }
-        return out;
+    /** The hubs' message flow (routes, event streams, endpoint delivery), and the hub's sources wired into it. */
+    private void startMessageFlow(List<BuiltInHubConfig> allHubs) {
+        messageFlow = HubMessageFlow.start(new HubMessageFlow.Options(vertx, blocking, store, clock, config.events(),
+                allHubs));
+        metrics.watchEndpointBacklogs(messageFlow.dispatcher()::backlogs);
+        messageFlow.connect(builtInHub, liveDevices.live().connections());
     }
 
     public EventIngest eventIngest() {
-        return eventIngest;
+        return messageFlow.ingest();
     }
 
-    /**
-     * Replaces where the custom route endpoints come from (tests); null puts back the hubs' saved routing.
-     */
+    /** Replaces where the custom route endpoints come from (tests); null puts back the hubs' saved routing. */
     public void endpointSource(EndpointSource source) {
-        this.endpointSource = source == null ? storedEndpoints : source;
-        if (endpointDispatcher != null) {
-            endpointDispatcher.refresh();
-        }
+        messageFlow.endpointSource(source);
     }
 
     /** Replaces where each entering message goes (tests); null puts back the hubs' saved routes. */
     public void router(MessageRouter messageRouter) {
-        this.router = messageRouter == null ? storedRoutes : messageRouter;
-    }
-
-    public EndpointDispatcher endpointDispatcher() {
-        return endpointDispatcher;
+        messageFlow.router(messageRouter);
     }
 
     /** The custom endpoints' outbox as the ingest path writes it (entries wake this node's delivery). */
     public dev.muster.core.hub.routing.EndpointOutbox endpointOutbox() {
-        return endpointDispatcher.waking(store.endpointOutbox());
+        return messageFlow.outbox();
     }
 
     /** The cloud-to-device queues: delivered to this node's MQTT devices, expired and relayed on timers. */
@@ -553,10 +487,6 @@ public final class MusterServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (storedRoutes != null) {
-            storedRoutes.close();
-            storedRoutes = null;
-        }
         if (latencyProbe != null) {
             latencyProbe.close();
             latencyProbe = null;
@@ -573,9 +503,9 @@ public final class MusterServer implements AutoCloseable {
             cloudToDeviceTimers.close();
             cloudToDeviceTimers = null;
         }
-        if (endpointDispatcher != null) {
-            endpointDispatcher.close();
-            endpointDispatcher = null;
+        if (messageFlow != null) {
+            messageFlow.close();
+            messageFlow = null;
         }
         if (vertx != null) {
             if (flushTimer >= 0) {
@@ -583,9 +513,6 @@ public final class MusterServer implements AutoCloseable {
             }
             if (sweepTimer >= 0) {
                 vertx.cancelTimer(sweepTimer);
-            }
-            if (retentionTimer >= 0) {
-                vertx.cancelTimer(retentionTimer);
             }
             try {
                 vertx.close().await(10, TimeUnit.SECONDS);
