@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.apache.qpid.proton.amqp.Binary;
@@ -31,22 +30,14 @@ import org.apache.qpid.proton.message.Message;
  * from the send to the device holding it: queued in the store, found for the device, delivered.
  */
 public final class HubCloudToDeviceWorkload implements AutoCloseable {
-    /** A message on its way: who waits for it. */
-    private record Pending(Recorder recorder, long originNanos, Runnable finished) {}
-
-    private final Map<String, Pending> inFlight = new ConcurrentHashMap<>();
+    private final InFlightJobs inFlight = new InFlightJobs();
     private final HubFleet fleet;
     private ProtonSender sender;
     private Context amqpContext;
 
     private HubCloudToDeviceWorkload(HubFleet.Options o) throws Exception {
         this.fleet = HubFleet.open(o, "devices/{id}/messages/devicebound/#", 1, (device, m) -> {
-            String mid = messageId(m.topicName());
-            Pending p = mid == null ? null : inFlight.remove(mid);
-            if (p != null) {
-                p.recorder().success(System.nanoTime() - p.originNanos());
-                p.finished().run();
-            }
+            inFlight.arrived(messageId(m.topicName()));
         });
     }
 
@@ -118,7 +109,7 @@ public final class HubCloudToDeviceWorkload implements AutoCloseable {
         return i -> (recorder, originNanos, finished) -> {
             String id = fleet.deviceIds().get(i % fleet.deviceIds().size());
             String messageId = "bench-" + i + "-" + UUID.randomUUID();
-            inFlight.put(messageId, new Pending(recorder, originNanos, finished));
+            inFlight.started(messageId, recorder, originNanos, finished);
             amqpContext.runOnContext(v -> {
                 Message m = Message.Factory.create();
                 m.setAddress("/devices/" + id + "/messages/devicebound");
@@ -127,9 +118,8 @@ public final class HubCloudToDeviceWorkload implements AutoCloseable {
                         Integer.toString(i))));
                 m.setBody(new Data(new Binary(("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8))));
                 sender.send(m, delivery -> {
-                    if (!(delivery.getRemoteState() instanceof Accepted) && inFlight.remove(messageId) != null) {
-                        recorder.error("c2d-" + delivery.getRemoteState());
-                        finished.run();
+                    if (!(delivery.getRemoteState() instanceof Accepted)) {
+                        inFlight.failed(messageId, "c2d-" + delivery.getRemoteState());
                     }
                 });
             });

@@ -6,9 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,9 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class HubKafkaRouteWorkload implements AutoCloseable {
     private static final String ENDPOINT = "bench-kafka";
 
-    private record Pending(Recorder recorder, long originNanos, Runnable finished) {}
-
-    private final Map<String, Pending> inFlight = new ConcurrentHashMap<>();
+    private final InFlightJobs inFlight = new InFlightJobs();
     private final HubFleet fleet;
     private final LocalKafkaBroker broker;
     private final String topic;
@@ -105,11 +101,7 @@ public final class HubKafkaRouteWorkload implements AutoCloseable {
     private void received(ConsumerRecord<byte[], byte[]> r) {
         for (Header h : r.headers()) {
             if (h.key().endsWith(HubTelemetryWorkload.JOB_PROPERTY)) {
-                Pending p = inFlight.remove(new String(h.value(), StandardCharsets.UTF_8));
-                if (p != null) {
-                    p.recorder().success(System.nanoTime() - p.originNanos());
-                    p.finished().run();
-                }
+                inFlight.arrived(new String(h.value(), StandardCharsets.UTF_8));
                 return;
             }
         }
@@ -120,15 +112,11 @@ public final class HubKafkaRouteWorkload implements AutoCloseable {
         return i -> (recorder, originNanos, finished) -> {
             String id = fleet.deviceIds().get(i % fleet.deviceIds().size());
             String job = "k" + i;
-            inFlight.put(job, new Pending(recorder, originNanos, finished));
+            inFlight.started(job, recorder, originNanos, finished);
             byte[] body = ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8);
             fleet.device(id).publish("devices/" + id + "/messages/events/" + HubTelemetryWorkload.JOB_PROPERTY + "="
-                    + job, Buffer.buffer(body), MqttQoS.AT_LEAST_ONCE, false, false).onFailure(e -> {
-                        if (inFlight.remove(job) != null) {
-                            recorder.error("kafka-publish");
-                            finished.run();
-                        }
-                    });
+                    + job, Buffer.buffer(body), MqttQoS.AT_LEAST_ONCE, false, false)
+                    .onFailure(e -> inFlight.failed(job, "kafka-publish"));
         };
     }
 

@@ -4,8 +4,6 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.message.Message;
@@ -19,9 +17,7 @@ import org.apache.qpid.proton.message.Message;
 public final class HubTelemetryWorkload implements AutoCloseable {
     static final String JOB_PROPERTY = "bench-job";
 
-    private record Pending(Recorder recorder, long originNanos, Runnable finished) {}
-
-    private final Map<String, Pending> inFlight = new ConcurrentHashMap<>();
+    private final InFlightJobs inFlight = new InFlightJobs();
     private final HubFleet fleet;
     private EventHubsReceiver consumer;
 
@@ -50,11 +46,7 @@ public final class HubTelemetryWorkload implements AutoCloseable {
     private void received(Message event) {
         ApplicationProperties props = event.getApplicationProperties();
         Object job = props == null ? null : props.getValue().get(JOB_PROPERTY);
-        Pending p = job == null ? null : inFlight.remove(job.toString());
-        if (p != null) {
-            p.recorder().success(System.nanoTime() - p.originNanos());
-            p.finished().run();
-        }
+        inFlight.arrived(job == null ? null : job.toString());
     }
 
     /** Job {@code i}: device {@code i} modulo the fleet sends one message. */
@@ -63,16 +55,11 @@ public final class HubTelemetryWorkload implements AutoCloseable {
             String id = fleet.deviceIds().get(i % fleet.deviceIds().size());
             MqttClient device = fleet.device(id);
             String job = "j" + i;
-            inFlight.put(job, new Pending(recorder, originNanos, finished));
+            inFlight.started(job, recorder, originNanos, finished);
             byte[] body = ("{\"i\":" + i + ",\"temperature\":" + (20 + i % 15) + "}").getBytes(StandardCharsets.UTF_8);
             device.publish("devices/" + id + "/messages/events/" + JOB_PROPERTY + "=" + job
                             + "&%24.ct=application%2Fjson&%24.ce=utf-8", Buffer.buffer(body), MqttQoS.AT_LEAST_ONCE,
-                    false, false).onFailure(e -> {
-                        if (inFlight.remove(job) != null) {
-                            recorder.error("d2c-publish");
-                            finished.run();
-                        }
-                    });
+                    false, false).onFailure(e -> inFlight.failed(job, "d2c-publish"));
         };
     }
 
