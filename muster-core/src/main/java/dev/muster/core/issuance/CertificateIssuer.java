@@ -3,11 +3,9 @@ package dev.muster.core.issuance;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +29,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Signs a device's operational leaf: CN = registration ID, CA:FALSE, digitalSignature, clientAuth, the policy's CRL
@@ -75,12 +71,12 @@ public final class CertificateIssuer {
                         new DistributionPoint(new DistributionPointName(uri), null, null)}));
             }
             X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder(signatureAlgorithm(ca.privateKey())).build(ca.privateKey())));
+                    b.build(ca.contentSigner()));
             List<X509Certificate> chain = new ArrayList<>();
             chain.add(leaf);
             chain.addAll(ca.chain());
             return new IssuedChain(chain);
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot sign a certificate for " + registrationId + " with CA " + ca.name()
                     + ": " + e.getMessage(), e);
         }
@@ -89,13 +85,5 @@ public final class CertificateIssuer {
     /** 128 random bits, positive and never zero (RFC 5280 §4.1.2.2: at most 20 octets). */
     private static BigInteger serial() {
         return new BigInteger(128, RANDOM).setBit(127);
-    }
-
-    private static String signatureAlgorithm(PrivateKey key) {
-        if (key instanceof ECPrivateKey ec) {
-            return ec.getParams().getCurve().getField().getFieldSize() > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
-        }
-        // A key in a PKCS#11 token is not an ECPrivateKey instance; its algorithm name still says which it is.
-        return "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
     }
 }

@@ -5,10 +5,14 @@ import dev.muster.core.x509.Certificates;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A CA an instance issues device certificates with: its certificate, the certificates above it up to the root (empty
@@ -51,6 +55,27 @@ public record IssuingCa(String name, X509Certificate certificate, List<X509Certi
     /** The root the chain ends with: what a hub trusts. */
     public X509Certificate root() {
         return parents.isEmpty() ? certificate : parents.get(parents.size() - 1);
+    }
+
+    /**
+     * A signer for what this CA signs (leaves, CRLs). The one place that touches the key, so a key held elsewhere (a
+     * PKCS#11 token) changes only this.
+     */
+    public ContentSigner contentSigner() {
+        try {
+            return new JcaContentSignerBuilder(signatureAlgorithm(privateKey)).build(privateKey);
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("CA " + name + " cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-384 for a P-384 key, SHA-256 otherwise (RFC 5758 pairs the hash with the curve). */
+    static String signatureAlgorithm(PrivateKey key) {
+        if (key instanceof ECPrivateKey ec) {
+            return ec.getParams().getCurve().getField().getFieldSize() > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
+        }
+        // A key in a PKCS#11 token is not an ECPrivateKey instance; its algorithm name still says which it is.
+        return "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
     }
 
     public String sha256Thumbprint() {
