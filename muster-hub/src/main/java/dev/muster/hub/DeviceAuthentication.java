@@ -156,15 +156,26 @@ public final class DeviceAuthentication {
     private Optional<String> signedByTrustedCa(String hub, String deviceId, List<X509Certificate> chain) {
         X509Certificate leaf = chain.get(0);
         String cn = Certificates.commonName(leaf);
-        if (!deviceId.equals(cn)) {
+        List<X509Certificate> issuing = issuedTrust.anchors(hub, deviceId);
+        List<X509Certificate> anchors;
+        if (deviceId.equals(cn)) {
+            anchors = issuing.isEmpty() ? caTrust.anchors(hub)
+                    : java.util.stream.Stream.concat(caTrust.anchors(hub).stream(), issuing.stream()).toList();
+        } else if (!issuing.isEmpty() && issuedToRegistration(hub, deviceId, cn)) {
+            // An issued leaf names the registration (CSR subject), not the device ID the enrollment chose: only the
+            // issuing CAs may vouch for that name, never a CA the hub trusts for its own device IDs.
+            anchors = issuing;
+        } else {
             return Optional.of("client certificate " + Certificates.describe(leaf) + " has CN '" + cn
                     + "', not the device ID '" + deviceId + "'");
         }
-        List<X509Certificate> issuing = issuedTrust.anchors(hub, deviceId);
-        List<X509Certificate> anchors = issuing.isEmpty() ? caTrust.anchors(hub)
-                : java.util.stream.Stream.concat(caTrust.anchors(hub).stream(), issuing.stream()).toList();
         ChainVerifier.Outcome o = chains.verify(leaf, chain.subList(1, chain.size()), List.of(), anchors, null);
         return o.valid() ? issuedTrust.revoked(hub, deviceId, leaf) : Optional.of(o.reason());
+    }
+
+    /** Registration IDs are case-insensitive in DPS (Muster keys them lower-cased, as its stores do). */
+    private boolean issuedToRegistration(String hub, String deviceId, String cn) {
+        return cn != null && issuedTrust.registrationId(hub, deviceId).filter(cn::equalsIgnoreCase).isPresent();
     }
 
     private static Optional<String> enabled(String hub, HubDevice device) {

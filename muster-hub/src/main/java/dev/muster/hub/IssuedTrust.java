@@ -15,6 +15,14 @@ public interface IssuedTrust {
     /** The roots that may sign {@code deviceId}'s certificate in {@code hub}; empty when none. */
     List<X509Certificate> anchors(String hub, String deviceId);
 
+    /**
+     * The registration ID the instance issued {@code deviceId}'s certificates to, when it issued any: leaves carry it
+     * as their CN (the CSR's subject), which differs from the device ID when the enrollment names another device ID.
+     */
+    default Optional<String> registrationId(String hub, String deviceId) {
+        return Optional.empty();
+    }
+
     /** Why an otherwise valid leaf is refused (it was revoked); empty when it is not. */
     default Optional<String> revoked(String hub, String deviceId, X509Certificate leaf) {
         return Optional.empty();

@@ -160,6 +160,31 @@ class CertificateIssuanceIT {
     }
 
     @Test
+    void anEnrollmentNamingAnotherDeviceIdConnectsWithTheLeafThatNamesItsRegistration() throws Exception {
+        String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
+        String chosenDeviceId = "press-" + UUID.randomUUID().toString().substring(0, 8);
+        IndividualEnrollment enrollment = new IndividualEnrollment(registrationId,
+                new SymmetricKeyAttestation(null, null));
+        enrollment.setDeviceId(chosenDeviceId);
+        IndividualEnrollment created = ServiceClients.dps().createOrUpdateIndividualEnrollment(enrollment);
+        Enrolled device = new Enrolled(registrationId,
+                ((SymmetricKeyAttestation) created.getAttestation()).getPrimaryKey());
+        KeyAndCsr csr = opensslCsr(registrationId);
+
+        HttpResponse<String> r = register(device, csr.csr(), PREVIEW);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = Json.tree(r.body());
+        assertThat(answer.path("registrationState").path("deviceId").asText()).isEqualTo(chosenDeviceId);
+        List<X509Certificate> chain = chain(answer);
+        assertThat(Certificates.commonName(chain.get(0))).as("the CSR's subject").isEqualTo(registrationId);
+
+        for (IotHubClientProtocol protocol : List.of(IotHubClientProtocol.MQTT, IotHubClientProtocol.AMQPS)) {
+            assertThat(twinOver(protocol, answer.path("registrationState").path("assignedHub").asText(),
+                    chosenDeviceId, chain.get(0), csr.key())).as("twin over " + protocol).isNotNull();
+        }
+    }
+
+    @Test
     void registeringAgainWithANewCsrRenewsTheCertificate() throws Exception {
         Enrolled device = enroll();
         List<X509Certificate> first = chain(Json.tree(register(device, opensslCsr(device.registrationId()).csr(),

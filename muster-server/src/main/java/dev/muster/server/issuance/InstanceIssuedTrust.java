@@ -31,6 +31,11 @@ public final class InstanceIssuedTrust implements IssuedTrust {
                 .map(ca -> List.of(ca.root())).orElse(List.of());
     }
 
+    @Override
+    public Optional<String> registrationId(String hub, String deviceId) {
+        return claims.deviceClaim(hub, deviceId).map(DeviceClaim::registrationId);
+    }
+
     /** Checked at every connection, so a revocation takes effect at the device's next connect. */
     @Override
     public Optional<String> revoked(String hub, String deviceId, X509Certificate leaf) {
