@@ -7,6 +7,7 @@ import dev.muster.cli.bench.DeviceSas;
 import dev.muster.cli.bench.DpsHttp;
 import dev.muster.cli.bench.Driver;
 import dev.muster.cli.bench.EnrollmentLoader;
+import dev.muster.cli.bench.CsrRegistrations;
 import dev.muster.cli.bench.HttpsJob;
 import dev.muster.cli.bench.Job;
 import dev.muster.cli.bench.MqttJob;
@@ -116,6 +117,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-x509", description = "Skip the X.509 group storm (HTTPS, ECDSA P-256 device certificates).")
     boolean skipX509;
 
+    @Option(names = "--skip-issuance", description = "Skip the certificate issuance phase (X.509 devices sending a CSR).")
+    boolean skipIssuance;
+
     @Option(names = "--enrollments", split = ",", paramLabel = "COUNT",
             description = "Also compare registration throughput of individual enrollments with COUNT enrollments loaded"
                     + " (e.g. 1000,1000000); loads bench-ind-* through the service API as needed.")
@@ -168,6 +172,8 @@ public final class BenchCommand implements Callable<Integer> {
     private final String run = HexFormat.of().formatHex(randomBytes(3));
     private Path ca;
     private int x509Registered;
+    /** The issuance phase, run inside the X.509 storm's set-up (same group, same client certificates). */
+    private PhaseResult issuance;
 
     @Override
     public Integer call() throws Exception {
@@ -263,6 +269,10 @@ public final class BenchCommand implements Callable<Integer> {
                 if (x != null) {
                     report.phase(x);
                     byKey.put("x509", x);
+                }
+                if (issuance != null) {
+                    report.phase(issuance);
+                    byKey.put(issuance.key(), issuance);
                 }
             }
             PhaseResult peak = byKey.getOrDefault("https", byKey.get("mqtt"));
@@ -430,6 +440,10 @@ public final class BenchCommand implements Callable<Integer> {
             report.note(String.format(Locale.ROOT, "X.509 storm: group %s (signing certificate: the benchmark's root"
                     + " CA, ECDSA P-256), %,d devices with their own ECDSA P-256 certificates; %,d more in its warm-up.",
                     groupId, n, w));
+            if (!skipIssuance) {
+                issuance = issuancePhase(devices, x509Tls, n, report);
+                x509Registered += issuance.ok();
+            }
             return x;
         } finally {
             try {
@@ -438,6 +452,34 @@ public final class BenchCommand implements Callable<Integer> {
                 err.println("could not delete the enrollment group " + groupId + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Certificate issuance (issue 18): the same X.509 group's devices register with a CSR each, so every registration
+     * also signs an operational certificate with the instance's CA (policy {@code default}, the key in memory).
+     */
+    private PhaseResult issuancePhase(X509Devices devices, TlsClient x509Tls, int n, Report report)
+            throws InterruptedException {
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = deviceId("c", i);
+        }
+        long t0 = System.nanoTime();
+        err.printf(Locale.ROOT, "Making %,d device certificates and CSRs …%n", n);
+        devices.issue(ids);
+        String[] csrs = CsrRegistrations.requests(ids);
+        err.printf(Locale.ROOT, "made in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        HttpsJob[] jobs = new HttpsJob[n];
+        for (int i = 0; i < n; i++) {
+            jobs[i] = new HttpsJob(x509Tls, https, sniName, CsrRegistrations.registration(host, scope, ids[i], csrs[i]),
+                    ids[i]);
+        }
+        PhaseResult c = runner.closed("issuance", "Muster X.509 registration + CSR issuance", n, concurrency,
+                i -> jobs[i], this::serverCpu);
+        report.note(String.format(Locale.ROOT, "Issuance: %,d X.509 devices registered with an ECDSA P-256 CSR each"
+                + " (api-version %s) and got their chain from policy default (the instance's generated CA, key in"
+                + " memory): %,.0f certificates/s.", n, CsrRegistrations.API_VERSION, c.rate()));
+        return c;
     }
 
     private IntFunction<Job> x509Jobs(TlsClient client, String[] ids) {
