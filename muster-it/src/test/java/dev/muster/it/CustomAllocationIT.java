@@ -224,7 +224,7 @@ class CustomAllocationIT {
         try {
             device.open(false);
             device.subscribeToDesiredProperties((t, c) -> { }, null);
-            assertThat(((Number) device.getTwin().getDesiredProperties().get("interval")).intValue()).isEqualTo(7);
+            assertThat(((Number) TwinReads.get(device).getDesiredProperties().get("interval")).intValue()).isEqualTo(7);
         } finally {
             device.close();
         }

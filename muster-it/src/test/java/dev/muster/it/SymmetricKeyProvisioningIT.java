@@ -61,7 +61,7 @@ class SymmetricKeyProvisioningIT {
             // The SDK insists on the desired-properties subscription before a twin read.
             BlockingQueue<Twin> desiredUpdates = new LinkedBlockingQueue<>();
             device.subscribeToDesiredProperties((t, ctx) -> desiredUpdates.add(t), null);
-            Twin twin = device.getTwin();
+            Twin twin = TwinReads.get(device);
             assertThat(((Number) twin.getDesiredProperties().get("telemetryInterval")).intValue()).isEqualTo(30);
 
             TwinCollection reported = new TwinCollection();
@@ -130,7 +130,7 @@ class SymmetricKeyProvisioningIT {
         try {
             device.open(false);
             device.subscribeToDesiredProperties((t, ctx) -> { }, null);
-            assertThat(device.getTwin().getDesiredProperties().get("mode")).isEqualTo("eco");
+            assertThat(TwinReads.get(device).getDesiredProperties().get("mode")).isEqualTo("eco");
         } finally {
             device.close();
         }

@@ -72,7 +72,7 @@ class TpmProvisioningIT {
             try {
                 client.open(false);
                 client.subscribeToDesiredProperties((t, c) -> { }, null);
-                Twin twin = client.getTwin();
+                Twin twin = TwinReads.get(client);
                 assertThat(twin.getDesiredProperties().get("attested")).isEqualTo("tpm");
             } finally {
                 client.close();

@@ -78,7 +78,7 @@ class TransportsIT {
         try {
             device.open(false);
             device.subscribeToDesiredProperties((t, c) -> { }, null);
-            assertThat(device.getTwin().getDesiredProperties().get("color")).isEqualTo("blue");
+            assertThat(TwinReads.get(device).getDesiredProperties().get("color")).isEqualTo("blue");
             TwinCollection reported = new TwinCollection();
             reported.put("via", protocol.name());
             ReportedProperties.send(device, reported);

@@ -15,11 +15,13 @@ public final class CertificateIssuance {
     private final IssuanceStore store;
     private final CertificateIssuer issuer;
     private final Clock clock;
+    private final RecentCas signers;
 
     public CertificateIssuance(IssuanceStore store, Clock clock) {
         this.store = store;
         this.issuer = new CertificateIssuer(clock);
         this.clock = clock;
+        this.signers = new RecentCas(clock, RecentCas.DEFAULT_TTL);
     }
 
     /**
@@ -42,7 +44,7 @@ public final class CertificateIssuance {
     /** Signs the accepted request's key and records the certificate in the inventory. */
     public IssuanceOutcome.Issued issue(String instance, CertificatePolicy policy, String registrationId,
                                         CsrVerdict.Accepted accepted) {
-        IssuingCa ca = issuingCa(instance, policy.issuingCa());
+        IssuingCa ca = signers.get(instance, policy.issuingCa(), () -> issuingCa(instance, policy.issuingCa()));
         IssuedChain chain = issuer.issue(ca, policy, registrationId, accepted.publicKey());
         IssuedCertificate record = IssuedCertificate.of(registrationId, chain, policy, clock.instant());
         store.recordIssued(instance, record);

@@ -1,5 +1,6 @@
 package dev.muster.core.issuance;
 
+import dev.muster.core.x509.FastCrypto;
 import java.io.IOException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -89,7 +90,7 @@ public final class CsrCheck {
 
     private static boolean signatureValid(JcaPKCS10CertificationRequest csr) {
         try {
-            return csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getPublicKey()));
+            return csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(FastCrypto.PROVIDER).build(csr.getPublicKey()));
         } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException e) {
             return false;
         }

@@ -255,14 +255,10 @@ public final class ChainVerifier {
      * a third of the JDK 17 one (≈0.3 vs ≈1 ms), and every X.509 device's first registration checks its leaf once
      * (a quarter of the server's CPU in the X.509 boot storm, docs/benchmarks.md). Same checks, other arithmetic.
      */
-    private static final class FastVerify {
-        static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
-    }
-
     private static void verifySignature(X509Certificate subject, java.security.PublicKey key)
             throws GeneralSecurityException {
         try {
-            subject.verify(key, FastVerify.PROVIDER);
+            subject.verify(key, FastCrypto.PROVIDER);
         } catch (java.security.NoSuchAlgorithmException e) {
             subject.verify(key);
         }
