@@ -217,6 +217,7 @@ public final class MusterServer implements AutoCloseable {
         usage = new UsageMeter(store.usage(), clock);
         metrics = new Metrics(store.instances(), usage);
         metrics.watchConnections(gate.limiter());
+        metrics.watchStoreSize(database::sizeOnDisk);
         // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
         listeners = new Listeners(vertx, config, TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx),
                 gate, new ProtocolErrors(metrics.registry(), clock, ProtocolErrors.DEFAULT_SUMMARY_INTERVAL));

@@ -161,6 +161,34 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
+    /**
+     * Bytes the database takes on disk: PostgreSQL's {@code pg_database_size}, or the size of H2's file (which keeps
+     * space freed by deletes until it compacts, so this is what the operator's disk holds, not the live rows).
+     *
+     * @return -1 when it cannot be told (an in-memory H2, a file not readable)
+     */
+    public long sizeOnDisk() {
+        try {
+            if (dialect == Dialect.POSTGRESQL) {
+                try (var c = dataSource.getConnection(); var st = c.createStatement();
+                     var rs = st.executeQuery("SELECT pg_database_size(current_database())")) {
+                    return rs.next() ? rs.getLong(1) : -1;
+                }
+            }
+            String url = dataSource.getJdbcUrl();
+            String prefix = "jdbc:h2:file:";
+            if (url == null || !url.startsWith(prefix)) {
+                return -1;
+            }
+            int end = url.indexOf(';');
+            java.nio.file.Path file = java.nio.file.Path.of(url.substring(prefix.length(), end < 0 ? url.length() : end)
+                    + ".mv.db");
+            return java.nio.file.Files.size(file);
+        } catch (java.sql.SQLException | java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The JDBC URL with any password masked, for logs and status output. */
     public String description() {
         return description;

@@ -1861,4 +1861,10 @@ abstract class StoreContractTest implements CloudToDeviceStoreContract, HubModul
         assertThat(store.connections().connection(HUB, "dev-1", "m")).isEmpty();
         assertThat(store.connections().connection(HUB, "dev-2", null)).isPresent();
     }
+
+    @Test
+    void theDatabaseTellsTheBytesItTakesOnDisk() {
+        // H2's file or pg_database_size: what `muster bench` divides by the devices it registered.
+        assertThat(database.sizeOnDisk()).isGreaterThan(0);
+    }
 }

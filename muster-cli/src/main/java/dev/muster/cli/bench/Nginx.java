@@ -71,13 +71,24 @@ public final class Nginx implements AutoCloseable {
     /** Starts nginx on 127.0.0.1 (port 0: a free one) and waits until it accepts connections. */
     public static Nginx start(Path binary, Path certificate, Path key, int port, int workers, String body)
             throws IOException, InterruptedException {
+        return start(binary, certificate, key, port, workers, body, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, Path, int, int, String)}, and with {@code clientCa} nginx asks every client for a
+     * certificate and verifies it against that CA (PEM) before answering: the ceiling for an X.509 storm, whose
+     * handshakes carry and check a client chain.
+     */
+    public static Nginx start(Path binary, Path certificate, Path key, int port, int workers, String body, Path clientCa)
+            throws IOException, InterruptedException {
         int p = port > 0 ? port : freePort();
         Path dir = Files.createTempDirectory("muster-bench-nginx-");
         for (String sub : List.of("body", "proxy", "fastcgi", "uwsgi", "scgi")) {
             Files.createDirectories(dir.resolve(sub));
         }
         Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, config(dir, certificate.toAbsolutePath(), key.toAbsolutePath(), p, workers, body));
+        Files.writeString(conf, config(dir, certificate.toAbsolutePath(), key.toAbsolutePath(), p, workers, body,
+                clientCa == null ? null : clientCa.toAbsolutePath()));
         Process process = new ProcessBuilder(binary.toString(), "-p", dir.toString(), "-c", conf.toString(),
                 "-e", dir.resolve("error.log").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
@@ -101,7 +112,11 @@ public final class Nginx implements AutoCloseable {
     }
 
     /** The generated configuration: TLS only, no logging, one fixed answer for every path. */
-    static String config(Path dir, Path certificate, Path key, int port, int workers, String body) {
+    static String config(Path dir, Path certificate, Path key, int port, int workers, String body, Path clientCa) {
+        String verify = clientCa == null ? "" : String.join("\n",
+                "    ssl_client_certificate " + clientCa + ";",
+                "    ssl_verify_client on;",
+                "    ssl_verify_depth 2;");
         return String.join("\n",
                 "daemon off;",
                 "master_process on;",
@@ -121,6 +136,7 @@ public final class Nginx implements AutoCloseable {
                 "    ssl_certificate " + certificate + ";",
                 "    ssl_certificate_key " + key + ";",
                 "    ssl_protocols TLSv1.2 TLSv1.3;",
+                verify,
                 "    location / {",
                 "      default_type \"application/json; charset=utf-8\";",
                 "      return 200 '" + body + "';",

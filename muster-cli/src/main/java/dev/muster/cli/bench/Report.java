@@ -57,7 +57,7 @@ public final class Report {
             out.append("Targets\n");
             for (Check c : checks) {
                 String mark = c.pass() == null ? "  ?" : c.pass() ? " ok" : " NO";
-                out.append(String.format(Locale.ROOT, "%s  %-44s %-28s (target %s)%n", mark, c.what(), c.measured(),
+                out.append(String.format(Locale.ROOT, "%s  %-52s %-28s (target %s)%n", mark, c.what(), c.measured(),
                         c.target()));
             }
             out.append('\n');

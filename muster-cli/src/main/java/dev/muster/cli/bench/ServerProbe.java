@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
 public final class ServerProbe implements AutoCloseable {
     /** One reading; NaN for what the server does not expose. */
     public record Sample(long atNanos, double cpuSeconds, double heapUsed, double heapCommitted, double liveAfterGc,
-                         double rss, double jitSeconds) {}
+                         double rss, double jitSeconds, double storeBytes) {}
 
     private final HttpClient http;
     private final URI uri;
@@ -85,13 +85,19 @@ public final class ServerProbe implements AutoCloseable {
                     PromText.sum(t, "jvm_memory_committed_bytes", "area=\"heap\""),
                     PromText.sum(t, "jvm_gc_live_data_size_bytes", null),
                     PromText.sum(t, "process_resident_memory_bytes", null),
-                    PromText.sum(t, "jvm_compilation_time_ms_total", null) / 1000);
+                    PromText.sum(t, "jvm_compilation_time_ms_total", null) / 1000,
+                    positiveOrNaN(PromText.sum(t, "muster_store_size_bytes", null)));
         } catch (java.io.IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** The store gauge says -1 when it cannot tell its size. */
+    private static double positiveOrNaN(double v) {
+        return v > 0 ? v : Double.NaN;
     }
 
     public Sample last() {

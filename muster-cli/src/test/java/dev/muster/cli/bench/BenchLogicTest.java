@@ -145,10 +145,30 @@ class BenchLogicTest {
     @Test
     void nginxConfigServesTheFixedBodyOverTlsInTheForeground() {
         String conf = Nginx.config(Path.of("/tmp/x"), Path.of("/d/tls/server.pem"), Path.of("/d/tls/server-key.pem"), 12345,
-                0, "{\"status\":\"up\"}");
+                0, "{\"status\":\"up\"}", null);
+        assertThat(conf).doesNotContain("ssl_verify_client");
         assertThat(conf).contains("daemon off;").contains("worker_processes auto;")
                 .contains("listen 127.0.0.1:12345 ssl;").contains("ssl_certificate /d/tls/server.pem;")
                 .contains("ssl_certificate_key /d/tls/server-key.pem;").contains("return 200 '{\"status\":\"up\"}';")
                 .contains("access_log off;");
+    }
+
+    @Test
+    void theX509CeilingsNginxAsksForAndVerifiesAClientCertificate() {
+        String conf = Nginx.config(Path.of("/tmp/x"), Path.of("/d/tls/server.pem"), Path.of("/d/tls/server-key.pem"), 12345,
+                0, "{}", Path.of("/tmp/x/devices-root.pem"));
+        assertThat(conf).contains("ssl_client_certificate /tmp/x/devices-root.pem;").contains("ssl_verify_client on;")
+                .contains("ssl_verify_depth 2;");
+    }
+
+    @Test
+    void everyTargetIsJudgedFromItsValueAndNothingMeasuredIsNotAPass() {
+        assertThat(Targets.HTTPS_TO_NGINX.check("0.95", 0.95).pass()).isTrue();
+        assertThat(Targets.HTTPS_TO_NGINX.check("0.85", 0.85).pass()).isFalse();
+        assertThat(Targets.HALF_RATE_P99.check("49 ms", 49).pass()).isTrue();
+        assertThat(Targets.RSS.check("401 MiB", 401.0 * 1024 * 1024).pass()).isFalse();
+        assertThat(Targets.STORE_BYTES_PER_DEVICE.check("?", Double.NaN).pass()).isNull();
+        assertThat(Targets.POSTGRES_TO_H2.notMeasured("run it against PostgreSQL").pass()).isNull();
+        assertThat(Targets.ALL).extracting(Targets.Target::key).doesNotHaveDuplicates();
     }
 }
