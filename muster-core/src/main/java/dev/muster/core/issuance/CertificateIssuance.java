@@ -1,10 +1,15 @@
 package dev.muster.core.issuance;
 
 import dev.muster.core.ProvisioningException;
+import dev.muster.core.x509.Certificates;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Issues a registering device's operational certificate from a policy of its instance. Every instance has policy
@@ -15,11 +20,19 @@ public final class CertificateIssuance {
     private final IssuanceStore store;
     private final CertificateIssuer issuer;
     private final Clock clock;
+    private final Pkcs11Tokens tokens;
+    private final List<Consumer<String>> caListeners = new CopyOnWriteArrayList<>();
 
     public CertificateIssuance(IssuanceStore store, Clock clock) {
+        this(store, clock, new Pkcs11Tokens(Pkcs11Tokens.DEFAULT_LIBRARY));
+    }
+
+    /** @param tokens the server's PKCS#11 library, for CAs whose key is in a token */
+    public CertificateIssuance(IssuanceStore store, Clock clock, Pkcs11Tokens tokens) {
         this.store = store;
         this.issuer = new CertificateIssuer(clock);
         this.clock = clock;
+        this.tokens = tokens;
     }
 
     /**
@@ -56,14 +69,15 @@ public final class CertificateIssuance {
     }
 
     /**
-     * Adds a policy. Its CA must exist: so far each instance has one, {@code default}, generated on first use.
+     * Adds a policy. Its CA must exist: {@code default} (generated on first use) or one uploaded or put in a token.
      *
-     * @throws ProvisioningException 400 for another CA, 409 when the name is taken ({@code default} always is)
+     * @throws ProvisioningException 400 for a CA the instance lacks, 409 when the name is taken ({@code default} always is)
      */
     public CertificatePolicy createPolicy(String instance, CertificatePolicy policy) {
-        if (!IssuingCa.DEFAULT.equalsIgnoreCase(policy.issuingCa())) {
-            throw ProvisioningException.badRequest("issuingCa '" + policy.issuingCa() + "' does not exist; this"
-                    + " instance issues with its generated CA 'default'.");
+        if (!IssuingCa.DEFAULT.equalsIgnoreCase(policy.issuingCa())
+                && store.issuingCa(instance, policy.issuingCa()).isEmpty()) {
+            throw ProvisioningException.badRequest("issuingCa '" + policy.issuingCa() + "' does not exist; create it"
+                    + " first (PUT /issuingCas/" + policy.issuingCa() + ") or name 'default'.");
         }
         defaultPolicy(instance);
         if (!store.insertPolicy(instance, policy)) {
@@ -95,7 +109,7 @@ public final class CertificateIssuance {
     public IssuingCa issuingCa(String instance, String name) {
         Optional<IssuingCa> ca = store.issuingCa(instance, name);
         if (ca.isPresent()) {
-            return ca.get();
+            return ca.get().bind(tokens);
         }
         if (!IssuingCa.DEFAULT.equalsIgnoreCase(name)) {
             throw new IllegalStateException("policy names issuing CA '" + name + "', which instance " + instance
@@ -117,5 +131,125 @@ public final class CertificateIssuance {
         CertificatePolicy p = CertificatePolicy.defaultPolicy(null);
         store.insertPolicy(instance, p);
         return store.policy(instance, CertificatePolicy.DEFAULT).orElse(p);
+    }
+
+    // ---- issuing CAs beyond the generated one ----------------------------------------------------------------------
+
+    /** The instance's issuing CAs, {@code default} among them (made now if it was not yet). */
+    public List<IssuingCa> issuingCas(String instance) {
+        issuingCa(instance, IssuingCa.DEFAULT);
+        return store.issuingCas(instance);
+    }
+
+    /** The instance's CA of that name, without generating {@code default}. */
+    public Optional<IssuingCa> findIssuingCa(String instance, String name) {
+        if (IssuingCa.DEFAULT.equalsIgnoreCase(name)) {
+            return Optional.of(issuingCa(instance, name));
+        }
+        return store.issuingCa(instance, name);
+    }
+
+    /**
+     * Adds an operator's root or intermediate CA with its key.
+     *
+     * @param certificatesPem the CA certificate, then its issuers up to the root (none when it is a root)
+     * @param keyPem its key, PKCS#8 or traditional EC/RSA PEM
+     * @throws ProvisioningException 400 naming what is wrong with the CA, 409 when the name is taken
+     */
+    public IssuingCa uploadIssuingCa(String instance, String name, String certificatesPem, String keyPem) {
+        requireNewName(name);
+        List<X509Certificate> chain = Certificates.parseAll(certificatesPem, "certificates");
+        PrivateKey key;
+        try {
+            key = Certificates.readPrivateKey(keyPem == null ? "" : keyPem, "privateKey");
+        } catch (IllegalArgumentException e) {
+            throw ProvisioningException.badRequest(e.getMessage() + "; give the CA's key as PKCS#8 (BEGIN PRIVATE KEY)"
+                    + " or traditional (BEGIN EC/RSA PRIVATE KEY) PEM.");
+        }
+        IssuingCa ca = new IssuingCa(name, IssuingCa.Kind.UPLOADED, chain.get(0), chain.subList(1, chain.size()),
+                new CaKey.Local(key));
+        CaChainCheck.check(chain, clock.instant());
+        CaChainCheck.requireKeyMatches(ca.contentSigner(), ca.certificate());
+        return insert(instance, ca);
+    }
+
+    /**
+     * Adds a CA whose key stays in a PKCS#11 token. With a chain, the token's key under the URI's label must match its
+     * first certificate; without one, a P-256 key pair and a self-signed root are generated in the token.
+     *
+     * @throws ProvisioningException 400 naming the fix when the library, token, PIN, key or chain is wrong
+     */
+    public IssuingCa createPkcs11IssuingCa(String instance, String name, Pkcs11Uri uri, String pin,
+                                           String certificatesPem) {
+        requireNewName(name);
+        if (pin == null || pin.isEmpty()) {
+            throw ProvisioningException.badRequest("pin is required: the token's user PIN.");
+        }
+        if (store.issuingCa(instance, name).isPresent()) {
+            throw nameTaken(name);
+        }
+        List<X509Certificate> chain = certificatesPem == null || certificatesPem.isBlank()
+                ? tokens.generate(uri, pin, "Muster issuing CA " + name + " of " + instance,
+                IssuingCa.GENERATED_VALIDITY).chain()
+                : Certificates.parseAll(certificatesPem, "certificates");
+        CaChainCheck.check(chain, clock.instant());
+        IssuingCa ca = new IssuingCa(name, IssuingCa.Kind.PKCS11, chain.get(0), chain.subList(1, chain.size()),
+                new CaKey.Token(uri, pin, tokens));
+        CaChainCheck.requireKeyMatches(ca.contentSigner(), ca.certificate());
+        return insert(instance, ca);
+    }
+
+    /**
+     * Deletes a CA no policy names. Certificates it issued stay in the inventory; hubs stop trusting them.
+     *
+     * @throws ProvisioningException 404 when absent, 409 for {@code default} or while a policy names it
+     */
+    public void deleteIssuingCa(String instance, String name) {
+        if (IssuingCa.DEFAULT.equalsIgnoreCase(name)) {
+            throw ProvisioningException.conflict("The generated CA 'default' cannot be deleted: policy 'default'"
+                    + " issues with it.");
+        }
+        IssuingCa ca = store.issuingCa(instance, name).orElseThrow(() -> issuingCaNotFound(name));
+        List<String> users = store.policies(instance).stream()
+                .filter(p -> p.issuingCa().equalsIgnoreCase(name)).map(CertificatePolicy::name).toList();
+        if (!users.isEmpty()) {
+            throw ProvisioningException.conflict("Issuing CA '" + name + "' is named by certificate policies " + users
+                    + "; policies are not changed once made, so it stays while they exist.");
+        }
+        if (store.deleteIssuingCa(instance, name)) {
+            if (ca.key() instanceof CaKey.Token t) {
+                tokens.forget(t.uri());
+            }
+            caListeners.forEach(l -> l.accept(instance));
+        }
+    }
+
+    /** Called with the instance's name after one of its CAs was added or deleted (hub trust caches listen). */
+    public void onIssuingCaChange(Consumer<String> listener) {
+        caListeners.add(listener);
+    }
+
+    public static ProvisioningException issuingCaNotFound(String name) {
+        return ProvisioningException.notFound(404204, "Issuing CA '" + name + "' does not exist.");
+    }
+
+    private IssuingCa insert(String instance, IssuingCa ca) {
+        if (!store.insertIssuingCa(instance, ca)) {
+            throw nameTaken(ca.name());
+        }
+        caListeners.forEach(l -> l.accept(instance));
+        return ca;
+    }
+
+    private static void requireNewName(String name) {
+        CertificatePolicy.requireName(name, "name");
+        if (IssuingCa.DEFAULT.equalsIgnoreCase(name)) {
+            throw ProvisioningException.conflict("'default' is the instance's generated CA; give another name.");
+        }
+    }
+
+    private static ProvisioningException nameTaken(String name) {
+        return ProvisioningException.conflict("Issuing CA '" + name + "' exists already; delete it first to replace"
+                + " it.");
     }
 }

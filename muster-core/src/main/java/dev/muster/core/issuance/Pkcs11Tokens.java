@@ -1,0 +1,177 @@
+package dev.muster.core.issuance;
+
+import dev.muster.core.ProvisioningException;
+import dev.muster.core.x509.CertificateMaker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.ProviderException;
+import java.security.Security;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import javax.security.auth.login.LoginException;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The server's PKCS#11 library, reached through the JDK's SunPKCS11 provider configured at run time. One provider per
+ * token (SunPKCS11 pools the token's sessions, so signatures on many threads share it) and one key handle per key are
+ * made on first use and kept; a signature is then only a call into the token.
+ */
+public final class Pkcs11Tokens {
+    /** Debian's SoftHSM2 ({@code apt-get install softhsm2}). */
+    public static final String DEFAULT_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
+
+    private final String library;
+    private final ConcurrentMap<String, Provider> providers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, PrivateKey> keys = new ConcurrentHashMap<>();
+
+    /** What a token holds under a key's label: the key handle and the certificate chain stored with it. */
+    public record Entry(PrivateKey key, List<X509Certificate> chain) {}
+
+    public Pkcs11Tokens(String library) {
+        this.library = library;
+    }
+
+    public String library() {
+        return library;
+    }
+
+    /** Empty when the library can be loaded; else the one-sentence fix, for the server's start-up log. */
+    public java.util.Optional<String> problem() {
+        if (!Files.isReadable(Path.of(library))) {
+            return java.util.Optional.of("PKCS#11 library " + library + " does not exist: install softhsm2 (or your"
+                    + " token's module) or start the server with --pkcs11-library PATH.");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A signer using the token's key; the first call per key logs in and finds it, later ones reuse the handle. */
+    public ContentSigner signer(Pkcs11Uri uri, String pin, String algorithm) {
+        PrivateKey key = keys.computeIfAbsent(uri.toString(), u -> entry(uri, pin).key());
+        try {
+            return new JcaContentSignerBuilder(algorithm).setProvider(provider(uri)).build(key);
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("the PKCS#11 key " + uri + " cannot sign " + algorithm + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The key and certificate chain the token holds under the URI's label.
+     *
+     * @throws ProvisioningException 400 naming the fix when the library, token, PIN or key is wrong
+     */
+    public Entry entry(Pkcs11Uri uri, String pin) {
+        KeyStore store = login(uri, pin);
+        try {
+            if (!store.isKeyEntry(uri.object())) {
+                throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " holds no key labelled '"
+                        + uri.object() + "' together with its certificate (entries: " + Collections.list(store.aliases())
+                        + "); store the CA certificate in the token with the key's label and CKA_ID, or let Muster"
+                        + " generate the key.");
+            }
+            PrivateKey key = (PrivateKey) store.getKey(uri.object(), null);
+            Certificate[] chain = store.getCertificateChain(uri.object());
+            return new Entry(key, Arrays.stream(chain).map(c -> (X509Certificate) c).toList());
+        } catch (GeneralSecurityException e) {
+            throw ProvisioningException.badRequest("PKCS#11 key " + uri + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Generates an ECDSA P-256 key pair inside the token (it is made a token object that cannot be extracted) and a
+     * self-signed root for it, stored in the token under the URI's label with the key.
+     */
+    public Entry generate(Pkcs11Uri uri, String pin, String commonName, Duration validity) {
+        KeyStore store = login(uri, pin);
+        try {
+            if (store.containsAlias(uri.object())) {
+                throw ProvisioningException.conflict("PKCS#11 token " + uri.tokenSelector() + " already holds '"
+                        + uri.object() + "'; give its certificate chain to use it, or choose another key label.");
+            }
+            Provider provider = provider(uri);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", provider);
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(provider)
+                    .build(pair.getPrivate());
+            X509Certificate root = CertificateMaker.builder(commonName, pair.getPublic()).ca(0).validFor(validity)
+                    .signedWith(null, signer);
+            store.setKeyEntry(uri.object(), pair.getPrivate(), null, new Certificate[] {root});
+            keys.remove(uri.toString());
+            return entry(uri, pin);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " could not generate a key: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Forgets a key's handle (its CA was deleted); the provider stays for the token's other keys. */
+    public void forget(Pkcs11Uri uri) {
+        keys.remove(uri.toString());
+    }
+
+    private KeyStore login(Pkcs11Uri uri, String pin) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS11", provider(uri));
+            store.load(null, pin.toCharArray());
+            return store;
+        } catch (IOException e) {
+            if (e.getCause() instanceof LoginException || String.valueOf(e.getMessage()).contains("PIN")) {
+                throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " refused the PIN;"
+                        + " give the token's user PIN (--pin-file).");
+            }
+            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " cannot be opened: "
+                    + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " cannot be opened: "
+                    + e.getMessage());
+        }
+    }
+
+    /** The token's provider, configured once: SunPKCS11 pools its sessions for every thread that signs. */
+    Provider provider(Pkcs11Uri uri) {
+        return providers.computeIfAbsent(uri.tokenSelector(), selector -> {
+            problem().ifPresent(p -> {
+                throw ProvisioningException.badRequest(p);
+            });
+            long slot = uri.slotId() != null ? uri.slotId() : TokenSlots.slotOf(library, uri.token());
+            String config = "--name=muster-" + providers.size() + "-" + slot + "\n"
+                    + "library=" + library + "\n"
+                    + "slot=" + slot + "\n"
+                    // Keys Muster generates are token objects that never leave the token.
+                    + "attributes(generate, CKO_PRIVATE_KEY, *) = {\n  CKA_TOKEN = true\n  CKA_PRIVATE = true\n"
+                    + "  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n}\n"
+                    + "attributes(generate, CKO_PUBLIC_KEY, *) = {\n  CKA_TOKEN = true\n}\n";
+            try {
+                return Security.getProvider("SunPKCS11").configure(config);
+            } catch (ProviderException | IllegalArgumentException e) {
+                throw ProvisioningException.badRequest("PKCS#11 library " + library + " cannot open "
+                        + uri.tokenSelector() + " (" + rootMessage(e) + "); check the token label or slot.");
+            }
+        });
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}
