@@ -132,12 +132,12 @@ public final class Pkcs11Tokens {
             store.load(null, pin.toCharArray());
             return store;
         } catch (IOException e) {
-            if (e.getCause() instanceof LoginException || String.valueOf(e.getMessage()).contains("PIN")) {
+            if (pinRefused(e)) {
                 throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " refused the PIN;"
                         + " give the token's user PIN (--pin-file).");
             }
             throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " cannot be opened: "
-                    + e.getMessage());
+                    + rootMessage(e));
         } catch (GeneralSecurityException e) {
             throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " cannot be opened: "
                     + e.getMessage());
@@ -165,6 +165,16 @@ public final class Pkcs11Tokens {
                         + uri.tokenSelector() + " (" + rootMessage(e) + "); check the token label or slot.");
             }
         });
+    }
+
+    /** SunPKCS11 wraps the token's CKR_PIN_INCORRECT (or a LoginException) in the key store's IOException. */
+    private static boolean pinRefused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LoginException || String.valueOf(t.getMessage()).contains("CKR_PIN")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {
