@@ -37,7 +37,13 @@ public final class Pkcs11Tokens {
     public static final String DEFAULT_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
 
     private final String library;
-    private final ConcurrentMap<String, Provider> providers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Long> slots = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, Provider> providers = new ConcurrentHashMap<>();
+    /**
+     * The PIN each slot was logged in with. A PKCS#11 login holds for the whole process, and a token already logged
+     * in accepts any PIN without checking it, so a later caller's PIN is compared with the one the token checked.
+     */
+    private final ConcurrentMap<Long, String> pins = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, PrivateKey> keys = new ConcurrentHashMap<>();
 
     /** What a token holds under a key's label: the key handle and the certificate chain stored with it. */
@@ -127,14 +133,21 @@ public final class Pkcs11Tokens {
     }
 
     private KeyStore login(Pkcs11Uri uri, String pin) {
+        Provider provider = provider(uri);
+        long slot = slots.get(uri.tokenSelector());
+        String checked = pins.get(slot);
+        if (checked != null && !java.security.MessageDigest.isEqual(checked.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                pin.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            throw wrongPin(uri);
+        }
         try {
-            KeyStore store = KeyStore.getInstance("PKCS11", provider(uri));
+            KeyStore store = KeyStore.getInstance("PKCS11", provider);
             store.load(null, pin.toCharArray());
+            pins.putIfAbsent(slot, pin);
             return store;
         } catch (IOException e) {
             if (pinRefused(e)) {
-                throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " refused the PIN;"
-                        + " give the token's user PIN (--pin-file).");
+                throw wrongPin(uri);
             }
             throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " cannot be opened: "
                     + rootMessage(e));
@@ -144,13 +157,22 @@ public final class Pkcs11Tokens {
         }
     }
 
-    /** The token's provider, configured once: SunPKCS11 pools its sessions for every thread that signs. */
+    private static ProvisioningException wrongPin(Pkcs11Uri uri) {
+        return ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " refused the PIN; give the"
+                + " token's user PIN (--pin-file).");
+    }
+
+    /**
+     * The token's provider, configured once per slot (a token named by label and by slot shares it): SunPKCS11 pools
+     * its sessions for every thread that signs.
+     */
     Provider provider(Pkcs11Uri uri) {
-        return providers.computeIfAbsent(uri.tokenSelector(), selector -> {
-            problem().ifPresent(p -> {
-                throw ProvisioningException.badRequest(p);
-            });
-            long slot = uri.slotId() != null ? uri.slotId() : TokenSlots.slotOf(library, uri.token());
+        problem().ifPresent(p -> {
+            throw ProvisioningException.badRequest(p);
+        });
+        long slot = slots.computeIfAbsent(uri.tokenSelector(),
+                selector -> uri.slotId() != null ? uri.slotId() : TokenSlots.slotOf(library, uri.token()));
+        return providers.computeIfAbsent(slot, s -> {
             String config = "--name=muster-" + providers.size() + "-" + slot + "\n"
                     + "library=" + library + "\n"
                     + "slot=" + slot + "\n"
@@ -162,7 +184,8 @@ public final class Pkcs11Tokens {
                 return Security.getProvider("SunPKCS11").configure(config);
             } catch (ProviderException | IllegalArgumentException e) {
                 throw ProvisioningException.badRequest("PKCS#11 library " + library + " cannot open "
-                        + uri.tokenSelector() + " (" + rootMessage(e) + "); check the token label or slot.");
+                        + uri.tokenSelector() + " (slot " + slot + ": " + rootMessage(e) + "); check the token label or"
+                        + " slot.");
             }
         });
     }

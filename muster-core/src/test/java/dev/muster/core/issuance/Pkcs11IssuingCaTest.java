@@ -90,6 +90,10 @@ class Pkcs11IssuingCaTest {
         String token = SoftHsm.newToken();
         refused(() -> issuance.createPkcs11IssuingCa(INSTANCE, "a", Pkcs11Uri.ofToken(token, "k"), "0000", null),
                 "refused the PIN");
+        issuance.createPkcs11IssuingCa(INSTANCE, "logged-in", Pkcs11Uri.ofToken(token, "k"), SoftHsm.PIN, null);
+        refused(() -> issuance.createPkcs11IssuingCa(INSTANCE, "a", Pkcs11Uri.ofToken(token, "k2"), "0000", null),
+                "refused the PIN"); // the token is logged in now and would take any PIN: Muster compares it
+        store.deleteIssuingCa(INSTANCE, "logged-in");
         refused(() -> issuance.createPkcs11IssuingCa(INSTANCE, "b", Pkcs11Uri.ofToken("no-such-token", "k"),
                 SoftHsm.PIN, null), "no token labelled 'no-such-token'");
         refused(() -> issuance.createPkcs11IssuingCa(INSTANCE, "c", Pkcs11Uri.ofToken(token, "absent"), SoftHsm.PIN,
