@@ -86,7 +86,7 @@ public final class Pkcs11Tokens {
         KeyStore store = login(uri, pin);
         try {
             if (!store.isKeyEntry(uri.object())) {
-                throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " holds no key labelled '"
+                throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenName() + " holds no key labelled '"
                         + uri.object() + "' together with its certificate (entries: " + Collections.list(store.aliases())
                         + "); store the CA certificate in the token with the key's label and CKA_ID, or let Muster"
                         + " generate the key.");
@@ -107,7 +107,7 @@ public final class Pkcs11Tokens {
         KeyStore store = login(uri, pin);
         try {
             if (store.containsAlias(uri.object())) {
-                throw ProvisioningException.conflict("PKCS#11 token " + uri.tokenSelector() + " already holds '"
+                throw ProvisioningException.conflict("PKCS#11 token " + uri.tokenName() + " already holds '"
                         + uri.object() + "'; give its certificate chain to use it, or choose another key label.");
             }
             Provider provider = provider(uri);
@@ -122,7 +122,7 @@ public final class Pkcs11Tokens {
             keys.remove(uri.toString());
             return entry(uri, pin);
         } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " could not generate a key: "
+            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenName() + " could not generate a key: "
                     + e.getMessage());
         }
     }
@@ -149,16 +149,16 @@ public final class Pkcs11Tokens {
             if (pinRefused(e)) {
                 throw wrongPin(uri);
             }
-            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " cannot be opened: "
+            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenName() + " cannot be opened: "
                     + rootMessage(e));
         } catch (GeneralSecurityException e) {
-            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " cannot be opened: "
+            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenName() + " cannot be opened: "
                     + e.getMessage());
         }
     }
 
     private static ProvisioningException wrongPin(Pkcs11Uri uri) {
-        return ProvisioningException.badRequest("PKCS#11 token " + uri.tokenSelector() + " refused the PIN; give the"
+        return ProvisioningException.badRequest("PKCS#11 token " + uri.tokenName() + " refused the PIN; give the"
                 + " token's user PIN (--pin-file).");
     }
 
@@ -184,7 +184,7 @@ public final class Pkcs11Tokens {
                 return Security.getProvider("SunPKCS11").configure(config);
             } catch (ProviderException | IllegalArgumentException e) {
                 throw ProvisioningException.badRequest("PKCS#11 library " + library + " cannot open "
-                        + uri.tokenSelector() + " (slot " + slot + ": " + rootMessage(e) + "); check the token label or"
+                        + uri.tokenName() + " (slot " + slot + ": " + rootMessage(e) + "); check the token label or"
                         + " slot.");
             }
         });

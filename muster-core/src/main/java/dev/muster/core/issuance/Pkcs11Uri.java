@@ -69,6 +69,11 @@ public record Pkcs11Uri(String token, Long slotId, String object) {
         return slotId != null ? "slot-id=" + slotId : "token=" + token;
     }
 
+    /** How messages name the token: {@code 'muster'} or {@code slot 42}. */
+    String tokenName() {
+        return slotId != null ? "slot " + slotId : "'" + token + "'";
+    }
+
     @Override
     public String toString() {
         return SCHEME + (slotId != null ? "slot-id=" + slotId : "token=" + encode(token)) + ";object=" + encode(object);

@@ -36,7 +36,9 @@ final class TokenSlots {
                 if (tokenLabel.equals(label)) {
                     return slot;
                 }
-                seen.add(tokenLabel);
+                if (!tokenLabel.isEmpty()) { // SoftHSM2 always offers one more, uninitialised, token
+                    seen.add("'" + tokenLabel + "'");
+                }
             }
         } catch (IllegalAccessException | IllegalAccessError e) {
             throw ProvisioningException.badRequest("Finding PKCS#11 token '" + label + "' by its label needs the JVM"
