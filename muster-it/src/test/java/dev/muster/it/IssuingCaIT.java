@@ -63,12 +63,19 @@ class IssuingCaIT {
         return chain;
     }
 
+    /** A new root of the test's own: its certificate and key. */
+    private static X509Devices.Identity newRoot() {
+        KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
+        return new X509Devices.Identity(CertificateMaker.root("IT Operator Root " + suffix(), keys,
+                Duration.ofDays(30)), keys.getPrivate(), List.of());
+    }
+
     @Test
     void anUploadedIntermediateIssuesChainsEndingWithItsRootThatTheHubAccepts() throws Exception {
-        KeyPair rootKeys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
-        X509Certificate root = CertificateMaker.root("IT Operator Root " + suffix(), rootKeys, Duration.ofDays(30));
+        X509Devices.Identity operatorRoot = newRoot();
+        X509Certificate root = operatorRoot.cert();
         KeyPair icaKeys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
-        X509Certificate ica = CertificateMaker.intermediate("IT Operator ICA", icaKeys, root, rootKeys.getPrivate(),
+        X509Certificate ica = CertificateMaker.intermediate("IT Operator ICA", icaKeys, root, operatorRoot.key(),
                 Duration.ofDays(20));
         String name = "it-upload-" + suffix();
 
@@ -94,13 +101,11 @@ class IssuingCaIT {
 
     @Test
     void anUploadThatIsNotACaIsA400InAzuresShape() throws Exception {
-        KeyPair rootKeys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
-        X509Certificate root = CertificateMaker.root("IT Root " + suffix(), rootKeys, Duration.ofDays(30));
+        X509Devices.Identity root = newRoot();
         KeyPair leafKeys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
-        X509Certificate leaf = CertificateMaker.device("leaf", leafKeys, root, rootKeys.getPrivate(),
-                Duration.ofDays(3));
+        X509Certificate leaf = CertificateMaker.device("leaf", leafKeys, root.cert(), root.key(), Duration.ofDays(3));
         HttpResponse<String> r = service("PUT", "/issuingCas/it-bad-" + suffix(), Json.object()
-                .put("kind", "uploaded").put("certificates", Certificates.pem(List.of(leaf, root)))
+                .put("kind", "uploaded").put("certificates", Certificates.pem(List.of(leaf, root.cert())))
                 .put("privateKey", Certificates.pem(leafKeys.getPrivate())));
         assertThat(r.statusCode()).isEqualTo(400);
         JsonNode error = ServiceRest.json(r);

@@ -109,20 +109,21 @@ class IssuingCaUploadTest {
 
     @Test
     void anExpiredCaIsRefused() {
-        KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
-        X509Certificate expired = CertificateMaker.builder("Expired ICA", keys.getPublic()).ca(0)
-                .validity(Instant.now().minus(Duration.ofDays(20)), Instant.now().minus(Duration.ofDays(1)))
-                .signedBy(root, rootKeys.getPrivate());
-        refused(Certificates.pem(List.of(expired, root)), Certificates.pem(keys.getPrivate()), "expired at");
+        refusedValidFrom(Instant.now().minus(Duration.ofDays(20)), Instant.now().minus(Duration.ofDays(1)),
+                "expired at");
     }
 
     @Test
     void aCaNotYetValidIsRefused() {
+        refusedValidFrom(Instant.now().plus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(20)),
+                "is not valid before");
+    }
+
+    private void refusedValidFrom(Instant from, Instant until, String reason) {
         KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
-        X509Certificate future = CertificateMaker.builder("Future ICA", keys.getPublic()).ca(0)
-                .validity(Instant.now().plus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(20)))
+        X509Certificate ca = CertificateMaker.builder("Out Of Time ICA", keys.getPublic()).ca(0).validity(from, until)
                 .signedBy(root, rootKeys.getPrivate());
-        refused(Certificates.pem(List.of(future, root)), Certificates.pem(keys.getPrivate()), "is not valid before");
+        refused(Certificates.pem(List.of(ca, root)), Certificates.pem(keys.getPrivate()), reason);
     }
 
     @Test
