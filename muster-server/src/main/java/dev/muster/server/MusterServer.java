@@ -238,7 +238,14 @@ public final class MusterServer implements AutoCloseable {
         HubSelector selector = new HubSelector(latencyProbe, new HttpAllocationWebhook(
                 TrustContexts.systemAndMuster(pki.caCertificate()), Duration.ofMillis(config.webhookTimeoutMillis())));
         Pkcs11Tokens tokens = new Pkcs11Tokens(config.pkcs11Library());
-        tokens.problem().ifPresent(p -> LOG.info("issuing CAs in a PKCS#11 token are unavailable: {}", p));
+        tokens.problem().ifPresent(p -> {
+            // Loud only when the operator chose a library; without softhsm2 installed most servers need none.
+            if (Pkcs11Tokens.DEFAULT_LIBRARY.equals(config.pkcs11Library())) {
+                LOG.info("issuing CAs in a PKCS#11 token are unavailable: {}", p);
+            } else {
+                LOG.warn("issuing CAs in a PKCS#11 token are unavailable: {}", p);
+            }
+        });
         CertificateIssuance issuance = new CertificateIssuance(store.issuance(), clock, tokens);
         RegistrationService registrations = RegistrationService.builder().instances(store.instances())
                 .enrollments(store.enrollments()).registrations(store.registrations()).operations(store.operations())
