@@ -194,10 +194,15 @@ public final class CertificateIssuance {
         if (store.issuingCa(instance, name).isPresent()) {
             throw nameTaken(name);
         }
-        List<X509Certificate> chain = certificatesPem == null || certificatesPem.isBlank()
-                ? tokens.generate(uri, pin, "Muster issuing CA " + name + " of " + instance,
-                IssuingCa.GENERATED_VALIDITY).chain()
-                : Certificates.parseAll(certificatesPem, "certificates");
+        // Both reach the token first, so a wrong library, token, PIN or label is a 400 saying how to fix it.
+        List<X509Certificate> chain;
+        if (certificatesPem == null || certificatesPem.isBlank()) {
+            chain = tokens.generate(uri, pin, "Muster issuing CA " + name + " of " + instance,
+                    IssuingCa.GENERATED_VALIDITY).chain();
+        } else {
+            tokens.entry(uri, pin);
+            chain = Certificates.parseAll(certificatesPem, "certificates");
+        }
         CaChainCheck.check(chain, clock.instant());
         IssuingCa ca = new IssuingCa(name, IssuingCa.Kind.PKCS11, chain.get(0), chain.subList(1, chain.size()),
                 new CaKey.Token(uri, pin, tokens));

@@ -102,7 +102,13 @@ public record IssuingCa(String name, Kind kind, X509Certificate certificate, Lis
             if (token.tokens() == null) {
                 throw new IllegalStateException("CA " + name + " is in a PKCS#11 token but not bound to a library");
             }
-            return token.tokens().signer(token.uri(), token.pin(), signatureAlgorithm(certificate.getPublicKey()));
+            try {
+                return token.tokens().signer(token.uri(), token.pin(), signatureAlgorithm(certificate.getPublicKey()));
+            } catch (dev.muster.core.ProvisioningException e) {
+                // At signing time a token problem is the server's, not the caller's: never a 400 to a device.
+                throw new IllegalStateException("CA " + name + " cannot sign through its PKCS#11 token: "
+                        + e.getMessage(), e);
+            }
         }
         PrivateKey privateKey = privateKey();
         try {
