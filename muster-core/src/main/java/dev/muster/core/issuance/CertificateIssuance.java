@@ -181,7 +181,7 @@ public final class CertificateIssuance {
 
     /**
      * Adds a CA whose key stays in a PKCS#11 token. With a chain, the token's key under the URI's label must match its
-     * first certificate; without one, a P-256 key pair and a self-signed root are generated in the token.
+     * first certificate (stored next to the key when the token has none for it); without one, a P-256 key pair and a self-signed root are generated in the token.
      *
      * @throws ProvisioningException 400 naming the fix when the library, token, PIN, key or chain is wrong
      */
@@ -200,8 +200,8 @@ public final class CertificateIssuance {
             chain = tokens.generate(uri, pin, "Muster issuing CA " + name + " of " + instance,
                     IssuingCa.GENERATED_VALIDITY).chain();
         } else {
-            tokens.entry(uri, pin);
             chain = Certificates.parseAll(certificatesPem, "certificates");
+            tokens.adopt(uri, pin, chain.get(0));
         }
         CaChainCheck.check(chain, clock.instant());
         IssuingCa ca = new IssuingCa(name, IssuingCa.Kind.PKCS11, chain.get(0), chain.subList(1, chain.size()),

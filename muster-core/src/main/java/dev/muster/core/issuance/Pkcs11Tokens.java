@@ -100,6 +100,39 @@ public final class Pkcs11Tokens {
     }
 
     /**
+     * The token's key under the URI's label, for the CA certificate {@code ca}: when the token holds the key without a
+     * certificate (made by the HSM's own tools), {@code ca} is stored next to it first, as the key store needs.
+     */
+    public Entry adopt(Pkcs11Uri uri, String pin, X509Certificate ca) {
+        KeyStore store = login(uri, pin);
+        long slot = slots.get(uri.tokenSelector());
+        Long stored = null;
+        try {
+            if (!store.containsAlias(uri.object())) {
+                stored = Pkcs11Wrapper.storeCertificateOfKey(library, slot, uri.object(), ca);
+                keys.remove(uri.toString());
+            }
+        } catch (java.security.KeyStoreException e) {
+            throw ProvisioningException.badRequest("PKCS#11 token " + uri.tokenName() + " cannot be read: "
+                    + e.getMessage());
+        }
+        Entry entry = entry(uri, pin);
+        if (stored != null) {
+            // Checked before anything else trusts the pairing: a certificate of another key must not stay in the token.
+            try {
+                CaChainCheck.requireKeyMatches(new JcaContentSignerBuilder(IssuingCa.signatureAlgorithm(
+                        ca.getPublicKey())).setProvider(provider(uri)).build(entry.key()), ca);
+            } catch (ProvisioningException | OperatorCreationException e) {
+                Pkcs11Wrapper.destroyObject(library, slot, stored);
+                keys.remove(uri.toString());
+                throw e instanceof ProvisioningException p ? p : ProvisioningException.badRequest("The PKCS#11 key '"
+                        + uri.object() + "' cannot sign for the CA certificate: " + e.getMessage());
+            }
+        }
+        return entry;
+    }
+
+    /**
      * Generates an ECDSA P-256 key pair inside the token (it is made a token object that cannot be extracted) and a
      * self-signed root for it, stored in the token under the URI's label with the key.
      */
@@ -171,7 +204,7 @@ public final class Pkcs11Tokens {
             throw ProvisioningException.badRequest(p);
         });
         long slot = slots.computeIfAbsent(uri.tokenSelector(),
-                selector -> uri.slotId() != null ? uri.slotId() : TokenSlots.slotOf(library, uri.token()));
+                selector -> uri.slotId() != null ? uri.slotId() : Pkcs11Wrapper.slotOf(library, uri.token()));
         return providers.computeIfAbsent(slot, s -> {
             String config = "--name=muster-" + providers.size() + "-" + slot + "\n"
                     + "library=" + library + "\n"

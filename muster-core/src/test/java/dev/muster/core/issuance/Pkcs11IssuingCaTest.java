@@ -86,6 +86,28 @@ class Pkcs11IssuingCaTest {
     }
 
     @Test
+    void anOperatorsKeyWithoutACertificateGetsTheChainsCaCertificateStoredNextToIt() throws Exception {
+        String token = SoftHsm.newToken();
+        KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
+        X509Certificate root = CertificateMaker.root("HSM Operator Root", keys, Duration.ofDays(30));
+        SoftHsm.importKey(token, "hsm-key", "0a0b", keys.getPrivate());
+
+        X509Certificate another = CertificateMaker.root("Another Root",
+                CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256), Duration.ofDays(30));
+        refused(() -> issuance.createPkcs11IssuingCa(INSTANCE, "imported", Pkcs11Uri.ofToken(token, "hsm-key"),
+                SoftHsm.PIN, Certificates.pem(another)), "does not match");
+        refused(() -> TOKENS.entry(Pkcs11Uri.ofToken(token, "hsm-key"), SoftHsm.PIN),
+                "together with its certificate"); // the mismatching certificate was taken out again
+
+        IssuingCa ca = issuance.createPkcs11IssuingCa(INSTANCE, "imported", Pkcs11Uri.ofToken(token, "hsm-key"),
+                SoftHsm.PIN, Certificates.pem(root));
+        assertThat(ca.chain()).containsExactly(root);
+        issueLeaf("dev-3").verify(root.getPublicKey());
+        assertThat(TOKENS.entry(Pkcs11Uri.ofToken(token, "hsm-key"), SoftHsm.PIN).chain()).as("stored in the token")
+                .containsExactly(root);
+    }
+
+    @Test
     void aWrongPinAnUnknownTokenOrLabelAndAMissingLibraryEachNameTheFix() {
         String token = SoftHsm.newToken();
         refused(() -> issuance.createPkcs11IssuingCa(INSTANCE, "a", Pkcs11Uri.ofToken(token, "k"), "0000", null),

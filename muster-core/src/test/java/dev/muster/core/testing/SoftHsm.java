@@ -76,6 +76,22 @@ public final class SoftHsm {
         return unused.remove(0);
     }
 
+    /**
+     * Imports a key pair into the token as an HSM's own tools would leave it: a key and its public key under a label
+     * and ID, no certificate.
+     */
+    public static void importKey(String token, String label, String idHex, java.security.PrivateKey key) {
+        try {
+            Path file = Files.createTempFile(tokenDir.getParent(), "key-", ".pem");
+            Files.writeString(file, dev.muster.core.x509.Certificates.pem(key));
+            run("softhsm2-util", "--import", file.toString(), "--token", token, "--label", label, "--id", idHex,
+                    "--pin", PIN);
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void configure() {
         if (tokenDir != null) {
             return;
