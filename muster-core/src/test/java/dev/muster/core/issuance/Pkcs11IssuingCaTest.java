@@ -48,6 +48,28 @@ class Pkcs11IssuingCaTest {
     }
 
     @Test
+    void aTokenCaReadBackFromAStoreSignsOnceIssuanceBindsItToTheLibrary() throws Exception {
+        String token = SoftHsm.newToken();
+        IssuingCa made = issuance.createPkcs11IssuingCa(INSTANCE, "hsm", Pkcs11Uri.ofToken(token, "ca-key"),
+                SoftHsm.PIN, null);
+        CaKey.Token key = (CaKey.Token) made.key();
+        // What a database store hands back: the URI and PIN, no library (as after a restart, or on another node).
+        InMemoryIssuanceStore reread = new InMemoryIssuanceStore();
+        reread.insertIssuingCa(INSTANCE, new IssuingCa("hsm", IssuingCa.Kind.PKCS11, made.certificate(), List.of(),
+                new CaKey.Token(key.uri(), key.pin(), null)));
+        assertThatThrownBy(() -> reread.issuingCa(INSTANCE, "hsm").orElseThrow().contentSigner())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not bound");
+
+        CertificateIssuance restarted = new CertificateIssuance(reread, Clock.systemUTC(),
+                new Pkcs11Tokens(SoftHsm.library()));
+        CertificatePolicy policy = restarted.createPolicy(INSTANCE, new CertificatePolicy("hsm-policy", "hsm", 10,
+                EnumSet.allOf(KeyType.class), null));
+        CsrVerdict.Accepted accepted = (CsrVerdict.Accepted) restarted.check(policy, "dev-9",
+                Csrs.csr("CN=dev-9", Csrs.keys(CertificateMaker.KeyType.EC_P256)));
+        restarted.issue(INSTANCE, policy, "dev-9", accepted).chain().leaf().verify(made.certificate().getPublicKey());
+    }
+
+    @Test
     void manyThreadsSignThroughOneProviderAtOnce() throws Exception {
         String token = SoftHsm.newToken();
         IssuingCa ca = issuance.createPkcs11IssuingCa(INSTANCE, "hsm", Pkcs11Uri.ofToken(token, "ca-key"), SoftHsm.PIN,
