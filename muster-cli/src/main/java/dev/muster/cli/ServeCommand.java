@@ -76,6 +76,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How often to measure the latency to every linked hub (geoLatency allocation); 0 = never. Default: ${DEFAULT-VALUE}")
     int latencyProbeSeconds;
 
+    @Option(names = "--pkcs11-library", defaultValue = dev.muster.core.issuance.Pkcs11Tokens.DEFAULT_LIBRARY,
+            description = "The PKCS#11 module holding the keys of issuing CAs kept in a token (muster issuing-ca"
+                    + " create-pkcs11). Default: ${DEFAULT-VALUE} (Debian's softhsm2)")
+    String pkcs11Library;
+
     @Option(names = "--orphan-grace-seconds", defaultValue = "" + ServerConfig.DEFAULT_ORPHAN_GRACE_SECONDS,
             description = "How long a registration may take before the sweep removes a hub device whose record was never"
                     + " saved (its node stopped mid-way). Default: ${DEFAULT-VALUE}")
@@ -193,6 +198,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .hubClientMode(ServerConfig.HubClientMode.parse(hubClient))
                     .webhookTimeoutMillis(webhookTimeoutMillis)
                     .latencyProbeSeconds(latencyProbeSeconds)
+                    .pkcs11Library(pkcs11Library)
                     .orphanGraceSeconds(orphanGraceSeconds)
                     .nodeAddress(nodeAddress)
                     .timeouts(checked(() -> new ServerConfig.ListenerTimeouts(handshakeTimeout, connectTimeout,

@@ -41,6 +41,7 @@ import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.core.issuance.CertificateIssuance;
+import dev.muster.core.issuance.Pkcs11Tokens;
 import dev.muster.server.hub.HubHealthProbe;
 import dev.muster.server.issuance.InstanceIssuedTrust;
 import dev.muster.server.hub.LiveDevicesService;
@@ -237,7 +238,16 @@ public final class MusterServer implements AutoCloseable {
         }
         HubSelector selector = new HubSelector(latencyProbe, new HttpAllocationWebhook(
                 TrustContexts.systemAndMuster(pki.caCertificate()), Duration.ofMillis(config.webhookTimeoutMillis())));
-        CertificateIssuance issuance = new CertificateIssuance(store.issuance(), clock);
+        Pkcs11Tokens tokens = new Pkcs11Tokens(config.pkcs11Library());
+        tokens.problem().ifPresent(p -> {
+            // Loud only when the operator chose a library; without softhsm2 installed most servers need none.
+            if (Pkcs11Tokens.DEFAULT_LIBRARY.equals(config.pkcs11Library())) {
+                LOG.info("issuing CAs in a PKCS#11 token are unavailable: {}", p);
+            } else {
+                LOG.warn("issuing CAs in a PKCS#11 token are unavailable: {}", p);
+            }
+        });
+        CertificateIssuance issuance = new CertificateIssuance(store.issuance(), clock, tokens);
         RegistrationService registrations = RegistrationService.builder().instances(store.instances())
                 .enrollments(store.enrollments()).registrations(store.registrations()).operations(store.operations())
                 .linkedHubs(store.linkedHubs()).hubClients(hubClients).deviceClaims(store.deviceClaims()).usage(usage)
@@ -245,7 +255,9 @@ public final class MusterServer implements AutoCloseable {
                 .tpmKeys(new TpmKeys(secrets.derive("tpm-keys"), clock)).selector(selector)
                 .certificates(store.certificates()).chains(chainVerifier)
                 .issuance(issuance).build().limitedBy(quotas);
-        builtInHub.authentication().trustIssued(new InstanceIssuedTrust(store.deviceClaims(), store.issuance()));
+        InstanceIssuedTrust issuedTrust = new InstanceIssuedTrust(store.deviceClaims(), store.issuance(), clock);
+        issuance.onIssuingCaChange(issuedTrust::invalidate);
+        builtInHub.authentication().trustIssued(issuedTrust);
         CertificateService certificates = new CertificateService(store.certificates(), store.enrollments(),
                 chainVerifier, clock);
         LiveRegistrations live = new LiveRegistrations();

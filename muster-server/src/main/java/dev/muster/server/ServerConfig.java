@@ -254,6 +254,11 @@ public final class ServerConfig {
         return settings.latencyProbeSeconds;
     }
 
+    /** The PKCS#11 module that holds the keys of token issuing CAs ({@code --pkcs11-library}). */
+    public String pkcs11Library() {
+        return settings.pkcs11Library;
+    }
+
     public ListenerTimeouts timeouts() {
         return settings.timeouts;
     }
@@ -323,6 +328,7 @@ public final class ServerConfig {
         private HubClientMode hubClientMode = DEFAULT_HUB_CLIENT_MODE;
         private long webhookTimeoutMillis = DEFAULT_WEBHOOK_TIMEOUT_MILLIS;
         private int latencyProbeSeconds = DEFAULT_LATENCY_PROBE_SECONDS;
+        private String pkcs11Library = dev.muster.core.issuance.Pkcs11Tokens.DEFAULT_LIBRARY;
         private int orphanGraceSeconds = DEFAULT_ORPHAN_GRACE_SECONDS;
         private String nodeAddress;
         private ListenerTimeouts timeouts = ListenerTimeouts.DEFAULTS;
@@ -358,6 +364,7 @@ public final class ServerConfig {
             c.hubClientMode = hubClientMode;
             c.webhookTimeoutMillis = webhookTimeoutMillis;
             c.latencyProbeSeconds = latencyProbeSeconds;
+            c.pkcs11Library = pkcs11Library;
             c.orphanGraceSeconds = orphanGraceSeconds;
             c.nodeAddress = nodeAddress;
             c.timeouts = timeouts;
@@ -445,6 +452,11 @@ public final class ServerConfig {
 
         public Builder latencyProbeSeconds(int seconds) {
             this.latencyProbeSeconds = seconds;
+            return this;
+        }
+
+        public Builder pkcs11Library(String path) {
+            this.pkcs11Library = path;
             return this;
         }
 

@@ -1,6 +1,8 @@
 package dev.muster.store;
 
+import dev.muster.core.issuance.CaKey;
 import dev.muster.core.issuance.CertificatePolicy;
+import dev.muster.core.issuance.Pkcs11Uri;
 import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.issuance.IssuedCertificate;
 import dev.muster.core.issuance.IssuingCa;
@@ -44,19 +46,18 @@ final class JdbcIssuanceStore implements IssuanceStore {
 
     @Override
     public Optional<IssuingCa> issuingCa(String instance, String name) {
-        return jdbc.one("SELECT name, certificates, private_key FROM issuing_cas WHERE instance = ? AND name_key = ?",
-                row -> {
-                    List<X509Certificate> chain = Certificates.parseAll(row.getString("certificates"), "issuing CA");
-                    return new IssuingCa(row.getString("name"), chain.get(0), chain.subList(1, chain.size()),
-                            Certificates.readPrivateKey(box.open(row.getString("private_key")), "issuing CA key"));
-                }, instance, CertificatePolicy.key(name));
+        return jdbc.one("SELECT * FROM issuing_cas WHERE instance = ? AND name_key = ?", this::issuingCa, instance,
+                CertificatePolicy.key(name));
     }
 
     @Override
     public boolean insertIssuingCa(String instance, IssuingCa ca) {
-        return jdbc.insertIfAbsent("INSERT INTO issuing_cas (instance, name_key, name, certificates, private_key)"
-                        + " VALUES (?, ?, ?, ?, ?)", instance, CertificatePolicy.key(ca.name()), ca.name(),
-                Certificates.pem(ca.chain()), box.seal(Certificates.pem(ca.privateKey())));
+        // A token's key is never stored: only its URI and the sealed PIN.
+        CaKey.Token token = ca.key() instanceof CaKey.Token t ? t : null;
+        return jdbc.insertIfAbsent("INSERT INTO issuing_cas (instance, name_key, name, certificates, private_key, kind,"
+                        + " key_uri, key_pin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", instance, CertificatePolicy.key(ca.name()),
+                ca.name(), Certificates.pem(ca.chain()), token != null ? null : box.seal(Certificates.pem(ca.privateKey())),
+                ca.kind().wire(), token == null ? null : token.uri().toString(), token == null ? null : box.seal(token.pin()));
     }
 
     @Override
@@ -86,5 +87,26 @@ final class JdbcIssuanceStore implements IssuanceStore {
         return jdbc.update("UPDATE issued_certificates SET revoked_at = ? WHERE instance = ? AND ca_key = ?"
                         + " AND serial = ? AND revoked_at IS NULL", at, instance, CertificatePolicy.key(issuingCa),
                 serialNumber.toUpperCase(java.util.Locale.ROOT)) == 1;
+    }
+
+    @Override
+    public List<IssuingCa> issuingCas(String instance) {
+        return jdbc.list("SELECT * FROM issuing_cas WHERE instance = ? ORDER BY name_key", this::issuingCa, instance);
+    }
+
+    @Override
+    public boolean deleteIssuingCa(String instance, String name) {
+        return jdbc.update("DELETE FROM issuing_cas WHERE instance = ? AND name_key = ?", instance,
+                CertificatePolicy.key(name)) == 1;
+    }
+
+    private IssuingCa issuingCa(java.sql.ResultSet row) throws java.sql.SQLException {
+        List<X509Certificate> chain = Certificates.parseAll(row.getString("certificates"), "issuing CA");
+        String uri = row.getString("key_uri");
+        CaKey key = uri != null
+                ? new CaKey.Token(Pkcs11Uri.parse(uri), box.open(row.getString("key_pin")), null)
+                : new CaKey.Local(Certificates.readPrivateKey(box.open(row.getString("private_key")), "issuing CA key"));
+        return new IssuingCa(row.getString("name"), IssuingCa.Kind.parse(row.getString("kind")), chain.get(0),
+                chain.subList(1, chain.size()), key);
     }
 }

@@ -3,7 +3,9 @@ package dev.muster.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muster.core.device.DeviceRegistrationState;
+import dev.muster.core.issuance.CaKey;
 import dev.muster.core.issuance.CertificateIssuance;
+import dev.muster.core.issuance.Pkcs11Uri;
 import dev.muster.core.issuance.CertificatePolicy;
 import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.issuance.IssuedCertificate;
@@ -105,5 +107,41 @@ interface IssuanceStoreContract {
         assertThat(issuance().revoke(ISSUING_INSTANCE, "default", "0A1B", revokedAt.plusSeconds(1))).isFalse();
         assertThat(issuance().issuedTo(ISSUING_INSTANCE, "dev-1").get(1).revokedAt()).isEqualTo(revokedAt);
         assertThat(issuance().issuedTo("fabrikam", "dev-1").get(0).isRevoked()).isFalse();
+    }
+
+    @Test
+    default void issuingCasAreListedByNameWithTheirKindAndDeletedOnce() {
+        IssuingCa generated = IssuingCa.generate("default", ISSUING_INSTANCE);
+        KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
+        IssuingCa uploaded = new IssuingCa("Fleet", CertificateMaker.root("Fleet Root", keys, Duration.ofDays(10)),
+                List.of(), keys.getPrivate());
+        issuance().insertIssuingCa(ISSUING_INSTANCE, generated);
+        issuance().insertIssuingCa(ISSUING_INSTANCE, uploaded);
+        issuance().insertIssuingCa("fabrikam", IssuingCa.generate("default", "fabrikam"));
+
+        assertThat(issuance().issuingCas(ISSUING_INSTANCE)).extracting(IssuingCa::name, IssuingCa::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("default", IssuingCa.Kind.GENERATED),
+                        org.assertj.core.groups.Tuple.tuple("Fleet", IssuingCa.Kind.UPLOADED));
+        assertThat(issuance().deleteIssuingCa(ISSUING_INSTANCE, "FLEET")).isTrue();
+        assertThat(issuance().deleteIssuingCa(ISSUING_INSTANCE, "fleet")).isFalse();
+        assertThat(issuance().issuingCas(ISSUING_INSTANCE)).extracting(IssuingCa::name).containsExactly("default");
+        assertThat(issuance().issuingCas("fabrikam")).hasSize(1);
+    }
+
+    @Test
+    default void aTokenCaIsStoredAsItsUriAndPinNeverAKey() {
+        KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P256);
+        X509Certificate root = CertificateMaker.root("Token Root", keys, Duration.ofDays(10));
+        Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:token=muster%20hsm;object=ca-key");
+        assertThat(issuance().insertIssuingCa(ISSUING_INSTANCE, new IssuingCa("hsm", IssuingCa.Kind.PKCS11, root,
+                List.of(), new CaKey.Token(uri, "1234", null)))).isTrue();
+
+        IssuingCa back = issuance().issuingCa(ISSUING_INSTANCE, "hsm").orElseThrow();
+        assertThat(back.kind()).isEqualTo(IssuingCa.Kind.PKCS11);
+        assertThat(back.certificate()).isEqualTo(root);
+        assertThat(back.key()).isInstanceOfSatisfying(CaKey.Token.class, t -> {
+            assertThat(t.uri()).isEqualTo(uri);
+            assertThat(t.pin()).isEqualTo("1234");
+        });
     }
 }

@@ -61,7 +61,7 @@ public record CertificatePolicy(String name, String issuingCa, int validityDays,
         return name.toLowerCase(Locale.ROOT);
     }
 
-    private static void requireName(String value, String field) {
+    static void requireName(String value, String field) {
         if (value == null || !NAME.matcher(value).matches()) {
             throw ProvisioningException.badRequest(field + " must be 1 to 128 letters, digits, '.', '_' or '-',"
                     + " starting with a letter or digit; got '" + value + "'.");

@@ -28,4 +28,10 @@ public interface IssuanceStore {
 
     /** Marks a certificate revoked; false when it is unknown or already revoked. */
     boolean revoke(String instance, String issuingCa, String serialNumber, Instant at);
+
+    /** The instance's CAs by name (a token CA without its library bound: the certificates are what is read). */
+    List<IssuingCa> issuingCas(String instance);
+
+    /** @return false when the instance has no CA of that name */
+    boolean deleteIssuingCa(String instance, String name);
 }

@@ -169,6 +169,15 @@ public final class CertificateMaker {
         /** @param issuer null for self-signed */
         public X509Certificate signedBy(X509Certificate issuer, PrivateKey issuerKey) {
             try {
+                return signedWith(issuer, new JcaContentSignerBuilder(signatureAlgorithm(issuerKey)).build(issuerKey));
+            } catch (OperatorCreationException e) {
+                throw new IllegalStateException("cannot make certificate " + commonName + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Signed by a signer whose key may be out of reach (a PKCS#11 token's); {@code issuer} null for self-signed. */
+        public X509Certificate signedWith(X509Certificate issuer, org.bouncycastle.operator.ContentSigner signer) {
+            try {
                 X500NameBuilder nb = new X500NameBuilder(BCStyle.INSTANCE);
                 if (organization != null) {
                     nb.addRDN(BCStyle.O, organization);
@@ -199,9 +208,8 @@ public final class CertificateMaker {
                 if (issuer != null) {
                     b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuer));
                 }
-                return new JcaX509CertificateConverter().getCertificate(
-                        b.build(new JcaContentSignerBuilder(signatureAlgorithm(issuerKey)).build(issuerKey)));
-            } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+                return new JcaX509CertificateConverter().getCertificate(b.build(signer));
+            } catch (GeneralSecurityException | java.io.IOException e) {
                 throw new IllegalStateException("cannot make certificate " + commonName + ": " + e.getMessage(), e);
             }
         }

@@ -77,4 +77,15 @@ public final class InMemoryIssuanceStore implements IssuanceStore {
         }
         return false;
     }
+
+    @Override
+    public List<IssuingCa> issuingCas(String instance) {
+        return cas.entrySet().stream().filter(e -> e.getKey().startsWith(instance + "\n"))
+                .sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();
+    }
+
+    @Override
+    public boolean deleteIssuingCa(String instance, String name) {
+        return cas.remove(key(instance, name)) != null;
+    }
 }

@@ -6,29 +6,64 @@ import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.issuance.IssuingCa;
 import dev.muster.hub.IssuedTrust;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * A built-in hub device is trusted with the certificates its own instance issued: the device's claim names the instance,
- * and the root of that instance's issuing CA becomes an anchor for this device alone.
+ * and the roots of that instance's issuing CAs (generated, uploaded, in a token) become anchors for this device alone.
  */
 public final class InstanceIssuedTrust implements IssuedTrust {
+    /**
+     * How long an instance's roots are reused. This node drops them at once when its service API changes a CA; a
+     * change made on another node is seen here within this time.
+     */
+    static final Duration ROOTS_TTL = Duration.ofSeconds(30);
+
     private final DeviceClaimStore claims;
     private final IssuanceStore issuance;
+    private final Clock clock;
+    private final ConcurrentMap<String, Roots> roots = new ConcurrentHashMap<>();
+
+    private record Roots(List<X509Certificate> anchors, Instant readAt) {}
 
     public InstanceIssuedTrust(DeviceClaimStore claims, IssuanceStore issuance) {
+        this(claims, issuance, Clock.systemUTC());
+    }
+
+    public InstanceIssuedTrust(DeviceClaimStore claims, IssuanceStore issuance, Clock clock) {
         this.claims = claims;
         this.issuance = issuance;
+        this.clock = clock;
     }
 
     @Override
     public List<X509Certificate> anchors(String hub, String deviceId) {
-        // Only the default CA so far: policies with other CAs would add theirs here.
-        return claims.deviceClaim(hub, deviceId).map(DeviceClaim::ownerInstance)
-                .flatMap(instance -> issuance.issuingCa(instance, IssuingCa.DEFAULT))
-                .map(ca -> List.of(ca.root())).orElse(List.of());
+        return claims.deviceClaim(hub, deviceId).map(DeviceClaim::ownerInstance).map(this::roots).orElse(List.of());
+    }
+
+    /** Runs on every hub connection with an issued certificate, so the roots are read from the store once per TTL. */
+    List<X509Certificate> roots(String instance) {
+        Instant now = clock.instant();
+        Roots cached = roots.get(instance);
+        if (cached != null && cached.readAt().plus(ROOTS_TTL).isAfter(now)) {
+            return cached.anchors();
+        }
+        // Distinct: an uploaded intermediate may share its root with another CA of the instance.
+        List<X509Certificate> anchors = issuance.issuingCas(instance).stream().map(IssuingCa::root).distinct().toList();
+        roots.put(instance, new Roots(anchors, now));
+        return anchors;
+    }
+
+    /** Forgets the instance's roots: one of its CAs was added or deleted. */
+    public void invalidate(String instance) {
+        roots.remove(instance);
     }
 
     @Override

@@ -33,6 +33,7 @@ public final class ServiceHttpApi implements Route {
     private final RegistrationRoutes records;
     private IssuedCertificateRoutes issued;
     private CertificatePolicyRoutes certificatePolicies;
+    private IssuingCaRoutes issuingCas;
     private final LinkedHubRoutes linkedHubs;
     private CertificateRoutes certificates;
     private LiveRegistrations live;
@@ -74,6 +75,7 @@ public final class ServiceHttpApi implements Route {
     public ServiceHttpApi withIssuance(CertificateIssuance issuance) {
         this.issued = new IssuedCertificateRoutes(calls, issuance);
         this.certificatePolicies = new CertificatePolicyRoutes(calls, issuance);
+        this.issuingCas = new IssuingCaRoutes(calls, issuance);
         return this;
     }
 
@@ -122,6 +124,10 @@ public final class ServiceHttpApi implements Route {
 
     CertificatePolicyRoutes certificatePolicies(Exchange ex) {
         return require(certificatePolicies, ex);
+    }
+
+    IssuingCaRoutes issuingCas(Exchange ex) {
+        return require(issuingCas, ex);
     }
 
     IssuedCertificateRoutes issued(Exchange ex) {
