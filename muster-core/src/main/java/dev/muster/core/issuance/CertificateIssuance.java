@@ -15,11 +15,18 @@ public final class CertificateIssuance {
     private final IssuanceStore store;
     private final CertificateIssuer issuer;
     private final Clock clock;
+    private final CrlLocations crls;
 
     public CertificateIssuance(IssuanceStore store, Clock clock) {
+        this(store, clock, CrlLocations.NONE);
+    }
+
+    /** @param crls where each CA's CRL is published: the distribution point of policies that name none */
+    public CertificateIssuance(IssuanceStore store, Clock clock, CrlLocations crls) {
         this.store = store;
         this.issuer = new CertificateIssuer(clock);
         this.clock = clock;
+        this.crls = crls;
     }
 
     /**
@@ -29,9 +36,9 @@ public final class CertificateIssuance {
      */
     public Optional<CertificatePolicy> policy(String instance, String policyName) {
         if (policyName == null || CertificatePolicy.DEFAULT.equalsIgnoreCase(policyName)) {
-            return Optional.of(defaultPolicy(instance));
+            return Optional.of(withCrl(instance, defaultPolicy(instance)));
         }
-        return store.policy(instance, policyName);
+        return store.policy(instance, policyName).map(p -> withCrl(instance, p));
     }
 
     /** Checks the CSR without signing: a refusal must be known before the hub identity is made. */
@@ -52,7 +59,7 @@ public final class CertificateIssuance {
     /** The instance's policies, {@code default} among them. */
     public List<CertificatePolicy> policies(String instance) {
         defaultPolicy(instance);
-        return store.policies(instance);
+        return store.policies(instance).stream().map(p -> withCrl(instance, p)).toList();
     }
 
     /**
@@ -70,7 +77,7 @@ public final class CertificateIssuance {
             throw ProvisioningException.conflict("Certificate policy '" + policy.name() + "' exists already;"
                     + " policies are not changed once made (certificates name them).");
         }
-        return policy;
+        return withCrl(instance, policy);
     }
 
     /** The registration's certificates, newest first. */
@@ -114,8 +121,22 @@ public final class CertificateIssuance {
         if (stored.isPresent()) {
             return stored.get();
         }
+        // Stored without a distribution point: it is filled in when read (withCrl), so a changed --crl-base-url
+        // reaches the leaves issued after it.
         CertificatePolicy p = CertificatePolicy.defaultPolicy(null);
         store.insertPolicy(instance, p);
         return store.policy(instance, CertificatePolicy.DEFAULT).orElse(p);
+    }
+
+    /**
+     * The policy as leaves are issued from it: one stored without a CRL distribution point gets its CA's CRL URL here
+     * (at every read, so a changed CRL address needs no policy change); one the operator gave a URL keeps it.
+     */
+    private CertificatePolicy withCrl(String instance, CertificatePolicy p) {
+        if (p.crlDistributionPoint() != null) {
+            return p;
+        }
+        String url = crls.url(instance, p.issuingCa());
+        return url == null ? p : new CertificatePolicy(p.name(), p.issuingCa(), p.validityDays(), p.keyTypes(), url);
     }
 }
