@@ -43,6 +43,10 @@ import dev.muster.server.http.WebSocketBridge;
 import dev.muster.core.issuance.CertificateIssuance;
 import dev.muster.server.hub.HubHealthProbe;
 import dev.muster.server.issuance.InstanceIssuedTrust;
+import dev.muster.server.issuance.CrlEndpoint;
+import dev.muster.server.issuance.ExpiringCertificates;
+import dev.muster.server.issuance.RevocationWatch;
+import dev.muster.core.issuance.CrlPublisher;
 import dev.muster.server.hub.LiveDevicesService;
 import dev.muster.hub.c2d.QueuedMessageCounts;
 import dev.muster.server.limits.AcceptGate;
@@ -119,6 +123,7 @@ public final class MusterServer implements AutoCloseable {
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
+    private RevocationWatch revocationWatch;
 
     public MusterServer(ServerConfig config) {
         this.config = config;
@@ -236,7 +241,8 @@ public final class MusterServer implements AutoCloseable {
         }
         HubSelector selector = new HubSelector(latencyProbe, new HttpAllocationWebhook(
                 TrustContexts.systemAndMuster(pki.caCertificate()), Duration.ofMillis(config.webhookTimeoutMillis())));
-        CertificateIssuance issuance = new CertificateIssuance(store.issuance(), clock);
+        CertificateIssuance issuance = new CertificateIssuance(store.issuance(), clock,
+                CrlEndpoint.locations(config.crlBaseUrl()));
         RegistrationService registrations = RegistrationService.builder().instances(store.instances())
                 .enrollments(store.enrollments()).registrations(store.registrations()).operations(store.operations())
                 .linkedHubs(store.linkedHubs()).hubClients(hubClients).deviceClaims(store.deviceClaims()).usage(usage)
@@ -270,8 +276,12 @@ public final class MusterServer implements AutoCloseable {
         // The Event Hubs-compatible endpoint: local appends wake its receivers; other nodes' are found by polling.
         EventHubsEndpoint eventHubs = HubAmqpWiring.eventHubs(builtInHub, store.events(), blocking, clock);
         messageFlow.ingest().addAppendListener(eventHubs::partitionAppended);
-        AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
-                liveDevices.live(), cloudToDevice, blocking, clock).withEventHubs(eventHubs), hubHosts::contains,
+        dev.muster.hub.amqp.HubAmqpEndpoint hubAmqp = HubAmqpWiring.endpoint(builtInHub, liveDevices.live(),
+                cloudToDevice, blocking, clock).withEventHubs(eventHubs);
+        // A revoked certificate's live sessions are closed on every node, whichever revoked it.
+        revocationWatch = RevocationWatch.start(vertx, blocking, new RevocationWatch(store.issuance(),
+                List.of(hubMqtt, hubAmqp), clock));
+        AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, hubAmqp, hubHosts::contains,
                 HubAmqpWiring.mechanisms(dpsAmqp == null ? null : DpsAmqpEndpoint.defaultMechanisms(registrations,
                         blocking)),
                 config.timeouts().connectSeconds() * 1000L);
@@ -309,10 +319,32 @@ public final class MusterServer implements AutoCloseable {
             listeners.amqp(address, amqpFrontDoor);
         }
         listenOnInstanceHosts();
+        if (!config.hubOnly()) {
+            listenForCrls();
+        }
         if (config.metricsPort() > 0) {
             // Last: a port clash elsewhere is reported as that listener's, not as this optional one's.
             listeners.metrics(new MetricsEndpoint(metrics::scrape, config.metricsToken()));
         }
+    }
+
+    /**
+     * The issuing CAs' CRLs over plain HTTP ({@code --crl-port}), on the --bind address (and ::1 beside 127.0.0.1,
+     * as the HTTPS listener), and the expiring-soon gauge: what a provisioning node adds for its issued certificates.
+     */
+    private void listenForCrls() {
+        metrics.watchExpiringCertificates(new ExpiringCertificates(store.issuance(), store.instances(), blocking,
+                clock)::counts);
+        if (config.crlPort() == 0) {
+            return;
+        }
+        CrlEndpoint crls = new CrlEndpoint(new CrlPublisher(store.issuance(), clock), blocking, clock);
+        listeners.crl(config.bindAddress(), crls);
+        if (config.bindAddress().equals("127.0.0.1") && ipv6LoopbackAvailable()) {
+            listeners.crl("::1", crls);
+        }
+        LOG.info("CRLs are served on port {} (URL in certificates: {}/crl/INSTANCE/CA.crl)", config.crlPort(),
+                config.crlBaseUrl());
     }
 
     /** The hubs' message flow (routes, event streams, endpoint delivery), and the hub's sources wired into it. */
@@ -487,6 +519,10 @@ public final class MusterServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (revocationWatch != null) {
+            revocationWatch.close();
+            revocationWatch = null;
+        }
         if (latencyProbe != null) {
             latencyProbe.close();
             latencyProbe = null;

@@ -28,22 +28,26 @@ public final class CrlPublisher {
 
     /** The CA's current CRL (DER), made or replaced first when due; empty when the instance has no such CA. */
     public Optional<PublishedCrl> current(String instance, String issuingCa) {
-        Optional<IssuingCa> ca = store.issuingCa(instance, issuingCa);
-        if (ca.isEmpty()) {
-            return Optional.empty();
-        }
         PublishedCrl stored = store.crl(instance, issuingCa).orElse(null);
+        IssuingCa ca = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             int revokedNow = store.revokedCount(instance, issuingCa);
             Instant now = clock.instant();
             if (stored != null && !due(stored, revokedNow, now)) {
-                return Optional.of(stored);
+                return Optional.of(stored); // the common case: no CA key is unsealed
+            }
+            if (ca == null) {
+                Optional<IssuingCa> found = store.issuingCa(instance, issuingCa);
+                if (found.isEmpty()) {
+                    return Optional.empty();
+                }
+                ca = found.get();
             }
             List<IssuedCertificate> revoked = store.revokedBy(instance, issuingCa);
             long number = stored == null ? 1 : stored.number() + 1;
             Instant next = now.plus(LIFE);
             PublishedCrl made = new PublishedCrl(number, now, next, revoked.size(),
-                    CrlBuilder.build(ca.get(), revoked, number, now, next));
+                    CrlBuilder.build(ca, revoked, number, now, next));
             if (store.publishCrl(instance, issuingCa, stored == null ? 0 : stored.number(), made)) {
                 return Optional.of(made);
             }
