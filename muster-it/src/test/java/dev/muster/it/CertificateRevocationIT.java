@@ -193,12 +193,9 @@ class CertificateRevocationIT {
 
     @Test
     void theMetricsCountTheRegistrationsWhoseCertificateExpiresWithinAWeek() throws Exception {
-        String service = MusterUnderTest.info().serviceConnectionString();
         String policy = "short-" + UUID.randomUUID().toString().substring(0, 6);
-        HttpResponse<String> created = ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy,
-                "{\"validityDays\":3}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        assertThat(ServiceRest.json(created).path("crlDistributionPoint").asText())
+        JsonNode created = threeDayPolicy(policy);
+        assertThat(created.path("crlDistributionPoint").asText())
                 .as("a policy made without a distribution point gets its CA's CRL").endsWith("/crl/default/default.crl");
         registerWithCsr(policy);
         registerWithCsr(); // 30 days: not expiring soon
@@ -210,6 +207,13 @@ class CertificateRevocationIT {
             now = expiringSoon();
         }
         assertThat(now).as("at least this test's 3-day certificate").isGreaterThanOrEqualTo(1);
+    }
+
+    private static JsonNode threeDayPolicy(String name) throws Exception {
+        HttpResponse<String> r = ServiceRest.call(MusterUnderTest.info().serviceConnectionString(), "PUT",
+                "/certificatePolicies/" + name, "{\"validityDays\":3}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return ServiceRest.json(r);
     }
 
     /** The default instance's gauge; the first scrape starts the count, so it is waited for. */

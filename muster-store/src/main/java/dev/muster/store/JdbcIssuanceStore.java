@@ -74,10 +74,8 @@ final class JdbcIssuanceStore implements IssuanceStore {
 
     @Override
     public List<IssuedCertificate> issuedTo(String instance, String registrationId) {
-        return jdbc.list("SELECT * FROM issued_certificates WHERE instance = ? AND registration_key = ?"
-                        + " ORDER BY issued_at DESC, serial",
-                JdbcIssuanceStore::issued,
-                instance, Documents.key(registrationId));
+        return certificates("registration_key = ? ORDER BY issued_at DESC, serial", instance,
+                Documents.key(registrationId));
     }
 
     @Override
@@ -92,10 +90,8 @@ final class JdbcIssuanceStore implements IssuanceStore {
 
     @Override
     public List<IssuedCertificate> revokedBy(String instance, String issuingCa) {
-        return jdbc.list("SELECT * FROM issued_certificates WHERE instance = ? AND ca_key = ? AND revoked_at IS NOT NULL"
-                        + " ORDER BY revoked_at, serial",
-                JdbcIssuanceStore::issued,
-                instance, CertificatePolicy.key(issuingCa));
+        return certificates("ca_key = ? AND revoked_at IS NOT NULL ORDER BY revoked_at, serial", instance,
+                CertificatePolicy.key(issuingCa));
     }
 
     @Override
@@ -149,6 +145,12 @@ final class JdbcIssuanceStore implements IssuanceStore {
                         + " c.registration_key AND n.issued_at > c.issued_at) GROUP BY c.instance",
                 row -> counts.put(row.getString("instance"), row.getLong("n")), now, until);
         return counts;
+    }
+
+    /** An instance's certificates that meet {@code condition} (after the instance's, with its order). */
+    private List<IssuedCertificate> certificates(String condition, Object... params) {
+        return jdbc.list("SELECT * FROM issued_certificates WHERE instance = ? AND " + condition,
+                JdbcIssuanceStore::issued, params);
     }
 
     private static IssuedCertificate issued(java.sql.ResultSet row) throws java.sql.SQLException {
