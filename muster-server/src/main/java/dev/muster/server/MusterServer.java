@@ -320,7 +320,7 @@ public final class MusterServer implements AutoCloseable {
         }
         listenOnInstanceHosts();
         if (!config.hubOnly()) {
-            listenForCrls();
+            serveRevocationStatus();
         }
         if (config.metricsPort() > 0) {
             // Last: a port clash elsewhere is reported as that listener's, not as this optional one's.
@@ -332,7 +332,7 @@ public final class MusterServer implements AutoCloseable {
      * The issuing CAs' CRLs over plain HTTP ({@code --crl-port}), on the --bind address (and ::1 beside 127.0.0.1,
      * as the HTTPS listener), and the expiring-soon gauge: what a provisioning node adds for its issued certificates.
      */
-    private void listenForCrls() {
+    private void serveRevocationStatus() {
         metrics.watchExpiringCertificates(new ExpiringCertificates(store.issuance(), store.instances(), blocking,
                 clock)::counts);
         if (config.crlPort() == 0) {
