@@ -157,6 +157,15 @@ public final class ServeCommand implements Callable<Integer> {
             + " (CBC), for old clients. Default: ECDHE with AES-GCM or ChaCha20-Poly1305 only")
     boolean tlsLegacyCiphers;
 
+    @Option(names = "--crl-port", defaultValue = "" + ServerConfig.DEFAULT_CRL_PORT,
+            description = "Port of the CRL listener (plain HTTP on the --bind address, GET /crl/INSTANCE/CA.crl); 0 ="
+                    + " none. Default: ${DEFAULT-VALUE}")
+    int crlPort;
+
+    @Option(names = "--crl-base-url", description = "The URL before /crl/… in issued certificates' CRL distribution"
+            + " point, when relying parties reach the CRLs elsewhere (a proxy, a mirror). Default: http://--host-name"
+            + " with --crl-port (none for 80)")
+    String crlBaseUrl;
 
     /** Settings built from options, or a usage error saying which options and their range when one is out of it. */
     private static <T> T checked(Supplier<T> settings, String refusal) {
@@ -216,6 +225,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .metrics(metricsBind, metricsPort)
                     .metricsToken(metricsToken != null ? metricsToken : Environment.metricsToken().orElse(null))
                     .tlsLegacyCiphers(tlsLegacyCiphers)
+                    .crl(crlPort, crlBaseUrl)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UsageError("Invalid setting: " + e.getMessage() + ".");

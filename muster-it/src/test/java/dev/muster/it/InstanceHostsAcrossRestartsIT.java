@@ -39,7 +39,7 @@ class InstanceHostsAcrossRestartsIT {
     @Test
     void aNewInstancesHostIsServedAtOnceAndAfterARestart() throws Exception {
         Path dir = Files.createTempDirectory("muster-restart-");
-        ServerConfig config = ServerConfig.builder(dir).metrics("127.0.0.1", 0).ports(HTTPS, 29883, 29671).build();
+        ServerConfig config = ServerConfig.builder(dir).metrics("127.0.0.1", 0).ports(HTTPS, 29883, 29671).crl(0, null).build();
         String tenant;
         try (MusterServer first = new MusterServer(config)) {
             ConnectionInfo info = first.start();

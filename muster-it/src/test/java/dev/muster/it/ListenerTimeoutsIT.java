@@ -27,7 +27,7 @@ class ListenerTimeoutsIT {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("muster-timeouts-");
-        ServerConfig config = ServerConfig.builder(dir).metrics("127.0.0.1", 0).ports(19443, 19883, 19671).hubHosts(List.of("127.0.10.19"))
+        ServerConfig config = ServerConfig.builder(dir).metrics("127.0.0.1", 0).ports(19443, 19883, 19671).crl(0, null).hubHosts(List.of("127.0.10.19"))
                 .databasePoolSize(4).workerPoolSize(8).hubClientMode(ServerConfig.HubClientMode.REST)
                 .latencyProbeSeconds(0).timeouts(new ServerConfig.ListenerTimeouts(1, 1, 2)).build();
         server = new MusterServer(config);

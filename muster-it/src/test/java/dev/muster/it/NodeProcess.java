@@ -51,6 +51,10 @@ final class NodeProcess implements AutoCloseable {
             // The test JVM's own Muster has the default metrics port; further nodes on this machine run without.
             command.addAll(List.of("--metrics-port", "0"));
         }
+        if (subcommand.equals("serve") && !List.of(args).contains("--crl-port")) {
+            // Likewise the CRL listener (port 80).
+            command.addAll(List.of("--crl-port", "0"));
+        }
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("node.log").toFile());

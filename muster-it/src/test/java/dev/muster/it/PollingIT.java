@@ -40,7 +40,7 @@ class PollingIT {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("muster-polling-");
-        ServerConfig config = ServerConfig.builder(dir).metrics("127.0.0.1", 0).ports(18443, 18883, 15671).hubHosts(List.of("127.0.10.9"))
+        ServerConfig config = ServerConfig.builder(dir).metrics("127.0.0.1", 0).ports(18443, 18883, 15671).crl(0, null).hubHosts(List.of("127.0.10.9"))
                 .databasePoolSize(4).quickAnswerMillis(0).workerPoolSize(8)
                 .hubClientMode(ServerConfig.HubClientMode.REST).build();
         server = new MusterServer(config);

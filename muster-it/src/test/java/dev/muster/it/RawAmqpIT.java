@@ -236,7 +236,7 @@ class RawAmqpIT {
     void aBusyAmqpPortStopsStartupNamingTheOption() throws Exception {
         int busy = MusterUnderTest.info().ports().amqp();
         Path dir = Files.createTempDirectory("muster-amqp-busy-");
-        ServerConfig config = ServerConfig.builder(dir).metrics("127.0.0.1", 0).ports(18444, 18884, busy).hubHosts(List.of("127.0.10.8"))
+        ServerConfig config = ServerConfig.builder(dir).metrics("127.0.0.1", 0).ports(18444, 18884, busy).crl(0, null).hubHosts(List.of("127.0.10.8"))
                 .databasePoolSize(2).workerPoolSize(4).build();
         assertThatThrownBy(() -> new MusterServer(config).start())
                 .isInstanceOf(StartupException.class)

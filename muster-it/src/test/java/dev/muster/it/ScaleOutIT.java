@@ -420,4 +420,76 @@ class ScaleOutIT {
         return http.send(node, hub, "GET", "/devices/" + deviceId + "?api-version=2021-04-12", hubToken(hub), Map.of(),
                 null).status();
     }
+
+    // ---- revocation reaches every node ----------------------------------------------------------------------------
+
+    /**
+     * A device registered with a CSR holds an X.509 MQTT session on node A (its hub's address); its certificate is
+     * revoked through node B: node A learns it from the shared database and closes the session.
+     */
+    @Test
+    @Order(5)
+    void aCertificateRevokedThroughOneNodeClosesTheSessionTheOtherHolds() throws Exception {
+        String id = "revoked-across-1";
+        String key = Devices.derivedKey(groupKey, id);
+        java.security.KeyPair keys = dev.muster.core.x509.CertificateMaker.keyPair(
+                dev.muster.core.x509.CertificateMaker.KeyType.EC_P256);
+        byte[] csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=" + id), keys.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                        .build(keys.getPrivate())).getEncoded();
+        NodeHttp.Response registered = http.send(NODE_B, NODE_B, "PUT", "/" + idScope + "/registrations/" + id
+                        + "/register?api-version=2025-07-01-preview",
+                RawDevice.javaStyleToken(idScope, id, key, RawDevice.inAnHour()), Map.of(),
+                Json.write(Json.object().put("registrationId", id).put("csr",
+                        Base64.getEncoder().encodeToString(csr))));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(200);
+        JsonNode state = Json.tree(registered.body()).path("registrationState");
+        assigned.incrementAndGet();
+        java.security.cert.X509Certificate leaf = (java.security.cert.X509Certificate)
+                java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                        new java.io.ByteArrayInputStream(Base64.getDecoder().decode(
+                                state.path("issuedCertificateChain").get(0).asText())));
+
+        DeviceClient device = new DeviceClient("HostName=" + state.path("assignedHub").asText() + ";DeviceId="
+                + state.path("deviceId").asText() + ";x509=true", IotHubClientProtocol.MQTT,
+                ClientOptions.builder().sslContext(withClientCertificate(leaf, keys.getPrivate())).build());
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus> statuses =
+                new LinkedBlockingQueue<>();
+        device.setConnectionStatusChangeCallback(ctx -> statuses.add(ctx.getNewStatus()), null);
+        try {
+            device.open(false);
+            statuses.clear();
+            long t0 = System.nanoTime();
+            serviceCall(NODE_B, "POST", "/registrations/" + id + "/certificates/revoke", null, "", 200);
+            var status = statuses.poll(10, TimeUnit.SECONDS);
+            assertThat(status).as("node A closed the session of the certificate revoked on node B").isNotNull()
+                    .isNotEqualTo(com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus.CONNECTED);
+            System.out.println("a revocation on node B closed node A's session in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        } finally {
+            device.close();
+        }
+    }
+
+    /** Presents the device's leaf and trusts the deployment's CA. */
+    private SSLContext withClientCertificate(java.security.cert.X509Certificate leaf, java.security.PrivateKey key)
+            throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("device", key, new char[0], new java.security.cert.Certificate[] {leaf});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        java.security.KeyStore anchors = java.security.KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("muster", dev.muster.server.tls.LocalPki.Pem.readCertificates(
+                Path.of(a.connectionInfo().path("caCertificate").asText())).get(0));
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(anchors);
+        SSLContext ctx = SSLContext.getInstance("TLSv1.2");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
 }

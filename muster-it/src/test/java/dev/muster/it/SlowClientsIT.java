@@ -89,7 +89,7 @@ class SlowClientsIT {
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("muster-slow-clients-");
-        server = new MusterServer(ServerConfig.builder(dir).metrics("127.0.0.1", 19774).ports(HTTPS, MQTT, 19771)
+        server = new MusterServer(ServerConfig.builder(dir).metrics("127.0.0.1", 19774).ports(HTTPS, MQTT, 19771).crl(0, null)
                 .hubHosts(List.of("127.0.10.29")).databasePoolSize(4).workerPoolSize(8).latencyProbeSeconds(0)
                 .quickAnswerMillis(10_000).timeouts(new ServerConfig.ListenerTimeouts(4, 4, 240))
                 .httpDeadlines(DEADLINES).connectionLimits(new ServerConfig.ConnectionLimits(PER_ADDRESS, TOTAL))

@@ -128,6 +128,17 @@ final class Listeners {
     }
 
     /**
+     * The CRL listener on one address: plain HTTP on purpose (RFC 5280 §4.2.1.13), so relying parties need no TLS
+     * (and no revocation check of Muster's own certificate) to learn what was revoked.
+     */
+    void crl(String address, Handler<HttpServerRequest> endpoint) {
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(address)
+                .setPort(config.crlPort()).setIdleTimeout(config.timeouts().idleSeconds()));
+        server.requestHandler(endpoint).connectionHandler(HttpVersionGuard::install);
+        ListenFailures.await(server.listen(), "CRL", address, config.crlPort(), "--crl-port (0 for none)");
+    }
+
+    /**
      * A new server certificate for every HTTPS listener, without a restart; listeners added later use it too.
      * Blocks until each has switched (not await(): this runs on a worker thread, the service API's blocking pool).
      */

@@ -44,6 +44,10 @@ import dev.muster.core.issuance.CertificateIssuance;
 import dev.muster.core.issuance.Pkcs11Tokens;
 import dev.muster.server.hub.HubHealthProbe;
 import dev.muster.server.issuance.InstanceIssuedTrust;
+import dev.muster.server.issuance.CrlEndpoint;
+import dev.muster.server.issuance.ExpiringCertificates;
+import dev.muster.server.issuance.RevocationWatch;
+import dev.muster.core.issuance.CrlPublisher;
 import dev.muster.server.hub.LiveDevicesService;
 import dev.muster.hub.c2d.QueuedMessageCounts;
 import dev.muster.server.limits.AcceptGate;
@@ -120,6 +124,7 @@ public final class MusterServer implements AutoCloseable {
     private Metrics metrics;
     private ProvisioningInstance defaultInstance;
     private List<BuiltInHubConfig> ownHubs = List.of();
+    private RevocationWatch revocationWatch;
 
     public MusterServer(ServerConfig config) {
         this.config = config;
@@ -247,7 +252,8 @@ public final class MusterServer implements AutoCloseable {
                 LOG.warn("issuing CAs in a PKCS#11 token are unavailable: {}", p);
             }
         });
-        CertificateIssuance issuance = new CertificateIssuance(store.issuance(), clock, tokens);
+        CertificateIssuance issuance = new CertificateIssuance(store.issuance(), clock, tokens,
+                CrlEndpoint.locations(config.crlBaseUrl()));
         RegistrationService registrations = RegistrationService.builder().instances(store.instances())
                 .enrollments(store.enrollments()).registrations(store.registrations()).operations(store.operations())
                 .linkedHubs(store.linkedHubs()).hubClients(hubClients).deviceClaims(store.deviceClaims()).usage(usage)
@@ -283,8 +289,12 @@ public final class MusterServer implements AutoCloseable {
         // The Event Hubs-compatible endpoint: local appends wake its receivers; other nodes' are found by polling.
         EventHubsEndpoint eventHubs = HubAmqpWiring.eventHubs(builtInHub, store.events(), blocking, clock);
         messageFlow.ingest().addAppendListener(eventHubs::partitionAppended);
-        AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, HubAmqpWiring.endpoint(builtInHub,
-                liveDevices.live(), cloudToDevice, blocking, clock).withEventHubs(eventHubs), hubHosts::contains,
+        dev.muster.hub.amqp.HubAmqpEndpoint hubAmqp = HubAmqpWiring.endpoint(builtInHub, liveDevices.live(),
+                cloudToDevice, blocking, clock).withEventHubs(eventHubs);
+        // A revoked certificate's live sessions are closed on every node, whichever revoked it.
+        revocationWatch = RevocationWatch.start(vertx, blocking, new RevocationWatch(store.issuance(),
+                List.of(hubMqtt, hubAmqp), clock));
+        AmqpFrontDoor amqpFrontDoor = new AmqpFrontDoor(vertx, dpsAmqp, hubAmqp, hubHosts::contains,
                 HubAmqpWiring.mechanisms(dpsAmqp == null ? null : DpsAmqpEndpoint.defaultMechanisms(registrations,
                         blocking)),
                 config.timeouts().connectSeconds() * 1000L);
@@ -322,10 +332,32 @@ public final class MusterServer implements AutoCloseable {
             listeners.amqp(address, amqpFrontDoor);
         }
         listenOnInstanceHosts();
+        if (!config.hubOnly()) {
+            serveRevocationStatus();
+        }
         if (config.metricsPort() > 0) {
             // Last: a port clash elsewhere is reported as that listener's, not as this optional one's.
             listeners.metrics(new MetricsEndpoint(metrics::scrape, config.metricsToken()));
         }
+    }
+
+    /**
+     * The issuing CAs' CRLs over plain HTTP ({@code --crl-port}), on the --bind address (and ::1 beside 127.0.0.1,
+     * as the HTTPS listener), and the expiring-soon gauge: what a provisioning node adds for its issued certificates.
+     */
+    private void serveRevocationStatus() {
+        metrics.watchExpiringCertificates(new ExpiringCertificates(store.issuance(), store.instances(), blocking,
+                clock)::counts);
+        if (config.crlPort() == 0) {
+            return;
+        }
+        CrlEndpoint crls = new CrlEndpoint(new CrlPublisher(store.issuance(), clock), blocking, clock);
+        listeners.crl(config.bindAddress(), crls);
+        if (config.bindAddress().equals("127.0.0.1") && ipv6LoopbackAvailable()) {
+            listeners.crl("::1", crls);
+        }
+        LOG.info("CRLs are served on port {} (URL in certificates: {}/crl/INSTANCE/CA.crl)", config.crlPort(),
+                config.crlBaseUrl());
     }
 
     /** The hubs' message flow (routes, event streams, endpoint delivery), and the hub's sources wired into it. */
@@ -500,6 +532,10 @@ public final class MusterServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (revocationWatch != null) {
+            revocationWatch.close();
+            revocationWatch = null;
+        }
         if (latencyProbe != null) {
             latencyProbe.close();
             latencyProbe = null;

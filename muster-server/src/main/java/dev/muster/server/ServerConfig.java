@@ -36,6 +36,11 @@ public final class ServerConfig {
     /** The operator's Prometheus listener: plain HTTP, on loopback unless told otherwise (9464: Prometheus's exporter port). */
     public static final String DEFAULT_METRICS_BIND = "127.0.0.1";
     public static final int DEFAULT_METRICS_PORT = 9464;
+    /**
+     * The CRL listener: plain HTTP (RFC 5280 §4.2.1.13: relying parties fetch CRLs over HTTP; HTTPS would need a
+     * revocation check of its own), on 80 beside HTTPS on 443, so the URL in the certificates needs no port.
+     */
+    public static final int DEFAULT_CRL_PORT = 80;
     /** The shortest bearer token the metrics listener accepts as its setting. */
     public static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
@@ -303,6 +308,28 @@ public final class ServerConfig {
         return settings.hubOnly;
     }
 
+    /** Port of the CRL listener (plain HTTP, {@code GET /crl/{instance}/{ca}.crl}); 0 = none. */
+    public int crlPort() {
+        return settings.crlPort;
+    }
+
+    /**
+     * Where relying parties fetch the CRLs (the distribution point written into issued certificates, before
+     * {@code /crl/…}): {@code --crl-base-url}, else {@code http://} the global endpoint's host name and the CRL port
+     * (no port for 80); null when neither is set (no CRL listener, no base URL: leaves carry no distribution point
+     * unless their policy names one).
+     */
+    public String crlBaseUrl() {
+        if (settings.crlBaseUrl != null) {
+            return settings.crlBaseUrl;
+        }
+        if (crlPort() == 0) {
+            return null;
+        }
+        String host = globalEndpointHost().contains(":") ? "[" + globalEndpointHost() + "]" : globalEndpointHost();
+        return "http://" + host + (crlPort() == 80 ? "" : ":" + crlPort());
+    }
+
     /** {@code host} or {@code host:port} when the HTTPS port is not 443. */
     public String globalEndpoint() {
         return httpsPort() == 443 ? globalEndpointHost() : globalEndpointHost() + ":" + httpsPort();
@@ -340,6 +367,8 @@ public final class ServerConfig {
         private int metricsPort = DEFAULT_METRICS_PORT;
         private String metricsToken;
         private boolean tlsLegacyCiphers;
+        private int crlPort = DEFAULT_CRL_PORT;
+        private String crlBaseUrl;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -376,6 +405,8 @@ public final class ServerConfig {
             c.metricsPort = metricsPort;
             c.metricsToken = metricsToken;
             c.tlsLegacyCiphers = tlsLegacyCiphers;
+            c.crlPort = crlPort;
+            c.crlBaseUrl = crlBaseUrl;
             return c;
         }
 
@@ -515,6 +546,23 @@ public final class ServerConfig {
 
         public Builder tlsLegacyCiphers(boolean legacy) {
             this.tlsLegacyCiphers = legacy;
+            return this;
+        }
+
+        /**
+         * The CRL listener's port (0 = none) and the base URL written into certificates (null = built from the host
+         * name and that port; see {@link ServerConfig#crlBaseUrl}).
+         */
+        public Builder crl(int port, String baseUrl) {
+            require(port >= 0 && port <= 65535, "the CRL port must be 0 (off) to 65535");
+            String base = baseUrl == null || baseUrl.isBlank() ? null : baseUrl.strip();
+            while (base != null && base.endsWith("/")) {
+                base = base.substring(0, base.length() - 1);
+            }
+            require(base == null || base.matches("(?i)https?://[^/?#\\s]+(/[^?#\\s]*)?"),
+                    "the CRL base URL must be an absolute http URL without query, such as http://pki.example.com");
+            this.crlPort = port;
+            this.crlBaseUrl = base;
             return this;
         }
 

@@ -106,4 +106,18 @@ class ServerConfigTest {
         assertThat(ServerConfig.HubClientMode.parse("rest")).isEqualTo(ServerConfig.HubClientMode.REST);
         assertThat(ServerConfig.HubClientMode.parse("direct")).isEqualTo(ServerConfig.HubClientMode.DIRECT);
     }
+
+    @Test
+    void theCrlUrlIsBuiltFromTheHostNameAndCrlPortUnlessOneIsGiven() {
+        assertThat(ServerConfig.defaults(DIR).crlPort()).isEqualTo(80);
+        assertThat(ServerConfig.defaults(DIR).crlBaseUrl()).as("no port for 80").isEqualTo("http://localhost");
+        assertThat(ServerConfig.builder(DIR).hostName("dps.example.com").crl(8080, null).build().crlBaseUrl())
+                .isEqualTo("http://dps.example.com:8080");
+        assertThat(ServerConfig.builder(DIR).crl(0, null).build().crlBaseUrl()).as("no listener, no URL").isNull();
+        assertThat(ServerConfig.builder(DIR).crl(0, "http://pki.example.com/muster/").build().crlBaseUrl())
+                .isEqualTo("http://pki.example.com/muster");
+        assertThatThrownBy(() -> ServerConfig.builder(DIR).crl(80, "ldap://pki.example.com"))
+                .hasMessageContaining("CRL base URL");
+        assertThatThrownBy(() -> ServerConfig.builder(DIR).crl(65536, null)).hasMessageContaining("CRL port");
+    }
 }

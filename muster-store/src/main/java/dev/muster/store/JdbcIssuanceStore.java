@@ -6,6 +6,8 @@ import dev.muster.core.issuance.Pkcs11Uri;
 import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.issuance.IssuedCertificate;
 import dev.muster.core.issuance.IssuingCa;
+import dev.muster.core.issuance.PublishedCrl;
+import dev.muster.core.issuance.Revocation;
 import dev.muster.core.x509.Certificates;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -73,12 +75,8 @@ final class JdbcIssuanceStore implements IssuanceStore {
 
     @Override
     public List<IssuedCertificate> issuedTo(String instance, String registrationId) {
-        return jdbc.list("SELECT * FROM issued_certificates WHERE instance = ? AND registration_key = ?"
-                        + " ORDER BY issued_at DESC, serial",
-                row -> new IssuedCertificate(row.getString("registration_id"), row.getString("serial"),
-                        row.getString("thumbprint"), Jdbc.instant(row, "not_after"), row.getString("policy"),
-                        row.getString("issuing_ca"), Jdbc.instant(row, "issued_at"), Jdbc.instant(row, "revoked_at")),
-                instance, Documents.key(registrationId));
+        return certificates("registration_key = ? ORDER BY issued_at DESC, serial", instance,
+                Documents.key(registrationId));
     }
 
     @Override
@@ -108,5 +106,78 @@ final class JdbcIssuanceStore implements IssuanceStore {
                 : new CaKey.Local(Certificates.readPrivateKey(box.open(row.getString("private_key")), "issuing CA key"));
         return new IssuingCa(row.getString("name"), IssuingCa.Kind.parse(row.getString("kind")), chain.get(0),
                 chain.subList(1, chain.size()), key);
+    }
+
+    // --- CRLs, revocation polling and the expiring-soon count ---
+
+    @Override
+    public List<IssuedCertificate> revokedBy(String instance, String issuingCa) {
+        return certificates("ca_key = ? AND revoked_at IS NOT NULL ORDER BY revoked_at, serial", instance,
+                CertificatePolicy.key(issuingCa));
+    }
+
+    @Override
+    public int revokedCount(String instance, String issuingCa) {
+        return jdbc.one("SELECT COUNT(*) AS n FROM issued_certificates WHERE instance = ? AND ca_key = ?"
+                        + " AND revoked_at IS NOT NULL", row -> row.getInt("n"), instance,
+                CertificatePolicy.key(issuingCa)).orElse(0);
+    }
+
+    @Override
+    public Optional<PublishedCrl> crl(String instance, String issuingCa) {
+        return jdbc.one("SELECT crl_number, this_update, next_update, revoked_count, der"
+                        + " FROM certificate_revocation_lists WHERE instance = ? AND ca_key = ?",
+                row -> new PublishedCrl(row.getLong("crl_number"), Jdbc.instant(row, "this_update"),
+                        Jdbc.instant(row, "next_update"), row.getInt("revoked_count"),
+                        java.util.Base64.getDecoder().decode(row.getString("der"))),
+                instance, CertificatePolicy.key(issuingCa));
+    }
+
+    @Override
+    public boolean publishCrl(String instance, String issuingCa, long previousNumber, PublishedCrl crl) {
+        String der = java.util.Base64.getEncoder().encodeToString(crl.der());
+        String ca = CertificatePolicy.key(issuingCa);
+        if (previousNumber == 0) {
+            return jdbc.insertIfAbsent("INSERT INTO certificate_revocation_lists (instance, ca_key, crl_number,"
+                    + " revoked_count, this_update, next_update, der) VALUES (?, ?, ?, ?, ?, ?, ?)", instance, ca,
+                    crl.number(), crl.revokedCount(), crl.thisUpdate(), crl.nextUpdate(), der);
+        }
+        // Conditional on the number read: a node that lost the race changes nothing and reads the winner's.
+        return jdbc.update("UPDATE certificate_revocation_lists SET crl_number = ?, revoked_count = ?,"
+                        + " this_update = ?, next_update = ?, der = ? WHERE instance = ? AND ca_key = ?"
+                        + " AND crl_number = ?", crl.number(), crl.revokedCount(), crl.thisUpdate(),
+                crl.nextUpdate(), der, instance, ca, previousNumber) == 1;
+    }
+
+    @Override
+    public List<Revocation> revokedSince(Instant since) {
+        return jdbc.list("SELECT instance, issuing_ca, serial, thumbprint, revoked_at FROM issued_certificates"
+                        + " WHERE revoked_at > ? ORDER BY revoked_at",
+                row -> new Revocation(row.getString("instance"), row.getString("issuing_ca"), row.getString("serial"),
+                        row.getString("thumbprint"), Jdbc.instant(row, "revoked_at")), since);
+    }
+
+    @Override
+    public java.util.Map<String, Long> expiringSoon(Instant now, Instant until) {
+        // A newer certificate of the same registration (renewed, or revoked and re-issued) takes the older one's place.
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        jdbc.list("SELECT c.instance, COUNT(*) AS n FROM issued_certificates c WHERE c.not_after > ?"
+                        + " AND c.not_after <= ? AND c.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM"
+                        + " issued_certificates n WHERE n.instance = c.instance AND n.registration_key ="
+                        + " c.registration_key AND n.issued_at > c.issued_at) GROUP BY c.instance",
+                row -> counts.put(row.getString("instance"), row.getLong("n")), now, until);
+        return counts;
+    }
+
+    /** An instance's certificates that meet {@code condition} (after the instance's, with its order). */
+    private List<IssuedCertificate> certificates(String condition, Object... params) {
+        return jdbc.list("SELECT * FROM issued_certificates WHERE instance = ? AND " + condition,
+                JdbcIssuanceStore::issued, params);
+    }
+
+    private static IssuedCertificate issued(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new IssuedCertificate(row.getString("registration_id"), row.getString("serial"),
+                row.getString("thumbprint"), Jdbc.instant(row, "not_after"), row.getString("policy"),
+                row.getString("issuing_ca"), Jdbc.instant(row, "issued_at"), Jdbc.instant(row, "revoked_at"));
     }
 }

@@ -11,6 +11,8 @@ import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.issuance.IssuedCertificate;
 import dev.muster.core.issuance.IssuingCa;
 import dev.muster.core.issuance.KeyType;
+import dev.muster.core.issuance.PublishedCrl;
+import dev.muster.core.issuance.Revocation;
 import dev.muster.core.registration.RegistrationOperation;
 import dev.muster.core.registration.RegistrationOperationStatus;
 import dev.muster.core.x509.CertificateMaker;
@@ -143,5 +145,99 @@ interface IssuanceStoreContract {
             assertThat(t.uri()).isEqualTo(uri);
             assertThat(t.pin()).isEqualTo("1234");
         });
+    }
+
+    // --- CRLs, revocation polling and the expiring-soon count ---
+
+    @Test
+    default void ofNodesRacingToReplaceACrlExactlyOneWinsAndTheNumberNeverGoesBack() throws Exception {
+        Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+        assertThat(issuance().crl(ISSUING_INSTANCE, "default")).isEmpty();
+        assertThat(issuance().publishCrl(ISSUING_INSTANCE, "default", 0,
+                new PublishedCrl(1, t0, t0.plusSeconds(86400), 0, new byte[] {1}))).isTrue();
+        assertThat(issuance().publishCrl(ISSUING_INSTANCE, "Default", 0,
+                new PublishedCrl(1, t0, t0.plusSeconds(86400), 0, new byte[] {9}))).as("the first stands").isFalse();
+        int racers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Boolean>> wins = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                byte b = (byte) (10 + i);
+                wins.add(pool.submit(() -> {
+                    start.await();
+                    return issuance().publishCrl(ISSUING_INSTANCE, "default", 1,
+                            new PublishedCrl(2, t0.plusSeconds(60), t0.plusSeconds(86460), 1, new byte[] {b}));
+                }));
+            }
+            start.countDown();
+            int won = 0;
+            for (var w : wins) {
+                won += w.get() ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        PublishedCrl stored = issuance().crl(ISSUING_INSTANCE, "DEFAULT").orElseThrow();
+        assertThat(stored.number()).isEqualTo(2);
+        assertThat(stored.revokedCount()).isEqualTo(1);
+        assertThat(stored.thisUpdate()).isEqualTo(t0.plusSeconds(60));
+        assertThat(issuance().publishCrl(ISSUING_INSTANCE, "default", 1,
+                new PublishedCrl(2, t0, t0, 0, new byte[] {0}))).as("a stale number changes nothing").isFalse();
+        assertThat(issuance().crl(ISSUING_INSTANCE, "default")).contains(stored);
+        assertThat(issuance().crl("fabrikam", "default")).isEmpty();
+    }
+
+    @Test
+    default void revocationsSinceAnInstantComeFromEveryInstanceOldestFirst() {
+        Instant t0 = Instant.parse("2026-12-02T10:00:00Z");
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("rev-1", "1A", "A1".repeat(32),
+                t0.plusSeconds(86400), "default", "default", t0, null));
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("rev-2", "2B", "B2".repeat(32),
+                t0.plusSeconds(86400), "default", "default", t0, null));
+        issuance().recordIssued("fabrikam", new IssuedCertificate("rev-3", "3C", "C3".repeat(32),
+                t0.plusSeconds(86400), "default", "default", t0, null));
+        issuance().revoke(ISSUING_INSTANCE, "default", "1A", t0.plusSeconds(10));
+        issuance().revoke("fabrikam", "default", "3C", t0.plusSeconds(30));
+        issuance().revoke(ISSUING_INSTANCE, "default", "2B", t0.plusSeconds(20));
+
+        assertThat(issuance().revokedSince(t0.plusSeconds(10))).containsExactly(
+                new Revocation(ISSUING_INSTANCE, "default", "2B", "B2".repeat(32), t0.plusSeconds(20)),
+                new Revocation("fabrikam", "default", "3C", "C3".repeat(32), t0.plusSeconds(30)));
+        assertThat(issuance().revokedSince(t0.plusSeconds(30))).isEmpty();
+        assertThat(issuance().revokedCount(ISSUING_INSTANCE, "DEFAULT")).isEqualTo(2);
+        assertThat(issuance().revokedBy(ISSUING_INSTANCE, "default")).extracting(IssuedCertificate::serialNumber)
+                .containsExactly("1A", "2B");
+        assertThat(issuance().revokedCount(ISSUING_INSTANCE, "other")).isZero();
+    }
+
+    @Test
+    default void theExpiringCountTakesOnlyEachRegistrationsNewestUnrevokedCertificate() {
+        Instant now = Instant.parse("2026-12-03T10:00:00Z");
+        Instant soon = now.plus(Duration.ofDays(3));
+        Instant later = now.plus(Duration.ofDays(30));
+        // renewed: the old certificate expires soon, the new one later: not expiring
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("exp-renewed", "E1", "E1".repeat(32), soon,
+                "default", "default", now.minus(Duration.ofDays(27)), null));
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("EXP-renewed", "E2", "E2".repeat(32), later,
+                "default", "default", now.minus(Duration.ofDays(1)), null));
+        // expiring, twice in one instance and once in another
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("exp-a", "E3", "E3".repeat(32), soon,
+                "default", "default", now.minus(Duration.ofDays(27)), null));
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("exp-b", "E4", "E4".repeat(32),
+                now.plus(Duration.ofDays(7)), "default", "default", now.minus(Duration.ofDays(23)), null));
+        issuance().recordIssued("fabrikam", new IssuedCertificate("exp-c", "E5", "E5".repeat(32), soon,
+                "default", "default", now.minus(Duration.ofDays(27)), null));
+        // revoked, already expired, or beyond the window: not counted
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("exp-revoked", "E6", "E6".repeat(32), soon,
+                "default", "default", now.minus(Duration.ofDays(27)), now.minus(Duration.ofDays(1))));
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("exp-gone", "E7", "E7".repeat(32),
+                now.minusSeconds(1), "default", "default", now.minus(Duration.ofDays(30)), null));
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("exp-far", "E8", "E8".repeat(32),
+                now.plus(Duration.ofDays(8)), "default", "default", now.minus(Duration.ofDays(22)), null));
+
+        assertThat(issuance().expiringSoon(now, now.plus(Duration.ofDays(7))))
+                .isEqualTo(java.util.Map.of(ISSUING_INSTANCE, 2L, "fabrikam", 1L));
     }
 }

@@ -22,19 +22,34 @@ public final class CertificateIssuance {
     private final Clock clock;
     private final RecentCas signers;
     private final Pkcs11Tokens tokens;
+    private final CrlLocations crls;
     private final List<Consumer<String>> caListeners = new CopyOnWriteArrayList<>();
 
     public CertificateIssuance(IssuanceStore store, Clock clock) {
-        this(store, clock, new Pkcs11Tokens(Pkcs11Tokens.DEFAULT_LIBRARY));
+        this(store, clock, new Pkcs11Tokens(Pkcs11Tokens.DEFAULT_LIBRARY), CrlLocations.NONE);
+    }
+
+    /** @param crls where each CA's CRL is published: the distribution point of policies that name none */
+    public CertificateIssuance(IssuanceStore store, Clock clock, CrlLocations crls) {
+        this(store, clock, new Pkcs11Tokens(Pkcs11Tokens.DEFAULT_LIBRARY), crls);
     }
 
     /** @param tokens the server's PKCS#11 library, for CAs whose key is in a token */
     public CertificateIssuance(IssuanceStore store, Clock clock, Pkcs11Tokens tokens) {
+        this(store, clock, tokens, CrlLocations.NONE);
+    }
+
+    /**
+     * @param tokens the server's PKCS#11 library, for CAs whose key is in a token
+     * @param crls where each CA's CRL is published: the distribution point of policies that name none
+     */
+    public CertificateIssuance(IssuanceStore store, Clock clock, Pkcs11Tokens tokens, CrlLocations crls) {
         this.store = store;
         this.issuer = new CertificateIssuer(clock);
         this.clock = clock;
         this.signers = new RecentCas(clock, RecentCas.DEFAULT_TTL);
         this.tokens = tokens;
+        this.crls = crls;
     }
 
     /**
@@ -44,9 +59,9 @@ public final class CertificateIssuance {
      */
     public Optional<CertificatePolicy> policy(String instance, String policyName) {
         if (policyName == null || CertificatePolicy.DEFAULT.equalsIgnoreCase(policyName)) {
-            return Optional.of(defaultPolicy(instance));
+            return Optional.of(withCrl(instance, defaultPolicy(instance)));
         }
-        return store.policy(instance, policyName);
+        return store.policy(instance, policyName).map(p -> withCrl(instance, p));
     }
 
     /** Checks the CSR without signing: a refusal must be known before the hub identity is made. */
@@ -67,7 +82,7 @@ public final class CertificateIssuance {
     /** The instance's policies, {@code default} among them. */
     public List<CertificatePolicy> policies(String instance) {
         defaultPolicy(instance);
-        return store.policies(instance);
+        return store.policies(instance).stream().map(p -> withCrl(instance, p)).toList();
     }
 
     /**
@@ -86,7 +101,7 @@ public final class CertificateIssuance {
             throw ProvisioningException.conflict("Certificate policy '" + policy.name() + "' exists already;"
                     + " policies are not changed once made (certificates name them).");
         }
-        return policy;
+        return withCrl(instance, policy);
     }
 
     /** The registration's certificates, newest first. */
@@ -130,6 +145,8 @@ public final class CertificateIssuance {
         if (stored.isPresent()) {
             return stored.get();
         }
+        // Stored without a distribution point: it is filled in when read (withCrl), so a changed --crl-base-url
+        // reaches the leaves issued after it.
         CertificatePolicy p = CertificatePolicy.defaultPolicy(null);
         store.insertPolicy(instance, p);
         return store.policy(instance, CertificatePolicy.DEFAULT).orElse(p);
@@ -266,5 +283,17 @@ public final class CertificateIssuance {
     private static ProvisioningException nameTaken(String name) {
         return ProvisioningException.conflict("Issuing CA '" + name + "' exists already; delete it first to replace"
                 + " it.");
+    }
+
+    /**
+     * The policy as leaves are issued from it: one stored without a CRL distribution point gets its CA's CRL URL here
+     * (at every read, so a changed CRL address needs no policy change); one the operator gave a URL keeps it.
+     */
+    private CertificatePolicy withCrl(String instance, CertificatePolicy p) {
+        if (p.crlDistributionPoint() != null) {
+            return p;
+        }
+        String url = crls.url(instance, p.issuingCa());
+        return url == null ? p : new CertificatePolicy(p.name(), p.issuingCa(), p.validityDays(), p.keyTypes(), url);
     }
 }

@@ -34,4 +34,32 @@ public interface IssuanceStore {
 
     /** @return false when the instance has no CA of that name */
     boolean deleteIssuingCa(String instance, String name);
+    // --- CRLs, revocation polling and the expiring-soon count ---
+
+    /** The CA's revoked certificates, what its CRL lists. */
+    List<IssuedCertificate> revokedBy(String instance, String issuingCa);
+
+    /** How many of the CA's certificates are revoked (cheap: tells whether its CRL is stale). */
+    int revokedCount(String instance, String issuingCa);
+
+    /** The CA's newest stored CRL. */
+    Optional<PublishedCrl> crl(String instance, String issuingCa);
+
+    /**
+     * Stores {@code crl} as the CA's newest, only if the stored one is still number {@code previousNumber} (0: none
+     * stored yet): of nodes racing, one wins and the CRL Number never goes back.
+     *
+     * @return false when another node stored a CRL first
+     */
+    boolean publishCrl(String instance, String issuingCa, long previousNumber, PublishedCrl crl);
+
+    /** Certificates of every instance revoked after {@code since}, oldest first (nodes poll this to close sessions). */
+    List<Revocation> revokedSince(Instant since);
+
+    /**
+     * Per instance, how many registrations' newest certificate is unrevoked and expires after {@code now} and by
+     * {@code until} (a registration that renewed is not counted for its older certificate). Instances with none are
+     * absent. One query for all instances.
+     */
+    java.util.Map<String, Long> expiringSoon(Instant now, Instant until);
 }

@@ -4,6 +4,8 @@ import dev.muster.core.issuance.CertificatePolicy;
 import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.issuance.IssuedCertificate;
 import dev.muster.core.issuance.IssuingCa;
+import dev.muster.core.issuance.PublishedCrl;
+import dev.muster.core.issuance.Revocation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -87,5 +89,61 @@ public final class InMemoryIssuanceStore implements IssuanceStore {
     @Override
     public boolean deleteIssuingCa(String instance, String name) {
         return cas.remove(key(instance, name)) != null;
+    }
+
+    // --- CRLs, revocation polling and the expiring-soon count ---
+
+    private final Map<String, PublishedCrl> crls = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized List<IssuedCertificate> revokedBy(String instance, String issuingCa) {
+        return issued.stream().filter(e -> e.instance().equals(instance)
+                        && e.certificate().issuingCa().equalsIgnoreCase(issuingCa) && e.certificate().isRevoked())
+                .map(Entry::certificate).toList();
+    }
+
+    @Override
+    public int revokedCount(String instance, String issuingCa) {
+        return revokedBy(instance, issuingCa).size();
+    }
+
+    @Override
+    public Optional<PublishedCrl> crl(String instance, String issuingCa) {
+        return Optional.ofNullable(crls.get(key(instance, issuingCa)));
+    }
+
+    @Override
+    public boolean publishCrl(String instance, String issuingCa, long previousNumber, PublishedCrl crl) {
+        boolean[] won = {false};
+        crls.compute(key(instance, issuingCa), (k, old) -> {
+            long stored = old == null ? 0 : old.number();
+            won[0] = stored == previousNumber;
+            return won[0] ? crl : old;
+        });
+        return won[0];
+    }
+
+    @Override
+    public synchronized List<Revocation> revokedSince(Instant since) {
+        return issued.stream().filter(e -> e.certificate().isRevoked() && e.certificate().revokedAt().isAfter(since))
+                .sorted(Comparator.comparing(e -> e.certificate().revokedAt()))
+                .map(e -> new Revocation(e.instance(), e.certificate().issuingCa(), e.certificate().serialNumber(),
+                        e.certificate().sha256Thumbprint(), e.certificate().revokedAt())).toList();
+    }
+
+    @Override
+    public synchronized Map<String, Long> expiringSoon(Instant now, Instant until) {
+        Map<String, IssuedCertificate> newest = new java.util.HashMap<>();
+        for (Entry e : issued) {
+            newest.merge(e.instance() + "\n" + e.certificate().registrationId().toLowerCase(java.util.Locale.ROOT),
+                    e.certificate(), (a, b) -> b.issuedAt().isAfter(a.issuedAt()) ? b : a);
+        }
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        newest.forEach((k, c) -> {
+            if (!c.isRevoked() && c.notAfter().isAfter(now) && !c.notAfter().isAfter(until)) {
+                counts.merge(k.substring(0, k.indexOf('\n')), 1L, Long::sum);
+            }
+        });
+        return counts;
     }
 }

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class HubAmqpConnection {
     private static final Logger LOG = LoggerFactory.getLogger(HubAmqpConnection.class);
     static final String FILE_NOTIFICATIONS = "messages/servicebound/filenotifications";
+    /** How long a closed connection's socket stays for the Close frame to leave. */
+    private static final long CLOSE_GRACE_MILLIS = 500;
 
     private final HubAmqpEndpoint endpoint;
     private final ProtonConnection connection;
@@ -35,6 +37,8 @@ final class HubAmqpConnection {
     private final DeviceSessions devices;
     /** The Event Hubs-compatible links on this connection; null when the endpoint does not serve them. */
     private final EventHubsLinks eventHubs;
+    /** SHA-256 of the TLS client certificate; null when the client presented none. */
+    private final String clientThumbprint;
 
     HubAmqpConnection(HubAmqpEndpoint endpoint, ProtonConnection connection, AmqpPeer peer, Clock clock) {
         this.endpoint = endpoint;
@@ -46,6 +50,8 @@ final class HubAmqpConnection {
         this.devices = endpoint.devices() == null ? null : new DeviceSessions(this, endpoint.devices(), clock);
         this.eventHubs = endpoint.eventHubs() == null ? null
                 : endpoint.eventHubs().links(new EventHubsConnectionPeer(this, clock));
+        this.clientThumbprint = peer.clientChain().isEmpty() ? null
+                : dev.muster.core.x509.Certificates.sha256(peer.clientChain().get(0));
     }
 
     String hub() {
@@ -174,5 +180,21 @@ final class HubAmqpConnection {
         if (eventHubs != null) {
             eventHubs.closed();
         }
+    }
+
+    String clientThumbprint() {
+        return clientThumbprint;
+    }
+
+    /** Ends the connection (its client certificate was revoked): Close with the reason, then the socket. */
+    void closeUnauthorized(String reason) {
+        onContext(() -> {
+            LOG.info("closing AMQP connection to hub {}: {}", hub(), reason);
+            connection.setCondition(new org.apache.qpid.proton.amqp.transport.ErrorCondition(
+                    AmqpError.UNAUTHORIZED_ACCESS, reason));
+            connection.close();
+            // The client may never answer the Close; the socket goes shortly after it is on its way.
+            vertx().setTimer(CLOSE_GRACE_MILLIS, id -> connection.disconnect());
+        });
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * listener decides a connection is for a hub (by the Open frame's host name) and hands it over with
  * {@link #serve} once the client's Open has arrived; SASL (ANONYMOUS, EXTERNAL, or none) is the listener's.
  */
-public final class HubAmqpEndpoint implements CloudToDeviceListener {
+public final class HubAmqpEndpoint implements CloudToDeviceListener, dev.muster.hub.CertificateSessions {
     private final CloudToDeviceQueue cloudToDevice;
     private final CbsAuthorizer cbs;
     private final Blocking blocking;
@@ -113,5 +113,22 @@ public final class HubAmqpEndpoint implements CloudToDeviceListener {
 
     private static String key(String hub) {
         return hub.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Closes the connections whose TLS client certificate was revoked: the certificate is the connection's identity
+     * (X.509 devices authenticate with it, not per link), so the whole connection goes, with
+     * {@code amqp:unauthorized-access}.
+     */
+    @Override
+    public int closeSessionsWith(Set<String> sha256Thumbprints, String reason) {
+        int closed = 0;
+        for (HubAmqpConnection c : connections) {
+            if (c.clientThumbprint() != null && sha256Thumbprints.contains(c.clientThumbprint())) {
+                c.closeUnauthorized(reason);
+                closed++;
+            }
+        }
+        return closed;
     }
 }

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * lasts (connection state on every node); once a device subscribes to {@code $iothub/methods/POST/#} its connection
  * takes direct methods.
  */
-public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListener, MethodChannels {
+public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListener, MethodChannels,
+        dev.muster.hub.CertificateSessions {
     private static final Logger LOG = LoggerFactory.getLogger(HubMqttEndpoint.class);
 
     private final BuiltInHub builtIn;
@@ -81,6 +82,8 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
         /** Stamped on its telemetry. */
         final TelemetrySender sender;
         final TelemetryAcks telemetryAcks;
+        /** SHA-256 of the client certificate it authenticated with; null for a SAS token. */
+        volatile String certificateThumbprint;
 
         Session(ConnectionKey key, MqttEndpoint endpoint, Context context, String connectionId, TelemetrySender sender) {
             this.key = key;
@@ -172,7 +175,11 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
                 endpoint.reject(refusal.get());
                 return;
             }
-            accept(endpoint, new Session(key, endpoint, context, ar.result().connectionId(), ar.result().sender()));
+            Session session = new Session(key, endpoint, context, ar.result().connectionId(), ar.result().sender());
+            if ((password == null || password.isEmpty()) && !chain.isEmpty()) {
+                session.certificateThumbprint = dev.muster.core.x509.Certificates.sha256(chain.get(0));
+            }
+            accept(endpoint, session);
         });
     }
 
@@ -409,5 +416,24 @@ public final class HubMqttEndpoint implements Handler<MqttEndpoint>, TwinListene
             return;
         }
         send(s, HubMqttTopics.desiredPatch(patch.get("$version").asLong()), Json.write(patch), MqttQoS.AT_LEAST_ONCE);
+    }
+
+    /** A revoked certificate's connections end: IoT Hub closes the socket (MQTT 3.1.1 has no server DISCONNECT). */
+    @Override
+    public int closeSessionsWith(Set<String> sha256Thumbprints, String reason) {
+        int closed = 0;
+        for (Session s : sessions.values()) {
+            String thumbprint = s.certificateThumbprint;
+            if (thumbprint != null && sha256Thumbprints.contains(thumbprint)) {
+                LOG.info("closing the MQTT connection of {} on hub {}: {}", s.key.clientId(), s.hub, reason);
+                s.context.runOnContext(v -> {
+                    if (s.endpoint.isConnected()) {
+                        s.endpoint.close();
+                    }
+                });
+                closed++;
+            }
+        }
+        return closed;
     }
 }

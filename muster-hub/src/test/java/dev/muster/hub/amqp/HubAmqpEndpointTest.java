@@ -54,6 +54,10 @@ import org.junit.jupiter.api.Test;
  */
 class HubAmqpEndpointTest {
     private static final String HUB = "hub-one.muster.test";
+    /** What the test client presented in TLS, as the listener reports it. */
+    private static final java.security.cert.X509Certificate CLIENT_CERTIFICATE = dev.muster.core.x509.CertificateMaker
+            .root("amqp-client", dev.muster.core.x509.CertificateMaker.keyPair(
+                    dev.muster.core.x509.CertificateMaker.KeyType.EC_P256), Duration.ofDays(1));
     private static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
     private final MutableClock clock = new MutableClock(T0);
@@ -65,6 +69,7 @@ class HubAmqpEndpointTest {
     private CloudToDeviceQueue queue;
     private ProtonServer server;
     private ProtonConnection client;
+    private HubAmqpEndpoint endpoint;
 
     @BeforeEach
     void start() throws Exception {
@@ -73,11 +78,11 @@ class HubAmqpEndpointTest {
         vertx = Vertx.vertx();
         Blocking blocking = new Blocking(vertx.createSharedWorkerExecutor("test-worker", 2));
         queue = new CloudToDeviceQueue(builtIn.devices(), c2dStore, clock, CloudToDeviceLimits.AZURE);
-        HubAmqpEndpoint endpoint = new HubAmqpEndpoint(queue, new CbsAuthorizer(
+        endpoint = new HubAmqpEndpoint(queue, new CbsAuthorizer(
                 new ServiceAuthentication(builtIn.devices(), clock), builtIn.authentication()), blocking, clock);
         CompletableFuture<ProtonServer> listening = new CompletableFuture<>();
         server = ProtonServer.create(vertx).connectHandler(c -> c.openHandler(ar ->
-                endpoint.serve(c, new AmqpPeer(HUB, List.of())))).listen(0, "127.0.0.1", ar -> {
+                endpoint.serve(c, new AmqpPeer(HUB, List.of(CLIENT_CERTIFICATE))))).listen(0, "127.0.0.1", ar -> {
             if (ar.succeeded()) {
                 listening.complete(ar.result());
             } else {
@@ -298,5 +303,20 @@ class HubAmqpEndpointTest {
             Thread.sleep(50);
         }
         assertThat(back).as("released when the connection ended").isTrue();
+    }
+
+    @Test
+    void aConnectionWhoseClientCertificateWasRevokedIsClosedAsUnauthorized() throws Exception {
+        CompletableFuture<ErrorCondition> closed = new CompletableFuture<>();
+        onClient(() -> client.closeHandler(ar -> closed.complete(client.getRemoteCondition())));
+
+        assertThat(endpoint.closeSessionsWith(java.util.Set.of("AB".repeat(32)), "revoked")).isZero();
+        assertThat(endpoint.closeSessionsWith(java.util.Set.of(dev.muster.core.x509.Certificates.sha256(
+                CLIENT_CERTIFICATE)), "its client certificate was revoked")).isEqualTo(1);
+
+        ErrorCondition condition = closed.get(10, TimeUnit.SECONDS);
+        assertThat((Object) condition.getCondition())
+                .isEqualTo(org.apache.qpid.proton.amqp.transport.AmqpError.UNAUTHORIZED_ACCESS);
+        assertThat(condition.getDescription()).contains("revoked");
     }
 }

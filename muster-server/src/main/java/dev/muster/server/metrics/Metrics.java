@@ -149,6 +149,7 @@ public final class Metrics implements AutoCloseable {
 
     public String scrape() {
         beforeScrape.run();
+        expiringBeforeScrape.run();
         return registry.scrape();
     }
 
@@ -160,5 +161,20 @@ public final class Metrics implements AutoCloseable {
     @Override
     public void close() {
         gc.close();
+    }
+
+    private volatile Runnable expiringBeforeScrape = () -> {};
+
+    /**
+     * {@code muster_issued_certificates_expiring_soon{instance}}: registrations whose newest issued certificate is not
+     * revoked and expires within 7 days. {@code counts} must answer from memory (it is read at every scrape).
+     */
+    public void watchExpiringCertificates(Supplier<Map<String, Long>> counts) {
+        MultiGauge gauge = MultiGauge.builder("muster.issued.certificates.expiring.soon")
+                .description("Registrations whose newest issued certificate is unrevoked and expires within 7 days")
+                .register(registry);
+        expiringBeforeScrape = () -> gauge.register(counts.get().entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("instance", e.getKey()), e.getValue()))
+                .toList(), true);
     }
 }
