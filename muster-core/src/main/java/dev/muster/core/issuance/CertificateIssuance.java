@@ -1,5 +1,6 @@
 package dev.muster.core.issuance;
 
+import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
 import java.time.Clock;
 import java.time.Instant;
@@ -114,7 +115,8 @@ public final class CertificateIssuance {
         if (stored.isPresent()) {
             return stored.get();
         }
-        CertificatePolicy p = CertificatePolicy.defaultPolicy(null);
+        // With an etag, so that operators can replace it under If-Match like any other policy.
+        CertificatePolicy p = CertificatePolicy.defaultPolicy(null).stored(CertificatePolicy.DEFAULT, Ids.etag());
         store.insertPolicy(instance, p);
         return store.policy(instance, CertificatePolicy.DEFAULT).orElse(p);
     }
