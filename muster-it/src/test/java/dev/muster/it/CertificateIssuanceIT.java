@@ -346,7 +346,13 @@ class CertificateIssuanceIT {
                 "{\"validityDays\":7,\"keyTypes\":[\"ec-p256\"]}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(ServiceRest.json(created).path("keyTypes").get(0).asText()).isEqualTo("ec-p256");
-        assertThat(ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy, "{}").statusCode()).isEqualTo(409);
+        String etag = ServiceRest.json(created).path("etag").asText();
+        HttpResponse<String> replaced = ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy,
+                "{\"validityDays\":7,\"keyTypes\":[\"ec-p256\",\"rsa\"]}", Map.of("If-Match", etag));
+        assertThat(replaced.statusCode()).as("replaced under its etag: " + replaced.body()).isEqualTo(200);
+        assertThat(ServiceRest.json(replaced).path("etag").asText()).isNotEqualTo(etag);
+        assertThat(ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy, "{}", Map.of("If-Match", etag))
+                .statusCode()).as("stale etag").isEqualTo(412);
 
         String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> enrolled = ServiceRest.call(service, "PUT", "/enrollments/" + registrationId,
@@ -365,6 +371,58 @@ class CertificateIssuanceIT {
         JsonNode inventory = ServiceRest.json(ServiceRest.call(service, "GET",
                 "/registrations/" + registrationId + "/certificates", null));
         assertThat(inventory.get(0).path("policyName").asText()).isEqualTo(policy);
+
+        JsonNode underPolicy = ServiceRest.json(ServiceRest.call(service, "GET",
+                "/certificatePolicies/" + policy + "/certificates", null));
+        assertThat(underPolicy).hasSize(1);
+        assertThat(underPolicy.get(0).path("serialNumber").asText()).isEqualTo(inventory.get(0).path("serialNumber")
+                .asText());
+        HttpResponse<String> inUse = ServiceRest.call(service, "DELETE", "/certificatePolicies/" + policy, null);
+        assertThat(inUse.statusCode()).isEqualTo(409);
+        assertThat(ServiceRest.json(inUse).path("message").asText()).contains("1 individual enrollment(s)");
+        assertThat(ServiceRest.call(service, "DELETE", "/enrollments/" + registrationId, null).statusCode())
+                .isEqualTo(204);
+        assertThat(ServiceRest.call(service, "DELETE", "/certificatePolicies/" + policy, null).statusCode())
+                .isEqualTo(204);
+        assertThat(ServiceRest.call(service, "GET", "/certificatePolicies/" + policy, null).statusCode())
+                .isEqualTo(404);
+        assertThat(ServiceRest.call(service, "DELETE", "/certificatePolicies/default", null).statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aPolicysCertificatesArePagedNewestFirstWithAContinuationToken() throws Exception {
+        String service = MusterUnderTest.info().serviceConnectionString();
+        String policy = "paged-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy, "{}").statusCode()).isEqualTo(201);
+        List<String> registered = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
+            HttpResponse<String> enrolled = ServiceRest.call(service, "PUT", "/enrollments/" + registrationId,
+                    Json.write(Json.object().put("registrationId", registrationId).put("credentialPolicyName", policy)
+                            .set("attestation", Json.tree("{\"type\":\"symmetricKey\"}"))));
+            Enrolled device = new Enrolled(registrationId,
+                    ServiceRest.json(enrolled).path("attestation").path("symmetricKey").path("primaryKey").asText());
+            assertThat(register(device, bouncyCastleCsr(registrationId).csr(), PREVIEW).statusCode()).isEqualTo(200);
+            registered.add(0, registrationId);
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String continuation = null;
+        for (int pages = 0; pages < 5; pages++) {
+            Map<String, String> headers = new java.util.HashMap<>(Map.of("x-ms-max-item-count", "2"));
+            if (continuation != null) {
+                headers.put("x-ms-continuation", continuation);
+            }
+            HttpResponse<String> page = ServiceRest.call(service, "GET", "/certificatePolicies/" + policy
+                    + "/certificates", null, headers);
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            ServiceRest.json(page).forEach(c -> seen.add(c.path("registrationId").asText()));
+            continuation = page.headers().firstValue("x-ms-continuation").orElse(null);
+            if (continuation == null) {
+                break;
+            }
+        }
+        assertThat(seen).containsExactlyElementsOf(registered);
     }
 
     @Test
