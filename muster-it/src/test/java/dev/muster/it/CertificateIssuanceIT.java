@@ -347,11 +347,11 @@ class CertificateIssuanceIT {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(ServiceRest.json(created).path("keyTypes").get(0).asText()).isEqualTo("ec-p256");
         String etag = ServiceRest.json(created).path("etag").asText();
-        HttpResponse<String> replaced = ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy,
+        HttpResponse<String> replaced = ServiceRest.callWith(service, "PUT", "/certificatePolicies/" + policy,
                 "{\"validityDays\":7,\"keyTypes\":[\"ec-p256\",\"rsa\"]}", Map.of("If-Match", etag));
         assertThat(replaced.statusCode()).as("replaced under its etag: " + replaced.body()).isEqualTo(200);
         assertThat(ServiceRest.json(replaced).path("etag").asText()).isNotEqualTo(etag);
-        assertThat(ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy, "{}", Map.of("If-Match", etag))
+        assertThat(ServiceRest.callWith(service, "PUT", "/certificatePolicies/" + policy, "{}", Map.of("If-Match", etag))
                 .statusCode()).as("stale etag").isEqualTo(412);
 
         String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
@@ -413,7 +413,7 @@ class CertificateIssuanceIT {
             if (continuation != null) {
                 headers.put("x-ms-continuation", continuation);
             }
-            HttpResponse<String> page = ServiceRest.call(service, "GET", "/certificatePolicies/" + policy
+            HttpResponse<String> page = ServiceRest.callWith(service, "GET", "/certificatePolicies/" + policy
                     + "/certificates", null, headers);
             assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
             ServiceRest.json(page).forEach(c -> seen.add(c.path("registrationId").asText()));

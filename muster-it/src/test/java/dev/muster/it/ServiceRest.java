@@ -48,7 +48,7 @@ final class ServiceRest {
     }
 
     /** A call with extra request headers (If-Match, x-ms-max-item-count, x-ms-continuation). */
-    static HttpResponse<String> call(String connectionString, String method, String path, String body,
+    static HttpResponse<String> callWith(String connectionString, String method, String path, String body,
                                      java.util.Map<String, String> headers) throws Exception {
         String uri = "https://" + ConnectionString.parse(connectionString).hostName() + path
                 + (path.contains("?") ? "&" : "?") + "api-version=2021-10-01";
