@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Self-hosted IoT device provisioning service, wire-compatible with Azure IoT Hub DPS.",
         subcommands = {ServeCommand.class, InstanceCommand.class, EnrollmentCommands.Individual.class,
                 EnrollmentCommands.Group.class, RegistrationCommand.class, DeviceCommand.class, LinkedHubCommand.class,
-                CertificateCommand.class, PolicyCommand.class, ConnectionStringCommand.class, UsageCommand.class,
+                CertificateCommand.class, CertificatePolicyCommand.class, PolicyCommand.class, ConnectionStringCommand.class, UsageCommand.class,
                 ProfileCommand.class, HubCommand.class, DbCommand.class, BenchCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  ./muster serve", "  ./muster enrollment create sensor-17",

@@ -13,9 +13,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "registration", mixinStandardHelpOptions = true,
         description = "Registration records: what a device was assigned, and why recent attempts failed.",
-        subcommands = {RegistrationCommand.ListAll.class, RegistrationCommand.Show.class, RegistrationCommand.Delete.class},
+        subcommands = {RegistrationCommand.ListAll.class, RegistrationCommand.Show.class, RegistrationCommand.Delete.class,
+                RegistrationCommand.IssuedList.class, RegistrationCommand.Revoke.class},
         footer = {"", "Examples:", "  ./muster registration list --group line-3", "  ./muster registration show sensor-17",
-                "  ./muster registration delete sensor-17"})
+                "  ./muster registration delete sensor-17", "  ./muster registration certificates sensor-17",
+                "  ./muster registration revoke-certificates sensor-17 --serial 4F2A…"})
 final class RegistrationCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -123,6 +125,55 @@ final class RegistrationCommand {
             ApiClient.of(target).delete("/registrations/" + ApiClient.enc(id), etag);
             output.done("Deleted registration record " + id + ".");
             return 0;
+        }
+    }
+
+    // ---- certificates issued for the registration's CSRs ---------------------------------------------------------
+
+    @Command(name = "certificates", mixinStandardHelpOptions = true,
+            description = "List the certificates issued to a registration for its CSRs, newest first.",
+            footer = {"", "Example:", "  ./muster registration certificates sensor-17 -o json"})
+    static final class IssuedList implements Callable<Integer> {
+        @Mixin Target target;
+        @Mixin Output output;
+        @Parameters(index = "0", paramLabel = "REGISTRATION_ID") String id;
+
+        @Override
+        public Integer call() {
+            JsonNode all = ApiClient.of(target).call("GET", "/registrations/" + ApiClient.enc(id) + "/certificates",
+                    null, Map.of()).body();
+            List<JsonNode> list = new ArrayList<>();
+            all.forEach(list::add);
+            output.show(all, () -> IssuedCertificates.table(list));
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke-certificates", mixinStandardHelpOptions = true,
+            description = {"Revoke one (--serial) or all of a registration's issued certificates: the built-in hub",
+                    "refuses them from the device's next connection."},
+            footer = {"", "Examples:", "  ./muster registration revoke-certificates sensor-17",
+                    "  ./muster registration revoke-certificates sensor-17 --serial 4F2A09"})
+    static final class Revoke implements Callable<Integer> {
+        @Mixin Target target;
+        @Mixin Output output;
+        @Parameters(index = "0", paramLabel = "REGISTRATION_ID") String id;
+        @Option(names = "--serial", paramLabel = "SERIAL", description = "Only this certificate (hex serial number).")
+        String serial;
+
+        @Override
+        public Integer call() {
+            String query = serial == null ? "" : "?serialNumber=" + ApiClient.enc(serial.strip());
+            JsonNode answer = ApiClient.of(target).call("POST", "/registrations/" + ApiClient.enc(id)
+                    + "/certificates/revoke" + query, null, Map.of()).body();
+            JsonNode revoked = answer.path("revoked");
+            output.show(answer, () -> {
+                System.out.println("Revoked " + revoked.size() + " certificate" + (revoked.size() == 1 ? "" : "s")
+                        + " of " + id + (revoked.isEmpty() ? " (none was unrevoked" + (serial == null ? ""
+                        : " with serial " + serial) + ")." : ":"));
+                revoked.forEach(c -> System.out.println("  " + Output.text(c, "serialNumber")));
+            });
+            return revoked.isEmpty() && serial != null ? 4 : 0;
         }
     }
 }
