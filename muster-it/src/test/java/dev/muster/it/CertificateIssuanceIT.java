@@ -52,11 +52,11 @@ import org.junit.jupiter.api.Test;
  * twin. No classic SDK sends a CSR yet, hence the raw register.
  */
 class CertificateIssuanceIT {
-    private static final String PREVIEW = "2025-07-01-preview";
+    static final String PREVIEW = "2025-07-01-preview";
 
-    private record Enrolled(String registrationId, String key) {}
+    record Enrolled(String registrationId, String key) {}
 
-    private static Enrolled enroll() throws Exception {
+    static Enrolled enroll() throws Exception {
         String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
         IndividualEnrollment created = ServiceClients.dps().createOrUpdateIndividualEnrollment(
                 new IndividualEnrollment(registrationId, new SymmetricKeyAttestation(null, null)));
@@ -64,7 +64,7 @@ class CertificateIssuanceIT {
     }
 
     /** A CSR made by openssl exactly as a device script would: new P-256 key, DER request, CN = registration ID. */
-    private static KeyAndCsr opensslCsr(String registrationId) throws Exception {
+    static KeyAndCsr opensslCsr(String registrationId) throws Exception {
         Path dir = Files.createTempDirectory("csr");
         Process p = new ProcessBuilder("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",
                 "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir.resolve("key.pem").toString(), "-subj",
@@ -77,14 +77,14 @@ class CertificateIssuanceIT {
                 Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("csr.der"))));
     }
 
-    private static KeyAndCsr bouncyCastleCsr(String registrationId) throws Exception {
+    static KeyAndCsr bouncyCastleCsr(String registrationId) throws Exception {
         KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P384);
         byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + registrationId), keys.getPublic())
                 .build(new JcaContentSignerBuilder("SHA384withECDSA").build(keys.getPrivate())).getEncoded();
         return new KeyAndCsr(keys.getPrivate(), Base64.getEncoder().encodeToString(der));
     }
 
-    private record KeyAndCsr(PrivateKey key, String csr) {}
+    record KeyAndCsr(PrivateKey key, String csr) {}
 
     private static SSLContext trustingMuster() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -98,7 +98,7 @@ class CertificateIssuanceIT {
         return ctx;
     }
 
-    private static HttpResponse<String> register(Enrolled device, String csr, String apiVersion) throws Exception {
+    static HttpResponse<String> register(Enrolled device, String csr, String apiVersion) throws Exception {
         HttpClient http = HttpClient.newBuilder().sslContext(trustingMuster()).connectTimeout(Duration.ofSeconds(5))
                 .build();
         String idScope = MusterUnderTest.info().idScope();
@@ -112,7 +112,7 @@ class CertificateIssuanceIT {
         return http.send(r, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static List<X509Certificate> chain(JsonNode answer) throws Exception {
+    static List<X509Certificate> chain(JsonNode answer) throws Exception {
         CertificateFactory f = CertificateFactory.getInstance("X.509");
         List<X509Certificate> chain = new java.util.ArrayList<>();
         for (JsonNode c : answer.path("registrationState").path("issuedCertificateChain")) {
