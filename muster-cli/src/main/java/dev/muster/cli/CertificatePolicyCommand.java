@@ -214,7 +214,7 @@ final class CertificatePolicyCommand {
 
         @Override
         public Integer call() {
-            List<JsonNode> all = IssuedCertificates.pages(ApiClient.of(target), path(name) + "/certificates", top);
+            List<JsonNode> all = ApiClient.of(target).pages("GET", path(name) + "/certificates", null, top);
             output.show(Json.MAPPER.valueToTree(all), () -> IssuedCertificates.table(all));
             return 0;
         }

@@ -2,11 +2,9 @@ package dev.muster.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** The inventory of issued certificates as the CLI shows it: one row per certificate, pages read up to a limit. */
+/** The inventory of issued certificates as the CLI shows it: one row per certificate. */
 final class IssuedCertificates {
     private IssuedCertificates() {}
 
@@ -20,22 +18,5 @@ final class IssuedCertificates {
         Output.table(System.out, List.of("REGISTRATION_ID", "SERIAL", "SHA-256", "NOT_AFTER", "POLICY", "REVOKED"),
                 rows);
         System.out.println(certificates.size() + " certificate" + (certificates.size() == 1 ? "" : "s"));
-    }
-
-    /** Every page of a GET that pages with x-ms-continuation, up to {@code top} items. */
-    static List<JsonNode> pages(ApiClient api, String path, int top) {
-        List<JsonNode> all = new ArrayList<>();
-        String continuation = null;
-        do {
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("x-ms-max-item-count", Integer.toString(Math.min(1000, Math.max(1, top - all.size()))));
-            if (continuation != null) {
-                headers.put("x-ms-continuation", continuation);
-            }
-            ApiClient.Reply reply = api.call("GET", path, null, headers);
-            reply.body().forEach(all::add);
-            continuation = reply.header("x-ms-continuation");
-        } while (continuation != null && all.size() < top);
-        return all.size() > top ? all.subList(0, top) : all;
     }
 }

@@ -2,7 +2,6 @@ package dev.muster.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,20 +31,8 @@ final class RegistrationCommand {
 
         @Override
         public Integer call() {
-            ApiClient api = ApiClient.of(target);
-            List<JsonNode> all = new ArrayList<>();
-            String continuation = null;
-            do {
-                Map<String, String> headers = new LinkedHashMap<>();
-                headers.put("x-ms-max-item-count", Integer.toString(Math.min(1000, Math.max(1, top - all.size()))));
-                if (continuation != null) {
-                    headers.put("x-ms-continuation", continuation);
-                }
-                ApiClient.Reply reply = api.call("POST", "/registrations/" + ApiClient.enc(group) + "/query",
-                        dev.muster.core.Json.object().put("query", "SELECT * FROM enrollmentGroups"), headers);
-                reply.body().forEach(all::add);
-                continuation = reply.header("x-ms-continuation");
-            } while (continuation != null && all.size() < top);
+            List<JsonNode> all = ApiClient.of(target).pages("POST", "/registrations/" + ApiClient.enc(group)
+                    + "/query", dev.muster.core.Json.object().put("query", "SELECT * FROM enrollmentGroups"), top);
             if (output.json()) {
                 output.print(System.out, dev.muster.core.Json.MAPPER.valueToTree(all));
                 return 0;

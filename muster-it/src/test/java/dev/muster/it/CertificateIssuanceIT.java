@@ -63,6 +63,17 @@ class CertificateIssuanceIT {
         return new Enrolled(registrationId, ((SymmetricKeyAttestation) created.getAttestation()).getPrimaryKey());
     }
 
+    /** An individual symmetric-key enrollment naming a certificate policy, made over the service API. */
+    static Enrolled enrollNaming(String registrationId, String policy) throws Exception {
+        HttpResponse<String> enrolled = ServiceRest.call(MusterUnderTest.info().serviceConnectionString(), "PUT",
+                "/enrollments/" + registrationId, Json.write(Json.object().put("registrationId", registrationId)
+                        .put("credentialPolicyName", policy).set("attestation", Json.tree("{\"type\":\"symmetricKey\"}"))));
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+        assertThat(ServiceRest.json(enrolled).path("credentialPolicyName").asText()).isEqualTo(policy);
+        return new Enrolled(registrationId,
+                ServiceRest.json(enrolled).path("attestation").path("symmetricKey").path("primaryKey").asText());
+    }
+
     /** A CSR made by openssl exactly as a device script would: new P-256 key, DER request, CN = registration ID. */
     static KeyAndCsr opensslCsr(String registrationId) throws Exception {
         Path dir = Files.createTempDirectory("csr");
@@ -355,13 +366,7 @@ class CertificateIssuanceIT {
                 .statusCode()).as("stale etag").isEqualTo(412);
 
         String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> enrolled = ServiceRest.call(service, "PUT", "/enrollments/" + registrationId,
-                Json.write(Json.object().put("registrationId", registrationId).put("credentialPolicyName", policy)
-                        .set("attestation", Json.tree("{\"type\":\"symmetricKey\"}"))));
-        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
-        assertThat(ServiceRest.json(enrolled).path("credentialPolicyName").asText()).isEqualTo(policy);
-        Enrolled device = new Enrolled(registrationId,
-                ServiceRest.json(enrolled).path("attestation").path("symmetricKey").path("primaryKey").asText());
+        Enrolled device = enrollNaming(registrationId, policy);
 
         HttpResponse<String> r = register(device, opensslCsr(registrationId).csr(), PREVIEW);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -398,11 +403,7 @@ class CertificateIssuanceIT {
         List<String> registered = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
-            HttpResponse<String> enrolled = ServiceRest.call(service, "PUT", "/enrollments/" + registrationId,
-                    Json.write(Json.object().put("registrationId", registrationId).put("credentialPolicyName", policy)
-                            .set("attestation", Json.tree("{\"type\":\"symmetricKey\"}"))));
-            Enrolled device = new Enrolled(registrationId,
-                    ServiceRest.json(enrolled).path("attestation").path("symmetricKey").path("primaryKey").asText());
+            Enrolled device = enrollNaming(registrationId, policy);
             assertThat(register(device, bouncyCastleCsr(registrationId).csr(), PREVIEW).statusCode()).isEqualTo(200);
             registered.add(0, registrationId);
         }

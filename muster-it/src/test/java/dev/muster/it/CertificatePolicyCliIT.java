@@ -35,12 +35,7 @@ class CertificatePolicyCliIT {
 
         String service = MusterUnderTest.info().serviceConnectionString();
         String registrationId = "cli-csr-" + tag;
-        HttpResponse<String> enrolled = ServiceRest.call(service, "PUT", "/enrollments/" + registrationId,
-                Json.write(Json.object().put("registrationId", registrationId).put("credentialPolicyName", policy)
-                        .set("attestation", Json.tree("{\"type\":\"symmetricKey\"}"))));
-        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
-        CertificateIssuanceIT.Enrolled device = new CertificateIssuanceIT.Enrolled(registrationId,
-                ServiceRest.json(enrolled).path("attestation").path("symmetricKey").path("primaryKey").asText());
+        CertificateIssuanceIT.Enrolled device = CertificateIssuanceIT.enrollNaming(registrationId, policy);
         HttpResponse<String> registered = CertificateIssuanceIT.register(device,
                 CertificateIssuanceIT.bouncyCastleCsr(registrationId).csr(), CertificateIssuanceIT.PREVIEW);
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);

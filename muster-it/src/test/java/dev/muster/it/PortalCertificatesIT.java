@@ -60,12 +60,7 @@ class PortalCertificatesIT {
 
         String service = MusterUnderTest.info().serviceConnectionString();
         String registrationId = Browser.uniqueId("portal-csr");
-        HttpResponse<String> enrolled = ServiceRest.call(service, "PUT", "/enrollments/" + registrationId,
-                Json.write(Json.object().put("registrationId", registrationId).put("credentialPolicyName", policy)
-                        .set("attestation", Json.tree("{\"type\":\"symmetricKey\"}"))));
-        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
-        CertificateIssuanceIT.Enrolled device = new CertificateIssuanceIT.Enrolled(registrationId,
-                ServiceRest.json(enrolled).path("attestation").path("symmetricKey").path("primaryKey").asText());
+        CertificateIssuanceIT.Enrolled device = CertificateIssuanceIT.enrollNaming(registrationId, policy);
         assertThat(CertificateIssuanceIT.register(device, CertificateIssuanceIT.opensslCsr("someone-else").csr(),
                 CertificateIssuanceIT.PREVIEW).statusCode()).as("a CSR naming another device").isEqualTo(400);
         HttpResponse<String> registered = CertificateIssuanceIT.register(device,

@@ -210,20 +210,17 @@ interface IssuanceStoreContract {
     }
 
     private static <T> T naming(T enrollment, String policyName) {
-        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) dev.muster.core.Json.MAPPER.valueToTree(enrollment);
-        tree.put("credentialPolicyName", policyName);
-        try {
-            @SuppressWarnings("unchecked")
-            T back = (T) dev.muster.core.Json.MAPPER.treeToValue(tree, enrollment.getClass());
-            return back;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return withField(enrollment, "credentialPolicyName", policyName);
     }
 
     private static <T> T withEtag(T enrollment, String etag) {
+        return withField(enrollment, "etag", etag);
+    }
+
+    /** The enrollment or group with one field of its document changed (their records have many components). */
+    private static <T> T withField(T enrollment, String field, String value) {
         var tree = (com.fasterxml.jackson.databind.node.ObjectNode) dev.muster.core.Json.MAPPER.valueToTree(enrollment);
-        tree.put("etag", etag);
+        tree.put(field, value);
         try {
             @SuppressWarnings("unchecked")
             T back = (T) dev.muster.core.Json.MAPPER.treeToValue(tree, enrollment.getClass());
