@@ -35,7 +35,12 @@ class CertificatePolicyCliIT {
 
         String service = MusterUnderTest.info().serviceConnectionString();
         String registrationId = "cli-csr-" + tag;
-        CertificateIssuanceIT.Enrolled device = CertificateIssuanceIT.enrollNaming(registrationId, policy);
+        JsonNode enrollment = Json.tree(ok("enrollment", "create", registrationId, "--credential-policy", policy,
+                "-o", "json").out());
+        assertThat(enrollment.path("credentialPolicyName").asText()).isEqualTo(policy);
+        assertThat(ok("enrollment", "show", registrationId).out()).contains("credentialPolicyName").contains(policy);
+        CertificateIssuanceIT.Enrolled device = new CertificateIssuanceIT.Enrolled(registrationId,
+                enrollment.path("attestation").path("symmetricKey").path("primaryKey").asText());
         HttpResponse<String> registered = CertificateIssuanceIT.register(device,
                 CertificateIssuanceIT.bouncyCastleCsr(registrationId).csr(), CertificateIssuanceIT.PREVIEW);
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
