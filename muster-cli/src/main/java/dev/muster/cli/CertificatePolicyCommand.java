@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Json;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,8 +87,14 @@ final class CertificatePolicyCommand {
     }
 
     static void printOne(JsonNode p) {
-        Output.fields(System.out, p, List.of("name", "issuingCa", "validityDays", "keyTypes", "crlDistributionPoint",
-                "etag"));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("name", p.path("name").asText()));
+        rows.add(List.of("issuingCa", p.path("issuingCa").asText()));
+        rows.add(List.of("validityDays", p.path("validityDays").asText()));
+        rows.add(List.of("keyTypes", keyTypesText(p)));
+        rows.add(Arrays.asList("crlDistributionPoint", Output.text(p, "crlDistributionPoint")));
+        rows.add(Arrays.asList("etag", Output.text(p, "etag")));
+        Output.table(System.out, List.of("FIELD", "VALUE"), rows);
     }
 
     private static String keyTypesText(JsonNode p) {
@@ -107,9 +114,8 @@ final class CertificatePolicyCommand {
             JsonNode all = ApiClient.of(target).call("GET", "/certificatePolicies", null, Map.of()).body();
             output.show(all, () -> {
                 List<List<String>> rows = new ArrayList<>();
-                all.forEach(p -> rows.add(List.of(p.path("name").asText(), p.path("issuingCa").asText(),
-                        p.path("validityDays").asText(), keyTypesText(p),
-                        String.valueOf(Output.text(p, "crlDistributionPoint")))));
+                all.forEach(p -> rows.add(Arrays.asList(p.path("name").asText(), p.path("issuingCa").asText(),
+                        p.path("validityDays").asText(), keyTypesText(p), Output.text(p, "crlDistributionPoint"))));
                 Output.table(System.out, List.of("NAME", "ISSUING_CA", "DAYS", "KEY_TYPES", "CRL_URL"), rows);
             });
             return 0;

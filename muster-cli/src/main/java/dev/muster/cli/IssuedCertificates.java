@@ -11,7 +11,7 @@ final class IssuedCertificates {
     static void table(List<JsonNode> certificates) {
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode c : certificates) {
-            rows.add(List.of(Output.text(c, "registrationId"), Output.text(c, "serialNumber"),
+            rows.add(java.util.Arrays.asList(Output.text(c, "registrationId"), Output.text(c, "serialNumber"),
                     Output.text(c, "sha256Thumbprint"), Output.text(c, "notAfter"), Output.text(c, "policyName"),
                     c.has("revokedAt") ? Output.text(c, "revokedAt") : "no"));
         }

@@ -38,7 +38,8 @@ public record CertificatePolicy(String name, String issuingCa, int validityDays,
         if (keyTypes == null || keyTypes.isEmpty()) {
             throw ProvisioningException.badRequest("keyTypes must name at least one of ec-p256, ec-p384, rsa.");
         }
-        keyTypes = Set.copyOf(EnumSet.copyOf(keyTypes));
+        // In the enum's order (ec-p256, ec-p384, rsa), so documents and listings read the same every time.
+        keyTypes = java.util.Collections.unmodifiableSet(EnumSet.copyOf(keyTypes));
         if (crlDistributionPoint != null) {
             requireHttpUrl(crlDistributionPoint);
         }
