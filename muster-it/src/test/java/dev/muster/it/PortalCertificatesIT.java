@@ -13,9 +13,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * Certificate issuance operated from the portal in a real browser: a certificate policy made and edited there, a
- * device of an enrollment naming it registers with a CSR (raw HTTPS, as no classic SDK sends one), its certificate
- * and a refused CSR's reason appear on its registration view, it is revoked there, and the policy refuses deletion
- * while the enrollment names it. Screenshots land in target/portal-screenshots/.
+ * device of an enrollment made there naming it registers with a CSR (raw HTTPS, as no classic SDK sends one), its
+ * certificate and a refused CSR's reason appear on its registration view, it is revoked there, and the policy
+ * refuses deletion while the enrollment names it. Screenshots land in target/portal-screenshots/.
  */
 class PortalCertificatesIT {
     private static Browser browser;
@@ -60,7 +60,16 @@ class PortalCertificatesIT {
 
         String service = MusterUnderTest.info().serviceConnectionString();
         String registrationId = Browser.uniqueId("portal-csr");
-        CertificateIssuanceIT.Enrolled device = CertificateIssuanceIT.enrollNaming(registrationId, policy);
+        browser.open("#/enrollments/new/individual");
+        browser.heading("Add individual enrollment");
+        browser.field("Registration ID").sendKeys(registrationId);
+        browser.field("Certificate policy").sendKeys(policy);
+        browser.click("Save");
+        browser.heading("Created enrollment " + registrationId);
+        CertificateIssuanceIT.Enrolled device = new CertificateIssuanceIT.Enrolled(registrationId,
+                browser.visible(By.cssSelector("code.secret")).getText());
+        assertThat(ServiceRest.json(ServiceRest.call(service, "GET", "/enrollments/" + registrationId, null))
+                .path("credentialPolicyName").asText()).isEqualTo(policy);
         assertThat(CertificateIssuanceIT.register(device, CertificateIssuanceIT.opensslCsr("someone-else").csr(),
                 CertificateIssuanceIT.PREVIEW).statusCode()).as("a CSR naming another device").isEqualTo(400);
         HttpResponse<String> registered = CertificateIssuanceIT.register(device,
