@@ -6,6 +6,7 @@ import * as enrollments from './pages/enrollments.js';
 import * as registrations from './pages/registrations.js';
 import * as hubs from './pages/hubs.js';
 import * as certificates from './pages/certificates.js';
+import * as certificatePolicies from './pages/certpolicies.js';
 import * as policies from './pages/policies.js';
 import * as live from './pages/live.js';
 import * as hubDevices from './pages/hubdevices.js';
@@ -26,6 +27,7 @@ const PAGES = [
   ['hub-devices', 'Hub devices', hubDevices, null],
   ['hub-routes', 'Hub routes', hubRoutes, null],
   ['certificates', 'Certificates', certificates, 'ServiceConfig'],
+  ['certificate-policies', 'Certificate policies', certificatePolicies, 'EnrollmentRead'],
   ['policies', 'Access policies', policies, 'ServiceConfig'],
 ];
 

@@ -180,4 +180,24 @@ final class ApiClient {
             this.retryAfterSeconds = retryAfterSeconds;
         }
     }
+
+    /**
+     * Every page of a call that pages with x-ms-continuation (a GET list, or a POST query with its body), up to
+     * {@code top} items.
+     */
+    java.util.List<JsonNode> pages(String method, String path, Object body, int top) {
+        java.util.List<JsonNode> all = new java.util.ArrayList<>();
+        String continuation = null;
+        do {
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            headers.put("x-ms-max-item-count", Integer.toString(Math.min(1000, Math.max(1, top - all.size()))));
+            if (continuation != null) {
+                headers.put("x-ms-continuation", continuation);
+            }
+            Reply reply = call(method, path, body, headers);
+            reply.body().forEach(all::add);
+            continuation = reply.header("x-ms-continuation");
+        } while (continuation != null && all.size() < top);
+        return all.size() > top ? all.subList(0, top) : all;
+    }
 }

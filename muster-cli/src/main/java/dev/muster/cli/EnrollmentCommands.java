@@ -68,6 +68,9 @@ final class EnrollmentCommands {
         @Option(names = "--ca-reference", paramLabel = "NAME",
                 description = "X.509: name of a verified CA certificate of the instance (./muster certificate list).")
         String caReference;
+        @Option(names = "--credential-policy", paramLabel = "NAME", description = {"Certificate policy its devices'"
+                + " CSRs are issued from (credentialPolicyName; ./muster certificate-policy list). Default: default."})
+        String credentialPolicy;
 
         /** The x509 attestation the options describe, or null for symmetric key. */
         com.fasterxml.jackson.databind.node.ObjectNode x509() {
@@ -107,7 +110,7 @@ final class EnrollmentCommands {
         public Integer call() {
             JsonNode e = ops().create(new EnrollmentOps.CreateSpec(id, deviceId(), primaryKey, secondaryKey, disabled,
                     tags, desired, iotEdge, hubs, webhookUrl != null && allocationPolicy == null ? "custom" : allocationPolicy,
-                    tpmEk, tpmSrk, webhookUrl, !noReprovision, !noMigrate, x509()));
+                    tpmEk, tpmSrk, webhookUrl, !noReprovision, !noMigrate, x509(), credentialPolicy));
             if (output.json()) {
                 output.print(System.out, e);
             } else {

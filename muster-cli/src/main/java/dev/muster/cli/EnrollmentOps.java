@@ -26,7 +26,8 @@ final class EnrollmentOps {
     record CreateSpec(String id, String deviceId, String primaryKey, String secondaryKey, boolean disabled,
                       String tagsJson, String desiredJson, boolean iotEdge, List<String> hubs, String allocationPolicy,
                       String tpmEndorsementKey, String tpmStorageRootKey, String webhookUrl,
-                      boolean updateHubAssignment, boolean migrateDeviceData, ObjectNode x509) {}
+                      boolean updateHubAssignment, boolean migrateDeviceData, ObjectNode x509,
+                      String credentialPolicyName) {}
 
     JsonNode create(CreateSpec spec) {
         ObjectNode doc = Json.object();
@@ -74,6 +75,9 @@ final class EnrollmentOps {
         }
         doc.putObject("reprovisionPolicy").put("updateHubAssignment", spec.updateHubAssignment())
                 .put("migrateDeviceData", spec.migrateDeviceData());
+        if (spec.credentialPolicyName() != null) {
+            doc.put("credentialPolicyName", spec.credentialPolicyName());
+        }
         return api.call("PUT", "/" + kind.path + "/" + ApiClient.enc(spec.id()), doc, Map.of()).body();
     }
 
@@ -132,6 +136,9 @@ final class EnrollmentOps {
             rows.add(List.of("secondaryKey", str(keys, "secondaryKey")));
         }
         rows.add(List.of("provisioningStatus", str(e, "provisioningStatus")));
+        if (e.hasNonNull("credentialPolicyName")) {
+            rows.add(List.of("credentialPolicyName", str(e, "credentialPolicyName")));
+        }
         rows.add(List.of("etag", str(e, "etag")));
         rows.add(List.of("created", str(e, "createdDateTimeUtc")));
         rows.add(List.of("updated", str(e, "lastUpdatedDateTimeUtc")));

@@ -2,7 +2,6 @@ package dev.muster.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,9 +12,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "registration", mixinStandardHelpOptions = true,
         description = "Registration records: what a device was assigned, and why recent attempts failed.",
-        subcommands = {RegistrationCommand.ListAll.class, RegistrationCommand.Show.class, RegistrationCommand.Delete.class},
+        subcommands = {RegistrationCommand.ListAll.class, RegistrationCommand.Show.class, RegistrationCommand.Delete.class,
+                RegistrationCommand.IssuedList.class, RegistrationCommand.Revoke.class},
         footer = {"", "Examples:", "  ./muster registration list --group line-3", "  ./muster registration show sensor-17",
-                "  ./muster registration delete sensor-17"})
+                "  ./muster registration delete sensor-17", "  ./muster registration certificates sensor-17",
+                "  ./muster registration revoke-certificates sensor-17 --serial 4F2A…"})
 final class RegistrationCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -30,20 +31,8 @@ final class RegistrationCommand {
 
         @Override
         public Integer call() {
-            ApiClient api = ApiClient.of(target);
-            List<JsonNode> all = new ArrayList<>();
-            String continuation = null;
-            do {
-                Map<String, String> headers = new LinkedHashMap<>();
-                headers.put("x-ms-max-item-count", Integer.toString(Math.min(1000, Math.max(1, top - all.size()))));
-                if (continuation != null) {
-                    headers.put("x-ms-continuation", continuation);
-                }
-                ApiClient.Reply reply = api.call("POST", "/registrations/" + ApiClient.enc(group) + "/query",
-                        dev.muster.core.Json.object().put("query", "SELECT * FROM enrollmentGroups"), headers);
-                reply.body().forEach(all::add);
-                continuation = reply.header("x-ms-continuation");
-            } while (continuation != null && all.size() < top);
+            List<JsonNode> all = ApiClient.of(target).pages("POST", "/registrations/" + ApiClient.enc(group)
+                    + "/query", dev.muster.core.Json.object().put("query", "SELECT * FROM enrollmentGroups"), top);
             if (output.json()) {
                 output.print(System.out, dev.muster.core.Json.MAPPER.valueToTree(all));
                 return 0;
@@ -123,6 +112,55 @@ final class RegistrationCommand {
             ApiClient.of(target).delete("/registrations/" + ApiClient.enc(id), etag);
             output.done("Deleted registration record " + id + ".");
             return 0;
+        }
+    }
+
+    // ---- certificates issued for the registration's CSRs ---------------------------------------------------------
+
+    @Command(name = "certificates", mixinStandardHelpOptions = true,
+            description = "List the certificates issued to a registration for its CSRs, newest first.",
+            footer = {"", "Example:", "  ./muster registration certificates sensor-17 -o json"})
+    static final class IssuedList implements Callable<Integer> {
+        @Mixin Target target;
+        @Mixin Output output;
+        @Parameters(index = "0", paramLabel = "REGISTRATION_ID") String id;
+
+        @Override
+        public Integer call() {
+            JsonNode all = ApiClient.of(target).call("GET", "/registrations/" + ApiClient.enc(id) + "/certificates",
+                    null, Map.of()).body();
+            List<JsonNode> list = new ArrayList<>();
+            all.forEach(list::add);
+            output.show(all, () -> IssuedCertificates.table(list));
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke-certificates", mixinStandardHelpOptions = true,
+            description = {"Revoke one (--serial) or all of a registration's issued certificates: the built-in hub",
+                    "refuses them from the device's next connection."},
+            footer = {"", "Examples:", "  ./muster registration revoke-certificates sensor-17",
+                    "  ./muster registration revoke-certificates sensor-17 --serial 4F2A09"})
+    static final class Revoke implements Callable<Integer> {
+        @Mixin Target target;
+        @Mixin Output output;
+        @Parameters(index = "0", paramLabel = "REGISTRATION_ID") String id;
+        @Option(names = "--serial", paramLabel = "SERIAL", description = "Only this certificate (hex serial number).")
+        String serial;
+
+        @Override
+        public Integer call() {
+            String query = serial == null ? "" : "?serialNumber=" + ApiClient.enc(serial.strip());
+            JsonNode answer = ApiClient.of(target).call("POST", "/registrations/" + ApiClient.enc(id)
+                    + "/certificates/revoke" + query, null, Map.of()).body();
+            JsonNode revoked = answer.path("revoked");
+            output.show(answer, () -> {
+                System.out.println("Revoked " + revoked.size() + " certificate" + (revoked.size() == 1 ? "" : "s")
+                        + " of " + id + (revoked.isEmpty() ? " (none was unrevoked" + (serial == null ? ""
+                        : " with serial " + serial) + ")." : ":"));
+                revoked.forEach(c -> System.out.println("  " + Output.text(c, "serialNumber")));
+            });
+            return revoked.isEmpty() && serial != null ? 4 : 0;
         }
     }
 }

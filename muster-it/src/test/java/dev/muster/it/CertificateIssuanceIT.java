@@ -56,11 +56,22 @@ class CertificateIssuanceIT {
 
     record Enrolled(String registrationId, String key) {}
 
-    private static Enrolled enroll() throws Exception {
+    static Enrolled enroll() throws Exception {
         String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
         IndividualEnrollment created = ServiceClients.dps().createOrUpdateIndividualEnrollment(
                 new IndividualEnrollment(registrationId, new SymmetricKeyAttestation(null, null)));
         return new Enrolled(registrationId, ((SymmetricKeyAttestation) created.getAttestation()).getPrimaryKey());
+    }
+
+    /** An individual symmetric-key enrollment naming a certificate policy, made over the service API. */
+    static Enrolled enrollNaming(String registrationId, String policy) throws Exception {
+        HttpResponse<String> enrolled = ServiceRest.call(MusterUnderTest.info().serviceConnectionString(), "PUT",
+                "/enrollments/" + registrationId, Json.write(Json.object().put("registrationId", registrationId)
+                        .put("credentialPolicyName", policy).set("attestation", Json.tree("{\"type\":\"symmetricKey\"}"))));
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+        assertThat(ServiceRest.json(enrolled).path("credentialPolicyName").asText()).isEqualTo(policy);
+        return new Enrolled(registrationId,
+                ServiceRest.json(enrolled).path("attestation").path("symmetricKey").path("primaryKey").asText());
     }
 
     /** A CSR made by openssl exactly as a device script would: new P-256 key, DER request, CN = registration ID. */
@@ -77,7 +88,7 @@ class CertificateIssuanceIT {
                 Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("csr.der"))));
     }
 
-    private static KeyAndCsr bouncyCastleCsr(String registrationId) throws Exception {
+    static KeyAndCsr bouncyCastleCsr(String registrationId) throws Exception {
         KeyPair keys = CertificateMaker.keyPair(CertificateMaker.KeyType.EC_P384);
         byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + registrationId), keys.getPublic())
                 .build(new JcaContentSignerBuilder("SHA384withECDSA").build(keys.getPrivate())).getEncoded();
@@ -352,16 +363,16 @@ class CertificateIssuanceIT {
                 "{\"validityDays\":7,\"keyTypes\":[\"ec-p256\"]}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(ServiceRest.json(created).path("keyTypes").get(0).asText()).isEqualTo("ec-p256");
-        assertThat(ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy, "{}").statusCode()).isEqualTo(409);
+        String etag = ServiceRest.json(created).path("etag").asText();
+        HttpResponse<String> replaced = ServiceRest.callWith(service, "PUT", "/certificatePolicies/" + policy,
+                "{\"validityDays\":7,\"keyTypes\":[\"ec-p256\",\"rsa\"]}", Map.of("If-Match", etag));
+        assertThat(replaced.statusCode()).as("replaced under its etag: " + replaced.body()).isEqualTo(200);
+        assertThat(ServiceRest.json(replaced).path("etag").asText()).isNotEqualTo(etag);
+        assertThat(ServiceRest.callWith(service, "PUT", "/certificatePolicies/" + policy, "{}", Map.of("If-Match", etag))
+                .statusCode()).as("stale etag").isEqualTo(412);
 
         String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> enrolled = ServiceRest.call(service, "PUT", "/enrollments/" + registrationId,
-                Json.write(Json.object().put("registrationId", registrationId).put("credentialPolicyName", policy)
-                        .set("attestation", Json.tree("{\"type\":\"symmetricKey\"}"))));
-        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
-        assertThat(ServiceRest.json(enrolled).path("credentialPolicyName").asText()).isEqualTo(policy);
-        Enrolled device = new Enrolled(registrationId,
-                ServiceRest.json(enrolled).path("attestation").path("symmetricKey").path("primaryKey").asText());
+        Enrolled device = enrollNaming(registrationId, policy);
 
         HttpResponse<String> r = register(device, opensslCsr(registrationId).csr(), PREVIEW);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -371,6 +382,54 @@ class CertificateIssuanceIT {
         JsonNode inventory = ServiceRest.json(ServiceRest.call(service, "GET",
                 "/registrations/" + registrationId + "/certificates", null));
         assertThat(inventory.get(0).path("policyName").asText()).isEqualTo(policy);
+
+        JsonNode underPolicy = ServiceRest.json(ServiceRest.call(service, "GET",
+                "/certificatePolicies/" + policy + "/certificates", null));
+        assertThat(underPolicy).hasSize(1);
+        assertThat(underPolicy.get(0).path("serialNumber").asText()).isEqualTo(inventory.get(0).path("serialNumber")
+                .asText());
+        HttpResponse<String> inUse = ServiceRest.call(service, "DELETE", "/certificatePolicies/" + policy, null);
+        assertThat(inUse.statusCode()).isEqualTo(409);
+        assertThat(ServiceRest.json(inUse).path("message").asText()).contains("1 individual enrollment(s)");
+        assertThat(ServiceRest.call(service, "DELETE", "/enrollments/" + registrationId, null).statusCode())
+                .isEqualTo(204);
+        assertThat(ServiceRest.call(service, "DELETE", "/certificatePolicies/" + policy, null).statusCode())
+                .isEqualTo(204);
+        assertThat(ServiceRest.call(service, "GET", "/certificatePolicies/" + policy, null).statusCode())
+                .isEqualTo(404);
+        assertThat(ServiceRest.call(service, "DELETE", "/certificatePolicies/default", null).statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aPolicysCertificatesArePagedNewestFirstWithAContinuationToken() throws Exception {
+        String service = MusterUnderTest.info().serviceConnectionString();
+        String policy = "paged-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(ServiceRest.call(service, "PUT", "/certificatePolicies/" + policy, "{}").statusCode()).isEqualTo(201);
+        List<String> registered = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String registrationId = "it-csr-" + UUID.randomUUID().toString().substring(0, 8);
+            Enrolled device = enrollNaming(registrationId, policy);
+            assertThat(register(device, bouncyCastleCsr(registrationId).csr(), PREVIEW).statusCode()).isEqualTo(200);
+            registered.add(0, registrationId);
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String continuation = null;
+        for (int pages = 0; pages < 5; pages++) {
+            Map<String, String> headers = new java.util.HashMap<>(Map.of("x-ms-max-item-count", "2"));
+            if (continuation != null) {
+                headers.put("x-ms-continuation", continuation);
+            }
+            HttpResponse<String> page = ServiceRest.callWith(service, "GET", "/certificatePolicies/" + policy
+                    + "/certificates", null, headers);
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            ServiceRest.json(page).forEach(c -> seen.add(c.path("registrationId").asText()));
+            continuation = page.headers().firstValue("x-ms-continuation").orElse(null);
+            if (continuation == null) {
+                break;
+            }
+        }
+        assertThat(seen).containsExactlyElementsOf(registered);
     }
 
     @Test

@@ -85,7 +85,8 @@ class PortalBrowserIT {
             signInWith("HostName=localhost;SharedAccessKeyName=" + name + ";SharedAccessKey=" + key);
             browser.heading("Instance");
             // The hub pages need no right of the provisioning service: they sign with a hub's own key, pasted there.
-            assertThat(navigation()).containsExactly("Overview", "Enrollments", "Hub devices", "Hub routes");
+            assertThat(navigation()).containsExactly("Overview", "Enrollments", "Hub devices", "Hub routes",
+                    "Certificate policies");
             assertThat(browser.driver.findElement(By.tagName("main")).getText())
                     .contains("need the ServiceConfig right");
             browser.open("#/enrollments/individual");

@@ -46,4 +46,20 @@ final class ServiceRest {
     static String connectionString(String host, String keyName, String key) {
         return "HostName=" + host + ";SharedAccessKeyName=" + keyName + ";SharedAccessKey=" + key;
     }
+
+    /** A call with extra request headers (If-Match, x-ms-max-item-count, x-ms-continuation). */
+    static HttpResponse<String> callWith(String connectionString, String method, String path, String body,
+                                     java.util.Map<String, String> headers) throws Exception {
+        String uri = "https://" + ConnectionString.parse(connectionString).hostName() + path
+                + (path.contains("?") ? "&" : "?") + "api-version=2021-10-01";
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", token(connectionString, 600));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        headers.forEach(b::header);
+        return HttpClient.newBuilder().sslContext(MusterUnderTest.trust()).build()
+                .send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
 }

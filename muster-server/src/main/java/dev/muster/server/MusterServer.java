@@ -41,6 +41,7 @@ import dev.muster.server.device.DpsMqttEndpoint;
 import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.core.issuance.CertificateIssuance;
+import dev.muster.core.issuance.CertificatePolicies;
 import dev.muster.core.issuance.Pkcs11Tokens;
 import dev.muster.server.hub.HubHealthProbe;
 import dev.muster.server.issuance.InstanceIssuedTrust;
@@ -312,7 +313,8 @@ public final class MusterServer implements AutoCloseable {
                                 new TenantHosts(store.instances(), config.serviceHostName(), config.httpsPort(),
                                         !isWildcard(config.bindAddress()), ownHubs, this::serveInstanceHost),
                                 config.globalEndpoint(), DEFAULT_INSTANCE, store.operations(), quotas)
-                        .withLiveRegistrations(live).withIssuance(issuance),
+                        .withLiveRegistrations(live).withIssuance(issuance)
+                        .withCertificatePolicies(new CertificatePolicies(issuance, store.issuance(), store.enrollments())),
                 new DeviceHttpApi(registrations, blocking, config.quickAnswerMillis()),
                 new WebSocketBridge(vertx, Map.copyOf(bridged)))
                 .withPortal(new PortalAssets(PortalAssets.hubOrigins(hubHosts, config.httpsPort())));

@@ -139,6 +139,8 @@ function policyFields(e = {}) {
     JSON.stringify(e.initialTwin || { tags: {}, properties: { desired: {} } }, null, 2));
   const twinError = h('p', { class: 'field-error', role: 'alert', hidden: true });
   twin.addEventListener('input', () => checkTwin(twin, twinError));
+  const credentialPolicy = h('input', { type: 'text', value: e.credentialPolicyName || '', autocomplete: 'off',
+    placeholder: 'default' });
   const rows = h('div', {},
     field('Provisioning status', status).row,
     field('Allocation policy', allocation).row,
@@ -147,6 +149,7 @@ function policyFields(e = {}) {
       h('label', { class: 'check' }, update, ' Re-evaluate its hub assignment'),
       h('label', { class: 'check' }, migrate, ' Migrate its twin to the new hub')),
     h('label', { class: 'check' }, edge, ' IoT Edge device'),
+    field('Certificate policy', credentialPolicy, 'credentialPolicyName: the certificate policy its devices\' CSRs are issued from; empty means default.').row,
     field('Initial twin (JSON)', twin, 'Tags and desired properties the device starts with: {"tags":{…},"properties":{"desired":{…}}}').row,
     twinError);
   return {
@@ -161,6 +164,7 @@ function policyFields(e = {}) {
       body.reprovisionPolicy = { updateHubAssignment: update.checked, migrateDeviceData: migrate.checked };
       body.capabilities = { iotEdge: edge.checked };
       body.initialTwin = parsed;
+      body.credentialPolicyName = credentialPolicy.value.trim() || null;
       return body;
     },
   };
@@ -291,6 +295,8 @@ async function renderDetail(ctx, target, kind, id) {
     e.deviceId ? [h('dt', {}, 'Device ID'), h('dd', {}, e.deviceId)] : null,
     h('dt', {}, 'Created'), h('dd', {}, when(e.createdDateTimeUtc)),
     h('dt', {}, 'Updated'), h('dd', {}, when(e.lastUpdatedDateTimeUtc)),
+    e.credentialPolicyName ? [h('dt', {}, 'Certificate policy'), h('dd', {}, h('a',
+      { href: `#/certificate-policies/${encodeURIComponent(e.credentialPolicyName)}` }, e.credentialPolicyName))] : null,
     h('dt', {}, 'ETag'), h('dd', {}, h('code', {}, e.etag || '—')),
     att.x509 ? [h('dt', {}, 'X.509'), h('dd', {}, x509Summary(att.x509))] : null,
     att.tpm ? [h('dt', {}, 'Endorsement key'), h('dd', {}, h('code', { class: 'wrap' }, att.tpm.endorsementKey))] : null);

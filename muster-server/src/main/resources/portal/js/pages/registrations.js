@@ -1,5 +1,6 @@
 // Registration records: one device's record with its failed attempts, a group's records (paged), delete.
 import { h, field, button, notify, table, badge, section, when, confirmAction, describeError, fillPager } from '../ui.js';
+import { issuedTable } from './issued.js';
 
 const PAGE = 25;
 
@@ -97,7 +98,10 @@ async function renderRecord(ctx, target, id) {
   }
   const attemptsCard = section('Recent failed attempts', h('p', { class: 'loading' }, 'Loading…'));
   parts.push(attemptsCard);
+  const issuedCard = section('Issued certificates', h('p', { class: 'loading' }, 'Loading…'));
+  parts.push(issuedCard);
   target.replaceChildren(...parts);
+  loadIssued(ctx, id, issuedCard);
   try {
     const attempts = await ctx.api.get(`/registrations/${encodeURIComponent(id)}/attempts`);
     attemptsCard.append(table([
@@ -110,4 +114,34 @@ async function renderRecord(ctx, target, id) {
     attemptsCard.append(h('p', {}, describeError(e)));
   }
   attemptsCard.querySelector('.loading').remove();
+}
+
+/** The certificates issued for the registration's CSRs, each good one with a Revoke button (and Revoke all). */
+async function loadIssued(ctx, id, card) {
+  const base = `/registrations/${encodeURIComponent(id)}/certificates`;
+  let list;
+  try {
+    list = await ctx.api.get(base);
+  } catch (e) {
+    card.replaceChildren(card.querySelector('h2'), h('p', {}, describeError(e)));
+    return;
+  }
+  const revoke = async (serial, what) => {
+    if (!confirmAction(`Revoke ${what} of ${id}? The built-in hub refuses ${serial ? 'it' : 'them'} from the device's next connection.`)) return;
+    try {
+      const r = await ctx.api.post(base + '/revoke' + (serial ? `?serialNumber=${encodeURIComponent(serial)}` : ''));
+      notify(`Revoked ${r.revoked.length} certificate${r.revoked.length === 1 ? '' : 's'} of ${id}.`, 'ok');
+      loadIssued(ctx, id, card);
+    } catch (e) {
+      notify(describeError(e));
+    }
+  };
+  const canRevoke = ctx.can('RegistrationStatusWrite');
+  const good = (list || []).filter(c => !c.revokedAt);
+  card.replaceChildren(card.querySelector('h2'),
+    h('p', { class: 'muted' }, 'Certificates issued for the CSRs this device sent when it registered. Why a CSR was refused is in the failed attempts above.'),
+    issuedTable(list || [], { revoke: canRevoke ? c => button('Revoke', () => revoke(c.serialNumber, `certificate ${c.serialNumber}`),
+      'small danger', `Revoke certificate ${c.serialNumber}`) : null }),
+    canRevoke && good.length > 1 ? h('div', { class: 'buttons' },
+      button('Revoke all', () => revoke(null, `all ${good.length} good certificates`), 'danger')) : null);
 }

@@ -3,6 +3,7 @@ package dev.muster.store;
 import dev.muster.core.enrollment.Enrollment;
 import dev.muster.core.enrollment.EnrollmentQuery;
 import dev.muster.core.enrollment.EnrollmentTags;
+import dev.muster.core.issuance.CertificatePolicy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -52,9 +53,9 @@ final class EnrollmentTable<T extends Enrollment> {
         this.document = row -> Documents.readSealed(box, row.getString("doc"), type);
         this.select = "SELECT doc FROM " + table + " WHERE instance = ? AND id_key = ?";
         this.insert = "INSERT INTO " + table + " (instance, id_key, etag, attestation_type, provisioning_status, tag_pairs,"
-                + " doc) VALUES (?, ?, ?, ?, ?, ?, ?)";
+                + " doc, credential_policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.replace = "UPDATE " + table + " SET etag = ?, attestation_type = ?, provisioning_status = ?, tag_pairs = ?,"
-                + " doc = ? WHERE instance = ? AND id_key = ? AND etag = ?";
+                + " doc = ?, credential_policy = ? WHERE instance = ? AND id_key = ? AND etag = ?";
         this.delete = "DELETE FROM " + table + " WHERE instance = ? AND id_key = ?";
         this.deleteIfEtag = delete + " AND etag = ?";
         this.byAttestation = "SELECT doc FROM " + table + " WHERE instance = ? AND attestation_type = ? ORDER BY id_key";
@@ -69,7 +70,7 @@ final class EnrollmentTable<T extends Enrollment> {
         String sealed = Documents.writeSealed(box, doc);
         return jdbc.transaction(c -> {
             Jdbc.update(c, insert, instance, key, etag, EnrollmentQuery.attestationType(doc), status(doc), tagPairs(doc),
-                    sealed);
+                    sealed, credentialPolicy(doc));
             writeTags(c, instance, key, doc);
             return true;
         }, false);
@@ -80,7 +81,7 @@ final class EnrollmentTable<T extends Enrollment> {
         String sealed = Documents.writeSealed(box, doc);
         return jdbc.transaction(c -> {
             if (Jdbc.update(c, replace, etag, EnrollmentQuery.attestationType(doc), status(doc), tagPairs(doc), sealed,
-                    instance, key, expectedEtag) != 1) {
+                    credentialPolicy(doc), instance, key, expectedEtag) != 1) {
                 return false;
             }
             // The row is locked by the update until commit: no other writer interleaves its pairs.
@@ -309,5 +310,19 @@ final class EnrollmentTable<T extends Enrollment> {
 
     private static String likeLiteral(String text) {
         return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    // ---- credentialPolicyName (schema V23) ------------------------------------------------------------------------
+
+    /** The lower-cased policy name, copied out of the sealed document so a policy in use can be counted. */
+    private static String credentialPolicy(Enrollment doc) {
+        String name = doc.credentialPolicyName();
+        return name == null || name.isBlank() ? null : CertificatePolicy.key(name);
+    }
+
+    /** Rows of the instance naming the policy, in one count on {@code (instance, credential_policy)}. */
+    long countNaming(String instance, String policyName) {
+        return jdbc.one("SELECT COUNT(*) FROM " + table + " WHERE instance = ? AND credential_policy = ?",
+                row -> row.getLong(1), instance, CertificatePolicy.key(policyName)).orElse(0L);
     }
 }

@@ -90,4 +90,14 @@ final class JdbcEnrollmentStore implements EnrollmentStore {
     private static String id(String id) {
         return Objects.requireNonNull(id, "an enrollment must carry its ID");
     }
+
+    @Override
+    public long enrollmentsNaming(String instance, String policyName) {
+        return individuals.countNaming(instance, policyName);
+    }
+
+    @Override
+    public long groupsNaming(String instance, String policyName) {
+        return groups.countNaming(instance, policyName);
+    }
 }

@@ -3,6 +3,7 @@ package dev.muster.store;
 import dev.muster.core.issuance.CaKey;
 import dev.muster.core.issuance.CertificatePolicy;
 import dev.muster.core.issuance.Pkcs11Uri;
+import dev.muster.core.issuance.InventoryCursor;
 import dev.muster.core.issuance.IssuanceStore;
 import dev.muster.core.issuance.IssuedCertificate;
 import dev.muster.core.issuance.IssuingCa;
@@ -11,6 +12,7 @@ import dev.muster.core.issuance.Revocation;
 import dev.muster.core.x509.Certificates;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,8 +44,8 @@ final class JdbcIssuanceStore implements IssuanceStore {
 
     @Override
     public boolean insertPolicy(String instance, CertificatePolicy policy) {
-        return jdbc.insertIfAbsent("INSERT INTO certificate_policies (instance, name_key, doc) VALUES (?, ?, ?)",
-                instance, CertificatePolicy.key(policy.name()), Documents.write(policy));
+        return jdbc.insertIfAbsent("INSERT INTO certificate_policies (instance, name_key, doc, etag) VALUES (?, ?, ?, ?)",
+                instance, CertificatePolicy.key(policy.name()), Documents.write(policy), policy.etag());
     }
 
     @Override
@@ -179,5 +181,44 @@ final class JdbcIssuanceStore implements IssuanceStore {
         return new IssuedCertificate(row.getString("registration_id"), row.getString("serial"),
                 row.getString("thumbprint"), Jdbc.instant(row, "not_after"), row.getString("policy"),
                 row.getString("issuing_ca"), Jdbc.instant(row, "issued_at"), Jdbc.instant(row, "revoked_at"));
+    }
+
+    // ---- operating policies (schema V23) ---------------------------------------------------------------------------
+
+    @Override
+    public boolean replacePolicy(String instance, CertificatePolicy policy, String expectedEtag) {
+        // Conditional on the etag read: of two nodes replacing from the same read, one updates and the other learns
+        // the policy changed. A policy stored before V23 has no etag; the first replacement gives it one.
+        String sql = "UPDATE certificate_policies SET doc = ?, etag = ? WHERE instance = ? AND name_key = ? AND "
+                + (expectedEtag == null ? "etag IS NULL" : "etag = ?");
+        Object[] params = expectedEtag == null
+                ? new Object[] {Documents.write(policy), policy.etag(), instance, CertificatePolicy.key(policy.name())}
+                : new Object[] {Documents.write(policy), policy.etag(), instance, CertificatePolicy.key(policy.name()),
+                        expectedEtag};
+        return jdbc.update(sql, params) == 1;
+    }
+
+    @Override
+    public boolean deletePolicy(String instance, String name, String expectedEtag) {
+        String sql = "DELETE FROM certificate_policies WHERE instance = ? AND name_key = ? AND "
+                + (expectedEtag == null ? "etag IS NULL" : "etag = ?");
+        Object[] params = expectedEtag == null ? new Object[] {instance, CertificatePolicy.key(name)}
+                : new Object[] {instance, CertificatePolicy.key(name), expectedEtag};
+        return jdbc.update(sql, params) == 1;
+    }
+
+    @Override
+    public List<IssuedCertificate> issuedUnder(String instance, String policyName, InventoryCursor after, int limit) {
+        // Keyset page on (issued_at DESC, ca_key, serial), read through issued_certificates_by_policy.
+        StringBuilder sql = new StringBuilder("SELECT * FROM issued_certificates WHERE instance = ? AND policy = ?");
+        List<Object> params = new ArrayList<>(List.of(instance, policyName));
+        if (after != null) {
+            sql.append(" AND (issued_at < ? OR (issued_at = ? AND (ca_key > ? OR (ca_key = ? AND serial > ?))))");
+            params.addAll(List.of(after.issuedAt(), after.issuedAt(), after.issuingCaKey(), after.issuingCaKey(),
+                    after.serialNumber()));
+        }
+        sql.append(" ORDER BY issued_at DESC, ca_key, serial LIMIT ?");
+        params.add(Math.max(0, limit));
+        return jdbc.list(sql.toString(), JdbcIssuanceStore::issued, params.toArray());
     }
 }

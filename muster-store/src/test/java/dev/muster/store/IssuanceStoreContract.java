@@ -240,4 +240,129 @@ interface IssuanceStoreContract {
         assertThat(issuance().expiringSoon(now, now.plus(Duration.ofDays(7))))
                 .isEqualTo(java.util.Map.of(ISSUING_INSTANCE, 2L, "fabrikam", 1L));
     }
+
+    // ---- operating policies: conditional replace and delete, references, the inventory per policy ----------------
+
+    @Test
+    default void ofTwoNodesReplacingAPolicyFromTheSameReadOneWins() throws Exception {
+        issuance().insertPolicy(ISSUING_INSTANCE, new CertificatePolicy("fleet", "default", 7,
+                EnumSet.of(KeyType.EC_P256), null, "e0"));
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Boolean>> wins = new java.util.ArrayList<>();
+            for (int days : new int[] {10, 20}) {
+                wins.add(pool.submit(() -> {
+                    start.await();
+                    return issuance().replacePolicy(ISSUING_INSTANCE, new CertificatePolicy("FLEET", "default", days,
+                            EnumSet.of(KeyType.EC_P256), null, "e" + days), "e0");
+                }));
+            }
+            start.countDown();
+            int won = 0;
+            for (var w : wins) {
+                won += w.get() ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        CertificatePolicy stored = issuance().policy(ISSUING_INSTANCE, "fleet").orElseThrow();
+        assertThat(stored.etag()).isEqualTo("e" + stored.validityDays());
+        assertThat(issuance().replacePolicy(ISSUING_INSTANCE, stored, "e0")).as("stale etag").isFalse();
+        assertThat(issuance().replacePolicy("fabrikam", stored, stored.etag())).as("other instance").isFalse();
+    }
+
+    @Test
+    default void aPolicyStoredWithoutAnEtagIsReplacedOnceFromNone() {
+        issuance().insertPolicy(ISSUING_INSTANCE, new CertificatePolicy("old", "default", 7,
+                EnumSet.of(KeyType.EC_P256), null));
+        CertificatePolicy next = new CertificatePolicy("old", "default", 9, EnumSet.of(KeyType.RSA), null, "e1");
+        assertThat(issuance().replacePolicy(ISSUING_INSTANCE, next, null)).isTrue();
+        assertThat(issuance().replacePolicy(ISSUING_INSTANCE, next, null)).isFalse();
+        assertThat(issuance().policy(ISSUING_INSTANCE, "OLD")).contains(next);
+    }
+
+    @Test
+    default void aPolicyIsDeletedOnlyUnderItsEtag() {
+        issuance().insertPolicy(ISSUING_INSTANCE, new CertificatePolicy("Gone", "default", 7,
+                EnumSet.of(KeyType.EC_P256), null, "e1"));
+        assertThat(issuance().deletePolicy(ISSUING_INSTANCE, "gone", "e2")).isFalse();
+        assertThat(issuance().deletePolicy("fabrikam", "gone", "e1")).isFalse();
+        assertThat(issuance().deletePolicy(ISSUING_INSTANCE, "GONE", "e1")).isTrue();
+        assertThat(issuance().policy(ISSUING_INSTANCE, "gone")).isEmpty();
+        assertThat(issuance().deletePolicy(ISSUING_INSTANCE, "gone", "e1")).isFalse();
+    }
+
+    @Test
+    default void enrollmentsAndGroupsNamingAPolicyAreCountedWhateverTheCase() {
+        var enrollments = stores().enrollments();
+        enrollments.insertEnrollment(ISSUING_INSTANCE, naming(Fixtures.enrollment("dev-a"), "Gold"));
+        enrollments.insertEnrollment(ISSUING_INSTANCE, naming(Fixtures.enrollment("dev-b"), "gold"));
+        enrollments.insertEnrollment(ISSUING_INSTANCE, Fixtures.enrollment("dev-c"));
+        enrollments.insertEnrollment("fabrikam", naming(Fixtures.enrollment("dev-d"), "gold"));
+        enrollments.insertGroup(ISSUING_INSTANCE, naming(Fixtures.group("grp-a"), "GOLD"));
+        assertThat(enrollments.enrollmentsNaming(ISSUING_INSTANCE, "gold")).isEqualTo(2);
+        assertThat(enrollments.groupsNaming(ISSUING_INSTANCE, "Gold")).isEqualTo(1);
+
+        var b = enrollments.enrollment(ISSUING_INSTANCE, "dev-b").orElseThrow();
+        var renamed = naming(b, "silver");
+        assertThat(enrollments.replaceEnrollment(ISSUING_INSTANCE, withEtag(renamed, "next"), b.etag())).isTrue();
+        enrollments.deleteGroup(ISSUING_INSTANCE, "grp-a", null);
+        assertThat(enrollments.enrollmentsNaming(ISSUING_INSTANCE, "gold")).isEqualTo(1);
+        assertThat(enrollments.enrollmentsNaming(ISSUING_INSTANCE, "silver")).isEqualTo(1);
+        assertThat(enrollments.groupsNaming(ISSUING_INSTANCE, "gold")).isZero();
+    }
+
+    @Test
+    default void aPolicysCertificatesArePagedNewestFirstThenByCaAndSerial() {
+        Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+        List<IssuedCertificate> all = new java.util.ArrayList<>();
+        String[][] rows = {{"dev-1", "default", "0A", "0"}, {"dev-2", "default", "0B", "5"}, {"dev-3", "ops", "01", "5"},
+                {"dev-4", "default", "0C", "5"}, {"dev-5", "default", "0D", "9"}};
+        for (String[] r : rows) {
+            IssuedCertificate c = new IssuedCertificate(r[0], r[2], "AA".repeat(32), t0.plus(Duration.ofDays(7)),
+                    "Fleet", r[1], t0.plusSeconds(Long.parseLong(r[3])), null);
+            issuance().recordIssued(ISSUING_INSTANCE, c);
+            all.add(c);
+        }
+        issuance().recordIssued(ISSUING_INSTANCE, new IssuedCertificate("dev-9", "0F", "BB".repeat(32), t0, "default",
+                "default", t0.plusSeconds(20), null));
+        issuance().recordIssued("fabrikam", new IssuedCertificate("dev-9", "0F", "BB".repeat(32), t0, "Fleet",
+                "default", t0.plusSeconds(20), null));
+
+        List<String> seen = new java.util.ArrayList<>();
+        dev.muster.core.issuance.InventoryCursor cursor = null;
+        for (int pages = 0; pages < 10; pages++) {
+            List<IssuedCertificate> page = issuance().issuedUnder(ISSUING_INSTANCE, "Fleet", cursor, 2);
+            page.forEach(c -> seen.add(c.registrationId()));
+            if (page.size() < 2) {
+                break;
+            }
+            cursor = dev.muster.core.issuance.InventoryCursor.after(page.get(page.size() - 1));
+        }
+        assertThat(seen).containsExactly("dev-5", "dev-2", "dev-4", "dev-3", "dev-1");
+        assertThat(issuance().issuedUnder(ISSUING_INSTANCE, "Fleet", null, 1).get(0)).isEqualTo(all.get(4));
+    }
+
+    private static <T> T naming(T enrollment, String policyName) {
+        return withField(enrollment, "credentialPolicyName", policyName);
+    }
+
+    private static <T> T withEtag(T enrollment, String etag) {
+        return withField(enrollment, "etag", etag);
+    }
+
+    /** The enrollment or group with one field of its document changed (their records have many components). */
+    private static <T> T withField(T enrollment, String field, String value) {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) dev.muster.core.Json.MAPPER.valueToTree(enrollment);
+        tree.put(field, value);
+        try {
+            @SuppressWarnings("unchecked")
+            T back = (T) dev.muster.core.Json.MAPPER.treeToValue(tree, enrollment.getClass());
+            return back;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -376,7 +376,14 @@ abstract class StoreContractTest implements CloudToDeviceStoreContract, HubModul
         // the fills ran (the store ran them when it opened, before they were migrations).
         Jdbc v6 = new Jdbc(old.dataSource());
         IndividualEnrollment enrollment = tagged("dev-kept", x509(), "enabled", "{\"site\":{\"room\":\"lab\"}}");
-        new JdbcEnrollmentStore(v6, secrets).insertEnrollment("kept", enrollment);
+        // In V6's shape: today's store writes later columns (credential_policy, V23).
+        v6.update("INSERT INTO enrollments (instance, id_key, etag, attestation_type, provisioning_status, tag_pairs,"
+                + " doc) VALUES (?, ?, ?, ?, ?, ?, ?)", "kept", Documents.key("dev-kept"), enrollment.etag(),
+                EnrollmentQuery.attestationType(enrollment), "enabled", EnrollmentTable.tagPairs(enrollment),
+                Documents.writeSealed(secrets, enrollment));
+        v6.update("INSERT INTO enrollment_tags (instance, kind, tag_path, tag_value, id_key, attestation_type,"
+                + " provisioning_status) VALUES (?, ?, ?, ?, ?, ?, ?)", "kept", "e", "site.room", "lab",
+                Documents.key("dev-kept"), EnrollmentQuery.attestationType(enrollment), "enabled");
         for (String fill : List.of("enrollments_query_columns", "enrollment_groups_query_columns", "enrollments_tags",
                 "enrollment_groups_tags")) {
             v6.update("INSERT INTO store_backfills (name, done_at) VALUES (?, ?)", fill, MINUTE);

@@ -1,5 +1,6 @@
 package dev.muster.core.enrollment;
 
+import dev.muster.core.issuance.PolicyReferences;
 import dev.muster.core.x509.CertificateReferences;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,7 @@ import java.util.Optional;
  * Enrollment documents keyed by instance and lower-cased ID. Writes are conditional so two writers never
  * both succeed on one etag (the service decides the new document; the store only checks and swaps).
  */
-public interface EnrollmentStore extends CertificateReferences {
+public interface EnrollmentStore extends CertificateReferences, PolicyReferences {
     Optional<IndividualEnrollment> enrollment(String instance, String registrationId);
 
     /** @return false if one with this ID exists */
@@ -64,5 +65,32 @@ public interface EnrollmentStore extends CertificateReferences {
         }
         return name.equalsIgnoreCase(refs.path("primary").asText("")) || name.equalsIgnoreCase(refs.path("secondary")
                 .asText(""));
+    }
+
+    /** Counts by reading every enrollment; a store with the name in a column counts in one query. */
+    @Override
+    default long enrollmentsNaming(String instance, String policyName) {
+        return countNaming(policyName, after -> enrollments(instance, after, 500), IndividualEnrollment::registrationId);
+    }
+
+    /** Counts by reading every group; a store with the name in a column counts in one query. */
+    @Override
+    default long groupsNaming(String instance, String policyName) {
+        return countNaming(policyName, after -> groups(instance, after, 500), EnrollmentGroup::enrollmentGroupId);
+    }
+
+    private static <T extends Enrollment> long countNaming(String policyName,
+                                                           java.util.function.Function<String, List<T>> page,
+                                                           java.util.function.Function<T, String> id) {
+        long n = 0;
+        String after = null;
+        while (true) {
+            List<T> rows = page.apply(after);
+            n += rows.stream().filter(e -> policyName.equalsIgnoreCase(e.credentialPolicyName())).count();
+            if (rows.isEmpty()) {
+                return n;
+            }
+            after = id.apply(rows.get(rows.size() - 1));
+        }
     }
 }

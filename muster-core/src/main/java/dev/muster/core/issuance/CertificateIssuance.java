@@ -1,5 +1,6 @@
 package dev.muster.core.issuance;
 
+import dev.muster.core.Ids;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.x509.Certificates;
 import java.security.PrivateKey;
@@ -146,8 +147,8 @@ public final class CertificateIssuance {
             return stored.get();
         }
         // Stored without a distribution point: it is filled in when read (withCrl), so a changed --crl-base-url
-        // reaches the leaves issued after it.
-        CertificatePolicy p = CertificatePolicy.defaultPolicy(null);
+        // reaches the leaves issued after it. With an etag, so operators can replace it under If-Match like any other.
+        CertificatePolicy p = CertificatePolicy.defaultPolicy(null).stored(CertificatePolicy.DEFAULT, Ids.etag());
         store.insertPolicy(instance, p);
         return store.policy(instance, CertificatePolicy.DEFAULT).orElse(p);
     }
@@ -294,6 +295,7 @@ public final class CertificateIssuance {
             return p;
         }
         String url = crls.url(instance, p.issuingCa());
-        return url == null ? p : new CertificatePolicy(p.name(), p.issuingCa(), p.validityDays(), p.keyTypes(), url);
+        return url == null ? p : new CertificatePolicy(p.name(), p.issuingCa(), p.validityDays(), p.keyTypes(), url,
+                p.etag());
     }
 }

@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * @param validityDays 1 to {@link #MAX_VALIDITY_DAYS}
  * @param keyTypes the device key types accepted; never empty
  * @param crlDistributionPoint an http(s) URL, or null to leave the extension out
+ * @param etag changes on every replace, so {@code If-Match} can guard it; null on a policy not stored yet (and on the
+ *             {@code default} policies stored before schema V23)
  */
 public record CertificatePolicy(String name, String issuingCa, int validityDays, Set<KeyType> keyTypes,
-                                String crlDistributionPoint) {
+                                String crlDistributionPoint, String etag) {
     /** The policy every instance has; a CSR whose enrollment names no policy is issued from it. */
     public static final String DEFAULT = "default";
     public static final int DEFAULT_VALIDITY_DAYS = 30;
@@ -36,10 +38,17 @@ public record CertificatePolicy(String name, String issuingCa, int validityDays,
         if (keyTypes == null || keyTypes.isEmpty()) {
             throw ProvisioningException.badRequest("keyTypes must name at least one of ec-p256, ec-p384, rsa.");
         }
-        keyTypes = Set.copyOf(EnumSet.copyOf(keyTypes));
+        // In the enum's order (ec-p256, ec-p384, rsa), so documents and listings read the same every time.
+        keyTypes = java.util.Collections.unmodifiableSet(EnumSet.copyOf(keyTypes));
         if (crlDistributionPoint != null) {
             requireHttpUrl(crlDistributionPoint);
         }
+    }
+
+    /** A policy without an etag: what callers build, and the service stamps with one when it stores it. */
+    public CertificatePolicy(String name, String issuingCa, int validityDays, Set<KeyType> keyTypes,
+                             String crlDistributionPoint) {
+        this(name, issuingCa, validityDays, keyTypes, crlDistributionPoint, null);
     }
 
     /** The instance's {@code default} policy: its generated CA, 30 days, every allowed key type. */
@@ -79,5 +88,10 @@ public record CertificatePolicy(String name, String issuingCa, int validityDays,
             throw ProvisioningException.badRequest("crlDistributionPoint must be an absolute http(s) URL; got '" + url
                     + "'.");
         }
+    }
+
+    /** This policy under another name and etag: how a replacement keeps the stored spelling of the name. */
+    public CertificatePolicy stored(String storedName, String newEtag) {
+        return new CertificatePolicy(storedName, issuingCa, validityDays, keyTypes, crlDistributionPoint, newEtag);
     }
 }

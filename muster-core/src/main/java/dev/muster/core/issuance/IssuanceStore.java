@@ -62,4 +62,23 @@ public interface IssuanceStore {
      * absent. One query for all instances.
      */
     java.util.Map<String, Long> expiringSoon(Instant now, Instant until);
+
+    // ---- operating policies (schema V23): conditional replace and delete, the inventory per policy ----------------
+
+    /**
+     * Swaps the stored policy of that name (case-insensitive) for this one, which carries its new etag.
+     *
+     * @param expectedEtag the stored policy's etag; null matches a policy stored without one (before schema V23)
+     * @return false unless a policy of that name with that etag was there: of two writers, one wins
+     */
+    boolean replacePolicy(String instance, CertificatePolicy policy, String expectedEtag);
+
+    /** @return false unless a policy of that name with that etag (null: none) was there and is gone */
+    boolean deletePolicy(String instance, String name, String expectedEtag);
+
+    /**
+     * The certificates issued under a policy (by its name as stored when they were issued), newest first, then by
+     * issuing CA and serial, strictly after {@code after} (null: from the newest).
+     */
+    List<IssuedCertificate> issuedUnder(String instance, String policyName, InventoryCursor after, int limit);
 }

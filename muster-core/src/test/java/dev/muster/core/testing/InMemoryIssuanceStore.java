@@ -146,4 +146,41 @@ public final class InMemoryIssuanceStore implements IssuanceStore {
         });
         return counts;
     }
+
+    // ---- operating policies -----------------------------------------------------------------------------------
+
+    @Override
+    public boolean replacePolicy(String instance, CertificatePolicy policy, String expectedEtag) {
+        CertificatePolicy[] swapped = {null};
+        policies.computeIfPresent(key(instance, policy.name()), (k, stored) -> {
+            if (!java.util.Objects.equals(stored.etag(), expectedEtag)) {
+                return stored;
+            }
+            swapped[0] = policy;
+            return policy;
+        });
+        return swapped[0] != null;
+    }
+
+    @Override
+    public boolean deletePolicy(String instance, String name, String expectedEtag) {
+        CertificatePolicy stored = policies.get(key(instance, name));
+        return stored != null && java.util.Objects.equals(stored.etag(), expectedEtag)
+                && policies.remove(key(instance, name), stored);
+    }
+
+    @Override
+    public synchronized List<IssuedCertificate> issuedUnder(String instance, String policyName,
+                                                            dev.muster.core.issuance.InventoryCursor after, int limit) {
+        Comparator<dev.muster.core.issuance.InventoryCursor> order = Comparator
+                .comparing(dev.muster.core.issuance.InventoryCursor::issuedAt).reversed()
+                .thenComparing(dev.muster.core.issuance.InventoryCursor::issuingCaKey)
+                .thenComparing(dev.muster.core.issuance.InventoryCursor::serialNumber);
+        return issued.stream().filter(e -> e.instance().equals(instance)
+                        && e.certificate().policyName().equals(policyName))
+                .map(Entry::certificate)
+                .filter(c -> after == null || order.compare(dev.muster.core.issuance.InventoryCursor.after(c), after) > 0)
+                .sorted(Comparator.comparing(dev.muster.core.issuance.InventoryCursor::after, order))
+                .limit(limit).toList();
+    }
 }

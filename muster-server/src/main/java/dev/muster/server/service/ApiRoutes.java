@@ -55,6 +55,10 @@ final class ApiRoutes {
             .route("GET /issuingCas/{caName}", (api, ex, p) -> api.issuingCas(ex).get(ex, p.get(0)))
             .route("PUT /issuingCas/{caName}", (api, ex, p) -> api.issuingCas(ex).put(ex, p.get(0)))
             .route("DELETE /issuingCas/{caName}", (api, ex, p) -> api.issuingCas(ex).delete(ex, p.get(0)))
+            .route("DELETE /certificatePolicies/{policyName}",
+                    (api, ex, p) -> api.certificatePolicies(ex).delete(ex, p.get(0)))
+            .route("GET /certificatePolicies/{policyName}/certificates",
+                    (api, ex, p) -> api.certificatePolicies(ex).certificates(ex, p.get(0)))
             .route("GET /usage", (api, ex, p) -> api.usage(ex).report(ex))
             .route("GET /usage/failures", (api, ex, p) -> api.usage(ex).failures(ex))
             .route("GET /instance", (api, ex, p) -> api.instances(ex).settings(ex))

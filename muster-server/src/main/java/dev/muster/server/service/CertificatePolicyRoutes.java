@@ -5,34 +5,37 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muster.core.Json;
 import dev.muster.core.ProvisioningException;
 import dev.muster.core.instance.AccessRight;
-import dev.muster.core.issuance.CertificateIssuance;
+import dev.muster.core.issuance.CertificatePolicies;
 import dev.muster.core.issuance.CertificatePolicy;
+import dev.muster.core.issuance.InventoryCursor;
 import dev.muster.transport.Exchange;
 
 /**
  * Muster's {@code /certificatePolicies}: how the instance issues certificates to devices that send a CSR. Enrollments
- * name a policy in {@code credentialPolicyName}; {@code default} always exists.
+ * name a policy in {@code credentialPolicyName}; {@code default} always exists. Policies carry an etag: PUT creates
+ * (201) or replaces (200) under {@code If-Match}, DELETE refuses {@code default} and policies enrollments name.
  */
 final class CertificatePolicyRoutes {
     private final ServiceCalls calls;
-    private final CertificateIssuance issuance;
+    private final CertificatePolicies policies;
 
-    CertificatePolicyRoutes(ServiceCalls calls, CertificateIssuance issuance) {
+    CertificatePolicyRoutes(ServiceCalls calls, CertificatePolicies policies) {
         this.calls = calls;
-        this.issuance = issuance;
+        this.policies = policies;
     }
 
     void list(Exchange ex) {
-        calls.call(ex, AccessRight.EnrollmentRead, i -> issuance.policies(i.name()), list -> ex.json(200, list));
+        calls.call(ex, AccessRight.EnrollmentRead, i -> policies.list(i.name()), list -> ex.json(200, list));
     }
 
     void get(Exchange ex, String name) {
-        calls.call(ex, AccessRight.EnrollmentRead, i -> issuance.policy(i.name(), name).orElseThrow(
-                () -> ProvisioningException.notFound(404204, "Certificate policy '" + name + "' does not exist.")),
-                p -> ex.json(200, p));
+        calls.call(ex, AccessRight.EnrollmentRead, i -> policies.get(i.name(), name), p -> ex.json(200, p));
     }
 
-    /** Creates the policy named by the path; {@code issuingCa} defaults to {@code default}, validity to 30 days, key types to all. */
+    /**
+     * Creates or replaces the policy named by the path (a replacement applies to certificates issued afterwards);
+     * absent fields take their defaults: {@code issuingCa} {@code default}, validity 30 days, every key type.
+     */
     void put(Exchange ex, String name) {
         JsonNode body = Json.tree(ex.body() == null || ex.body().isBlank() ? "{}" : ex.body());
         if (!body.isObject()) {
@@ -49,9 +52,29 @@ final class CertificatePolicyRoutes {
         if (!doc.hasNonNull("keyTypes")) {
             doc.set("keyTypes", Json.MAPPER.valueToTree(dev.muster.core.issuance.KeyType.values()));
         }
+        doc.remove("etag");
         CertificatePolicy policy = parse(doc);
-        calls.call(ex, AccessRight.EnrollmentWrite, i -> issuance.createPolicy(i.name(), policy),
-                p -> ex.json(201, p));
+        String ifMatch = ex.header("If-Match");
+        calls.call(ex, AccessRight.EnrollmentWrite, i -> policies.put(i.name(), policy, ifMatch),
+                w -> ex.json(w.created() ? 201 : 200, w.policy()));
+    }
+
+    void delete(Exchange ex, String name) {
+        String ifMatch = ex.header("If-Match");
+        calls.call(ex, AccessRight.EnrollmentWrite, i -> {
+            policies.delete(i.name(), name, ifMatch);
+            return Boolean.TRUE;
+        }, v -> ex.empty(204));
+    }
+
+    /** The certificates issued under the policy, newest first, paged by {@code x-ms-max-item-count}/{@code x-ms-continuation}. */
+    void certificates(Exchange ex, String name) {
+        int size = QueryPaging.pageSize(ex.header("x-ms-max-item-count"));
+        String after = QueryPaging.after(ex.header("x-ms-continuation"));
+        InventoryCursor cursor = after == null ? null : InventoryCursor.parse(after);
+        calls.call(ex, AccessRight.RegistrationStatusRead, i -> policies.issuedUnder(i.name(), name, cursor, size + 1),
+                page -> ServiceCalls.page(ex, page, size, c -> InventoryCursor.after(c).text(),
+                        IssuedCertificateRoutes::view, "issuedCertificate"));
     }
 
     private static CertificatePolicy parse(ObjectNode doc) {

@@ -40,7 +40,7 @@ final class IssuedCertificateRoutes {
     }
 
     /** The inventory entry with Azure-style UTC timestamps; {@code revokedAt} only once revoked. */
-    private static Map<String, Object> view(IssuedCertificate c) {
+    static Map<String, Object> view(IssuedCertificate c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("registrationId", c.registrationId());
         m.put("serialNumber", c.serialNumber());

@@ -87,6 +87,12 @@ final class ServiceCalls {
 
     /** A query page: the rows, plus {@code x-ms-continuation} when the store returned more than {@code size}. */
     static <T> void page(Exchange ex, List<T> rows, int size, Function<T, String> id, String itemType) {
+        page(ex, rows, size, id, Function.identity(), itemType);
+    }
+
+    /** A query page whose rows are answered in their {@code view}. */
+    static <T> void page(Exchange ex, List<T> rows, int size, Function<T, String> id, Function<T, ?> view,
+                         String itemType) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("x-ms-item-type", itemType);
         List<T> page = rows;
@@ -94,7 +100,7 @@ final class ServiceCalls {
             page = rows.subList(0, size);
             headers.put("x-ms-continuation", QueryPaging.continuation(id.apply(page.get(size - 1))));
         }
-        ex.json(200, page, headers);
+        ex.json(200, page.stream().map(view).toList(), headers);
     }
 
     static String queryText(Exchange ex) {

@@ -1,6 +1,7 @@
 package dev.muster.server.service;
 
 import dev.muster.core.issuance.CertificateIssuance;
+import dev.muster.core.issuance.CertificatePolicies;
 import dev.muster.core.enrollment.BulkEnrollmentOperation;
 import dev.muster.core.enrollment.EnrollmentGroup;
 import dev.muster.core.enrollment.EnrollmentService;
@@ -71,10 +72,12 @@ public final class ServiceHttpApi implements Route {
         return this;
     }
 
-    /** Serves {@code /registrations/{id}/certificates} (issued certificates, revocation) with this issuance. */
+    /**
+     * Serves {@code /registrations/{id}/certificates} (issued certificates, revocation) with this issuance;
+     * {@link #withCertificatePolicies} serves the policies.
+     */
     public ServiceHttpApi withIssuance(CertificateIssuance issuance) {
         this.issued = new IssuedCertificateRoutes(calls, issuance);
-        this.certificatePolicies = new CertificatePolicyRoutes(calls, issuance);
         this.issuingCas = new IssuingCaRoutes(calls, issuance);
         return this;
     }
@@ -152,5 +155,11 @@ public final class ServiceHttpApi implements Route {
             throw ServiceCalls.notFound(ex);
         }
         return part;
+    }
+
+    /** Serves {@code /certificatePolicies} (create or replace, delete, the certificates issued under one). */
+    public ServiceHttpApi withCertificatePolicies(CertificatePolicies policies) {
+        this.certificatePolicies = new CertificatePolicyRoutes(calls, policies);
+        return this;
     }
 }
