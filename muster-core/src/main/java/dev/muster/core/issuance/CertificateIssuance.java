@@ -290,7 +290,7 @@ public final class CertificateIssuance {
      * The policy as leaves are issued from it: one stored without a CRL distribution point gets its CA's CRL URL here
      * (at every read, so a changed CRL address needs no policy change); one the operator gave a URL keeps it.
      */
-    private CertificatePolicy withCrl(String instance, CertificatePolicy p) {
+    public CertificatePolicy withCrl(String instance, CertificatePolicy p) {
         if (p.crlDistributionPoint() != null) {
             return p;
         }

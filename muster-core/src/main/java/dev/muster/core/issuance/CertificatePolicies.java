@@ -54,12 +54,12 @@ public final class CertificatePolicies {
             if (existing.isEmpty()) {
                 CertificatePolicy created = policy.stored(policy.name(), Ids.etag());
                 if (store.insertPolicy(instance, created)) {
-                    return new Written(created, true);
+                    return new Written(issuance.withCrl(instance, created), true);
                 }
             } else {
                 CertificatePolicy replaced = policy.stored(existing.get().name(), Ids.etag());
                 if (store.replacePolicy(instance, replaced, existing.get().etag())) {
-                    return new Written(replaced, false);
+                    return new Written(issuance.withCrl(instance, replaced), false);
                 }
             }
         }
