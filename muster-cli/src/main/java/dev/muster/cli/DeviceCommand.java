@@ -31,6 +31,7 @@ final class DeviceCommand {
             description = {"Register like an Azure SDK device does (DPS over HTTPS, symmetric key):",
                     "register, poll until done, print the assigned hub and a device connection string."},
             footer = {"", "Examples:", "  ./muster device register sensor-17 --key <enrollment primary key>",
+                    "  ./muster device register sensor-17 --key <key> --csr sensor-17.csr.der --certificate-out sensor-17.pem",
                     "  ./muster device register line3-unit-9 --group-key <group primary key>"})
     static final class Register implements Callable<Integer> {
         @Mixin Target target;
@@ -62,11 +63,24 @@ final class DeviceCommand {
         @Option(names = "--tcti", description = "TPM to use, e.g. swtpm:host=127.0.0.1,port=2321 (default: TPM2TOOLS_TCTI).")
         String tcti;
 
+        @Option(names = "--csr", paramLabel = "FILE", description = {"Also ask for an operational certificate: a PKCS#10"
+                + " request (DER or PEM) whose subject CN is the registration ID, sent as csr with api-version "
+                + DeviceCsr.API_VERSION + "."})
+        java.nio.file.Path csr;
+
+        @Option(names = "--certificate-out", paramLabel = "FILE", description = "Where --csr's issued chain is written"
+                + " as PEM, leaf first, ending with the root (default: REGISTRATION_ID.pem).")
+        java.nio.file.Path certificateOut;
+
         @Override
         public Integer call() throws Exception {
             String scope = idScope != null ? idScope : target.connectionInfo().path("idScope").asText();
             String endpoint = globalEndpoint != null ? globalEndpoint : target.connectionInfo().path("globalEndpoint").asText();
             if (credential.tpm) {
+                if (csr != null) {
+                    throw new UsageError("--csr works with --key or --group-key; a TPM device's CSR is not supported"
+                            + " by this command yet.");
+                }
                 return registerWithTpm(scope, endpoint);
             }
             if (registrationId == null) {
@@ -85,6 +99,13 @@ final class DeviceCommand {
                     + URLEncoder.encode(Base64.getEncoder().encodeToString(sig), StandardCharsets.UTF_8) + "&se=" + se
                     + "&skn=registration";
             var body = Json.object().put("registrationId", registrationId);
+            String apiVersion = "2021-06-01";
+            if (csr != null) {
+                body.put("csr", DeviceCsr.base64Der(csr));
+                apiVersion = DeviceCsr.API_VERSION;
+            } else if (certificateOut != null) {
+                throw new UsageError("--certificate-out needs --csr.");
+            }
             if (payload != null) {
                 try {
                     body.set("payload", Json.MAPPER.readTree(payload));
@@ -95,7 +116,7 @@ final class DeviceCommand {
             HttpClient http = HttpClient.newBuilder().sslContext(target.ssl()).connectTimeout(Duration.ofSeconds(10)).build();
             String base = "https://" + endpoint + "/" + scope + "/registrations/" + URLEncoder.encode(registrationId,
                     StandardCharsets.UTF_8);
-            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(base + "/register?api-version=2021-06-01"))
+            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(base + "/register?api-version=" + apiVersion))
                     .header("Authorization", token).header("Content-Type", "application/json; charset=utf-8")
                     .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -105,7 +126,7 @@ final class DeviceCommand {
                 Thread.sleep(Math.max(1, Math.min(wait, 10)) * 1000);
                 r = send(http, HttpRequest.newBuilder(URI.create(base + "/operations/"
                         + URLEncoder.encode(op.path("operationId").asText(), StandardCharsets.UTF_8)
-                        + "?api-version=2021-06-01")).header("Authorization", token).GET());
+                        + "?api-version=" + apiVersion)).header("Authorization", token).GET());
             }
             JsonNode result = r.body() == null || r.body().isBlank() ? Json.object() : Json.tree(r.body());
             if (r.statusCode() >= 300) {
@@ -115,13 +136,30 @@ final class DeviceCommand {
             }
             JsonNode state = result.path("registrationState");
             String status = result.path("status").asText();
+            java.util.List<String> chain = DeviceCsr.chainPem(state);
+            java.nio.file.Path chainFile = certificateOut != null ? certificateOut
+                    : java.nio.file.Path.of(registrationId + ".pem");
+            if (csr != null && status.equals("assigned")) {
+                if (chain.isEmpty()) {
+                    System.err.println("Assigned, but the answer has no issuedCertificateChain.");
+                    return 1;
+                }
+                DeviceCsr.write(chainFile, chain);
+            }
             if (output.json()) {
                 output.print(System.out, result);
             } else if (status.equals("assigned")) {
                 System.out.println("Assigned to " + state.path("assignedHub").asText() + " as device "
                         + state.path("deviceId").asText() + " (" + state.path("substatus").asText() + ").");
-                System.out.println("Device connection string: HostName=" + state.path("assignedHub").asText()
-                        + ";DeviceId=" + state.path("deviceId").asText() + ";SharedAccessKey=" + key);
+                if (csr != null) {
+                    System.out.println("Issued certificate chain (" + chain.size() + " certificates, leaf first) written"
+                            + " to " + chainFile + "; connect with it and the CSR's key.");
+                    System.out.println("Device connection string: HostName=" + state.path("assignedHub").asText()
+                            + ";DeviceId=" + state.path("deviceId").asText() + ";x509=true");
+                } else {
+                    System.out.println("Device connection string: HostName=" + state.path("assignedHub").asText()
+                            + ";DeviceId=" + state.path("deviceId").asText() + ";SharedAccessKey=" + key);
+                }
             } else {
                 System.out.println("Registration " + status + ": " + state.path("errorMessage").asText(""));
             }

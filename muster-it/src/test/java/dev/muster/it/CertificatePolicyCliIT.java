@@ -69,4 +69,38 @@ class CertificatePolicyCliIT {
         assertThat(ok("certificate-policy", "delete", policy).out()).contains("Deleted certificate policy");
         assertThat(CliIT.muster("certificate-policy", "show", policy).exit()).isEqualTo(4);
     }
+
+    @Test
+    void deviceRegisterWithACsrWritesTheIssuedChainAndARenewalAddsACertificate() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        String registrationId = "cli-dev-" + tag;
+        JsonNode enrollment = Json.tree(ok("enrollment", "create", registrationId, "-o", "json").out());
+        String key = enrollment.path("attestation").path("symmetricKey").path("primaryKey").asText();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cli-csr");
+        java.nio.file.Path chainFile = dir.resolve(registrationId + ".pem");
+        for (int round = 1; round <= 2; round++) {
+            CertificateIssuanceIT.KeyAndCsr csr = CertificateIssuanceIT.opensslCsr(registrationId);
+            java.nio.file.Path csrFile = dir.resolve("request-" + round + ".der");
+            java.nio.file.Files.write(csrFile, java.util.Base64.getDecoder().decode(csr.csr()));
+
+            Run registered = ok("device", "register", registrationId, "--key", key, "--csr", csrFile.toString(),
+                    "--certificate-out", chainFile.toString());
+
+            assertThat(registered.out()).contains("Issued certificate chain (2 certificates, leaf first)")
+                    .contains(";DeviceId=" + registrationId + ";x509=true");
+            java.util.List<java.security.cert.X509Certificate> chain = dev.muster.core.x509.Certificates.parseAll(
+                    java.nio.file.Files.readString(chainFile), "chain");
+            assertThat(chain).hasSize(2);
+            assertThat(dev.muster.core.x509.Certificates.commonName(chain.get(0))).isEqualTo(registrationId);
+            chain.get(0).verify(chain.get(1).getPublicKey());
+            assertThat(chain.get(1).getSubjectX500Principal()).isEqualTo(chain.get(1).getIssuerX500Principal());
+        }
+        assertThat(Json.tree(ok("registration", "certificates", registrationId, "-o", "json").out())).hasSize(2);
+
+        java.nio.file.Path notACsr = dir.resolve("not-a-csr.der");
+        java.nio.file.Files.writeString(notACsr, "hello");
+        Run refused = CliIT.muster("device", "register", registrationId, "--key", key, "--csr", notACsr.toString());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("neither a DER nor a PEM certificate signing request");
+    }
 }
