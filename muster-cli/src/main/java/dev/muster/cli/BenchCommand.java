@@ -19,6 +19,7 @@ import dev.muster.cli.bench.PhaseRunner;
 import dev.muster.cli.bench.PipelinedClient;
 import dev.muster.cli.bench.Report;
 import dev.muster.cli.bench.ServerProbe;
+import dev.muster.cli.bench.BenchToken;
 import dev.muster.cli.bench.Targets;
 import dev.muster.cli.bench.TlsClient;
 import dev.muster.cli.bench.X509Devices;
@@ -175,6 +176,8 @@ public final class BenchCommand implements Callable<Integer> {
     private int x509Registered;
     /** The issuance phase, run inside the X.509 storm's set-up (same group, same client certificates). */
     private PhaseResult issuance;
+    /** The same with the CA's key in a SoftHSM2 token, or null when SoftHSM2 is not here. */
+    private PhaseResult issuanceHsm;
     /** nginx verifying the X.509 storm's client certificates: that storm's ceiling. */
     private PhaseResult nginxMtls;
     /** Whether the warm-up ended because the server's JIT settled (not by its time budget). */
@@ -288,9 +291,11 @@ public final class BenchCommand implements Callable<Integer> {
                     report.phase(nginxMtls);
                     byKey.put(nginxMtls.key(), nginxMtls);
                 }
-                if (issuance != null) {
-                    report.phase(issuance);
-                    byKey.put(issuance.key(), issuance);
+                for (PhaseResult c : new PhaseResult[] {issuance, issuanceHsm}) {
+                    if (c != null) {
+                        report.phase(c);
+                        byKey.put(c.key(), c);
+                    }
                 }
             }
             PhaseResult peak = byKey.getOrDefault("https", byKey.get("mqtt"));
@@ -466,6 +471,10 @@ public final class BenchCommand implements Callable<Integer> {
             if (!skipIssuance) {
                 issuance = issuancePhase(devices, x509Tls, n, report);
                 x509Registered += issuance.ok();
+                issuanceHsm = issuanceHsmPhase(devices, x509Tls, n, report, groupId, doc);
+                if (issuanceHsm != null) {
+                    x509Registered += issuanceHsm.ok();
+                }
             }
             return x;
         } finally {
@@ -503,6 +512,67 @@ public final class BenchCommand implements Callable<Integer> {
                 + " (api-version %s) and got their chain from policy default (the instance's generated CA, key in"
                 + " memory): %,.0f certificates/s.", n, CsrRegistrations.API_VERSION, c.rate()));
         return c;
+    }
+
+    /**
+     * Issuance with the CA's key in a SoftHSM2 token (issue 18): a PKCS#11 CA made in the bench's own token, a policy
+     * naming it, and the X.509 group switched to that policy for the phase; every leaf is signed inside the token.
+     * Needs SoftHSM2 on the server's machine (the benchmark runs there with --data-dir); skipped with a note otherwise.
+     */
+    private PhaseResult issuanceHsmPhase(X509Devices devices, TlsClient x509Tls, int n, Report report, String groupId,
+                                         ObjectNode group) throws InterruptedException {
+        String why = BenchToken.ensure(target.local());
+        if (why != null) {
+            report.note("Issuance with the key in SoftHSM2 skipped: " + why);
+            return null;
+        }
+        String ca = "bench-hsm-" + run;
+        try {
+            api.call("PUT", "/issuingCas/" + ca, Json.object().put("kind", "pkcs11").put("token", BenchToken.LABEL)
+                    .put("keyLabel", ca).put("pin", BenchToken.PIN), Map.of());
+            api.call("PUT", "/certificatePolicies/" + ca, Json.object().put("issuingCa", ca), Map.of());
+            api.call("PUT", "/enrollmentgroups/" + ApiClient.enc(groupId), group.deepCopy()
+                    .put("credentialPolicyName", ca), Map.of("If-Match", "*"));
+        } catch (ApiClient.ApiError e) {
+            report.note("Issuance with the key in SoftHSM2 skipped: the server refused its CA or policy ("
+                    + e.getMessage() + ").");
+            removeHsmCa(ca, groupId, group);
+            return null;
+        }
+        try {
+            String[] ids = new String[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = deviceId("k", i);
+            }
+            devices.issue(ids);
+            String[] csrs = CsrRegistrations.requests(ids);
+            HttpsJob[] jobs = new HttpsJob[n];
+            for (int i = 0; i < n; i++) {
+                jobs[i] = new HttpsJob(x509Tls, https, sniName, CsrRegistrations.registration(host, scope, ids[i],
+                        csrs[i]), ids[i]);
+            }
+            PhaseResult c = runner.closed("issuance-hsm", "Muster X.509 registration + CSR issuance (SoftHSM2)", n,
+                    concurrency, i -> jobs[i], this::serverCpu);
+            report.note(String.format(Locale.ROOT, "Issuance (SoftHSM2): the same with policy %s, whose CA's ECDSA"
+                    + " P-256 key was generated in SoftHSM2 token '%s' and signs through the JDK's SunPKCS11: %,.0f"
+                    + " certificates/s.", ca, BenchToken.LABEL, c.rate()));
+            return c;
+        } finally {
+            removeHsmCa(ca, groupId, group);
+        }
+    }
+
+    /** Puts the group back on the default policy, then removes the phase's policy and CA (the key stays in the token). */
+    private void removeHsmCa(String ca, String groupId, ObjectNode group) {
+        for (String[] call : new String[][] {{"PUT", "/enrollmentgroups/" + ApiClient.enc(groupId)},
+                {"DELETE", "/certificatePolicies/" + ca}, {"DELETE", "/issuingCas/" + ca}}) {
+            try {
+                api.call(call[0], call[1], call[0].equals("PUT") ? group : null,
+                        call[0].equals("PUT") ? Map.of("If-Match", "*") : Map.of());
+            } catch (RuntimeException e) {
+                err.println("could not " + call[0] + " " + call[1] + ": " + e.getMessage());
+            }
+        }
     }
 
     private IntFunction<Job> x509Jobs(TlsClient client, String[] ids) {
