@@ -234,9 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (probe.last() == null) {
             err.println("note: cannot read " + metricsUri + " (see --metrics); server CPU and memory will be missing.");
         }
-        if (probe.last() != null) {
-            storeBytesAtStart = probe.last().storeBytes();
-        }
+        storeBytesAtStart = storeBytesNow();
         String groupId = "bench-" + run;
         String groupKey = Base64.getEncoder().encodeToString(randomBytes(32));
         createGroup(groupId, groupKey);
@@ -492,22 +490,8 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private PhaseResult issuancePhase(X509Devices devices, TlsClient x509Tls, int n, Report report)
             throws InterruptedException {
-        String[] ids = new String[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = deviceId("c", i);
-        }
-        long t0 = System.nanoTime();
-        err.printf(Locale.ROOT, "Making %,d device certificates and CSRs …%n", n);
-        devices.issue(ids);
-        String[] csrs = CsrRegistrations.requests(ids);
-        err.printf(Locale.ROOT, "made in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        HttpsJob[] jobs = new HttpsJob[n];
-        for (int i = 0; i < n; i++) {
-            jobs[i] = new HttpsJob(x509Tls, https, sniName, CsrRegistrations.registration(host, scope, ids[i], csrs[i]),
-                    ids[i]);
-        }
         PhaseResult c = runner.closed("issuance", "Muster X.509 registration + CSR issuance", n, concurrency,
-                i -> jobs[i], this::serverCpu);
+                csrJobs(devices, x509Tls, "c", n), this::serverCpu);
         report.note(String.format(Locale.ROOT, "Issuance: %,d X.509 devices registered with an ECDSA P-256 CSR each"
                 + " (api-version %s) and got their chain from policy default (the instance's generated CA, key in"
                 + " memory): %,.0f certificates/s.", n, CsrRegistrations.API_VERSION, c.rate()));
@@ -540,19 +524,8 @@ public final class BenchCommand implements Callable<Integer> {
             return null;
         }
         try {
-            String[] ids = new String[n];
-            for (int i = 0; i < n; i++) {
-                ids[i] = deviceId("k", i);
-            }
-            devices.issue(ids);
-            String[] csrs = CsrRegistrations.requests(ids);
-            HttpsJob[] jobs = new HttpsJob[n];
-            for (int i = 0; i < n; i++) {
-                jobs[i] = new HttpsJob(x509Tls, https, sniName, CsrRegistrations.registration(host, scope, ids[i],
-                        csrs[i]), ids[i]);
-            }
             PhaseResult c = runner.closed("issuance-hsm", "Muster X.509 registration + CSR issuance (SoftHSM2)", n,
-                    concurrency, i -> jobs[i], this::serverCpu);
+                    concurrency, csrJobs(devices, x509Tls, "k", n), this::serverCpu);
             report.note(String.format(Locale.ROOT, "Issuance (SoftHSM2): the same with policy %s, whose CA's ECDSA"
                     + " P-256 key was generated in SoftHSM2 token '%s' and signs through the JDK's SunPKCS11: %,.0f"
                     + " certificates/s.", ca, BenchToken.LABEL, c.rate()));
@@ -560,6 +533,28 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             removeHsmCa(ca, groupId, group);
         }
+    }
+
+    /**
+     * Devices {@code bench-RUN-TAG-…} of the X.509 group, each with its certificate and an ECDSA P-256 CSR made before
+     * the phase, so the storm only sends bytes.
+     */
+    private IntFunction<Job> csrJobs(X509Devices devices, TlsClient x509Tls, String tag, int n) {
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = deviceId(tag, i);
+        }
+        long t0 = System.nanoTime();
+        err.printf(Locale.ROOT, "Making %,d device certificates and CSRs …%n", n);
+        devices.issue(ids);
+        String[] csrs = CsrRegistrations.requests(ids);
+        err.printf(Locale.ROOT, "made in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        HttpsJob[] jobs = new HttpsJob[n];
+        for (int i = 0; i < n; i++) {
+            jobs[i] = new HttpsJob(x509Tls, https, sniName, CsrRegistrations.registration(host, scope, ids[i], csrs[i]),
+                    ids[i]);
+        }
+        return i -> jobs[i];
     }
 
     /** Puts the group back on the default policy, then removes the phase's policy and CA (the key stays in the token). */
@@ -979,13 +974,14 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Database bytes per device registered by this run: the growth of {@code muster_store_size_bytes} (registration
      * records, operations, hub devices and twins, claims, indexes) over the devices. Read before the group is deleted;
-     * the server refreshes the gauge every few seconds, so this waits for one refresh after the last write.
+     * the server reads the size at most every 5 s and shows it from the next scrape on, so this waits 8 s for a read
+     * made after the last write.
      */
     private void measureStoreGrowth(int devicesRegistered) throws InterruptedException {
         if (Double.isNaN(storeBytesAtStart) || devicesRegistered <= 0) {
             return;
         }
-        Thread.sleep(6000);
+        Thread.sleep(8000);
         ServerProbe.Sample s = probe.sample();
         if (s == null || Double.isNaN(s.storeBytes())) {
             return;
@@ -994,6 +990,24 @@ public final class BenchCommand implements Callable<Integer> {
         storeBytesPerDevice = growth / devicesRegistered;
         storeBytesMeasured = String.format(Locale.ROOT, "%,.0f B (%s ÷ %,d devices)", storeBytesPerDevice,
                 Report.mb(growth), devicesRegistered);
+    }
+
+    /**
+     * The server's {@code muster_store_size_bytes}, NaN when it has none: the server reads the size off the scrape, so
+     * the first scrape may only start the read and the next one (a second later) shows it.
+     */
+    private double storeBytesNow() throws InterruptedException {
+        for (int attempt = 0; attempt < 4; attempt++) {
+            ServerProbe.Sample s = probe.sample();
+            if (s == null) {
+                return Double.NaN;
+            }
+            if (!Double.isNaN(s.storeBytes())) {
+                return s.storeBytes();
+            }
+            Thread.sleep(1000);
+        }
+        return Double.NaN;
     }
 
     /** Every target of {@link Targets#ALL}, judged from this run's phases or said to be not measured. */

@@ -42,12 +42,12 @@ import dev.muster.server.http.FrontDoor;
 import dev.muster.server.http.WebSocketBridge;
 import dev.muster.core.issuance.CertificateIssuance;
 import dev.muster.core.issuance.CertificatePolicies;
-import dev.muster.core.issuance.Pkcs11Tokens;
 import dev.muster.server.hub.HubHealthProbe;
 import dev.muster.server.issuance.InstanceIssuedTrust;
 import dev.muster.server.issuance.CrlEndpoint;
 import dev.muster.server.issuance.ExpiringCertificates;
 import dev.muster.server.issuance.RevocationWatch;
+import dev.muster.server.issuance.ServerIssuance;
 import dev.muster.core.issuance.CrlPublisher;
 import dev.muster.server.hub.LiveDevicesService;
 import dev.muster.hub.c2d.QueuedMessageCounts;
@@ -56,6 +56,7 @@ import dev.muster.server.limits.ConnectionCeiling;
 import dev.muster.server.limits.ConnectionLimiter;
 import dev.muster.server.limits.GatedTransport;
 import dev.muster.server.metrics.Metrics;
+import dev.muster.server.metrics.RefreshedValue;
 import dev.muster.server.metrics.MetricsEndpoint;
 import dev.muster.server.metrics.ProtocolErrors;
 import dev.muster.server.mqtt.MqttFrontDoor;
@@ -224,7 +225,9 @@ public final class MusterServer implements AutoCloseable {
         usage = new UsageMeter(store.usage(), clock);
         metrics = new Metrics(store.instances(), usage);
         metrics.watchConnections(gate.limiter());
-        metrics.watchStoreSize(database::sizeOnDisk);
+        // pg_database_size is a query: read on the worker pool, at most every 5 s, never on the scrape's event loop.
+        metrics.watchStoreSize(new RefreshedValue<>("the database size", database::sizeOnDisk, null,
+                Duration.ofSeconds(5), blocking, clock));
         // Loaded once for every listener (parsing the PEM files per listener cost a second at start).
         listeners = new Listeners(vertx, config, TlsOptions.keyCert(pki.serverCertificate(), pki.serverKey(), vertx),
                 gate, new ProtocolErrors(metrics.registry(), clock, ProtocolErrors.DEFAULT_SUMMARY_INTERVAL));
@@ -244,17 +247,8 @@ public final class MusterServer implements AutoCloseable {
         }
         HubSelector selector = new HubSelector(latencyProbe, new HttpAllocationWebhook(
                 TrustContexts.systemAndMuster(pki.caCertificate()), Duration.ofMillis(config.webhookTimeoutMillis())));
-        Pkcs11Tokens tokens = new Pkcs11Tokens(config.pkcs11Library());
-        tokens.problem().ifPresent(p -> {
-            // Loud only when the operator chose a library; without softhsm2 installed most servers need none.
-            if (Pkcs11Tokens.DEFAULT_LIBRARY.equals(config.pkcs11Library())) {
-                LOG.info("issuing CAs in a PKCS#11 token are unavailable: {}", p);
-            } else {
-                LOG.warn("issuing CAs in a PKCS#11 token are unavailable: {}", p);
-            }
-        });
-        CertificateIssuance issuance = new CertificateIssuance(store.issuance(), clock, tokens,
-                CrlEndpoint.locations(config.crlBaseUrl()));
+        CertificateIssuance issuance = ServerIssuance.create(store.issuance(), clock, config.pkcs11Library(),
+                config.crlBaseUrl());
         RegistrationService registrations = RegistrationService.builder().instances(store.instances())
                 .enrollments(store.enrollments()).registrations(store.registrations()).operations(store.operations())
                 .linkedHubs(store.linkedHubs()).hubClients(hubClients).deviceClaims(store.deviceClaims()).usage(usage)

@@ -3,15 +3,13 @@ package dev.muster.server.issuance;
 import dev.muster.core.instance.InstanceStore;
 import dev.muster.core.instance.ProvisioningInstance;
 import dev.muster.core.issuance.IssuanceStore;
+import dev.muster.server.metrics.RefreshedValue;
 import dev.muster.transport.Blocking;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Per instance, the registrations whose newest certificate is not revoked and expires within {@link #WINDOW}: what
@@ -22,46 +20,32 @@ import org.slf4j.LoggerFactory;
 public final class ExpiringCertificates {
     public static final Duration WINDOW = Duration.ofDays(7);
     static final Duration REFRESH = Duration.ofSeconds(60);
-    private static final Logger LOG = LoggerFactory.getLogger(ExpiringCertificates.class);
 
     private final IssuanceStore store;
     private final InstanceStore instances;
-    private final Blocking blocking;
     private final Clock clock;
-    private final AtomicBoolean counting = new AtomicBoolean();
-    private volatile Map<String, Long> counts = Map.of();
-    private volatile Instant countedAt = Instant.MIN;
+    private final RefreshedValue<Map<String, Long>> counts;
 
     public ExpiringCertificates(IssuanceStore store, InstanceStore instances, Blocking blocking, Clock clock) {
         this.store = store;
         this.instances = instances;
-        this.blocking = blocking;
         this.clock = clock;
+        this.counts = new RefreshedValue<>("the certificates expiring soon", this::count, Map.of(), REFRESH, blocking,
+                clock);
     }
 
     /** The last count (every instance, 0 where none expires); starts a new count when it is older than REFRESH. */
     public Map<String, Long> counts() {
-        if (Duration.between(countedAt, clock.instant()).compareTo(REFRESH) >= 0
-                && counting.compareAndSet(false, true)) {
-            blocking.run(this::count).onComplete(ar -> {
-                counting.set(false);
-                if (ar.failed()) {
-                    LOG.warn("could not count the certificates expiring soon: {}", ar.cause().toString());
-                }
-            });
-        }
-        return counts;
+        return counts.get();
     }
 
-    private Void count() {
+    private Map<String, Long> count() {
         Instant now = clock.instant();
         Map<String, Long> fresh = new TreeMap<>();
         for (ProvisioningInstance i : instances.listInstances()) {
             fresh.put(i.name(), 0L);
         }
         fresh.putAll(store.expiringSoon(now, now.plus(WINDOW)));
-        counts = Map.copyOf(fresh);
-        countedAt = now;
-        return null;
+        return Map.copyOf(fresh);
     }
 }

@@ -32,7 +32,6 @@ import java.util.function.Supplier;
  */
 public final class Metrics implements AutoCloseable {
     private static final Path PROC_STATUS = Path.of("/proc/self/status");
-    static final java.time.Duration STORE_SIZE_EVERY = java.time.Duration.ofSeconds(5);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -88,27 +87,16 @@ public final class Metrics implements AutoCloseable {
     }
 
     /**
-     * {@code muster_store_size_bytes}: what the database takes on disk ({@code -1} when it cannot be told), read at
-     * most every {@link #STORE_SIZE_EVERY} so a scrape never waits on the database; {@code muster bench} divides its
-     * growth by the devices registered.
+     * {@code muster_store_size_bytes}: what the database takes on disk ({@code -1} when it cannot be told); the
+     * caller reads it off the event loop (a {@link RefreshedValue}); {@code muster bench} divides its growth by the
+     * devices registered.
      */
-    public void watchStoreSize(java.util.function.LongSupplier bytesOnDisk) {
-        Supplier<Double> cached = new Supplier<>() {
-            private long readAt;
-            private double value = Double.NaN;
-
-            @Override
-            public synchronized Double get() {
-                long now = System.nanoTime();
-                if (Double.isNaN(value) || now - readAt > STORE_SIZE_EVERY.toNanos()) {
-                    value = bytesOnDisk.getAsLong();
-                    readAt = now;
-                }
-                return value;
-            }
-        };
-        Gauge.builder("muster.store.size", cached).baseUnit("bytes")
-                .description("Bytes the database takes on disk (H2's file, or pg_database_size)").register(registry);
+    public void watchStoreSize(Supplier<Long> bytesOnDisk) {
+        Gauge.builder("muster.store.size", () -> {
+            Long bytes = bytesOnDisk.get();
+            return bytes == null ? Double.NaN : bytes.doubleValue();
+        }).baseUnit("bytes").description("Bytes the database takes on disk (H2's file, or pg_database_size)")
+                .register(registry);
     }
 
     private void countFailure(String instance, String reason) {
