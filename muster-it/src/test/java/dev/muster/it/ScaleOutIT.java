@@ -232,7 +232,7 @@ class ScaleOutIT {
             device.open(false);
             BlockingQueue<Twin> updates = new LinkedBlockingQueue<>();
             device.subscribeToDesiredProperties((t, ctx) -> updates.add(t), null);
-            device.getTwin();
+            TwinReads.get(device);
 
             long t0 = System.nanoTime();
             NodeHttp.Response patched = http.send(NODE_B, r.hub(), "PATCH", "/twins/" + id + "?api-version=2021-04-12",
